@@ -1,0 +1,24 @@
+package org.sipscreen.screening;
+
+/**
+ * One screening rule: reads a {@link ScreenedCall} and returns a {@link Verdict}, never null and never
+ * acting on the wire itself. {@link #name()} is stable snake_case and is used unchanged as config key,
+ * metric label and log field. Checks are immutable and shared by all calls.
+ */
+public interface Check {
+
+  /** Stable snake_case name, e.g. {@code block_list}. */
+  String name();
+
+  /** Judges one call. Must not block and must not throw on anything a peer can send. */
+  Verdict check(ScreenedCall call);
+
+  /**
+   * The metric/log outcome label for a verdict this check returned; one of a small fixed set per check
+   * (it becomes a label value of {@code sipscreen_screening_outcomes_total}). Defaults to
+   * {@link CheckOutcome#labelOf(Verdict)}.
+   */
+  default String outcomeLabel(Verdict verdict, ScreenedCall call) {
+    return CheckOutcome.labelOf(verdict);
+  }
+}

@@ -1,0 +1,88 @@
+package org.sipscreen.screening;
+
+import java.util.Objects;
+
+/**
+ * A calling or called number as the screening checks see it: a valid E.164 number, a caller who withheld
+ * the number, or something that is not a number at all. Produced by {@link PhoneNumbers}; never null.
+ */
+public sealed interface PhoneNumber {
+
+  /** Stable metric and log label of the state: {@code e164}, {@code anonymous} or {@code unparseable}. */
+  String kind();
+
+  /** An E.164 number: {@code +} followed by 1 to 15 digits, the first of which is not 0. */
+  record E164(String value) implements PhoneNumber {
+    /** E.164 (ITU-T E.164 section 6) allows at most 15 digits including the country code. */
+    public static final int MAX_DIGITS = 15;
+
+    public E164 {
+      Objects.requireNonNull(value, "value");
+      int digits = value.length() - 1;
+      if (digits < 1 || digits > MAX_DIGITS || value.charAt(0) != '+' || value.charAt(1) == '0'
+          || !value.chars().skip(1).allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException("not an E.164 number (+ and 1-15 digits, first not 0): "
+            + value);
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "e164";
+    }
+
+    /** The number of digits after the {@code +}. */
+    public int digitCount() {
+      return value.length() - 1;
+    }
+
+    /**
+     * The digits as a long (at most 15 digits always fit; no leading 0, so the value is unambiguous).
+     * Allocation-free, for list lookups.
+     */
+    public long digitsAsLong() {
+      long n = 0;
+      for (int i = 1; i < value.length(); i++) {
+        n = n * 10 + (value.charAt(i) - '0');
+      }
+      return n;
+    }
+
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+
+  /** The caller withheld the number (RFC 3323 anonymous URI, "restricted", an empty user part). */
+  record Anonymous() implements PhoneNumber {
+    @Override
+    public String kind() {
+      return "anonymous";
+    }
+
+    @Override
+    public String toString() {
+      return "anonymous";
+    }
+  }
+
+  /** The value names no phone number (letters, too long, malformed); {@code reason} is for logs only. */
+  record Unparseable(String reason) implements PhoneNumber {
+    public Unparseable {
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public String kind() {
+      return "unparseable";
+    }
+
+    @Override
+    public String toString() {
+      return "unparseable(" + reason + ")";
+    }
+  }
+
+  Anonymous ANONYMOUS = new Anonymous();
+}

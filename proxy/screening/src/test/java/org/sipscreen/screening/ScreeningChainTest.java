@@ -1,0 +1,217 @@
+package org.sipscreen.screening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ScreeningChainTest {
+
+  private static final String BLOCKED = "<sip:+12025550123@peer.example;user=phone>";
+  private static final String TAGGED = "<sip:+12025550124@peer.example;user=phone>";
+
+  private final PeerTable peers = PeerTable.of(Map.of("carrier_a", List.of("10.1.2.0/24")));
+  private final NumberList blockList = NumberList.of("block.txt", "+12025550123", "+12025550124");
+  private final NumberList tagList = NumberList.of("tag.txt", "+1202555*");
+  private final Verdict.Tag spam = NumberListCheck.tag(Optional.of("SPAM?"), Optional.empty());
+
+  /** Records which checks ran, to prove that skipped checks were not even called. */
+  private final List<String> ran = new ArrayList<>();
+
+  private Check spy(Check delegate) {
+    return new Check() {
+      @Override
+      public String name() {
+        return delegate.name();
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        ran.add(delegate.name());
+        return delegate.check(call);
+      }
+
+      @Override
+      public String outcomeLabel(Verdict verdict, ScreenedCall call) {
+        return delegate.outcomeLabel(verdict, call);
+      }
+    };
+  }
+
+  private ScreeningChain chain(NumberList allowList) {
+    return new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, allowList, List.of(
+        spy(new SourcePeerCheck(peers)),
+        spy(new CallingNumberCheck()),
+        spy(new NumberListCheck("tag_list", tagList, spam)),
+        spy(new NumberListCheck("block_list", blockList))));
+  }
+
+  private ScreeningChain chain() {
+    return chain(NumberList.EMPTY);
+  }
+
+  @Test
+  void forwardsCleanCallWithEveryOutcomeRecorded() {
+    ScreeningResult result = chain().screen(TestCalls.invite().from("<sip:+13035550100@p>").build());
+    assertThat(result.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(result.tags()).isEmpty();
+    assertThat(result.decidedBy()).isEmpty();
+    assertThat(result.peerName()).contains("carrier_a");
+    assertThat(result.caller()).isEqualTo(new PhoneNumber.E164("+13035550100"));
+    assertThat(result.callee()).isEqualTo(new PhoneNumber.E164("+12025550199"));
+    assertThat(result.outcomes()).containsExactly(
+        new CheckOutcome("emergency", "continue"),
+        new CheckOutcome("source_peer", "continue"),
+        new CheckOutcome("calling_number", "e164"),
+        new CheckOutcome("tag_list", "continue"),
+        new CheckOutcome("block_list", "continue"));
+  }
+
+  @Test
+  void firstRejectEndsTheChainAndKeepsEarlierTags() {
+    ScreeningResult result = chain().screen(TestCalls.invite().from(BLOCKED).build());
+    assertThat(result.action())
+        .isEqualTo(new ScreeningResult.Action.Reject(603, "Decline", List.of()));
+    assertThat(result.decidedBy()).contains("block_list");
+    assertThat(result.tags()).containsExactly(new CallTag.DisplayLabel("SPAM?"));
+    assertThat(result.outcomes()).extracting(CheckOutcome::outcome)
+        .containsExactly("continue", "continue", "e164", "tag", "reject");
+  }
+
+  @Test
+  void unknownSourceIsRejectedWith403BeforeAnyOtherCheckRuns() {
+    ScreeningResult result = chain().screen(TestCalls.invite().source("203.0.113.5").build());
+    assertThat(result.action())
+        .isEqualTo(new ScreeningResult.Action.Reject(403, "Forbidden", List.of()));
+    assertThat(result.decidedBy()).contains("source_peer");
+    assertThat(result.peerName()).isEmpty();
+    assertThat(ran).containsExactly("source_peer");
+  }
+
+  @Test
+  void dropVerdictBecomesDropAction() {
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(new SourcePeerCheck(peers, new Verdict.Drop("unknown source"))));
+    ScreeningResult result = chain.screen(TestCalls.invite().source("203.0.113.5").build());
+    assertThat(result.action()).isEqualTo(new ScreeningResult.Action.Drop("unknown source"));
+    assertThat(result.outcomes()).last().isEqualTo(new CheckOutcome("source_peer", "drop"));
+  }
+
+  @Test
+  void tagsAccumulateWithoutDuplicates() {
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(
+            new NumberListCheck("tag_list", tagList, spam),
+            new NumberListCheck("tag_list_2", tagList, NumberListCheck.tag(Optional.of("SPAM?"),
+                Optional.of("TN-Validation-Failed")))));
+    ScreeningResult result = chain.screen(TestCalls.invite().from(TAGGED).build());
+    assertThat(result.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(result.tags()).containsExactly(
+        new CallTag.DisplayLabel("SPAM?"), new CallTag.Verstat("TN-Validation-Failed"));
+  }
+
+  @Test
+  void emergencyCallFromBlockedCallerBypassesEveryCheck() {
+    ScreeningResult result = chain().screen(TestCalls.invite()
+        .source("203.0.113.5") // unknown source, too
+        .from(BLOCKED)
+        .to("sip:911@proxy.example;user=phone")
+        .build());
+    assertThat(result.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(result.isEmergency()).isTrue();
+    assertThat(result.decidedBy()).contains("emergency");
+    assertThat(result.tags()).isEmpty();
+    assertThat(result.outcomes()).containsExactly(new CheckOutcome("emergency", "bypass"));
+    assertThat(result.caller()).isEqualTo(new PhoneNumber.E164("+12025550123"));
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
+  void sosUrnBypassesACheckThatRejectsEverything() {
+    Check rejectAll = new Check() {
+      @Override
+      public String name() {
+        return "reject_all";
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        return new Verdict.Reject(503, "Service Unavailable", List.of());
+      }
+    };
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(rejectAll));
+    assertThat(chain.screen(TestCalls.invite().to("urn:service:sos.ambulance").build()).action())
+        .isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(chain.screen(TestCalls.invite().build()).action())
+        .isInstanceOf(ScreeningResult.Action.Reject.class);
+  }
+
+  @Test
+  void allowListedCallerPassesEveryListButNotSourcePeer() {
+    NumberList allow = NumberList.of("allow.txt", "+12025550123");
+    ScreeningResult allowed = chain(allow).screen(TestCalls.invite().from(BLOCKED).build());
+    assertThat(allowed.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(allowed.tags()).isEmpty();
+    assertThat(allowed.outcomes()).extracting(CheckOutcome::outcome)
+        .containsExactly("continue", "continue", "e164", "allowed", "allowed");
+
+    ScreeningResult unknownSource =
+        chain(allow).screen(TestCalls.invite().from(BLOCKED).source("203.0.113.5").build());
+    assertThat(unknownSource.decidedBy()).contains("source_peer");
+  }
+
+  @Test
+  void callingNumberOutcomeReportsAnonymousAndUnparseableCallers() {
+    ScreeningResult anonymous = chain()
+        .screen(TestCalls.invite().from("\"Anonymous\" <sip:anonymous@anonymous.invalid>").build());
+    ScreeningResult garbage = chain().screen(TestCalls.invite().from("a".repeat(128 * 1024)).build());
+    assertThat(anonymous.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(anonymous.outcomes()).contains(new CheckOutcome("calling_number", "anonymous"));
+    assertThat(garbage.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(garbage.outcomes()).contains(new CheckOutcome("calling_number", "unparseable"));
+    assertThat(garbage.caller()).isInstanceOf(PhoneNumber.Unparseable.class);
+  }
+
+  @Test
+  void checkNamesMustBeUniqueSnakeCaseAndNotEmergency() {
+    assertThatThrownBy(() -> new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(new CallingNumberCheck(), new CallingNumberCheck())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duplicate check name: 'calling_number'");
+    assertThatThrownBy(() -> new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(new NumberListCheck("emergency", NumberList.EMPTY))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duplicate check name: 'emergency'");
+  }
+
+  @Test
+  void checkNamesListsEmergencyFirst() {
+    assertThat(chain().checkNames())
+        .containsExactly("emergency", "source_peer", "calling_number", "tag_list", "block_list");
+  }
+
+  @Test
+  void nullVerdictIsReportedNamingTheCheck() {
+    Check broken = new Check() {
+      @Override
+      public String name() {
+        return "broken";
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        return null;
+      }
+    };
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(broken));
+    assertThatThrownBy(() -> chain.screen(TestCalls.invite().build()))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("check 'broken' returned a null verdict");
+  }
+}

@@ -1,0 +1,54 @@
+package org.sipscreen.screening;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/** Builds CallAttempts for tests; defaults are a valid NANP call from 10.1.2.3. */
+final class TestCalls {
+  private String source = "10.1.2.3";
+  private String requestUri = "sip:+12025550199@proxy.example;user=phone";
+  private String from = "\"Caller\" <sip:+12025550123@peer.example;user=phone>;tag=a1";
+  private Optional<String> pai = Optional.empty();
+
+  static TestCalls invite() {
+    return new TestCalls();
+  }
+
+  TestCalls from(String value) {
+    this.from = value;
+    return this;
+  }
+
+  TestCalls pai(String value) {
+    this.pai = Optional.of(value);
+    return this;
+  }
+
+  TestCalls to(String requestUri) {
+    this.requestUri = requestUri;
+    return this;
+  }
+
+  TestCalls source(String address) {
+    this.source = address;
+    return this;
+  }
+
+  CallAttempt build() {
+    try {
+      return new CallAttempt("call-1@test", InetAddress.getByName(source), requestUri,
+          "<" + requestUri + ">", from, pai);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  ScreenedCall screened(NumberList allowList) {
+    return new ScreenedCall(build(), PhoneNumbers.NANP, allowList);
+  }
+
+  ScreenedCall screened() {
+    return screened(NumberList.EMPTY);
+  }
+}

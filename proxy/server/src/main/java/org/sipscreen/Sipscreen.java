@@ -1,0 +1,158 @@
+package org.sipscreen;
+
+import io.netty.channel.EventLoopGroup;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sipscreen.config.ConfigException;
+import org.sipscreen.config.ConfigLoader;
+import org.sipscreen.config.ScreeningFactory;
+import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.http.HttpServer;
+import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.proxy.LocalEndpoint;
+import org.sipscreen.proxy.NextHop;
+import org.sipscreen.proxy.ProxySettings;
+import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.proxy.Transport;
+import org.sipscreen.screening.PeerTable;
+import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.sip.SipUri;
+import org.sipscreen.transport.SipServer;
+import org.sipscreen.transport.Transports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running proxy: SIP listeners, the HTTP port, and the config they were built from. */
+public final class Sipscreen implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Sipscreen.class);
+
+  private final EventLoopGroup group;
+  private final SipServer sip;
+  private final HttpServer http;
+  private final ProxyMetrics metrics;
+  private final StatelessProxy proxy;
+
+  private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
+      StatelessProxy proxy) {
+    this.group = group;
+    this.sip = sip;
+    this.http = http;
+    this.metrics = metrics;
+    this.proxy = proxy;
+  }
+
+  /** Loads and checks a config file and everything it refers to, without opening any socket. */
+  public static Prepared prepare(Path configFile) throws ConfigException {
+    SipscreenConfig config = ConfigLoader.load(configFile);
+    ScreeningChain chain = ScreeningFactory.build(config, configFile);
+    ProxySettings settings = settings(config, configFile);
+    return new Prepared(config, chain, settings);
+  }
+
+  /** A checked config, ready to run. */
+  public record Prepared(SipscreenConfig config, ScreeningChain chain, ProxySettings settings) {}
+
+  public static Sipscreen start(Prepared prepared) throws InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    ProxyMetrics metrics = new ProxyMetrics(registry);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), prepared.chain(), metrics);
+    EventLoopGroup group = Transports.newGroup(0);
+    SipscreenConfig config = prepared.config();
+    SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
+        config.sip().tcpIdleTimeoutSeconds());
+    HttpServer http = null;
+    try {
+      sip.start();
+      http = HttpServer.start(group, transportServerChannel(),
+          new InetSocketAddress(config.http().address(), config.http().port()), registry, sip::isUp);
+    } catch (RuntimeException | InterruptedException e) {
+      sip.close();
+      if (http != null) {
+        http.close();
+      }
+      group.shutdownGracefully();
+      throw e;
+    }
+    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy);
+    log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
+        Transports.name(), prepared.settings().endpoints().stream()
+            .map(e -> e.hostPort() + e.transports()).toList(),
+        http.localAddress(), prepared.settings().defaultRoute(), prepared.chain().checkNames());
+    return s;
+  }
+
+  private static Class<? extends io.netty.channel.socket.ServerSocketChannel> transportServerChannel() {
+    return Transports.nativeEpoll() ? io.netty.channel.epoll.EpollServerSocketChannel.class
+        : io.netty.channel.socket.nio.NioServerSocketChannel.class;
+  }
+
+  static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
+    List<LocalEndpoint> endpoints = new ArrayList<>();
+    for (SipscreenConfig.Listener l : config.sip().listen()) {
+      Set<Transport> transports = EnumSet.noneOf(Transport.class);
+      l.transports().forEach(t -> transports.add(Transport.fromName(t)));
+      endpoints.add(LocalEndpoint.of(new InetSocketAddress(l.address(), l.port()),
+          config.sip().advertiseAddress(), transports));
+    }
+    NextHop defaultRoute = NextHop.of(SipUri.parse(config.routing().defaultRoute()));
+    if (defaultRoute == null) {
+      throw new ConfigException(configFile + ": routing.default_route: '"
+          + config.routing().defaultRoute() + "' must name an IP address and udp or tcp");
+    }
+    List<String> reachable = new ArrayList<>(config.routing().nextHopNetworks());
+    config.screening().sourcePeer().peers().values().forEach(p -> reachable.addAll(p.networks()));
+    InetAddress route = defaultRoute.address().getAddress();
+    reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
+    Map<String, List<String>> byNetwork = new LinkedHashMap<>();
+    // PeerTable refuses one block under two names, so each distinct network becomes its own entry.
+    for (String n : reachable) {
+      byNetwork.putIfAbsent(n, List.of(n));
+    }
+    Map<String, List<String>> named = new LinkedHashMap<>();
+    int i = 0;
+    for (List<String> n : byNetwork.values()) {
+      named.put("n" + i++, n);
+    }
+    PeerTable destinations;
+    try {
+      destinations = PeerTable.of(named);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(configFile + ": routing.next_hop_networks: " + e.getMessage());
+    }
+    return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute());
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public StatelessProxy proxy() {
+    return proxy;
+  }
+
+  public InetSocketAddress httpAddress() {
+    return http.localAddress();
+  }
+
+  public boolean isUp() {
+    return sip.isUp();
+  }
+
+  @Override
+  public void close() {
+    sip.close();
+    http.close();
+    group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,69 @@
+package org.sipscreen.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.sipscreen.Sipscreen;
+import org.sipscreen.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config. */
+@Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
+    description = "SIP-edge call-screening proxy.",
+    subcommands = {Main.CheckConfig.class})
+public final class Main implements Callable<Integer> {
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+      description = "YAML config file, e.g. config/sipscreen.yaml")
+  Path config;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (config == null) {
+      System.err.println("sipscreen: --config FILE is required (see --help)");
+      return 2;
+    }
+    Sipscreen.Prepared prepared;
+    try {
+      prepared = Sipscreen.prepare(config);
+    } catch (ConfigException e) {
+      System.err.println("sipscreen: bad config: " + e.getMessage());
+      return 2;
+    }
+    Sipscreen running = Sipscreen.start(prepared);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "sipscreen-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Validates a config file and the lists it names; exit 0 when good, 2 with the reason when not. */
+  @Command(name = "check-config", mixinStandardHelpOptions = true,
+      description = "Check a config file and the files it refers to, then exit.")
+  static final class CheckConfig implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "YAML config file")
+    Path file;
+
+    @Override
+    public Integer call() {
+      try {
+        Sipscreen.prepare(file);
+        System.out.println(file + ": OK");
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.sipscreen.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sipscreen.proxy.Transport;
+import org.sipscreen.screening.CheckOutcome;
+
+/**
+ * Every {@code sipscreen_*} series. Label values come from small fixed sets (known methods, status classes,
+ * check names, parser reasons), never from peer text, so a peer cannot blow up cardinality. Hot-path data
+ * points are looked up once and cached.
+ */
+public final class ProxyMetrics {
+
+  private static final List<String> METHODS = List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS",
+      "REGISTER", "PRACK", "UPDATE", "INFO", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH");
+
+  private final PrometheusRegistry registry;
+  private final Counter requestsReceived;
+  private final Counter requestsForwarded;
+  private final Counter responsesRelayed;
+  private final Counter responsesSent;
+  private final Counter screeningOutcomes;
+  private final Counter malformed;
+  private final Counter dropped;
+  private final Histogram screeningLatency;
+  private final Map<String, CounterDataPoint> cache = new ConcurrentHashMap<>();
+
+  public ProxyMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    requestsReceived = Counter.builder().name("sipscreen_requests_received_total")
+        .help("SIP requests received, by method and transport")
+        .labelNames("method", "transport").register(registry);
+    requestsForwarded = Counter.builder().name("sipscreen_requests_forwarded_total")
+        .help("SIP requests forwarded, by method and outgoing transport")
+        .labelNames("method", "transport").register(registry);
+    responsesRelayed = Counter.builder().name("sipscreen_responses_relayed_total")
+        .help("SIP responses relayed upstream, by status class (1xx..6xx)")
+        .labelNames("status_class").register(registry);
+    responsesSent = Counter.builder().name("sipscreen_responses_sent_total")
+        .help("SIP responses the proxy generated itself, by status code")
+        .labelNames("status").register(registry);
+    screeningOutcomes = Counter.builder().name("sipscreen_screening_outcomes_total")
+        .help("Outcome of each screening check that ran on an initial INVITE")
+        .labelNames("check", "outcome").register(registry);
+    malformed = Counter.builder().name("sipscreen_malformed_messages_total")
+        .help("Messages refused as malformed, by reason")
+        .labelNames("reason").register(registry);
+    dropped = Counter.builder().name("sipscreen_messages_dropped_total")
+        .help("Messages dropped without an answer, by reason")
+        .labelNames("reason").register(registry);
+    screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
+        .help("Time to run the screening chain on one initial INVITE")
+        .classicUpperBounds(0.000_002, 0.000_005, 0.000_010, 0.000_025, 0.000_050, 0.000_100,
+            0.000_250, 0.000_500, 0.001, 0.005, 0.025, 0.1)
+        .register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public void requestReceived(String method, Transport transport) {
+    point(requestsReceived, "rx", methodLabel(method), transport.label()).inc();
+  }
+
+  public void requestForwarded(String method, Transport transport) {
+    point(requestsForwarded, "fw", methodLabel(method), transport.label()).inc();
+  }
+
+  public void responseRelayed(int status) {
+    point(responsesRelayed, "rr", (status / 100) + "xx").inc();
+  }
+
+  public void responseSent(int status) {
+    point(responsesSent, "rs", Integer.toString(status)).inc();
+  }
+
+  public void screeningOutcomes(List<CheckOutcome> outcomes) {
+    for (CheckOutcome o : outcomes) {
+      point(screeningOutcomes, "so", o.check(), o.outcome()).inc();
+    }
+  }
+
+  public void malformed(String reason) {
+    point(malformed, "mf", reason).inc();
+  }
+
+  public void dropped(String reason) {
+    point(dropped, "dr", reason).inc();
+  }
+
+  public void screeningLatencyNanos(long nanos) {
+    screeningLatency.observe(nanos / 1e9);
+  }
+
+  /** The current value of a counter series, for tests and the admin view. */
+  public double counterValue(String name, String... labelValues) {
+    var snapshot = registry.scrape(n -> n.equals(name));
+    for (var m : snapshot) {
+      for (var dp : m.getDataPoints()) {
+        var labels = dp.getLabels();
+        boolean match = labels.size() == labelValues.length;
+        for (int i = 0; match && i < labelValues.length; i++) {
+          match = labels.getValue(i).equals(labelValues[i]);
+        }
+        if (match && dp instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c) {
+          return c.getValue();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private CounterDataPoint point(Counter counter, String family, String... labels) {
+    String key = family + '\u0000' + String.join("\u0000", labels);
+    CounterDataPoint p = cache.get(key);
+    if (p == null) {
+      p = cache.computeIfAbsent(key, k -> counter.labelValues(labels));
+    }
+    return p;
+  }
+
+  static String methodLabel(String method) {
+    return METHODS.contains(method) ? method : "other";
+  }
+}

@@ -1,0 +1,29 @@
+package org.sipscreen.proxy;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import org.sipscreen.sip.WireMessage;
+
+/** What the proxy does with one inbound message: send one message somewhere, or nothing. */
+public sealed interface ProxyAction {
+
+  /**
+   * Send {@code message} to {@code destination} over {@code transport}. Over TCP the transport reuses the
+   * connection to that address if one is open (so answers to a TCP request go back on its connection).
+   */
+  record Send(Transport transport, InetSocketAddress destination, WireMessage message)
+      implements ProxyAction {
+    public Send {
+      Objects.requireNonNull(transport, "transport");
+      Objects.requireNonNull(destination, "destination");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** Send nothing; {@code reason} is the snake_case label the drop was counted under. */
+  record Drop(String reason) implements ProxyAction {
+    public Drop {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package org.sipscreen.proxy;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import org.sipscreen.screening.PeerTable;
+
+/**
+ * What the proxy core needs from the config: its own endpoints, the default route, the networks it may
+ * send to, and whether it record-routes initial INVITEs.
+ *
+ * @param destinations every network the proxy may send a message to (next-hop networks, peers, the default
+ *     route); anything else is refused, so a forged Via or Route can never aim the proxy elsewhere
+ */
+public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
+    boolean recordRoute) {
+
+  public ProxySettings {
+    endpoints = List.copyOf(endpoints);
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("at least one local endpoint is required");
+    }
+    Objects.requireNonNull(defaultRoute, "defaultRoute");
+    Objects.requireNonNull(destinations, "destinations");
+  }
+
+  /** Whether {@code host:port} (port -1 meaning 5060) names this proxy. */
+  public boolean isLocal(String host, int port) {
+    int p = port < 0 ? 5060 : port;
+    for (LocalEndpoint e : endpoints) {
+      if (e.port() == p && e.host().equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The endpoint to name in our Via and Record-Route toward {@code destination} over {@code transport}. */
+  public LocalEndpoint endpointFor(InetAddress destination, Transport transport) {
+    boolean v4 = destination instanceof Inet4Address;
+    LocalEndpoint sameFamily = null;
+    for (LocalEndpoint e : endpoints) {
+      if ((e.bind().getAddress() instanceof Inet4Address) == v4) {
+        if (e.transports().contains(transport)) {
+          return e;
+        }
+        if (sameFamily == null) {
+          sameFamily = e;
+        }
+      }
+    }
+    return sameFamily != null ? sameFamily : endpoints.get(0);
+  }
+
+  /** Whether the proxy may send to {@code address}: unicast and inside a configured network. */
+  public boolean mayReach(InetAddress address) {
+    if (address.isMulticastAddress() || address.isAnyLocalAddress()) {
+      return false;
+    }
+    byte[] b = address.getAddress();
+    if (b.length == 4 && (b[3] & 0xff) == 255 && (b[0] & 0xff) == 255) {
+      return false;
+    }
+    return destinations.peerOf(address).isPresent();
+  }
+}

@@ -1,0 +1,372 @@
+package org.sipscreen.proxy;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.screening.CallAttempt;
+import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.screening.SipHeader;
+import org.sipscreen.sip.BadMessageException;
+import org.sipscreen.sip.HeaderName;
+import org.sipscreen.sip.MalformedMessageException;
+import org.sipscreen.sip.MessageEdits;
+import org.sipscreen.sip.NameAddr;
+import org.sipscreen.sip.ResponseBuilder;
+import org.sipscreen.sip.SipMessage;
+import org.sipscreen.sip.SipMessageParser;
+import org.sipscreen.sip.SipRequest;
+import org.sipscreen.sip.SipResponse;
+import org.sipscreen.sip.SipSyntaxException;
+import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Via;
+import org.sipscreen.sip.WireMessage;
+
+/**
+ * A stateless RFC 3261 proxy (§16, §16.11) with a screening chain on initial INVITEs. One inbound message
+ * in, at most one message out, nothing remembered between them: branches and To tags are derived from the
+ * request ({@link BranchIds}), responses are routed by their Via, and the only shared state is the
+ * immutable settings and chain. Safe to call from every event loop at once.
+ *
+ * <p>Design notes. Requests are checked in RFC 3261 §16.3 order (syntax, Max-Forwards, loop, Proxy-Require),
+ * then routed: initial requests always take the configured default route and any preloaded Route is
+ * removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
+ * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
+ * configured network; nothing is resolved by DNS and nothing is sent to broadcast or multicast. The
+ * received bytes are forwarded with edits spliced in ({@link MessageEdits}), never re-serialized.
+ */
+public final class StatelessProxy {
+
+  private static final List<String> ALLOW = List.of(
+      "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE",
+      "Accept: application/sdp");
+
+  private final ProxySettings settings;
+  private final AtomicReference<ScreeningChain> chain;
+  private final ProxyMetrics metrics;
+
+  public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
+    this.settings = settings;
+    this.chain = new AtomicReference<>(chain);
+    this.metrics = metrics;
+  }
+
+  /** Replaces the screening chain; calls already inside the old one finish with it. */
+  public void replaceChain(ScreeningChain next) {
+    chain.set(next);
+  }
+
+  public ProxySettings settings() {
+    return settings;
+  }
+
+  public ProxyAction process(InboundMessage in) {
+    SipMessage message;
+    try {
+      message = SipMessageParser.parse(in.bytes(), in.offset(), in.length(),
+          in.transport() == Transport.UDP);
+    } catch (MalformedMessageException e) {
+      if (e.reason().equals("empty")) {
+        return drop("keepalive");
+      }
+      metrics.malformed(e.reason());
+      return drop("malformed");
+    }
+    return message.isRequest() ? onRequest(message, in) : onResponse(message);
+  }
+
+  private ProxyAction onRequest(SipMessage message, InboundMessage in) {
+    metrics.requestReceived(message.method(), in.transport());
+    boolean ack = message.method().equals("ACK");
+    SipRequest request;
+    try {
+      request = SipRequest.validate(message);
+    } catch (BadMessageException e) {
+      metrics.malformed(e.reason());
+      if (ack) {
+        return drop("malformed");
+      }
+      return answerMalformed(message, in, e);
+    }
+
+    if (ack && !request.isInitial() && request.to().tag().equals(BranchIds.toTag(request))) {
+      return drop("ack_for_local_response");
+    }
+    if (request.maxForwards() == 0) {
+      return answer(request, in, 483, "Too Many Hops", List.of());
+    }
+    for (Via v : request.vias()) {
+      if (isOurs(v) && BranchIds.isLoop(v.branch(), request)) {
+        return answer(request, in, 482, "Loop Detected", List.of());
+      }
+    }
+    if (!request.proxyRequire().isEmpty()) {
+      return answer(request, in, 420, "Bad Extension",
+          List.of("Unsupported: " + String.join(", ", request.proxyRequire())));
+    }
+    SipUri ruri = request.requestUri();
+    if (!ruri.isSip() && !ruri.isTel()) {
+      return answer(request, in, 416, "Unsupported URI Scheme", List.of());
+    }
+
+    boolean initial = request.isInitial();
+    List<NameAddr> routes = request.routes();
+    int ownRoutes = 0;
+    while (ownRoutes < routes.size() && isOurs(routes.get(ownRoutes).uri())) {
+      ownRoutes++;
+    }
+    NextHop hop;
+    if (initial) {
+      if (message.method().equals("OPTIONS") && ruri.isSip() && settings.isLocal(ruri.host(), ruri.port())) {
+        return answer(request, in, 200, "OK", ALLOW);
+      }
+      hop = settings.defaultRoute();
+    } else if (ownRoutes < routes.size()) {
+      hop = nextHopOf(routes.get(ownRoutes).uri());
+    } else if (ruri.isSip() && !settings.isLocal(ruri.host(), ruri.port())) {
+      hop = NextHop.of(ruri);
+    } else {
+      hop = settings.defaultRoute();
+    }
+    if (hop == null) {
+      return answer(request, in, 404, "No Route To Next Hop", List.of());
+    }
+    if (!settings.mayReach(hop.address().getAddress())) {
+      return answer(request, in, 403, "Next Hop Not Allowed", List.of());
+    }
+
+    ScreeningResult screening = null;
+    if (initial && message.method().equals("INVITE")) {
+      long t0 = System.nanoTime();
+      screening = screen(request, in);
+      metrics.screeningLatencyNanos(System.nanoTime() - t0);
+      if (screening != null) {
+        metrics.screeningOutcomes(screening.outcomes());
+        if (screening.action() instanceof ScreeningResult.Action.Reject r) {
+          List<String> extra = new ArrayList<>(r.extraHeaders().size());
+          for (SipHeader h : r.extraHeaders()) {
+            extra.add(h.name() + ": " + h.value());
+          }
+          return answer(request, in, r.status(), r.reasonPhrase(), extra);
+        }
+        if (screening.action() instanceof ScreeningResult.Action.Drop) {
+          return drop("screening");
+        }
+      }
+    }
+    MessageEdits edits = forwardEdits(request, in, hop, initial, ownRoutes);
+    if (screening != null) {
+      CallerTagger.apply(message, edits, screening.tags());
+    }
+    metrics.requestForwarded(message.method(), hop.transport());
+    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+  }
+
+  /**
+   * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it: the
+   * INVITE goes on unscreened (fail open) and the failure is counted.
+   */
+  private ScreeningResult screen(SipRequest request, InboundMessage in) {
+    SipMessage m = request.message();
+    CallAttempt attempt = new CallAttempt(request.callId(), in.sender().getAddress(), m.requestUri(),
+        m.first(HeaderName.TO), m.first(HeaderName.FROM),
+        Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)));
+    try {
+      return chain.get().screen(attempt);
+    } catch (RuntimeException e) {
+      metrics.screeningOutcomes(List.of(new org.sipscreen.screening.CheckOutcome("chain", "error")));
+      return null;
+    }
+  }
+
+  private MessageEdits forwardEdits(SipRequest request, InboundMessage in, NextHop hop, boolean initial,
+      int ownRoutes) {
+    SipMessage m = request.message();
+    MessageEdits edits = new MessageEdits(m);
+    LocalEndpoint local = settings.endpointFor(hop.address().getAddress(), hop.transport());
+
+    // Our Via on top; the sender's Via gets received/rport (RFC 3261 §18.2.1, RFC 3581 §4), always, so
+    // responses go back to where the request really came from.
+    int vi = m.indexOf(HeaderName.VIA);
+    List<String> lineVias = m.lineValues(vi);
+    StringBuilder via = new StringBuilder(160);
+    via.append("Via: SIP/2.0/").append(hop.transport().name()).append(' ').append(local.hostPort())
+        .append(";branch=").append(BranchIds.branch(request)).append("\r\n");
+    via.append("Via: ").append(request.topVia().withReceived(
+        receivedText(in.sender()), in.sender().getPort())).append("\r\n");
+    if (lineVias.size() > 1) {
+      via.append("Via: ").append(String.join(", ", lineVias.subList(1, lineVias.size()))).append("\r\n");
+    }
+    edits.replace(m.lineStart(vi), m.lineEnd(vi), via.toString());
+
+    int mf = m.indexOf(HeaderName.MAX_FORWARDS);
+    if (mf >= 0) {
+      edits.replace(m.valueStart(mf), m.valueEnd(mf), Integer.toString(request.maxForwards() - 1));
+    } else {
+      edits.insert(m.headersEnd(), "Max-Forwards: 70\r\n");
+    }
+
+    // Route: initial requests lose every preloaded Route; in-dialog ones lose only our own entries.
+    int toRemove = initial ? Integer.MAX_VALUE : ownRoutes;
+    for (int i = m.indexOf(HeaderName.ROUTE); i >= 0 && toRemove > 0;
+        i = m.indexOf(HeaderName.ROUTE, i + 1)) {
+      List<String> values = m.lineValues(i);
+      if (values.size() <= toRemove) {
+        edits.delete(m.lineStart(i), m.lineEnd(i));
+        toRemove -= values.size();
+      } else {
+        edits.replace(m.valueStart(i), m.valueEnd(i),
+            String.join(", ", values.subList(toRemove, values.size())));
+        toRemove = 0;
+      }
+    }
+
+    if (initial && settings.recordRoute() && m.method().equals("INVITE")) {
+      StringBuilder rr = new StringBuilder(128);
+      appendRecordRoute(rr, local, hop.transport());
+      LocalEndpoint inbound = endpointAt(in.recipient(), in.transport());
+      if (hop.transport() != in.transport() || !inbound.equals(local)) {
+        appendRecordRoute(rr, inbound, in.transport());
+      }
+      int rri = m.indexOf(HeaderName.RECORD_ROUTE);
+      edits.insert(rri >= 0 ? m.lineStart(rri) : m.headersEnd(), rr.toString());
+    }
+    if (m.indexOf(HeaderName.CONTENT_LENGTH) < 0) {
+      edits.insert(m.headersEnd(), "Content-Length: " + m.bodyLength() + "\r\n");
+    }
+    return edits;
+  }
+
+  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t) {
+    sb.append("Record-Route: <sip:").append(e.hostPort());
+    if (t != Transport.UDP) {
+      sb.append(";transport=").append(t.label());
+    }
+    sb.append(";lr>\r\n");
+  }
+
+  private LocalEndpoint endpointAt(InetSocketAddress recipient, Transport transport) {
+    if (recipient != null) {
+      for (LocalEndpoint e : settings.endpoints()) {
+        if (e.bind().equals(recipient) || (e.bind().getPort() == recipient.getPort()
+            && e.bind().getAddress().isAnyLocalAddress())) {
+          return e;
+        }
+      }
+    }
+    return settings.endpointFor(recipient != null ? recipient.getAddress()
+        : settings.endpoints().get(0).bind().getAddress(), transport);
+  }
+
+  private ProxyAction onResponse(SipMessage message) {
+    SipResponse response;
+    try {
+      response = SipResponse.validate(message);
+    } catch (BadMessageException e) {
+      metrics.malformed(e.reason());
+      return drop("malformed");
+    }
+    List<Via> vias = response.vias();
+    if (!isOurs(vias.get(0))) {
+      return drop("response_not_ours");
+    }
+    if (vias.size() < 2) {
+      return drop("response_without_upstream");
+    }
+    Via next = vias.get(1);
+    Transport transport = Transport.fromName(next.transport());
+    if (transport == null) {
+      return drop("unsupported_transport");
+    }
+    var ip = NextHop.ipLiteral(next.received() != null ? next.received() : next.host());
+    if (ip == null) {
+      return drop("unresolvable_via");
+    }
+    if (!settings.mayReach(ip)) {
+      return drop("destination_not_allowed");
+    }
+    int port = next.rport() > 0 ? next.rport() : next.port() > 0 ? next.port() : 5060;
+
+    MessageEdits edits = new MessageEdits(message);
+    int vi = message.indexOf(HeaderName.VIA);
+    List<String> lineVias = message.lineValues(vi);
+    if (lineVias.size() == 1) {
+      edits.delete(message.lineStart(vi), message.lineEnd(vi));
+    } else {
+      edits.replace(message.valueStart(vi), message.valueEnd(vi),
+          String.join(", ", lineVias.subList(1, lineVias.size())));
+    }
+    metrics.responseRelayed(message.status());
+    return new ProxyAction.Send(transport, new InetSocketAddress(ip, port), edits);
+  }
+
+  private ProxyAction answer(SipRequest request, InboundMessage in, int status, String phrase,
+      List<String> extraHeaders) {
+    if (request.method().equals("ACK")) {
+      return drop("ack_not_forwardable");
+    }
+    String topVia = request.topVia().withReceived(receivedText(in.sender()), in.sender().getPort());
+    byte[] bytes = ResponseBuilder.build(request.message(), topVia, status, phrase,
+        BranchIds.toTag(request), extraHeaders);
+    metrics.responseSent(status);
+    return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
+  }
+
+  /** Answers a request that failed validation, if its top Via can be read; otherwise drops it. */
+  private ProxyAction answerMalformed(SipMessage message, InboundMessage in, BadMessageException e) {
+    List<String> vias = message.values(HeaderName.VIA);
+    if (vias.isEmpty()) {
+      return drop("unanswerable");
+    }
+    Via top;
+    try {
+      top = Via.parse(vias.get(0));
+    } catch (SipSyntaxException | NumberFormatException ex) {
+      return drop("unanswerable");
+    }
+    String topVia = top.withReceived(receivedText(in.sender()), in.sender().getPort());
+    String callId = message.first(HeaderName.CALL_ID);
+    String toTag = "ss" + Integer.toHexString(((callId == null ? "" : callId) + vias.get(0)).hashCode());
+    byte[] bytes = ResponseBuilder.build(message, topVia, e.status(),
+        e.status() == 400 ? "Bad Request - " + e.getMessage() : e.getMessage(), toTag, List.of());
+    metrics.responseSent(e.status());
+    return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
+  }
+
+  private boolean isOurs(Via via) {
+    String branch = via.branch();
+    return branch != null && branch.startsWith(BranchIds.PREFIX) && settings.isLocal(via.host(), via.port());
+  }
+
+  private boolean isOurs(String uriText) {
+    try {
+      SipUri uri = SipUri.parse(uriText);
+      return uri.isSip() && settings.isLocal(uri.host(), uri.port());
+    } catch (SipSyntaxException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static NextHop nextHopOf(String uriText) {
+    try {
+      return NextHop.of(SipUri.parse(uriText));
+    } catch (SipSyntaxException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The received parameter: the bare address, without brackets even for IPv6 (RFC 3261 §20.42). */
+  private static String receivedText(InetSocketAddress sender) {
+    String s = sender.getAddress().getHostAddress();
+    int pct = s.indexOf('%');
+    return pct >= 0 ? s.substring(0, pct) : s;
+  }
+
+  private ProxyAction drop(String reason) {
+    metrics.dropped(reason);
+    return new ProxyAction.Drop(reason);
+  }
+}

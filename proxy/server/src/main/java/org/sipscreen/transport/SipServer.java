@@ -1,0 +1,112 @@
+package org.sipscreen.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.proxy.LocalEndpoint;
+import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.proxy.Transport;
+
+/**
+ * The SIP sockets. The whole data path, per transport:
+ * <pre>
+ *   UDP: DatagramPacket -> SipUdpHandler -> StatelessProxy -> Sender
+ *   TCP: bytes -> IdleStateHandler -> SipStreamDecoder (frames) -> SipTcpHandler -> StatelessProxy -> Sender
+ * </pre>
+ * Outbound TCP connections get the same pipeline, so responses arriving on them are handled alike.
+ */
+public final class SipServer implements AutoCloseable {
+
+  private final StatelessProxy proxy;
+  private final ProxyMetrics metrics;
+  private final int maxMessageBytes;
+  private final int tcpIdleSeconds;
+  private final EventLoopGroup group;
+  private final Sender sender;
+  private final List<Channel> listeners = new ArrayList<>();
+
+  public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
+      int tcpIdleSeconds) {
+    this.proxy = proxy;
+    this.metrics = metrics;
+    this.group = group;
+    this.maxMessageBytes = maxMessageBytes;
+    this.tcpIdleSeconds = tcpIdleSeconds;
+    this.sender = new Sender(metrics);
+  }
+
+  /** Binds every configured endpoint; throws when one cannot be bound. */
+  public void start() throws InterruptedException {
+    SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes);
+    SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics);
+    ChannelInitializer<SocketChannel> tcpInit = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
+        p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
+            () -> metrics.malformed("tcp_framing")));
+        p.addLast("proxy", tcpHandler);
+      }
+    };
+    sender.setTcpClient(new Bootstrap().group(group).channel(Transports.socketChannel())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(tcpInit));
+
+    for (LocalEndpoint endpoint : proxy.settings().endpoints()) {
+      if (endpoint.transports().contains(Transport.UDP)) {
+        Channel udp = new Bootstrap().group(group).channel(Transports.datagramChannel())
+            .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+            .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+            .handler(udpHandler)
+            .bind(endpoint.bind()).sync().channel();
+        listeners.add(udp);
+        sender.addUdpChannel(udp);
+      }
+      if (endpoint.transports().contains(Transport.TCP)) {
+        Channel tcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(tcpInit)
+            .bind(endpoint.bind()).sync().channel();
+        listeners.add(tcp);
+      }
+    }
+  }
+
+  /** True while every SIP listener is open. */
+  public boolean isUp() {
+    if (listeners.isEmpty()) {
+      return false;
+    }
+    for (Channel c : listeners) {
+      if (!c.isActive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public List<Channel> listeners() {
+    return List.copyOf(listeners);
+  }
+
+  @Override
+  public void close() {
+    for (Channel c : listeners) {
+      c.close().syncUninterruptibly();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.sipscreen.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+import org.sipscreen.sip.StreamFraming;
+
+/**
+ * Frames SIP messages out of a TCP stream by Content-Length (RFC 3261 §18.3) and emits each as a
+ * {@code byte[]}; it parses nothing else. Leading CRLFs are skipped, and a CRLFCRLF keepalive is answered
+ * with CRLF (RFC 5626 §3.5.1). A message larger than the cap, or a bad Content-Length, closes the
+ * connection: after a framing error nothing on the stream can be trusted.
+ */
+final class SipStreamDecoder extends ByteToMessageDecoder {
+
+  private static final byte[] PONG = {'\r', '\n'};
+
+  private final int maxMessageBytes;
+  private final Runnable onFramingError;
+
+  SipStreamDecoder(int maxMessageBytes, Runnable onFramingError) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.onFramingError = onFramingError;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int crlfs = 0;
+    while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+      if (in.getByte(in.readerIndex()) == '\n') {
+        crlfs++;
+      }
+      in.skipBytes(1);
+    }
+    if (crlfs >= 2) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
+    }
+    if (!in.isReadable()) {
+      return;
+    }
+    int start = in.readerIndex();
+    int headerEnd = findHeaderEnd(in, start, Math.min(in.writerIndex(), start + maxMessageBytes));
+    if (headerEnd < 0) {
+      if (in.readableBytes() >= maxMessageBytes) {
+        fail(ctx, in, "headers exceed " + maxMessageBytes + " bytes");
+      }
+      return;
+    }
+    int headerLength = headerEnd - start;
+    byte[] headers = new byte[headerLength];
+    in.getBytes(start, headers);
+    int contentLength = StreamFraming.contentLength(headers, headerLength);
+    if (contentLength == StreamFraming.INVALID) {
+      fail(ctx, in, "bad Content-Length");
+      return;
+    }
+    long total = (long) headerLength + contentLength;
+    if (total > maxMessageBytes) {
+      fail(ctx, in, "message of " + total + " bytes exceeds " + maxMessageBytes);
+      return;
+    }
+    if (in.readableBytes() < total) {
+      return;
+    }
+    byte[] message = new byte[(int) total];
+    in.readBytes(message);
+    out.add(message);
+  }
+
+  private void fail(ChannelHandlerContext ctx, ByteBuf in, String why) {
+    in.skipBytes(in.readableBytes());
+    onFramingError.run();
+    ctx.fireExceptionCaught(new TooLongFrameException(why));
+    ctx.close();
+  }
+
+  /** Index just past the blank line ending the headers (CRLFCRLF or LFLF), or -1. */
+  private static int findHeaderEnd(ByteBuf in, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (in.getByte(i) == '\n') {
+        if (i + 1 < to && in.getByte(i + 1) == '\n') {
+          return i + 2;
+        }
+        if (i + 2 < to && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
+          return i + 3;
+        }
+      }
+    }
+    return -1;
+  }
+}

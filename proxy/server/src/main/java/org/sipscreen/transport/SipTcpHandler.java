@@ -1,0 +1,62 @@
+package org.sipscreen.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.proxy.InboundMessage;
+import org.sipscreen.proxy.ProxyAction;
+import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.proxy.Transport;
+
+/**
+ * Hands each framed TCP message to the proxy and sends what it decides. Registers every connection, inbound
+ * or outbound, with the {@link Sender} so that responses find their way back onto it; closes idle ones.
+ */
+@ChannelHandler.Sharable
+final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
+
+  private final StatelessProxy proxy;
+  private final Sender sender;
+  private final ProxyMetrics metrics;
+
+  SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics) {
+    this.proxy = proxy;
+    this.sender = sender;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    sender.connectionOpened(ctx.channel());
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, byte[] message) {
+    InboundMessage in = new InboundMessage(message, 0, message.length, Transport.TCP,
+        (InetSocketAddress) ctx.channel().remoteAddress(),
+        (InetSocketAddress) ctx.channel().localAddress(), System.nanoTime());
+    ProxyAction action = proxy.process(in);
+    if (action instanceof ProxyAction.Send send) {
+      sender.send(send);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      metrics.dropped("tcp_idle_close");
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

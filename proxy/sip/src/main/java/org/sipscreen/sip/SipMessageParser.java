@@ -1,0 +1,366 @@
+package org.sipscreen.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Frames one SIP message out of bytes: start line, header lines (with RFC 3261 §7.3.1 folding) and the body
+ * by Content-Length (§18.3; over UDP a missing Content-Length means "the rest of the datagram", over a
+ * stream it means zero). Shared by UDP and TCP; it reads nothing beyond what framing needs.
+ *
+ * <p>Problems that still leave a message the proxy can answer (a bad request line, a bad header line, a
+ * Content-Length that does not fit) are recorded on the returned {@link SipMessage}; only bytes that are no
+ * SIP message at all raise {@link MalformedMessageException}.
+ */
+public final class SipMessageParser {
+
+  /** A message with more header lines than this is refused: no legitimate INVITE comes close. */
+  public static final int MAX_HEADERS = 256;
+
+  private SipMessageParser() {}
+
+  public static SipMessage parse(byte[] buf, int off, int len, boolean datagram)
+      throws MalformedMessageException {
+    final int limit = off + len;
+    int p = off;
+    // RFC 3261 §7.5: ignore CRLFs before the start line (keepalives are just that).
+    while (p < limit && (buf[p] == '\r' || buf[p] == '\n')) {
+      p++;
+    }
+    if (p == limit) {
+      throw new MalformedMessageException("empty", "no bytes besides CRLF");
+    }
+    final int start = p;
+    int startLineEnd = lineEnd(buf, p, limit);
+    if (startLineEnd < 0) {
+      throw new MalformedMessageException("no_header_end", "start line is not terminated");
+    }
+    int startLineContentEnd = contentEnd(buf, p, startLineEnd);
+
+    boolean request;
+    String method = "";
+    int uriStart = 0;
+    int uriEnd = 0;
+    String version;
+    int status = 0;
+    String reasonPhrase = "";
+    String startLineProblem = null;
+
+    if (startsWithIgnoreCase(buf, p, startLineContentEnd, "SIP/")) {
+      request = false;
+      int sp1 = indexOf(buf, p, startLineContentEnd, (byte) ' ');
+      if (sp1 < 0) {
+        throw new MalformedMessageException("bad_status_line", "status line has no status code");
+      }
+      version = ascii(buf, p, sp1);
+      int codeEnd = indexOf(buf, sp1 + 1, startLineContentEnd, (byte) ' ');
+      if (codeEnd < 0) {
+        codeEnd = startLineContentEnd;
+      }
+      if (codeEnd - (sp1 + 1) != 3 || !allDigits(buf, sp1 + 1, codeEnd)) {
+        throw new MalformedMessageException("bad_status_code", "status code is not three digits");
+      }
+      status = (buf[sp1 + 1] - '0') * 100 + (buf[sp1 + 2] - '0') * 10 + (buf[sp1 + 3] - '0');
+      if (status < 100 || status > 699) {
+        throw new MalformedMessageException("bad_status_code", "status code out of range: " + status);
+      }
+      reasonPhrase = codeEnd < startLineContentEnd
+          ? new String(buf, codeEnd + 1, startLineContentEnd - codeEnd - 1, StandardCharsets.UTF_8)
+          : "";
+      if (!isSip20(version)) {
+        throw new MalformedMessageException("bad_version", "unsupported SIP version " + version);
+      }
+    } else {
+      request = true;
+      int sp1 = indexOf(buf, p, startLineContentEnd, (byte) ' ');
+      int sp2 = lastIndexOf(buf, p, startLineContentEnd, (byte) ' ');
+      if (sp1 <= p || sp2 <= sp1) {
+        throw new MalformedMessageException("bad_request_line", "request line is not METHOD SP URI SP VERSION");
+      }
+      method = methodString(buf, p, sp1);
+      uriStart = sp1 + 1;
+      uriEnd = sp2;
+      version = ascii(buf, sp2 + 1, startLineContentEnd);
+      if (!isToken(buf, p, sp1)) {
+        startLineProblem = "bad_method";
+      } else if (uriEnd <= uriStart || containsAny(buf, uriStart, uriEnd, " \t<>\"")) {
+        startLineProblem = "bad_request_uri";
+      } else if (version.isEmpty()) {
+        startLineProblem = "bad_request_line";
+      } else if (!isSip20(version)) {
+        startLineProblem = looksLikeSipVersion(version) ? "unsupported_version" : "bad_request_line";
+      }
+    }
+
+    // Header lines.
+    int cap = 32;
+    HeaderName[] names = new HeaderName[cap];
+    int[] lineStart = new int[cap];
+    int[] nameEnd = new int[cap];
+    int[] valueStart = new int[cap];
+    int[] valueEnd = new int[cap];
+    int[] lineEndArr = new int[cap];
+    int count = 0;
+    String headerProblem = null;
+
+    p = startLineEnd;
+    int headersEnd = -1;
+    while (p < limit) {
+      int le = lineEnd(buf, p, limit);
+      if (le < 0) {
+        break;
+      }
+      int ce = contentEnd(buf, p, le);
+      if (ce == p) {
+        headersEnd = p;
+        p = le;
+        break;
+      }
+      // A header occupies this line plus every following line that starts with SP or HT.
+      int hdrEnd = le;
+      int hdrContentEnd = ce;
+      while (hdrEnd < limit && (buf[hdrEnd] == ' ' || buf[hdrEnd] == '\t')) {
+        int nle = lineEnd(buf, hdrEnd, limit);
+        if (nle < 0) {
+          break;
+        }
+        int nce = contentEnd(buf, hdrEnd, nle);
+        if (nce > hdrEnd) {
+          hdrContentEnd = nce;
+        }
+        hdrEnd = nle;
+      }
+      if (buf[p] == ' ' || buf[p] == '\t') {
+        headerProblem = headerProblem == null ? "folding_without_header" : headerProblem;
+        p = hdrEnd;
+        continue;
+      }
+      int colon = indexOf(buf, p, hdrContentEnd, (byte) ':');
+      if (colon < 0) {
+        headerProblem = headerProblem == null ? "header_without_colon" : headerProblem;
+        p = hdrEnd;
+        continue;
+      }
+      int ne = colon;
+      while (ne > p && (buf[ne - 1] == ' ' || buf[ne - 1] == '\t')) {
+        ne--;
+      }
+      if (ne == p || !isToken(buf, p, ne)) {
+        headerProblem = headerProblem == null ? "bad_header_name" : headerProblem;
+        p = hdrEnd;
+        continue;
+      }
+      int vs = colon + 1;
+      while (vs < hdrContentEnd && isLws(buf[vs])) {
+        vs++;
+      }
+      int ve = hdrContentEnd;
+      while (ve > vs && isLws(buf[ve - 1])) {
+        ve--;
+      }
+      if (count == MAX_HEADERS) {
+        throw new MalformedMessageException("too_many_headers", "more than " + MAX_HEADERS + " headers");
+      }
+      if (count == cap) {
+        cap *= 2;
+        names = Arrays.copyOf(names, cap);
+        lineStart = Arrays.copyOf(lineStart, cap);
+        nameEnd = Arrays.copyOf(nameEnd, cap);
+        valueStart = Arrays.copyOf(valueStart, cap);
+        valueEnd = Arrays.copyOf(valueEnd, cap);
+        lineEndArr = Arrays.copyOf(lineEndArr, cap);
+      }
+      names[count] = HeaderName.of(buf, p, ne);
+      lineStart[count] = p;
+      nameEnd[count] = ne;
+      valueStart[count] = vs;
+      valueEnd[count] = ve;
+      lineEndArr[count] = hdrEnd;
+      count++;
+      p = hdrEnd;
+    }
+    if (headersEnd < 0) {
+      throw new MalformedMessageException("no_header_end", "headers are not terminated by an empty line");
+    }
+
+    // Body framing by Content-Length.
+    final int bodyStart = p;
+    int bodyEnd = limit;
+    String framingProblem = null;
+    int clIndex = -1;
+    for (int i = 0; i < count; i++) {
+      if (names[i] == HeaderName.CONTENT_LENGTH) {
+        if (clIndex >= 0) {
+          framingProblem = "multiple_content_length";
+        }
+        clIndex = i;
+      }
+    }
+    if (clIndex >= 0 && framingProblem == null) {
+      long cl = parseDecimal(buf, valueStart[clIndex], valueEnd[clIndex], 9);
+      if (cl < 0) {
+        framingProblem = "bad_content_length";
+      } else if (cl > limit - bodyStart) {
+        framingProblem = "content_length_exceeds_message";
+      } else {
+        bodyEnd = bodyStart + (int) cl;
+      }
+    } else if (clIndex < 0 && !datagram) {
+      bodyEnd = bodyStart;
+    }
+    int end = framingProblem == null ? bodyEnd : limit;
+    return new SipMessage(buf, start, end, headersEnd, bodyStart, bodyEnd, request, method, uriStart,
+        uriEnd, version, status, reasonPhrase, startLineProblem, headerProblem, count, names,
+        lineStart, nameEnd, valueStart, valueEnd, lineEndArr, framingProblem);
+  }
+
+  /**
+   * Parses a non-negative decimal made of at most {@code maxDigits} digits (leading zeros allowed and not
+   * counted); -1 when the text is empty, has a non-digit, or is longer.
+   */
+  public static long parseDecimal(byte[] buf, int from, int to, int maxDigits) {
+    if (from >= to) {
+      return -1;
+    }
+    while (from < to - 1 && buf[from] == '0') {
+      from++;
+    }
+    if (to - from > maxDigits) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = buf[i] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** Index just after the LF that ends the line starting at {@code from}, or -1 when there is none. */
+  private static int lineEnd(byte[] buf, int from, int limit) {
+    for (int i = from; i < limit; i++) {
+      if (buf[i] == '\n') {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** End of the line's content: before its LF and an optional CR. */
+  private static int contentEnd(byte[] buf, int from, int lineEnd) {
+    int e = lineEnd - 1;
+    if (e > from && buf[e - 1] == '\r') {
+      e--;
+    }
+    return e;
+  }
+
+  private static boolean isLws(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+  }
+
+  private static int indexOf(byte[] buf, int from, int to, byte b) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static int lastIndexOf(byte[] buf, int from, int to, byte b) {
+    for (int i = to - 1; i >= from; i--) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean containsAny(byte[] buf, int from, int to, String chars) {
+    for (int i = from; i < to; i++) {
+      if (chars.indexOf(buf[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean allDigits(byte[] buf, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buf[i] < '0' || buf[i] > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 3261 §25.1 token characters. */
+  static boolean isTokenChar(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "-.!%*_+`'~".indexOf(c) >= 0;
+  }
+
+  static boolean isToken(byte[] buf, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (!isTokenChar(buf[i] & 0xff)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsWithIgnoreCase(byte[] buf, int from, int to, String prefix) {
+    if (to - from < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (Character.toUpperCase((char) buf[from + i]) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isSip20(String version) {
+    return version.equalsIgnoreCase("SIP/2.0");
+  }
+
+  private static boolean looksLikeSipVersion(String version) {
+    return version.regionMatches(true, 0, "SIP/", 0, 4) && version.length() <= 16
+        && version.substring(4).matches("[0-9]+\\.[0-9]+");
+  }
+
+  private static final String[] KNOWN_METHODS = {
+    "INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER", "PRACK", "UPDATE", "INFO",
+    "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH"
+  };
+
+  /** Known methods come back as shared constants, so the hot path compares and allocates nothing. */
+  private static String methodString(byte[] buf, int from, int to) {
+    int len = to - from;
+    outer:
+    for (String m : KNOWN_METHODS) {
+      if (m.length() != len) {
+        continue;
+      }
+      for (int i = 0; i < len; i++) {
+        if (buf[from + i] != m.charAt(i)) {
+          continue outer;
+        }
+      }
+      return m;
+    }
+    return ascii(buf, from, to);
+  }
+
+  private static String ascii(byte[] buf, int from, int to) {
+    return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+}

@@ -1,0 +1,125 @@
+package org.sipscreen.sip;
+
+import java.util.Locale;
+
+/**
+ * One Via value: {@code SIP/2.0/<transport> host[:port] *(;param)} (RFC 3261 §20.42), with the parameters
+ * the proxy routes responses by: branch, received and rport (RFC 3581).
+ */
+public record Via(String transport, String host, int port, Parameters params) {
+
+  /** The RFC 3261 §8.1.1.7 magic cookie that marks a branch as unique per transaction. */
+  public static final String MAGIC_COOKIE = "z9hG4bK";
+
+  public String branch() {
+    return params.get("branch");
+  }
+
+  public String received() {
+    return params.get("received");
+  }
+
+  /** The rport value, -1 when there is none or it is a bare flag. */
+  public int rport() {
+    String v = params.get("rport");
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return SipUri.parsePort(v, 0, v.length());
+    } catch (SipSyntaxException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** True when the branch carries the magic cookie and something after it (RFC 4475 §3.2.1). */
+  public boolean hasRfc3261Branch() {
+    String b = branch();
+    return b != null && b.length() > MAGIC_COOKIE.length() && b.startsWith(MAGIC_COOKIE);
+  }
+
+  /** {@code host:port} as written in sent-by; the port is left out when absent. */
+  public String sentBy() {
+    return port < 0 ? host : host + ":" + port;
+  }
+
+  /** Formats the value back with received and rport replaced by the given ones. */
+  public String withReceived(String receivedAddress, int rportValue) {
+    StringBuilder sb = new StringBuilder(64);
+    sb.append("SIP/2.0/").append(transport).append(' ').append(sentBy());
+    params.appendTo(sb, "received", "rport");
+    sb.append(";received=").append(receivedAddress).append(";rport=").append(rportValue);
+    return sb.toString();
+  }
+
+  public static Via parse(String value) {
+    String s = value;
+    int to = s.length();
+    int p = Parameters.skipLws(s, 0, to);
+    int ns = p;
+    while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
+      p++;
+    }
+    String protocol = s.substring(ns, p);
+    p = expectSlash(s, p, to);
+    int vs = p;
+    while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
+      p++;
+    }
+    String version = s.substring(vs, p);
+    if (!protocol.equalsIgnoreCase("SIP") || !version.equals("2.0")) {
+      throw new SipSyntaxException("Via protocol is not SIP/2.0");
+    }
+    p = expectSlash(s, p, to);
+    int ts = p;
+    while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
+      p++;
+    }
+    if (p == ts) {
+      throw new SipSyntaxException("Via has no transport");
+    }
+    String transport = s.substring(ts, p).toUpperCase(Locale.ROOT);
+    int hs = Parameters.skipLws(s, p, to);
+    if (hs == p || hs == to) {
+      throw new SipSyntaxException("Via has no sent-by");
+    }
+    p = hs;
+    String host;
+    if (s.charAt(p) == '[') {
+      int close = s.indexOf(']', p);
+      if (close < 0) {
+        throw new SipSyntaxException("unterminated IPv6 reference in Via");
+      }
+      host = s.substring(p, close + 1);
+      p = close + 1;
+    } else {
+      while (p < to && SipUri.isHostChar(s.charAt(p))) {
+        p++;
+      }
+      host = s.substring(hs, p);
+    }
+    if (host.isEmpty()) {
+      throw new SipSyntaxException("Via has no host");
+    }
+    int port = -1;
+    p = Parameters.skipLws(s, p, to);
+    if (p < to && s.charAt(p) == ':') {
+      p = Parameters.skipLws(s, p + 1, to);
+      int ps = p;
+      while (p < to && Character.isDigit(s.charAt(p))) {
+        p++;
+      }
+      port = SipUri.parsePort(s, ps, p);
+    }
+    Parameters params = Parameters.parse(s, p, to, false);
+    return new Via(transport, host.toLowerCase(Locale.ROOT), port, params);
+  }
+
+  private static int expectSlash(String s, int p, int to) {
+    p = Parameters.skipLws(s, p, to);
+    if (p == to || s.charAt(p) != '/') {
+      throw new SipSyntaxException("malformed Via sent-protocol");
+    }
+    return Parameters.skipLws(s, p + 1, to);
+  }
+}
