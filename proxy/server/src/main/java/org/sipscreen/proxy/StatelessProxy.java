@@ -132,7 +132,9 @@ public final class StatelessProxy {
       hop = settings.defaultRoute();
     }
     if (hop == null) {
-      return answer(request, in, 404, "No Route To Next Hop", List.of());
+      // A host name or a transport we do not speak: the proxy does no DNS, the core behind the
+      // default route does.
+      hop = settings.defaultRoute();
     }
     if (!settings.mayReach(hop.address().getAddress())) {
       return answer(request, in, 403, "Next Hop Not Allowed", List.of());
@@ -315,19 +317,22 @@ public final class StatelessProxy {
     return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
   }
 
-  /** Answers a request that failed validation, if its top Via can be read; otherwise drops it. */
+  /**
+   * Answers a request that failed validation. The answer goes to the address the request came from, not
+   * to its Via, so even a request whose Via cannot be read is answered (with its Via values copied as they
+   * are); only one without any Via, which no client could match to a transaction, is dropped.
+   */
   private ProxyAction answerMalformed(SipMessage message, InboundMessage in, BadMessageException e) {
     List<String> vias = message.values(HeaderName.VIA);
-    if (vias.isEmpty()) {
+    if (vias.isEmpty() || vias.get(0).isEmpty()) {
       return drop("unanswerable");
     }
-    Via top;
+    String topVia;
     try {
-      top = Via.parse(vias.get(0));
+      topVia = Via.parse(vias.get(0)).withReceived(receivedText(in.sender()), in.sender().getPort());
     } catch (SipSyntaxException | NumberFormatException ex) {
-      return drop("unanswerable");
+      topVia = vias.get(0);
     }
-    String topVia = top.withReceived(receivedText(in.sender()), in.sender().getPort());
     String callId = message.first(HeaderName.CALL_ID);
     String toTag = "ss" + Integer.toHexString(((callId == null ? "" : callId) + vias.get(0)).hashCode());
     byte[] bytes = ResponseBuilder.build(message, topVia, e.status(),

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
@@ -69,6 +70,9 @@ public final class SipServer implements AutoCloseable {
         Channel udp = new Bootstrap().group(group).channel(Transports.datagramChannel())
             .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+            // Netty reads 2 KiB datagrams by default and silently truncates longer ones; read the largest
+            // possible datagram so that the size cap, not the buffer, decides.
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
             .handler(udpHandler)
             .bind(endpoint.bind()).sync().channel();
         listeners.add(udp);
