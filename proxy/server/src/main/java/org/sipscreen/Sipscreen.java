@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,16 +113,12 @@ public final class Sipscreen implements AutoCloseable {
     config.screening().sourcePeer().peers().values().forEach(p -> reachable.addAll(p.networks()));
     InetAddress route = defaultRoute.address().getAddress();
     reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
-    Map<String, List<String>> byNetwork = new LinkedHashMap<>();
-    // PeerTable refuses one block under two names, so each distinct network becomes its own entry.
+    // PeerTable refuses the same block twice, so duplicates (however written) are merged first.
+    java.util.Set<String> canonical = new java.util.LinkedHashSet<>();
     for (String n : reachable) {
-      byNetwork.putIfAbsent(n, List.of(n));
+      canonical.add(canonicalCidr(n));
     }
-    Map<String, List<String>> named = new LinkedHashMap<>();
-    int i = 0;
-    for (List<String> n : byNetwork.values()) {
-      named.put("n" + i++, n);
-    }
+    Map<String, List<String>> named = Map.of("reachable", List.copyOf(canonical));
     PeerTable destinations;
     try {
       destinations = PeerTable.of(named);
@@ -131,6 +126,16 @@ public final class Sipscreen implements AutoCloseable {
       throw new ConfigException(configFile + ": routing.next_hop_networks: " + e.getMessage());
     }
     return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute());
+  }
+
+  private static String canonicalCidr(String cidr) {
+    int slash = cidr.indexOf('/');
+    InetAddress a = NextHop.ipLiteral(slash < 0 ? cidr : cidr.substring(0, slash));
+    if (a == null) {
+      return cidr;
+    }
+    String bits = slash < 0 ? Integer.toString(a.getAddress().length * 8) : cidr.substring(slash + 1);
+    return a.getHostAddress() + "/" + bits;
   }
 
   public ProxyMetrics metrics() {
