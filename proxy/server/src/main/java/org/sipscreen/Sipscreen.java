@@ -125,7 +125,9 @@ public final class Sipscreen implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(configFile + ": routing.next_hop_networks: " + e.getMessage());
     }
-    return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute());
+    return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute(),
+        new ProxySettings.UnknownSources(config.screening().sourcePeer().unknownSource().equals("drop"),
+            config.screening().sourcePeer().rejectStatus(), config.screening().sourcePeer().rejectReason()));
   }
 
   private static String canonicalCidr(String cidr) {

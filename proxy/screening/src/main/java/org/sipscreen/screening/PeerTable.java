@@ -101,6 +101,23 @@ public final class PeerTable {
     return peerNames;
   }
 
+  /**
+   * Whether {@code address} is the broadcast address (all host bits set) of the longest IPv4 block that
+   * contains it, for blocks of /30 or wider; a proxy must never send there.
+   */
+  public boolean isDirectedBroadcast(InetAddress address) {
+    if (!(address instanceof Inet4Address)) {
+      return false;
+    }
+    int a = toInt(address.getAddress());
+    for (int i = 0; i < v4Network.length; i++) {
+      if ((a & v4Mask[i]) == v4Network[i]) {
+        return v4Mask[i] != -1 && v4Mask[i] != -2 && (a | v4Mask[i]) == -1;
+      }
+    }
+    return false;
+  }
+
   /** The peer whose longest matching block contains {@code address}, or empty for an unknown source. */
   public Optional<String> peerOf(InetAddress address) {
     if (address instanceof Inet4Address) {

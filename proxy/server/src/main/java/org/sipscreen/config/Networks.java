@@ -20,6 +20,24 @@ final class Networks {
     }
   }
 
+  /** Whether an address literal (already checked) is 0.0.0.0 or ::. */
+  static boolean isWildcard(String literal) {
+    try {
+      return InetAddress.getByName(literal).isAnyLocalAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** The canonical text of an address literal (already checked), so that ::1 and 0:0::1 compare equal. */
+  static String canonical(String literal) {
+    try {
+      return InetAddress.getByName(literal).getHostAddress();
+    } catch (UnknownHostException e) {
+      return literal;
+    }
+  }
+
   static void requireCidr(String text, String key) {
     if (text == null) {
       throw new IllegalArgumentException(key + ": empty network");

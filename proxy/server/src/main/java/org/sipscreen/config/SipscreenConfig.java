@@ -38,6 +38,24 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
             "tcp_idle_timeout_seconds must be positive, was " + tcpIdleTimeoutSeconds);
       }
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
+      // The advertised host goes verbatim into our Via and Record-Route: it must be a host name or an
+      // address literal, never text that could end a header parameter.
+      if (advertiseAddress != null && !advertiseAddress.matches(
+          "[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]")) {
+        throw new IllegalArgumentException("advertise_address must be a host name, an IPv4 address or"
+            + " a bracketed IPv6 address, was '" + advertiseAddress + "'");
+      }
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (Listener l : listen) {
+        if (advertiseAddress == null && Networks.isWildcard(l.address())) {
+          throw new IllegalArgumentException("advertise_address is required when a listener binds the"
+              + " wildcard address " + l.address() + " (it is written in our Via and Record-Route)");
+        }
+        if (!seen.add(Networks.canonical(l.address()) + "|" + l.port())) {
+          throw new IllegalArgumentException(
+              "listen: " + l.address() + " port " + l.port() + " is listed twice");
+        }
+      }
     }
   }
 

@@ -101,7 +101,8 @@ public final class ProxyMetrics {
 
   /** The current value of a counter series, for tests and the admin view. */
   public double counterValue(String name, String... labelValues) {
-    var snapshot = registry.scrape(n -> n.equals(name));
+    String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+    var snapshot = registry.scrape(n -> n.equals(base));
     for (var m : snapshot) {
       for (var dp : m.getDataPoints()) {
         var labels = dp.getLabels();

@@ -14,7 +14,25 @@ import org.sipscreen.screening.PeerTable;
  *     route); anything else is refused, so a forged Via or Route can never aim the proxy elsewhere
  */
 public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
-    boolean recordRoute) {
+    boolean recordRoute, UnknownSources unknownSources) {
+
+  /**
+   * What happens to requests other than initial INVITEs (which the source_peer check judges) from an
+   * address outside every configured network: answered with {@code status}/{@code reason}, or dropped.
+   */
+  public record UnknownSources(boolean drop, int status, String reason) {
+    public static final UnknownSources FORBIDDEN = new UnknownSources(false, 403, "Forbidden");
+
+    public UnknownSources {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** Settings that answer unknown sources 403 Forbidden. */
+  public ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
+      boolean recordRoute) {
+    this(endpoints, defaultRoute, destinations, recordRoute, UnknownSources.FORBIDDEN);
+  }
 
   public ProxySettings {
     endpoints = List.copyOf(endpoints);
@@ -23,6 +41,12 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     }
     Objects.requireNonNull(defaultRoute, "defaultRoute");
     Objects.requireNonNull(destinations, "destinations");
+    Objects.requireNonNull(unknownSources, "unknownSources");
+  }
+
+  /** Whether {@code address} is inside a configured network (a peer, a next hop, the default route). */
+  public boolean isKnownSource(InetAddress address) {
+    return destinations.peerOf(address).isPresent();
   }
 
   /** Whether {@code host:port} (port -1 meaning 5060) names this proxy. */
@@ -53,15 +77,19 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     return sameFamily != null ? sameFamily : endpoints.get(0);
   }
 
-  /** Whether the proxy may send to {@code address}: unicast and inside a configured network. */
+  /**
+   * Whether the proxy may send to {@code address}: unicast, not a network's broadcast address, and inside a
+   * configured network.
+   */
   public boolean mayReach(InetAddress address) {
     if (address.isMulticastAddress() || address.isAnyLocalAddress()) {
       return false;
     }
     byte[] b = address.getAddress();
-    if (b.length == 4 && (b[3] & 0xff) == 255 && (b[0] & 0xff) == 255) {
+    if (b.length == 4 && (b[0] & 0xff) == 255 && (b[1] & 0xff) == 255 && (b[2] & 0xff) == 255
+        && (b[3] & 0xff) == 255) {
       return false;
     }
-    return destinations.peerOf(address).isPresent();
+    return destinations.peerOf(address).isPresent() && !destinations.isDirectedBroadcast(address);
   }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallAttempt;
+import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.SipHeader;
@@ -86,10 +87,21 @@ public final class StatelessProxy {
       request = SipRequest.validate(message);
     } catch (BadMessageException e) {
       metrics.malformed(e.reason());
-      if (ack) {
+      // Never answer garbage from outside the configured networks: the source may be spoofed.
+      if (ack || !settings.isKnownSource(in.sender().getAddress())) {
         return drop("malformed");
       }
       return answerMalformed(message, in, e);
+    }
+    boolean initialInvite = request.isInitial() && message.method().equals("INVITE");
+    if (!initialInvite && !settings.isKnownSource(in.sender().getAddress())) {
+      // Initial INVITEs meet the source_peer check inside the chain (after the emergency bypass);
+      // every other request from an unknown source is refused here, before it can be routed.
+      ProxySettings.UnknownSources policy = settings.unknownSources();
+      if (policy.drop()) {
+        return drop("unknown_source");
+      }
+      return answer(request, in, policy.status(), policy.reason(), List.of());
     }
 
     if (ack && !request.isInitial() && request.to().tag().equals(BranchIds.toTag(request))) {
@@ -108,7 +120,8 @@ public final class StatelessProxy {
           List.of("Unsupported: " + String.join(", ", request.proxyRequire())));
     }
     SipUri ruri = request.requestUri();
-    if (!ruri.isSip() && !ruri.isTel()) {
+    if (!ruri.isSip() && !ruri.isTel()
+        && !(initialInvite && PhoneNumbers.isEmergencyServiceUrn(message.requestUri()))) {
       return answer(request, in, 416, "Unsupported URI Scheme", List.of());
     }
 
@@ -141,7 +154,7 @@ public final class StatelessProxy {
     }
 
     ScreeningResult screening = null;
-    if (initial && message.method().equals("INVITE")) {
+    if (initialInvite) {
       long t0 = System.nanoTime();
       screening = screen(request, in);
       metrics.screeningLatencyNanos(System.nanoTime() - t0);
@@ -300,6 +313,10 @@ public final class StatelessProxy {
     } else {
       edits.replace(message.valueStart(vi), message.valueEnd(vi),
           String.join(", ", lineVias.subList(1, lineVias.size())));
+    }
+    if (message.indexOf(HeaderName.CONTENT_LENGTH) < 0) {
+      // Framed by the datagram on the way in; a stream on the way out needs the length (§18.3).
+      edits.insert(message.headersEnd(), "Content-Length: " + message.bodyLength() + "\r\n");
     }
     metrics.responseRelayed(message.status());
     return new ProxyAction.Send(transport, new InetSocketAddress(ip, port), edits);

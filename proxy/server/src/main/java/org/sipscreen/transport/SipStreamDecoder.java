@@ -20,6 +20,8 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
 
   private final int maxMessageBytes;
   private final Runnable onFramingError;
+  /** LFs seen since the last message, across reads, so a keepalive split over two reads is answered. */
+  private int keepaliveLfs;
 
   SipStreamDecoder(int maxMessageBytes, Runnable onFramingError) {
     this.maxMessageBytes = maxMessageBytes;
@@ -28,15 +30,11 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    int crlfs = 0;
     while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
-      if (in.getByte(in.readerIndex()) == '\n') {
-        crlfs++;
+      if (in.readByte() == '\n' && ++keepaliveLfs == 2) {
+        keepaliveLfs = 0;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
       }
-      in.skipBytes(1);
-    }
-    if (crlfs >= 2) {
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
     }
     if (!in.isReadable()) {
       return;
@@ -67,6 +65,7 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
     }
     byte[] message = new byte[(int) total];
     in.readBytes(message);
+    keepaliveLfs = 0;
     out.add(message);
   }
 

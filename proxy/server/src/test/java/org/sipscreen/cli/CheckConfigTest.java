@@ -1,0 +1,100 @@
+package org.sipscreen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CheckConfigTest {
+
+  @TempDir
+  Path dir;
+
+  record Run(int exitCode, String out, String err) {}
+
+  /** Runs the CLI in-process, capturing System.out/System.err (which the commands print to). */
+  static Run run(String... args) {
+    java.io.PrintStream oldOut = System.out;
+    java.io.PrintStream oldErr = System.err;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    StringWriter picoOut = new StringWriter();
+    StringWriter picoErr = new StringWriter();
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+      CommandLine cli = new CommandLine(new Main());
+      cli.setOut(new PrintWriter(picoOut, true));
+      cli.setErr(new PrintWriter(picoErr, true));
+      code = cli.execute(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    return new Run(code, out.toString(java.nio.charset.StandardCharsets.UTF_8) + picoOut,
+        err.toString(java.nio.charset.StandardCharsets.UTF_8) + picoErr);
+  }
+
+  static Path shippedConfig() {
+    String repo = System.getProperty("sipscreen.repo");
+    return (repo != null ? Path.of(repo) : Path.of("../..")).resolve("config/sipscreen.yaml");
+  }
+
+  @Test
+  void shippedConfigChecksOk() {
+    Run r = run("check-config", shippedConfig().toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("sipscreen.yaml: OK");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void badConfigExitsNonZeroWithTheReason() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "sip:\n  listen:\n    - address: 127.0.0.1\n      prot: 5060\n");
+    Run r = run("check-config", file.toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains(file.toString()).contains("sip.listen[0].prot").contains("line 4");
+    assertThat(r.out()).doesNotContain("OK");
+  }
+
+  @Test
+  void badListFileExitsNonZeroNamingTheLine() throws IOException {
+    Files.writeString(dir.resolve("block.txt"), "+12025550199\n12x\n");
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, "screening:\n  block_list:\n    file: block.txt\n");
+    Run r = run("check-config", file.toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("block.txt:2:");
+  }
+
+  @Test
+  void missingConfigFileExitsNonZero() {
+    Run r = run("check-config", dir.resolve("absent.yaml").toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("absent.yaml: file not found");
+  }
+
+  @Test
+  void runWithoutConfigExitsNonZero() {
+    Run r = run();
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("--config FILE is required");
+  }
+
+  @Test
+  void runWithBadConfigExitsNonZeroWithoutOpeningSockets() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "http:\n  port: 99999\n");
+    Run r = run("--config", file.toString());
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.err()).contains("bad config").contains("port must be 0-65535, was 99999");
+  }
+}
