@@ -97,12 +97,16 @@ public final class MessageEdits implements WireMessage {
     return out;
   }
 
-  /** Insertion sort by start offset, stable; edits per message are few. */
+  /**
+   * Insertion sort by start offset, stable; edits per message are few. An insert at the offset where a
+   * replaced range starts goes before it whatever the recording order: the two do not overlap.
+   */
   private void sortEdits() {
     for (int i = 1; i < count; i++) {
       int v = order[i];
       int j = i - 1;
-      while (j >= 0 && starts[order[j]] > starts[v]) {
+      while (j >= 0 && (starts[order[j]] > starts[v]
+          || (starts[order[j]] == starts[v] && ends[order[j]] > starts[v] && ends[v] == starts[v]))) {
         order[j + 1] = order[j];
         j--;
       }

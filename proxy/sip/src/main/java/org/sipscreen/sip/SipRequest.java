@@ -204,7 +204,10 @@ public final class SipRequest {
     }
   }
 
-  /** CSeq = 1*DIGIT LWS Method, the number below 2^31 (RFC 3261 §8.1.1.5), the method as requested. */
+  /**
+   * CSeq = 1*DIGIT LWS Method with the method as requested. RFC 3261 §8.1.1.5 has UACs pick numbers below
+   * 2^31 but allows any 32-bit unsigned value, which is what a proxy must accept.
+   */
   private static long parseCSeq(String text, String method) throws BadMessageException {
     int sp = 0;
     while (sp < text.length() && Character.isDigit(text.charAt(sp))) {

@@ -48,8 +48,9 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
       return new SipUri(scheme, "", "", -1, Parameters.EMPTY, false);
     }
     int q = uri.indexOf('?', colon + 1);
-    int at = uri.lastIndexOf('@', q < 0 ? uri.length() - 1 : q);
-    // A '?' inside the user part (RFC 4475 §3.1.1.2) is not the start of headers.
+    // '@' is legal only as the userinfo delimiter (RFC 3261 §25.1), so the last one ends the user part;
+    // a '?' inside the user part (RFC 4475 §3.1.1.2) is not the start of headers.
+    int at = uri.lastIndexOf('@');
     if (at > colon && q >= 0 && q < at) {
       q = uri.indexOf('?', at);
     }
