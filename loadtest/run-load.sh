@@ -1,0 +1,477 @@
+#!/usr/bin/env bash
+# SIPp load test for the sipscreen proxy (or a reference proxy, or none).
+#
+#   uac (SIPp, 127.0.0.1:5062) --> proxy (127.0.0.1:5060) --> uas (SIPp, 127.0.0.1:5070)
+#
+# Measures calls attempted/successful/failed, achieved calls/s, proxy CPU
+# time per call, call-setup latency percentiles and proxy peak RSS.
+# See loadtest/README.md. All traffic stays on 127.0.0.1.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "${SCRIPT_DIR}/.." && pwd)"
+readonly SCRIPT_DIR REPO_DIR
+
+# Fixed topology (sipscreen's defaults). Overridable through the environment.
+readonly LOCAL_IP=127.0.0.1
+readonly PROXY_PORT="${PROXY_PORT:-5060}"
+readonly UAS_PORT="${UAS_PORT:-5070}"
+readonly UAC_PORT="${UAC_PORT:-5062}"
+readonly KAMAILIO_MODULES="${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}"
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") [--proxy sipscreen|kamailio|none] [--config FILE] [--jar FILE]
+                   [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
+                   [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
+                   [--workdir DIR] [-h|--help]
+
+  --proxy P          proxy under test (default: sipscreen)
+                       sipscreen: java \$JAVA_OPTS -jar JAR --config FILE
+                       kamailio:  kamailio -f loadtest/kamailio/kamailio.cfg (stateless reference)
+                       none:      uac talks straight to the uas (baseline, no proxy)
+  --config FILE      sipscreen config (default: config/sipscreen.yaml)
+  --jar FILE         sipscreen jar (default: proxy/target/sipscreen.jar)
+  --rate CPS         new calls per second (default: 1000)
+  --calls N          number of calls, SIPp -m (default: 20000)
+  --transport T      udp (SIPp -t u1) or tcp (-t t1) (default: udp)
+  --scenario FILE    uac scenario (default: loadtest/scenarios/uac.xml)
+  --uas-scenario F   uas scenario (default: loadtest/scenarios/uas.xml)
+  --inf CSV          injection file passed to the uac (SIPp -inf), e.g. with
+                     --scenario loadtest/scenarios/uac-inf.xml
+  --warmup N         run N unmeasured calls at the same rate first (JIT warm-up)
+  --timeout SECS     hard limit for the uac run (default: 2*calls/rate + 60)
+  --workdir DIR      empty dir for SIPp logs/CSVs (default: new mktemp dir); always kept
+
+Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=..
+Exit status: 0 ok; 1 failed/incomplete calls; 2 usage or a process failed to start.
+EOF
+}
+
+die() { echo "run-load: $*" >&2; exit 2; }
+
+# ---------------------------------------------------------------- options
+proxy=sipscreen
+config=""
+jar="${REPO_DIR}/proxy/target/sipscreen.jar"
+rate=1000
+calls=20000
+transport=udp
+scenario="${SCRIPT_DIR}/scenarios/uac.xml"
+uas_scenario="${SCRIPT_DIR}/scenarios/uas.xml"
+inf=""
+warmup=0
+hard_timeout=""
+workdir=""
+
+need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --proxy)        need_arg "$@"; proxy="$2"; shift 2 ;;
+    --config)       need_arg "$@"; config="$2"; shift 2 ;;
+    --jar)          need_arg "$@"; jar="$2"; shift 2 ;;
+    --rate)         need_arg "$@"; rate="$2"; shift 2 ;;
+    --calls)        need_arg "$@"; calls="$2"; shift 2 ;;
+    --transport)    need_arg "$@"; transport="$2"; shift 2 ;;
+    --scenario)     need_arg "$@"; scenario="$2"; shift 2 ;;
+    --uas-scenario) need_arg "$@"; uas_scenario="$2"; shift 2 ;;
+    --inf)          need_arg "$@"; inf="$2"; shift 2 ;;
+    --warmup)       need_arg "$@"; warmup="$2"; shift 2 ;;
+    --timeout)      need_arg "$@"; hard_timeout="$2"; shift 2 ;;
+    --workdir)      need_arg "$@"; workdir="$2"; shift 2 ;;
+    -h|--help)      usage; exit 0 ;;
+    *)              usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+is_pos() { [[ "$1" =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
+is_pos "$rate" || die "--rate must be a positive integer"
+is_pos "$calls" || die "--calls must be a positive integer"
+is_uint "$warmup" || die "--warmup must be a non-negative integer"
+case "$transport" in
+  udp) sipp_transport=u1 ;;
+  tcp) sipp_transport=t1 ;;
+  *)   die "--transport must be udp or tcp" ;;
+esac
+case "$proxy" in
+  sipscreen)
+    [[ -f "$jar" ]] || die "sipscreen jar not found: $jar (build it: mvn -q package)"
+    [[ -z "$config" || -f "$config" ]] || die "config not found: $config"
+    command -v java >/dev/null || die "java not found" ;;
+  kamailio)
+    command -v kamailio >/dev/null || die "kamailio not found (apt-get install kamailio)" ;;
+  none) ;;
+  *) die "--proxy must be sipscreen, kamailio or none" ;;
+esac
+[[ -f "$scenario" ]] || die "scenario not found: $scenario"
+[[ -f "$uas_scenario" ]] || die "uas scenario not found: $uas_scenario"
+[[ -z "$inf" || -f "$inf" ]] || die "injection file not found: $inf"
+command -v sipp >/dev/null || die "sipp not found (apt-get install sip-tester)"
+# SIPp runs inside the work dir: make every file argument absolute
+scenario="$(readlink -f "$scenario")"
+uas_scenario="$(readlink -f "$uas_scenario")"
+[[ -n "$inf" ]] && inf="$(readlink -f "$inf")"
+if [[ "$proxy" == sipscreen ]]; then
+  jar="$(readlink -f "$jar")"
+  if [[ -z "$config" ]]; then
+    # The shipped config forwards over UDP; over TCP the uas listens on TCP only.
+    if [[ "$transport" == tcp ]]; then
+      config="${REPO_DIR}/loadtest/config/sipscreen-tcp.yaml"
+    else
+      config="${REPO_DIR}/config/sipscreen.yaml"
+    fi
+  fi
+  config="$(readlink -f "$config")"
+fi
+if [[ -z "$hard_timeout" ]]; then
+  hard_timeout=$(( 2 * calls / rate + 60 ))
+fi
+is_pos "$hard_timeout" || die "--timeout must be a positive integer"
+
+if [[ -n "$workdir" ]]; then
+  mkdir -p "$workdir"
+  workdir="$(cd "$workdir" && pwd)"
+  # results are found by file name patterns: never mix two runs
+  [[ -z "$(ls -A "$workdir")" ]] || die "--workdir $workdir is not empty"
+else
+  workdir="$(mktemp -d "${TMPDIR:-/tmp}/sipscreen-load.XXXXXX")"
+fi
+clk_tck="$(getconf CLK_TCK)"
+
+# ---------------------------------------------------------------- cleanup
+uas_pid=""
+uac_pid=""
+proxy_pid=""
+workdir_printed=0
+
+# shellcheck disable=SC2317  # stop_pid and cleanup run from the EXIT trap
+stop_pid() {   # stop_pid PID [group|tree]: TERM, wait up to 5 s, then KILL
+  local pid="$1" target="$1"
+  [[ -n "$pid" ]] || return 0
+  [[ "${2:-}" == group ]] && target="-$pid"
+  # shellcheck disable=SC2046  # word splitting of the pid list is wanted
+  [[ "${2:-}" == tree ]] && { kill -TERM -- $(proc_tree "$pid") 2>/dev/null || true; }
+  kill -TERM -- "$target" 2>/dev/null || return 0
+  local i
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL -- "$target" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$uac_pid" tree
+  stop_pid "$proxy_pid" group
+  stop_pid "$uas_pid"
+  (( workdir_printed )) || echo "work dir (SIPp logs, CSVs, proxy log): $workdir"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- helpers
+# Is something listening on 127.0.0.1:PORT for our transport?
+listening() {
+  local opt=-Hlnu
+  [[ "$transport" == tcp ]] && opt=-Hlnt
+  [[ -n "$(ss "$opt" "src ${LOCAL_IP}:$1" 2>/dev/null)" ]]
+}
+
+# wait_listen PORT PID NAME LOG SECS
+wait_listen() {
+  local port="$1" pid="$2" name="$3" log="$4" secs="$5" i
+  for (( i = 0; i < secs * 10; i++ )); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "---- $name exited early; last lines of $log:" >&2
+      tail -n 20 "$log" >&2 || true
+      die "$name failed to start"
+    fi
+    if listening "$port"; then return 0; fi
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2 || true
+  die "$name not listening on ${LOCAL_IP}:${port}/${transport} after ${secs}s"
+}
+
+# PID and all its descendants (children of forking proxies such as kamailio).
+proc_tree() {
+  ps -e -o pid=,ppid= | awk -v root="$1" '
+    { parent[$1] = $2 }
+    END {
+      print root; want[root] = 1; grew = 1
+      while (grew) {
+        grew = 0
+        for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; print p; grew = 1 }
+      }
+    }'
+}
+
+# CPU clock ticks consumed by a process tree: utime+stime+cutime+cstime of
+# every process (fields 14-17 of /proc/PID/stat; a process's figures include
+# all its threads, c* include reaped children, so exiting workers are not lost).
+cpu_ticks() {
+  local total=0 pid line rest
+  local -a f
+  for pid in $(proc_tree "$1"); do
+    line="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    rest="${line##*) }"              # drop "pid (comm) " - comm may hold spaces
+    read -r -a f <<<"$rest"          # f[0] is field 3 (state)
+    total=$(( total + f[11] + f[12] + f[13] + f[14] ))
+  done
+  echo "$total"
+}
+
+# Peak RSS (VmHWM, kB) summed over the process tree.
+rss_hwm_kb() {
+  local total=0 pid kb
+  for pid in $(proc_tree "$1"); do
+    kb="$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)"
+    total=$(( total + ${kb:-0} ))
+  done
+  echo "$total"
+}
+
+# CPU pressure (PSI): total microseconds during which at least one runnable
+# task waited for a CPU. Precise, unlike /proc/stat's tick-sampled busy time.
+cpu_pressure_us() {
+  awk '$1 == "some" { sub(/total=/, "", $5); print $5; exit }' /proc/pressure/cpu 2>/dev/null || true
+}
+
+# Host-wide UDP datagrams dropped because a receive buffer was full.
+udp_rcvbuf_errors() {
+  awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 }
+                      else { print $c; exit } }' /proc/net/snmp
+}
+
+# Column NAME of the last row of a SIPp -trace_stat CSV (';'-separated).
+stat_col() {
+  awk -F';' -v name="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
+    { last = $col }
+    END { if (col) print last; else print "" }' "$1"
+}
+
+# ---------------------------------------------------------------- start
+ports=("$UAS_PORT" "$UAC_PORT")
+[[ "$proxy" != none ]] && ports+=("$PROXY_PORT")
+for p in "${ports[@]}"; do
+  if listening "$p"; then
+    die "${LOCAL_IP}:${p}/${transport} already in use - stale test processes?"
+  fi
+done
+
+# Other SIPp/Kamailio/JVM processes share the CPUs (and may kill or bind what
+# we use): say so, the figures are then suspect.
+others=0
+for name in sipp kamailio java; do
+  others=$(( others + $(pgrep -c -x "$name" || true) ))
+done
+if (( others > 0 )); then
+  echo "run-load: WARNING: $others other sipp/kamailio/java process(es) running - results may be disturbed" >&2
+fi
+
+echo "run-load: proxy=$proxy transport=$transport rate=$rate calls=$calls warmup=$warmup timeout=${hard_timeout}s"
+echo "run-load: work dir $workdir"
+
+# uas: answers every INVITE (180, 200), copies Record-Route. Bounded by timeout.
+warmup_timeout=$(( 2 * warmup / rate + 60 ))
+uas_limit=$(( hard_timeout + (warmup > 0 ? warmup_timeout + 20 : 0) + 120 ))
+timeout -k 5 "$uas_limit" \
+  sipp -sf "$uas_scenario" -i "$LOCAL_IP" -p "$UAS_PORT" -t "$sipp_transport" -buff_size 4194304 \
+       -nostdin -default_behaviors all,-abortunexp \
+       -trace_err -error_file "$workdir/uas_errors.log" \
+       -trace_stat -stf "$workdir/uas_stat.csv" -fd 1 \
+       >"$workdir/uas.out" 2>&1 </dev/null &
+uas_pid=$!
+wait_listen "$UAS_PORT" "$uas_pid" "sipp uas" "$workdir/uas.out" 10
+
+target="${LOCAL_IP}:${PROXY_PORT}"
+case "$proxy" in
+  sipscreen)
+    # setsid: own process group, so cleanup reaches anything it spawns.
+    # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
+    setsid java ${JAVA_OPTS:-} -jar "$jar" --config "$config" \
+      >"$workdir/proxy.log" 2>&1 </dev/null &
+    proxy_pid=$!
+    wait_listen "$PROXY_PORT" "$proxy_pid" "sipscreen" "$workdir/proxy.log" 60 ;;
+  kamailio)
+    setsid kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
+      -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 \
+      >"$workdir/proxy.log" 2>&1 </dev/null &
+    proxy_pid=$!
+    wait_listen "$PROXY_PORT" "$proxy_pid" "kamailio" "$workdir/proxy.log" 20 ;;
+  none)
+    target="${LOCAL_IP}:${UAS_PORT}" ;;
+esac
+if [[ -n "$proxy_pid" ]]; then
+  sleep 0.5                     # let worker processes/threads settle
+  kill -0 "$proxy_pid" 2>/dev/null || die "$proxy exited right after start"
+  echo "run-load: $proxy pid $proxy_pid listening on ${target}/${transport}"
+fi
+
+# run_uac NAME CALLS TIMEOUT: one bounded SIPp uac run; sets uac_rc.
+run_uac() {
+  local name="$1" n="$2" secs="$3"
+  local -a args=(
+    "$target" -sf "$scenario" -i "$LOCAL_IP" -p "$UAC_PORT" -t "$sipp_transport" -buff_size 4194304
+    -r "$rate" -rp 1000 -m "$n" -d 0 -nostdin
+    -recv_timeout 10000 -timeout "${secs}s" -timeout_error
+    -trace_stat -stf "$workdir/${name}_stat.csv" -fd 1
+    -trace_err -error_file "$workdir/${name}_errors.log"
+  )
+  [[ -n "$inf" ]] && args+=(-inf "$inf")
+  if [[ "$name" == uac ]]; then
+    args+=(-trace_rtt -rtt_freq 1 -trace_shortmsg)
+  fi
+  uac_rc=0
+  # Background + wait, so that a signal to this script is handled (trap) at
+  # once rather than after the uac finishes. bash's time keyword records the
+  # uac's user+sys CPU seconds.
+  (
+    cd "$workdir"
+    TIMEFORMAT='%3U %3S'
+    { time timeout -k 5 "$(( secs + 15 ))" sipp "${args[@]}" \
+        >"$workdir/${name}.out" 2>&1 </dev/null; } 2>"$workdir/${name}_cpu.txt"
+  ) &
+  uac_pid=$!
+  wait "$uac_pid" || uac_rc=$?
+  uac_pid=""
+}
+
+if (( warmup > 0 )); then
+  echo "run-load: warm-up, $warmup calls at $rate/s (not measured)"
+  run_uac warmup "$warmup" "$warmup_timeout"
+  echo "run-load: warm-up sipp exit $uac_rc, failed calls: $(stat_col "$workdir/warmup_stat.csv" 'FailedCall(C)')"
+  # The uas serves warm-up and measured calls: remember what the warm-up left in its error log.
+  unexp_warmup="$({ grep -o 'Continuing call on unexpected' "$workdir/uas_errors.log" 2>/dev/null || true; } | wc -l)"
+  sleep 5                       # let the uas time-wait calls drain
+fi
+
+echo "run-load: measured run, $calls calls at $rate/s"
+cpu0=0; cpu1=0
+[[ -n "$proxy_pid" ]] && cpu0="$(cpu_ticks "$proxy_pid")"
+psi0="$(cpu_pressure_us)"
+uas_cpu0="$(cpu_ticks "$uas_pid")"
+udp_drop0="$(udp_rcvbuf_errors)"
+t0="$(date +%s.%N)"
+run_uac uac "$calls" "$hard_timeout"
+t1="$(date +%s.%N)"
+psi1="$(cpu_pressure_us)"
+uas_cpu1="$(cpu_ticks "$uas_pid")"
+udp_drop1="$(udp_rcvbuf_errors)"
+if (( uac_rc > 128 )); then
+  echo "run-load: WARNING: sipp uac was killed by signal $(( uac_rc - 128 )) (not by this script)" >&2
+fi
+if [[ -n "$proxy_pid" ]]; then
+  cpu1="$(cpu_ticks "$proxy_pid")"
+  kill -0 "$proxy_pid" 2>/dev/null || { echo "run-load: $proxy died during the run" >&2; }
+  rss_kb="$(rss_hwm_kb "$proxy_pid")"
+else
+  rss_kb=na
+fi
+
+# ---------------------------------------------------------------- results
+stat="$workdir/uac_stat.csv"
+[[ -s "$stat" ]] || die "sipp uac wrote no statistics (exit $uac_rc), see $workdir/uac.out"
+created="$(stat_col "$stat" TotalCallCreated)"
+ok="$(stat_col "$stat" 'SuccessfulCall(C)')"
+sipp_failed="$(stat_col "$stat" 'FailedCall(C)')"
+retrans="$(stat_col "$stat" 'Retransmissions(C)')"
+created="${created:-0}"; ok="${ok:-0}"; sipp_failed="${sipp_failed:-0}"
+# failed = what SIPp counted, or everything that did not succeed (e.g. the
+# run was cut by the timeout), whichever is larger
+failed=$(( calls - ok ))
+(( sipp_failed > failed )) && failed="$sipp_failed"
+
+# Call-setup latency: first INVITE sent -> first 200 OK (to the INVITE)
+# received, per Call-ID, from -trace_shortmsg (microsecond timestamps).
+# Also the span first INVITE .. last message, for the achieved rate.
+shopt -s nullglob
+files=("$workdir"/*_shortmessages.log)
+shortmsg="${files[0]:-}"
+lat_file="$workdir/setup_latency_ms.txt"
+span_s=0; late_1xx=0
+if [[ -n "$shortmsg" ]]; then
+  read -r span_s late_1xx < <(awk -F'\t' -v out="$lat_file" '
+    $6 == "CSeq:1 INVITE" {
+      if ($4 == "S" && !($5 in sent)) sent[$5] = $3
+      else if ($4 == "R" && $7 ~ /^SIP\/2\.0 200/ && !($5 in got) && ($5 in sent)) {
+        got[$5] = 1; printf "%.3f\n", ($3 - sent[$5]) * 1000 > out
+      }
+      else if ($4 == "R" && $7 ~ /^SIP\/2\.0 1/ && ($5 in got)) late++
+    }
+    { if (first == "" || $3 < first) first = $3; if ($3 > last) last = $3 }
+    END { printf "%.6f %d\n", (first == "" ? 0 : last - first), late }' "$shortmsg")
+fi
+# uas: messages ignored instead of aborting the call (-default_behaviors
+# all,-abortunexp), typically an ACK overtaken by the BYE
+unexp_uas="$({ grep -o 'Continuing call on unexpected' "$workdir/uas_errors.log" 2>/dev/null || true; } | wc -l)"
+unexp_uas=$(( unexp_uas - ${unexp_warmup:-0} ))
+: >>"$lat_file"
+sort -n -o "$lat_file" "$lat_file"
+pct() {   # pct FILE P: nearest-rank percentile of a sorted column, "na" if empty
+  awk -v p="$2" '{ v[NR] = $1 } END {
+    if (NR == 0) { print "na"; exit }
+    r = int(p * NR / 100); if (r < p * NR / 100) r++; if (r < 1) r = 1
+    print v[r] }' "$1"
+}
+p50="$(pct "$lat_file" 50)"; p90="$(pct "$lat_file" 90)"; p99="$(pct "$lat_file" 99)"
+lat_n="$(wc -l <"$lat_file")"
+lat_max="$(tail -n 1 "$lat_file")"
+lat_max="${lat_max:-na}"
+
+# SIPp's own response time 1 (same interval, whole milliseconds), -trace_rtt.
+files=("$workdir"/*_rtt.csv)
+rtt_file="${files[0]:-}"
+rtd_p50=na; rtd_p99=na
+if [[ -n "$rtt_file" ]]; then
+  awk -F';' 'NR > 1 && $3 == 1 { print $2 }' "$rtt_file" | sort -n >"$workdir/rtd1_ms.txt"
+  rtd_p50="$(pct "$workdir/rtd1_ms.txt" 50)"; rtd_p99="$(pct "$workdir/rtd1_ms.txt" 99)"
+fi
+
+wall_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+cps="$(awk -v n="$ok" -v s="$span_s" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "na" }')"
+if [[ -n "$proxy_pid" ]]; then
+  cpu_s="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
+  cpu_us_per_call="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" -v n="$created" \
+    'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "na" }')"
+  cpu_pct="$(awk -v c="$cpu_s" -v w="$wall_s" 'BEGIN { printf "%.0f", 100 * c / w }')"
+else
+  cpu_s=na; cpu_us_per_call=na; cpu_pct=na
+fi
+
+cpu_pressure="$(awk -v a="${psi0:-}" -v b="${psi1:-}" -v w="$wall_s" \
+  'BEGIN { if (a == "" || b == "" || w <= 0) print "na"; else printf "%.0f", (b - a) / 1e4 / w }')"
+uas_cpu_s="$(awk -v t=$(( uas_cpu1 - uas_cpu0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
+uac_cpu_s="$(awk '{ printf "%.2f", $1 + $2 }' "$workdir/uac_cpu.txt" 2>/dev/null || true)"
+
+cat <<EOF
+
+==== sipscreen load test: proxy=$proxy transport=$transport rate=$rate/s calls=$calls
+calls attempted    : $created (requested $calls, sipp exit $uac_rc)
+successful         : $ok
+failed             : $failed (sipp FailedCall $sipp_failed, retransmissions $retrans)
+reordered (ignored): ${late_1xx} late 1xx after the 200 at the uac, ${unexp_uas} unexpected messages (late ACKs) at the uas
+achieved rate      : $cps calls/s (successful calls / first INVITE..last message)
+proxy CPU          : ${cpu_s} s in ${wall_s} s uac run (${cpu_pct}% of one core), ${cpu_us_per_call} us/call
+setup latency (ms) : p50 $p50  p90 $p90  p99 $p99  max $lat_max  over $lat_n calls
+                     (INVITE sent -> 200 OK received at the uac, incl. uas; -trace_shortmsg us timestamps)
+SIPp RTD1 (ms)     : p50 $rtd_p50  p99 $rtd_p99 (same interval, SIPp 1 ms clock, -trace_rtt)
+proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes)
+SIPp CPU           : uac ${uac_cpu_s:-na} s, uas ${uas_cpu_s} s (load generator, same window)
+CPU pressure       : ${cpu_pressure}% of the run some task waited for one of the $(nproc) CPUs (/proc/pressure/cpu)
+UDP rcvbuf drops   : $(( udp_drop1 - udp_drop0 )) datagrams host-wide during the run (/proc/net/snmp RcvbufErrors)
+work dir           : $workdir
+EOF
+workdir_printed=1
+echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb"
+
+if (( failed > 0 )); then exit 1; fi
+exit 0
