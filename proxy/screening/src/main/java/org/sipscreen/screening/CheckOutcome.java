@@ -31,10 +31,14 @@ public record CheckOutcome(String check, String outcome) {
     }
   }
 
-  /** The default label of a verdict: continue, tag, reject or drop. */
+  /** The default label of a verdict: continue, tag, reject, drop, or a flag's category. */
   public static String labelOf(Verdict verdict) {
     Objects.requireNonNull(verdict, "verdict");
-    if (verdict instanceof Verdict.Continue) {
+    if (verdict instanceof Verdict.Flag flag) {
+      return flag.category();
+    } else if (verdict instanceof Verdict.Later) {
+      return "pending";
+    } else if (verdict instanceof Verdict.Continue) {
       return CONTINUE;
     } else if (verdict instanceof Verdict.Tag) {
       return TAG;

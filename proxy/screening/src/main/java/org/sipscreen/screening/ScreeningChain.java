@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Screens one call: the emergency check first (a match forwards at once, outcome "bypass", and no other
- * check runs), then the checks in order; the first Reject or Drop ends the chain, Tags accumulate,
- * otherwise the call is forwarded. Immutable and thread-safe; on a config or list reload build a new chain
+ * check runs), then the checks in order; the first Reject or Drop ends the chain, Tags accumulate, Flags
+ * go through the {@link Policy}, and at the end the policy's score thresholds apply. Immutable and thread-safe; on a config or list reload build a new chain
  * and swap the reference, so a call is screened against one consistent snapshot.
  */
 public final class ScreeningChain {
@@ -19,6 +20,7 @@ public final class ScreeningChain {
   private final EmergencyCheck emergency;
   private final NumberList allowList;
   private final List<Check> checks;
+  private final Policy policy;
 
   /**
    * @param numbers number normalization (default country code)
@@ -28,6 +30,15 @@ public final class ScreeningChain {
    */
   public ScreeningChain(
       PhoneNumbers numbers, EmergencyCheck emergency, NumberList allowList, List<Check> checks) {
+    this(numbers, emergency, allowList, checks, Policy.OBSERVE);
+  }
+
+  /**
+   * @param policy what flags do; see {@link Policy}
+   */
+  public ScreeningChain(PhoneNumbers numbers, EmergencyCheck emergency, NumberList allowList,
+      List<Check> checks, Policy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.numbers = Objects.requireNonNull(numbers, "numbers");
     this.emergency = Objects.requireNonNull(emergency, "emergency");
     this.allowList = Objects.requireNonNull(allowList, "allowList");
@@ -51,42 +62,181 @@ public final class ScreeningChain {
   }
 
   /**
-   * Runs the chain. A check that throws or returns null is a bug in that check: the exception propagates
-   * and the caller decides (the proxy should forward, fail-open, and count it).
+   * Runs the chain on one call and waits for nothing: the same as {@link #evaluate} for chains whose checks
+   * all answer at once. A check that throws or returns null is a bug in that check: the exception
+   * propagates and the caller decides (the proxy forwards, fail-open, and counts it).
+   *
+   * @throws IllegalStateException when a check answered {@link Verdict.Later}; use {@link #evaluate}
    */
   public ScreeningResult screen(CallAttempt attempt) {
-    ScreenedCall call = new ScreenedCall(attempt, numbers, allowList);
-    List<CheckOutcome> outcomes = new ArrayList<>(checks.size() + 1);
-    if (emergency.isEmergency(call)) {
-      outcomes.add(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.BYPASS));
-      return result(call, ScreeningResult.Action.FORWARD, List.of(), EmergencyCheck.NAME, outcomes);
+    ScreeningOutcome outcome = evaluate(attempt);
+    if (outcome instanceof ScreeningResult result) {
+      return result;
     }
-    outcomes.add(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE));
-    List<CallTag> tags = new ArrayList<>();
-    for (Check check : checks) {
-      Verdict verdict = check.check(call);
-      if (verdict == null) {
-        throw new NullPointerException("check '" + check.name() + "' returned a null verdict");
-      }
-      outcomes.add(new CheckOutcome(check.name(), check.outcomeLabel(verdict, call)));
-      if (verdict instanceof Verdict.Tag tag) {
-        for (CallTag t : tag.tags()) {
-          if (!tags.contains(t)) {
-            tags.add(t);
-          }
-        }
-      } else if (verdict instanceof Verdict.Reject reject) {
-        return result(call, ScreeningResult.Action.Reject.of(reject), tags, check.name(), outcomes);
-      } else if (verdict instanceof Verdict.Drop drop) {
-        return result(call, new ScreeningResult.Action.Drop(drop.why()), tags, check.name(), outcomes);
-      }
-    }
-    return result(call, ScreeningResult.Action.FORWARD, tags, null, outcomes);
+    throw new IllegalStateException("a check answered later; use evaluate()");
   }
 
-  private static ScreeningResult result(ScreenedCall call, ScreeningResult.Action action,
-      List<CallTag> tags, String decidedBy, List<CheckOutcome> outcomes) {
-    return new ScreeningResult(action, tags, Optional.ofNullable(decidedBy), call.peerName(),
-        call.callerNumber(), call.calledNumber(), outcomes);
+  /**
+   * Runs the chain on one call. The emergency check runs first and, on a match, ends the chain before any
+   * other check can see the call. Each check's verdict is applied in order: a reject or drop ends the
+   * chain, tags accumulate, flags go through the {@link Policy}; at the end the score thresholds apply.
+   * When a check answers {@link Verdict.Later}, the rest of the chain runs when that answer arrives.
+   */
+  public ScreeningOutcome evaluate(CallAttempt attempt) {
+    ScreenedCall call = new ScreenedCall(attempt, numbers, allowList);
+    if (emergency.isEmergency(call)) {
+      List<CheckOutcome> outcomes = List.of(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.BYPASS));
+      return new ScreeningResult(ScreeningResult.Action.FORWARD, List.of(),
+          Optional.of(EmergencyCheck.NAME), call.peerName(), call.callerNumber(), call.calledNumber(),
+          outcomes, 0, List.of(), Optional.empty());
+    }
+    return new Run(call).advance(0);
   }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /** The state of one call going through the chain; touched by one thread at a time. */
+  private final class Run {
+    final ScreenedCall call;
+    final List<CheckOutcome> outcomes = new ArrayList<>(checks.size() + 1);
+    final List<CallTag> tags = new ArrayList<>(2);
+    final List<PolicyDecision> decisions = new ArrayList<>(0);
+    int score;
+    ScreeningResult.Action suppressed;
+
+    Run(ScreenedCall call) {
+      this.call = call;
+      outcomes.add(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE));
+    }
+
+    ScreeningOutcome advance(int from) {
+      for (int i = from; i < checks.size(); i++) {
+        Check check = checks.get(i);
+        Verdict verdict = check.check(call);
+        if (verdict == null) {
+          throw new NullPointerException("check '" + check.name() + "' returned a null verdict");
+        }
+        if (verdict instanceof Verdict.Later later) {
+          int next = i + 1;
+          return new ScreeningOutcome.Pending(later.verdict().thenCompose(resolved -> {
+            if (resolved == null || resolved instanceof Verdict.Later) {
+              throw new IllegalStateException("check '" + check.name() + "' resolved to " + resolved);
+            }
+            ScreeningResult end = apply(check, resolved);
+            ScreeningOutcome rest = end != null ? end : advance(next);
+            return rest instanceof ScreeningOutcome.Pending p ? p.result()
+                : CompletableFuture.completedFuture((ScreeningResult) rest);
+          }));
+        }
+        ScreeningResult end = apply(check, verdict);
+        if (end != null) {
+          return end;
+        }
+      }
+      return finish();
+    }
+
+    /** Applies one verdict; returns the result when it ends the chain, else null to go on. */
+    private ScreeningResult apply(Check check, Verdict verdict) {
+      outcomes.add(new CheckOutcome(check.name(), check.outcomeLabel(verdict, call)));
+      if (verdict instanceof Verdict.Flag flag) {
+        return applyFlag(check.name(), flag);
+      }
+      if (verdict instanceof Verdict.Tag tag) {
+        if (!policy.shadow()) {
+          addTags(tag.tags());
+        }
+        return null;
+      }
+      if (verdict instanceof Verdict.Reject reject) {
+        return end(ScreeningResult.Action.Reject.of(reject), check.name());
+      }
+      if (verdict instanceof Verdict.Drop drop) {
+        return end(new ScreeningResult.Action.Drop(drop.why()), check.name());
+      }
+      if (check.name().equals(SourcePeerCheck.NAME) && policy.blocksPeer(call.peerName())) {
+        decisions.add(new PolicyDecision(PEER_POLICY, "block_all", 100, PolicyAction.REJECT_DETERMINISTIC,
+            policy.shadow()));
+        return end(ScreeningResult.Action.Reject.of(policy.peerBlocked()), PEER_POLICY);
+      }
+      return null;
+    }
+
+    private ScreeningResult applyFlag(String check, Verdict.Flag flag) {
+      Policy.CheckPolicy cp = policy.forCheck(call.peerName(), check);
+      boolean shadow = policy.shadow() || cp.shadow();
+      decisions.add(new PolicyDecision(check, flag.category(), flag.score(), cp.action(), shadow));
+      if (shadow && !policy.shadow()) {
+        return null; // this check only observes: no score, no action
+      }
+      switch (cp.action()) {
+        case ALLOW:
+          return null;
+        case SCORE:
+          score += flag.score();
+          return null;
+        case TAG:
+          score += flag.score();
+          if (!policy.shadow()) {
+            addTags(policy.tags());
+          }
+          return null;
+        case REJECT_ANALYTICS:
+          return end(ScreeningResult.Action.Reject.of(policy.analyticsReject()), check);
+        case REJECT_DETERMINISTIC:
+          return end(ScreeningResult.Action.Reject.of(policy.deterministicReject()), check);
+        case DROP:
+          return end(new ScreeningResult.Action.Drop(check), check);
+        default:
+          throw new AssertionError(cp.action());
+      }
+    }
+
+    /** Ends the chain with {@code action}, or in global shadow mode records it and forwards. */
+    private ScreeningResult end(ScreeningResult.Action action, String decidedBy) {
+      if (policy.shadow()) {
+        suppressed = action;
+        return result(ScreeningResult.Action.FORWARD, null);
+      }
+      return result(action, decidedBy);
+    }
+
+    private ScreeningOutcome finish() {
+      Optional<String> peer = call.peerName();
+      if (score > 0 && score >= policy.blockScore(peer)) {
+        decisions.add(new PolicyDecision(SCORE_POLICY, "block_score", score, PolicyAction.REJECT_ANALYTICS,
+            policy.shadow()));
+        return end(ScreeningResult.Action.Reject.of(policy.analyticsReject()), SCORE_POLICY);
+      }
+      if (score > 0 && score >= policy.tagScore(peer)) {
+        decisions.add(new PolicyDecision(SCORE_POLICY, "tag_score", score, PolicyAction.TAG,
+            policy.shadow()));
+        if (!policy.shadow()) {
+          addTags(policy.tags());
+        }
+      }
+      return result(ScreeningResult.Action.FORWARD, null);
+    }
+
+    private void addTags(List<CallTag> more) {
+      for (CallTag t : more) {
+        if (!tags.contains(t)) {
+          tags.add(t);
+        }
+      }
+    }
+
+    private ScreeningResult result(ScreeningResult.Action action, String decidedBy) {
+      return new ScreeningResult(action, tags, Optional.ofNullable(decidedBy), call.peerName(),
+          call.callerNumber(), call.calledNumber(), outcomes, score, decisions,
+          Optional.ofNullable(suppressed));
+    }
+  }
+
+  /** The name decisions of per-peer policy (block_all) are recorded under. */
+  public static final String PEER_POLICY = "peer_policy";
+  /** The name decisions of the score thresholds are recorded under. */
+  public static final String SCORE_POLICY = "score_policy";
 }

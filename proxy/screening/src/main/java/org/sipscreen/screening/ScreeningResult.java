@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param caller the normalized calling number
  * @param callee the normalized called number
  * @param outcomes one entry per check that ran, in chain order
+ * @param score the sum of the scores of the flags the policy counted
+ * @param decisions every flag and what the policy made of it, shadowed ones included
+ * @param shadowAction what global shadow mode kept from happening: the reject or drop the call would have
+ *     got (the call was forwarded unchanged instead); empty when nothing was suppressed
  */
 public record ScreeningResult(
     Action action,
@@ -24,7 +28,10 @@ public record ScreeningResult(
     Optional<String> peerName,
     PhoneNumber caller,
     PhoneNumber callee,
-    List<CheckOutcome> outcomes) {
+    List<CheckOutcome> outcomes,
+    int score,
+    List<PolicyDecision> decisions,
+    Optional<Action> shadowAction) implements ScreeningOutcome {
 
   public ScreeningResult {
     Objects.requireNonNull(action, "action");
@@ -34,6 +41,8 @@ public record ScreeningResult(
     Objects.requireNonNull(caller, "caller");
     Objects.requireNonNull(callee, "callee");
     outcomes = List.copyOf(outcomes);
+    decisions = List.copyOf(decisions);
+    Objects.requireNonNull(shadowAction, "shadowAction");
     if (!(action instanceof Action.Forward) && decidedBy.isEmpty()) {
       throw new IllegalArgumentException("a " + action + " needs the name of the deciding check");
     }

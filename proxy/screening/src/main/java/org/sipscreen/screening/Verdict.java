@@ -33,6 +33,34 @@ public sealed interface Verdict {
     }
   }
 
+  /**
+   * A signal: the check found something wrong with the call. {@code category} names what (a small, fixed,
+   * snake_case set per check, e.g. {@code n11_exchange}; it becomes the metric outcome label) and
+   * {@code score} is its contribution, 0-100, to the call's score. The policy, not the check, decides what
+   * a flag does on the wire (allow, tag, 603+, deterministic reject, drop), so the same check can be
+   * shadowed, tuned per peer or made stricter without changing its code.
+   */
+  record Flag(String category, int score) implements Verdict {
+    public Flag {
+      CheckOutcome.requireCheckName(category);
+      if (score < 0 || score > 100) {
+        throw new IllegalArgumentException("flag score must be 0-100, was " + score);
+      }
+    }
+  }
+
+  /**
+   * The answer is not ready yet (a remote lookup). The stage completes, within the check's own deadline,
+   * with a final verdict — never another {@code Later} — and never exceptionally: a check that cannot
+   * decide in time completes it with {@link #CONTINUE} (fail open) and counts why. The chain resumes the
+   * call when it completes; checks that answer at once never pay for this.
+   */
+  record Later(java.util.concurrent.CompletionStage<Verdict> verdict) implements Verdict {
+    public Later {
+      Objects.requireNonNull(verdict, "verdict");
+    }
+  }
+
   /** Discard the INVITE without an answer (floods, sources we must not talk to). */
   record Drop(String why) implements Verdict {
     public Drop {

@@ -29,6 +29,9 @@ public final class ProxyMetrics {
   private final Counter malformed;
   private final Counter dropped;
   private final Histogram screeningLatency;
+  private final Counter policyDecisions;
+  private final Counter peerInvites;
+  private final Counter peerOutcomes;
   private final Map<String, CounterDataPoint> cache = new ConcurrentHashMap<>();
 
   public ProxyMetrics(PrometheusRegistry registry) {
@@ -54,6 +57,16 @@ public final class ProxyMetrics {
     dropped = Counter.builder().name("sipscreen_messages_dropped_total")
         .help("Messages dropped without an answer, by reason")
         .labelNames("reason").register(registry);
+    policyDecisions = Counter.builder().name("sipscreen_policy_decisions_total")
+        .help("Flags raised by checks and the action the policy took; mode=shadow when only recorded")
+        .labelNames("check", "category", "action", "mode").register(registry);
+    peerInvites = Counter.builder().name("sipscreen_peer_invites_total")
+        .help("Initial INVITEs screened per source peer, by result (forwarded, tagged, rejected,"
+            + " rejected_analytics, dropped, emergency)")
+        .labelNames("peer", "result").register(registry);
+    peerOutcomes = Counter.builder().name("sipscreen_peer_screening_outcomes_total")
+        .help("Outcome of each screening check per source peer: what a traceback notice asks about")
+        .labelNames("peer", "check", "outcome").register(registry);
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
         .classicUpperBounds(0.000_002, 0.000_005, 0.000_010, 0.000_025, 0.000_050, 0.000_100,
@@ -85,6 +98,39 @@ public final class ProxyMetrics {
     for (CheckOutcome o : outcomes) {
       point(screeningOutcomes, "so", o.check(), o.outcome()).inc();
     }
+  }
+
+  /** Counts everything about one screened INVITE: check outcomes, policy decisions, the per-peer view. */
+  public void screened(org.sipscreen.screening.ScreeningResult result) {
+    String peer = result.peerName().orElse("unknown");
+    for (CheckOutcome o : result.outcomes()) {
+      point(screeningOutcomes, "so", o.check(), o.outcome()).inc();
+      point(peerOutcomes, "po", peer, o.check(), o.outcome()).inc();
+    }
+    for (org.sipscreen.screening.PolicyDecision d : result.decisions()) {
+      point(policyDecisions, "pd", d.check(), d.category(), d.action().label(),
+          d.shadow() ? "shadow" : "enforce").inc();
+    }
+    point(peerInvites, "pi", peer, resultLabel(result)).inc();
+  }
+
+  private static String resultLabel(org.sipscreen.screening.ScreeningResult r) {
+    if (r.isEmergency()) {
+      return "emergency";
+    }
+    if (r.action() instanceof org.sipscreen.screening.ScreeningResult.Action.Reject rej) {
+      return rej.status() == 603 && rej.reasonPhrase().equals("Network Blocked")
+          ? "rejected_analytics" : "rejected";
+    }
+    if (r.action() instanceof org.sipscreen.screening.ScreeningResult.Action.Drop) {
+      return "dropped";
+    }
+    return r.tags().isEmpty() ? "forwarded" : "tagged";
+  }
+
+  /** A chain that failed and was skipped (fail open). */
+  public void screeningError() {
+    point(screeningOutcomes, "so", "chain", "error").inc();
   }
 
   public void malformed(String reason) {

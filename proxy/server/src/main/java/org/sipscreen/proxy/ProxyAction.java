@@ -20,6 +20,16 @@ public sealed interface ProxyAction {
     }
   }
 
+  /**
+   * The decision waits for a screening check (a remote lookup, bounded by the check's deadline). The
+   * stage completes with a {@link Send} or {@link Drop} and never exceptionally.
+   */
+  record Pending(java.util.concurrent.CompletionStage<ProxyAction> action) implements ProxyAction {
+    public Pending {
+      Objects.requireNonNull(action, "action");
+    }
+  }
+
   /** Send nothing; {@code reason} is the snake_case label the drop was counted under. */
   record Drop(String reason) implements ProxyAction {
     public Drop {

@@ -9,6 +9,7 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.ScreeningOutcome;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.SipHeader;
 import org.sipscreen.sip.BadMessageException;
@@ -153,26 +154,46 @@ public final class StatelessProxy {
       return answer(request, in, 403, "Next Hop Not Allowed", List.of());
     }
 
-    ScreeningResult screening = null;
-    if (initialInvite) {
-      long t0 = System.nanoTime();
-      screening = screen(request, in);
-      metrics.screeningLatencyNanos(System.nanoTime() - t0);
-      if (screening != null) {
-        metrics.screeningOutcomes(screening.outcomes());
-        if (screening.action() instanceof ScreeningResult.Action.Reject r) {
-          List<String> extra = new ArrayList<>(r.extraHeaders().size());
-          for (SipHeader h : r.extraHeaders()) {
-            extra.add(h.name() + ": " + h.value());
-          }
-          return answer(request, in, r.status(), r.reasonPhrase(), extra);
+    if (!initialInvite) {
+      MessageEdits edits = forwardEdits(request, in, hop, initial, ownRoutes);
+      metrics.requestForwarded(message.method(), hop.transport());
+      return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    }
+    long t0 = System.nanoTime();
+    ScreeningOutcome outcome = screen(request, in);
+    if (outcome == null) {
+      return afterScreening(request, in, hop, ownRoutes, t0, failedOpen());
+    }
+    if (outcome instanceof ScreeningOutcome.Pending pending) {
+      NextHop target = hop;
+      int own = ownRoutes;
+      return new ProxyAction.Pending(pending.result()
+          .handle((result, error) -> afterScreening(request, in, target, own, t0,
+              error == null ? result : failedOpen()))
+          .exceptionally(error -> forwardUnscreened(request, in, target, own)));
+    }
+    return afterScreening(request, in, hop, ownRoutes, t0, (ScreeningResult) outcome);
+  }
+
+  /** Turns the chain's result into the wire action: a reject, a drop, or the forward with its tags. */
+  private ProxyAction afterScreening(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes,
+      long t0, ScreeningResult screening) {
+    metrics.screeningLatencyNanos(System.nanoTime() - t0);
+    SipMessage message = request.message();
+    if (screening != null) {
+      metrics.screened(screening);
+      if (screening.action() instanceof ScreeningResult.Action.Reject r) {
+        List<String> extra = new ArrayList<>(r.extraHeaders().size());
+        for (SipHeader h : r.extraHeaders()) {
+          extra.add(h.name() + ": " + h.value());
         }
-        if (screening.action() instanceof ScreeningResult.Action.Drop) {
-          return drop("screening");
-        }
+        return answer(request, in, r.status(), r.reasonPhrase(), extra);
+      }
+      if (screening.action() instanceof ScreeningResult.Action.Drop) {
+        return drop("screening");
       }
     }
-    MessageEdits edits = forwardEdits(request, in, hop, initial, ownRoutes);
+    MessageEdits edits = forwardEdits(request, in, hop, true, ownRoutes);
     if (screening != null) {
       CallerTagger.apply(message, edits, screening.tags());
     }
@@ -180,19 +201,31 @@ public final class StatelessProxy {
     return new ProxyAction.Send(hop.transport(), hop.address(), edits);
   }
 
+  private ProxyAction forwardUnscreened(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
+    metrics.screeningError();
+    MessageEdits edits = forwardEdits(request, in, hop, true, ownRoutes);
+    metrics.requestForwarded(request.method(), hop.transport());
+    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+  }
+
+  /** A chain that failed is treated as no screening at all: the call goes on (fail open), counted. */
+  private ScreeningResult failedOpen() {
+    metrics.screeningError();
+    return null;
+  }
+
   /**
-   * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it: the
-   * INVITE goes on unscreened (fail open) and the failure is counted.
+   * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it: null
+   * here means the INVITE goes on unscreened (fail open), and the failure is counted.
    */
-  private ScreeningResult screen(SipRequest request, InboundMessage in) {
+  private ScreeningOutcome screen(SipRequest request, InboundMessage in) {
     SipMessage m = request.message();
     CallAttempt attempt = new CallAttempt(request.callId(), in.sender().getAddress(), m.requestUri(),
         m.first(HeaderName.TO), m.first(HeaderName.FROM),
         Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)));
     try {
-      return chain.get().screen(attempt);
+      return chain.get().evaluate(attempt);
     } catch (RuntimeException e) {
-      metrics.screeningOutcomes(List.of(new org.sipscreen.screening.CheckOutcome("chain", "error")));
       return null;
     }
   }

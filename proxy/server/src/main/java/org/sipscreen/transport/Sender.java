@@ -54,6 +54,18 @@ public final class Sender {
     return connections.size();
   }
 
+  /**
+   * Carries out what the proxy decided: sends now, or when a pending screening completes (on whichever
+   * thread completes it; Netty hands the write to the channel's event loop).
+   */
+  public void execute(ProxyAction action) {
+    if (action instanceof ProxyAction.Send send) {
+      send(send);
+    } else if (action instanceof ProxyAction.Pending pending) {
+      pending.action().thenAccept(this::execute);
+    }
+  }
+
   public void send(ProxyAction.Send send) {
     if (send.transport() == Transport.UDP) {
       sendUdp(send.destination(), send.message());

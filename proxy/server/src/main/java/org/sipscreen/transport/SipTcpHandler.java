@@ -7,7 +7,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
-import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Transport;
 
@@ -39,10 +38,7 @@ final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
     InboundMessage in = new InboundMessage(message, 0, message.length, Transport.TCP,
         (InetSocketAddress) ctx.channel().remoteAddress(),
         (InetSocketAddress) ctx.channel().localAddress(), System.nanoTime());
-    ProxyAction action = proxy.process(in);
-    if (action instanceof ProxyAction.Send send) {
-      sender.send(send);
-    }
+    sender.execute(proxy.process(in));
   }
 
   @Override

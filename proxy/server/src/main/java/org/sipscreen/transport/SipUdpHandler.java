@@ -7,7 +7,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
-import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Transport;
 
@@ -42,10 +41,7 @@ final class SipUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     content.getBytes(content.readerIndex(), bytes);
     InboundMessage in = new InboundMessage(bytes, 0, length, Transport.UDP, packet.sender(),
         packet.recipient(), System.nanoTime());
-    ProxyAction action = proxy.process(in);
-    if (action instanceof ProxyAction.Send send) {
-      sender.send(send);
-    }
+    sender.execute(proxy.process(in));
   }
 
   @Override
