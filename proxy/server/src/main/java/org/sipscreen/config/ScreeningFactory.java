@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
@@ -14,6 +16,8 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
+import org.sipscreen.screening.Policy;
+import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
@@ -40,8 +44,64 @@ public final class ScreeningFactory {
     NumberList allow = load(s.allowList(), base, configFile, "screening.allow_list.file");
     addListCheck(checks, "block_list", s.blockList(), "reject", base, configFile);
     addListCheck(checks, "tag_list", s.tagList(), "tag", base, configFile);
-    return new ScreeningChain(numbers, emergency, allow, checks);
+    Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    return new ScreeningChain(numbers, emergency, allow, checks,
+        policy(config, configFile, checks, checkPolicies));
   }
+
+  /**
+   * The policy of {@code screening.policy} with each check's own action. 603+ needs a redress URL: a
+   * config that can answer 603+ without one is refused.
+   */
+  static Policy policy(SipscreenConfig config, Path configFile, List<Check> checks,
+      Map<String, Policy.CheckPolicy> checkPolicies) throws ConfigException {
+    PolicyConfig p = config.screening().policy();
+    String key = configFile + ": screening.policy";
+    List<String> checkNames = checks.stream().map(Check::name).toList();
+    Map<String, Policy.PeerPolicy> peers = new LinkedHashMap<>();
+    boolean analytics = p.blockScore() <= 100
+        || checkPolicies.values().stream().anyMatch(c -> c.action() == PolicyAction.REJECT_ANALYTICS);
+    for (Map.Entry<String, PolicyConfig.PeerPolicyConfig> e : p.peers().entrySet()) {
+      if (!config.screening().sourcePeer().peers().containsKey(e.getKey())) {
+        throw new ConfigException(key + ".peers." + e.getKey()
+            + ": no such peer in screening.source_peer.peers");
+      }
+      Map<String, Policy.CheckPolicy> overrides = new LinkedHashMap<>();
+      for (Map.Entry<String, PolicyConfig.CheckPolicyConfig> c : e.getValue().checks().entrySet()) {
+        if (!checkNames.contains(c.getKey())) {
+          throw new ConfigException(key + ".peers." + e.getKey() + ".checks." + c.getKey()
+              + ": no such check in the chain " + checkNames);
+        }
+        PolicyAction action = c.getValue().action() == null
+            ? checkPolicies.getOrDefault(c.getKey(), DEFAULT_CHECK).action()
+            : PolicyAction.parse(c.getValue().action());
+        analytics |= action == PolicyAction.REJECT_ANALYTICS;
+        overrides.put(c.getKey(), new Policy.CheckPolicy(action, c.getValue().shadow()));
+      }
+      PolicyConfig.PeerPolicyConfig pc = e.getValue();
+      analytics |= pc.blockScore() != null && pc.blockScore() <= 100;
+      peers.put(e.getKey(), new Policy.PeerPolicy(pc.blockAll(), Optional.ofNullable(pc.tagScore()),
+          Optional.ofNullable(pc.blockScore()), overrides));
+    }
+    if (analytics && p.redressUrl() == null) {
+      throw new ConfigException(key + ".redress_url: required, because the policy can answer 603+"
+          + " (ATIS-1000099 requires a redress contact)");
+    }
+    List<CallTag> tags = new ArrayList<>();
+    tags.add(new CallTag.DisplayLabel(p.label()));
+    if (p.verstat() != null) {
+      tags.add(new CallTag.Verstat(p.verstat()));
+    }
+    Verdict.Reject analytics603 = Policy.analytics603(
+        p.redressUrl() == null ? "https://redress.invalid/" : p.redressUrl(),
+        Optional.ofNullable(p.redressTel()), Optional.ofNullable(p.redressEmail()), p.location());
+    Verdict.Reject deterministic = new Verdict.Reject(p.deterministicStatus(),
+        p.deterministicStatus() == 608 ? "Rejected" : "Decline", List.of());
+    return new Policy(p.shadow(), p.tagScore(), p.blockScore(), tags, analytics603, deterministic,
+        new Verdict.Reject(p.blockedPeerStatus(), p.blockedPeerReason(), List.of()), checkPolicies, peers);
+  }
+
+  private static final Policy.CheckPolicy DEFAULT_CHECK = new Policy.CheckPolicy(PolicyAction.SCORE, false);
 
   /** The configured peers as a lookup table. */
   public static PeerTable peerTable(SipscreenConfig config, Path configFile) throws ConfigException {
