@@ -1,0 +1,286 @@
+package org.sipscreen.screening;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import org.sipscreen.screening.velocity.DialingRun;
+import org.sipscreen.screening.velocity.SequentialDialing;
+import org.sipscreen.screening.velocity.SlidingWindowCounter;
+import org.sipscreen.screening.velocity.SlidingWindows;
+import org.sipscreen.screening.velocity.VelocityLimits;
+
+/**
+ * Counts every call it sees per calling number (sliding 1 s, 1 min and 1 h windows, plus runs of
+ * ascending called numbers) and per source peer (1 s), and flags the call that exceeds a limit of the
+ * peer's {@link VelocityLimits}; categories are checked in the order caller_per_second,
+ * caller_per_minute, caller_per_hour, sequential_dialing, peer_per_second, and the first exceeded wins.
+ * Anonymous and unparseable callers are counted per peer only. State lives in size-bounded Caffeine caches
+ * on the injected {@link Ticker}; counting is lock-free (see {@link SlidingWindowCounter} for the bound).
+ */
+public final class VelocityCheck implements Check {
+
+  public static final String NAME = "velocity";
+  public static final String CALLER_PER_SECOND = "caller_per_second";
+  public static final String CALLER_PER_MINUTE = "caller_per_minute";
+  public static final String CALLER_PER_HOUR = "caller_per_hour";
+  public static final String SEQUENTIAL_DIALING = "sequential_dialing";
+  public static final String PEER_PER_SECOND = "peer_per_second";
+
+  /** Peers come from config, so this bound only guards against misuse. */
+  public static final int MAX_TRACKED_PEERS = 10_000;
+
+  /** The caller windows, for {@link #callerCalls}. */
+  public enum Window {
+    PER_SECOND(Duration.ofSeconds(1)),
+    PER_MINUTE(Duration.ofMinutes(1)),
+    PER_HOUR(Duration.ofHours(1));
+
+    private final Duration length;
+
+    Window(Duration length) {
+      this.length = length;
+    }
+
+    public Duration length() {
+      return length;
+    }
+  }
+
+  private static final Duration PEER_WINDOW = Duration.ofSeconds(1);
+
+  private final VelocityLimits defaults;
+  private final Map<String, VelocityLimits> peerLimits;
+  private final Ticker ticker;
+  private final long origin;
+
+  /** Index of each {@link Window} in {@link #callerWindows}, or -1 when no limit uses it. */
+  private final int[] windowIndex = new int[Window.values().length];
+  private final SlidingWindows callerWindows; // null when no caller window limit is configured
+  private final int runCapacity; // 0 when no sequential_dialing rule is configured
+  private final Cache<Long, CallerState> callers; // null when nothing is tracked per caller
+  private final Function<Long, CallerState> newCallerState;
+  private final SlidingWindows peerWindows; // null when no peer_per_second limit is configured
+  private final Cache<String, SlidingWindowCounter> peers;
+  private final Function<String, SlidingWindowCounter> newPeerCounter;
+
+  private final Verdict.Flag callerPerSecond;
+  private final Verdict.Flag callerPerMinute;
+  private final Verdict.Flag callerPerHour;
+  private final Verdict.Flag sequentialDialing;
+  private final Verdict.Flag peerPerSecond;
+
+  /** What is tracked for one calling number. */
+  private record CallerState(SlidingWindowCounter counter, DialingRun run) {}
+
+  /**
+   * @param defaults the limits for calls from peers without an override and from an unknown peer
+   * @param peerLimits per source peer name, limits that replace {@code defaults} as a whole (stricter for
+   *     a peer under traceback scrutiny, or looser for a known high-volume one); may be empty
+   * @param score the score of every velocity flag, 0-100
+   * @param maxTrackedNumbers the most calling numbers whose counts are kept at once, at least 1; beyond it
+   *     Caffeine evicts (W-TinyLFU keeps the frequent callers), so a flood of distinct numbers costs at
+   *     most this many entries of at most about 0.5 KB each (all three windows and a sequential rule)
+   * @param ticker the clock in nanoseconds, also used by the caches' expiry
+   */
+  public VelocityCheck(VelocityLimits defaults, Map<String, VelocityLimits> peerLimits, int score,
+      long maxTrackedNumbers, Ticker ticker) {
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
+    Objects.requireNonNull(peerLimits, "peerLimits");
+    peerLimits.forEach((peer, limits) -> {
+      Objects.requireNonNull(peer, "peer name");
+      Objects.requireNonNull(limits, "limits of peer '" + peer + "'");
+    });
+    this.peerLimits = Map.copyOf(peerLimits);
+    if (score < 0 || score > 100) {
+      throw new IllegalArgumentException("velocity score must be 0-100, was " + score);
+    }
+    if (maxTrackedNumbers < 1) {
+      throw new IllegalArgumentException(
+          "velocity max tracked numbers must be at least 1, was " + maxTrackedNumbers);
+    }
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.origin = ticker.read();
+
+    List<VelocityLimits> all = new ArrayList<>(this.peerLimits.values());
+    all.add(defaults);
+    List<Duration> windows = new ArrayList<>();
+    for (Window window : Window.values()) {
+      boolean used = all.stream().anyMatch(limits -> callerLimit(limits, window).isPresent());
+      windowIndex[window.ordinal()] = used ? windows.size() : -1;
+      if (used) {
+        windows.add(window.length());
+      }
+    }
+    this.callerWindows = windows.isEmpty() ? null : new SlidingWindows(windows);
+    this.runCapacity = all.stream()
+        .flatMap(limits -> limits.sequentialDialing().stream())
+        .mapToInt(SequentialDialing::count)
+        .max().orElse(0);
+    Duration longestSequence = all.stream()
+        .flatMap(limits -> limits.sequentialDialing().stream())
+        .map(SequentialDialing::window)
+        .max(Duration::compareTo).orElse(Duration.ZERO);
+    if (callerWindows == null && runCapacity == 0) {
+      this.callers = null;
+    } else {
+      Duration longest = callerWindows == null ? longestSequence
+          : max(callerWindows.longest(), longestSequence);
+      this.callers = Caffeine.newBuilder()
+          .maximumSize(maxTrackedNumbers)
+          .expireAfterAccess(longest)
+          .ticker(ticker)
+          .build();
+    }
+    this.newCallerState = digits -> new CallerState(
+        callerWindows == null ? null : callerWindows.newCounter(),
+        runCapacity == 0 ? null : new DialingRun(runCapacity));
+
+    if (all.stream().anyMatch(limits -> limits.peerPerSecond().isPresent())) {
+      this.peerWindows = new SlidingWindows(List.of(PEER_WINDOW));
+      this.peers = Caffeine.newBuilder()
+          .maximumSize(MAX_TRACKED_PEERS)
+          .expireAfterAccess(PEER_WINDOW)
+          .ticker(ticker)
+          .build();
+    } else {
+      this.peerWindows = null;
+      this.peers = null;
+    }
+    this.newPeerCounter = peer -> peerWindows.newCounter();
+
+    this.callerPerSecond = new Verdict.Flag(CALLER_PER_SECOND, score);
+    this.callerPerMinute = new Verdict.Flag(CALLER_PER_MINUTE, score);
+    this.callerPerHour = new Verdict.Flag(CALLER_PER_HOUR, score);
+    this.sequentialDialing = new Verdict.Flag(SEQUENTIAL_DIALING, score);
+    this.peerPerSecond = new Verdict.Flag(PEER_PER_SECOND, score);
+  }
+
+  /** The same check on the system clock. */
+  public VelocityCheck(VelocityLimits defaults, Map<String, VelocityLimits> peerLimits, int score,
+      long maxTrackedNumbers) {
+    this(defaults, peerLimits, score, maxTrackedNumbers, Ticker.systemTicker());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Counts the call (once per invocation, whatever the verdict), then compares the counts to the limits
+   * of the call's peer. The caller's dialing run advances only on calls whose limits have a
+   * sequential_dialing rule (its {@code max_step} decides what extends the run).
+   */
+  @Override
+  public Verdict check(ScreenedCall call) {
+    long now = ticker.read() - origin;
+    Optional<String> peer = call.peerName();
+    VelocityLimits limits = peer.isPresent() ? peerLimits.getOrDefault(peer.get(), defaults) : defaults;
+
+    CallerState caller = null;
+    boolean sequential = false;
+    if (callers != null && call.callerNumber() instanceof PhoneNumber.E164 number) {
+      caller = callers.get(number.digitsAsLong(), newCallerState);
+      if (caller.counter() != null) {
+        caller.counter().record(now);
+      }
+      if (caller.run() != null && limits.sequentialDialing().isPresent()) {
+        long called = call.calledNumber() instanceof PhoneNumber.E164 c ? c.digitsAsLong() : -1;
+        sequential = caller.run().record(called, now, limits.sequentialDialing().get());
+      }
+    }
+    SlidingWindowCounter peerCounter = null;
+    if (peers != null && peer.isPresent()) {
+      peerCounter = peers.get(peer.get(), newPeerCounter);
+      peerCounter.record(now);
+    }
+
+    if (caller != null && caller.counter() != null) {
+      if (exceeds(caller.counter(), Window.PER_SECOND, limits.callerPerSecond(), now)) {
+        return callerPerSecond;
+      }
+      if (exceeds(caller.counter(), Window.PER_MINUTE, limits.callerPerMinute(), now)) {
+        return callerPerMinute;
+      }
+      if (exceeds(caller.counter(), Window.PER_HOUR, limits.callerPerHour(), now)) {
+        return callerPerHour;
+      }
+    }
+    if (sequential) {
+      return sequentialDialing;
+    }
+    if (peerCounter != null && limits.peerPerSecond().isPresent()
+        && peerCounter.count(0, now) > limits.peerPerSecond().getAsInt()) {
+      return peerPerSecond;
+    }
+    return Verdict.CONTINUE;
+  }
+
+  /**
+   * Calls counted for {@code caller} in {@code window} now (0 for a number not tracked, e.g. never seen,
+   * evicted or not E.164). Does not count as an access for expiry.
+   *
+   * @throws IllegalArgumentException when no limit uses {@code window}, so it is not counted
+   */
+  public long callerCalls(PhoneNumber caller, Window window) {
+    Objects.requireNonNull(caller, "caller");
+    int index = windowIndex[Objects.requireNonNull(window, "window").ordinal()];
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "velocity window " + window + " is not counted: no limit uses it");
+    }
+    if (!(caller instanceof PhoneNumber.E164 number)) {
+      return 0;
+    }
+    CallerState state = callers.policy().getIfPresentQuietly(number.digitsAsLong());
+    return state == null ? 0 : state.counter().count(index, ticker.read() - origin);
+  }
+
+  /** Calls counted for source peer {@code peer} in the last second (0 when peers are not counted). */
+  public long peerCalls(String peer) {
+    Objects.requireNonNull(peer, "peer");
+    if (peers == null) {
+      return 0;
+    }
+    SlidingWindowCounter counter = peers.policy().getIfPresentQuietly(peer);
+    return counter == null ? 0 : counter.count(0, ticker.read() - origin);
+  }
+
+  /** How many calling numbers are tracked, after running pending evictions and expiries. */
+  public long trackedCallers() {
+    if (callers == null) {
+      return 0;
+    }
+    callers.cleanUp();
+    return callers.estimatedSize();
+  }
+
+  /** The limits that apply to calls from {@code peer}. */
+  public VelocityLimits limitsFor(Optional<String> peer) {
+    return peer.map(p -> peerLimits.getOrDefault(p, defaults)).orElse(defaults);
+  }
+
+  private boolean exceeds(SlidingWindowCounter counter, Window window, OptionalInt limit, long now) {
+    return limit.isPresent() && counter.count(windowIndex[window.ordinal()], now) > limit.getAsInt();
+  }
+
+  private static OptionalInt callerLimit(VelocityLimits limits, Window window) {
+    return switch (window) {
+      case PER_SECOND -> limits.callerPerSecond();
+      case PER_MINUTE -> limits.callerPerMinute();
+      case PER_HOUR -> limits.callerPerHour();
+    };
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+}
