@@ -11,7 +11,9 @@ import java.util.Optional;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
+import org.sipscreen.screening.DoNotOriginateCheck;
 import org.sipscreen.screening.EmergencyCheck;
+import org.sipscreen.screening.NeighborSpoofingCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
@@ -20,11 +22,16 @@ import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.velocity.SequentialDialing;
+import org.sipscreen.screening.velocity.VelocityLimits;
 
 /**
  * Builds the screening chain a config describes, loading its list files. The order is fixed, cheapest
- * first: emergency (always, before anything), source_peer, calling_number, block_list, tag_list.
+ * first: emergency (always, before anything), source_peer, calling_number, invalid_number,
+ * do_not_originate, block_list, tag_list, neighbor_spoofing, velocity, reputation (remote, last). A
+ * check whose section is absent is off.
  */
 public final class ScreeningFactory {
 
@@ -42,9 +49,49 @@ public final class ScreeningFactory {
             : new Verdict.Reject(s.sourcePeer().rejectStatus(), s.sourcePeer().rejectReason(), List.of())));
     checks.add(new CallingNumberCheck());
     NumberList allow = load(s.allowList(), base, configFile, "screening.allow_list.file");
+    Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    if (s.doNotOriginate() != null) {
+      CheckConfigs.DoNotOriginate c = s.doNotOriginate();
+      checks.add(new DoNotOriginateCheck(load(c.file(), base, configFile,
+          "screening.do_not_originate.file")));
+      checkPolicies.put("do_not_originate", checkPolicy(c.action(), c.shadow(),
+          PolicyAction.REJECT_DETERMINISTIC));
+    }
     addListCheck(checks, "block_list", s.blockList(), "reject", base, configFile);
     addListCheck(checks, "tag_list", s.tagList(), "tag", base, configFile);
-    Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    if (s.neighborSpoofing() != null) {
+      CheckConfigs.NeighborSpoofing c = s.neighborSpoofing();
+      try {
+        checks.add(new NeighborSpoofingCheck(NeighborSpoofingCheck.Mode.fromConfig(c.mode()),
+            c.allowList() == null ? NumberList.EMPTY
+                : load(c.allowList(), base, configFile, "screening.neighbor_spoofing.allow_list"),
+            c.score()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(configFile + ": screening.neighbor_spoofing: " + e.getMessage());
+      }
+      checkPolicies.put("neighbor_spoofing", checkPolicy(c.action(), c.shadow(), PolicyAction.TAG));
+    }
+    if (s.velocity() != null) {
+      CheckConfigs.Velocity c = s.velocity();
+      try {
+        VelocityLimits defaults = limits(VelocityLimits.NONE, c.callerPerSecond(), c.callerPerMinute(),
+            c.callerPerHour(), c.peerPerSecond(), c.sequentialDialing());
+        Map<String, VelocityLimits> peers = new LinkedHashMap<>();
+        for (Map.Entry<String, CheckConfigs.VelocityLimits> e : c.peers().entrySet()) {
+          if (!s.sourcePeer().peers().containsKey(e.getKey())) {
+            throw new IllegalArgumentException("peers." + e.getKey()
+                + ": no such peer in screening.source_peer.peers");
+          }
+          CheckConfigs.VelocityLimits p = e.getValue();
+          peers.put(e.getKey(), limits(defaults, p.callerPerSecond(), p.callerPerMinute(),
+              p.callerPerHour(), p.peerPerSecond(), p.sequentialDialing()));
+        }
+        checks.add(new VelocityCheck(defaults, peers, c.score(), c.maxTrackedNumbers()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(configFile + ": screening.velocity: " + e.getMessage());
+      }
+      checkPolicies.put("velocity", checkPolicy(c.action(), c.shadow(), PolicyAction.REJECT_ANALYTICS));
+    }
     return new ScreeningChain(numbers, emergency, allow, checks,
         policy(config, configFile, checks, checkPolicies));
   }
@@ -101,6 +148,34 @@ public final class ScreeningFactory {
         new Verdict.Reject(p.blockedPeerStatus(), p.blockedPeerReason(), List.of()), checkPolicies, peers);
   }
 
+  /** Velocity limits: the given values over {@code base}, each left-out value keeping the base's. */
+  private static VelocityLimits limits(VelocityLimits base, Integer perSecond, Integer perMinute,
+      Integer perHour, Integer peerPerSecond, CheckConfigs.Sequential sequential) {
+    VelocityLimits l = base;
+    if (perSecond != null) {
+      l = l.withCallerPerSecond(perSecond);
+    }
+    if (perMinute != null) {
+      l = l.withCallerPerMinute(perMinute);
+    }
+    if (perHour != null) {
+      l = l.withCallerPerHour(perHour);
+    }
+    if (peerPerSecond != null) {
+      l = l.withPeerPerSecond(peerPerSecond);
+    }
+    if (sequential != null) {
+      l = l.withSequentialDialing(new SequentialDialing(sequential.count(),
+          java.time.Duration.ofSeconds(sequential.windowSeconds()), sequential.maxStep()));
+    }
+    return l;
+  }
+
+  private static Policy.CheckPolicy checkPolicy(String action, Boolean shadow, PolicyAction fallback) {
+    return new Policy.CheckPolicy(action == null ? fallback : PolicyAction.parse(action),
+        shadow != null && shadow);
+  }
+
   private static final Policy.CheckPolicy DEFAULT_CHECK = new Policy.CheckPolicy(PolicyAction.SCORE, false);
 
   /** The configured peers as a lookup table. */
@@ -142,7 +217,12 @@ public final class ScreeningFactory {
     if (c.file() == null) {
       return NumberList.EMPTY;
     }
-    Path file = base.resolve(c.file());
+    return load(c.file(), base, configFile, key);
+  }
+
+  private static NumberList load(String name, Path base, Path configFile, String key)
+      throws ConfigException {
+    Path file = base.resolve(name);
     try {
       return NumberList.load(file);
     } catch (IOException e) {
