@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -192,7 +193,7 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
     }
     if (status.code() != 200) {
       throw new IOException("reputation service answered " + status
-          + (status.codeClass().name().equals("REDIRECTION") ? " (redirects are not followed)" : ""));
+          + (status.codeClass() == HttpStatusClass.REDIRECTION ? " (redirects are not followed)" : ""));
     }
     JsonNode body;
     try (InputStream in = new ByteBufInputStream(response.content())) {
