@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.ConfigLoader;
@@ -18,6 +19,7 @@ import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.http.HttpServer;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
+import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
@@ -40,9 +42,11 @@ public final class Sipscreen implements AutoCloseable {
   private final HttpServer http;
   private final ProxyMetrics metrics;
   private final StatelessProxy proxy;
+  private final List<AutoCloseable> clients;
 
   private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
-      StatelessProxy proxy) {
+      StatelessProxy proxy, List<AutoCloseable> clients) {
+    this.clients = clients;
     this.group = group;
     this.sip = sip;
     this.http = http;
@@ -55,18 +59,31 @@ public final class Sipscreen implements AutoCloseable {
     SipscreenConfig config = ConfigLoader.load(configFile);
     ScreeningChain chain = ScreeningFactory.build(config, configFile);
     ProxySettings settings = settings(config, configFile);
-    return new Prepared(config, chain, settings);
+    return new Prepared(configFile, config, chain, settings);
   }
 
   /** A checked config, ready to run. */
-  public record Prepared(SipscreenConfig config, ScreeningChain chain, ProxySettings settings) {}
+  public record Prepared(Path configFile, SipscreenConfig config, ScreeningChain chain,
+      ProxySettings settings) {}
 
-  public static Sipscreen start(Prepared prepared) throws InterruptedException {
+  public static Sipscreen start(Prepared prepared) throws InterruptedException, ConfigException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ProxyMetrics metrics = new ProxyMetrics(registry);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), prepared.chain(), metrics);
     EventLoopGroup group = Transports.newGroup(0);
+    List<AutoCloseable> clients = new ArrayList<>();
+    ScreeningChain chain = prepared.chain();
+    if (prepared.config().screening().reputation() != null
+        && prepared.config().screening().reputation().url() != null) {
+      // The chain that runs has the real client of the reputation service, on the proxy's event loops.
+      chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), s -> {
+        HttpReputationSource http = new HttpReputationSource(s, group, Transports.socketChannel());
+        clients.add(http);
+        return Optional.of(http);
+      });
+    }
+    metrics.watch(chain);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics);
     SipscreenConfig config = prepared.config();
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds());
@@ -83,11 +100,11 @@ public final class Sipscreen implements AutoCloseable {
       group.shutdownGracefully();
       throw e;
     }
-    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy);
+    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients);
     log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
         Transports.name(), prepared.settings().endpoints().stream()
             .map(e -> e.hostPort() + e.transports()).toList(),
-        http.localAddress(), prepared.settings().defaultRoute(), prepared.chain().checkNames());
+        http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
     return s;
   }
 
@@ -160,6 +177,13 @@ public final class Sipscreen implements AutoCloseable {
   public void close() {
     sip.close();
     http.close();
+    for (AutoCloseable c : clients) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", c, e.toString());
+      }
+    }
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -93,6 +93,11 @@ public final class ScreeningChain {
     return new Run(call).advance(0);
   }
 
+  /** The checks after emergency, in order. */
+  public List<Check> checks() {
+    return checks;
+  }
+
   public Policy policy() {
     return policy;
   }

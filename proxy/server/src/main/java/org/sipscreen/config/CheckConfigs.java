@@ -11,6 +11,20 @@ public final class CheckConfigs {
 
   private CheckConfigs() {}
 
+  /**
+   * {@code screening.invalid_number}: NANP structure and numbering data, E.164 lengths; a deterministic
+   * block by default. {@code npa_file} defaults to the shipped area-code list when the section is present.
+   */
+  public record InvalidNumber(String npaFile, String coCodeFile, Integer score, Integer dataScore,
+      Map<String, Integer> scores, String action, Boolean shadow) {
+    public InvalidNumber {
+      score = score == null ? 100 : score;
+      dataScore = dataScore == null ? 90 : dataScore;
+      scores = scores == null ? Map.of() : Map.copyOf(scores);
+      checkAction(action);
+    }
+  }
+
   /** {@code screening.do_not_originate}: a DNO number list; a hit is a deterministic block by default. */
   public record DoNotOriginate(String file, String action, Boolean shadow) {
     public DoNotOriginate {
@@ -56,6 +70,31 @@ public final class CheckConfigs {
       checkAction(action);
     }
   }
+
+  /**
+   * {@code screening.reputation}: a bulk feed and/or a remote HTTP/JSON service; flags add to the score by
+   * default.
+   */
+  public record Reputation(String url, Integer deadlineMs, Integer cacheTtlSeconds,
+      Integer negativeTtlSeconds, Integer errorTtlSeconds, Integer lookupTimeoutMs,
+      Long maxCachedNumbers, CircuitBreaker circuitBreaker, Integer connectTimeoutMs,
+      Integer requestTimeoutMs, Integer maxConnections, Integer maxResponseBytes, String feedFile,
+      Bands bands, Map<String, Integer> score, String action, Boolean shadow) {
+    public Reputation {
+      if (url == null && feedFile == null) {
+        throw new IllegalArgumentException("url or feed_file is required");
+      }
+      circuitBreaker = circuitBreaker == null ? new CircuitBreaker(null, null) : circuitBreaker;
+      score = score == null ? Map.of() : Map.copyOf(score);
+      checkAction(action);
+    }
+  }
+
+  /** {@code circuit_breaker}: stop asking the service after this many failures, for this long. */
+  public record CircuitBreaker(Integer failures, Integer coolDownSeconds) {}
+
+  /** Lower bounds of the reputation bands. */
+  public record Bands(Integer medium, Integer high, Integer veryHigh) {}
 
   static void checkAction(String action) {
     if (action != null) {

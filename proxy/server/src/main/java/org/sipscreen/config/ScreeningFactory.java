@@ -13,6 +13,7 @@ import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.DoNotOriginateCheck;
 import org.sipscreen.screening.EmergencyCheck;
+import org.sipscreen.screening.InvalidNumberCheck;
 import org.sipscreen.screening.NeighborSpoofingCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.NumberListCheck;
@@ -20,10 +21,18 @@ import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
+import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.SourcePeerCheck;
 import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.numbering.CountryCodeLengths;
+import org.sipscreen.screening.numbering.NanpNumberingPlan;
+import org.sipscreen.screening.numbering.NumberValidity;
+import org.sipscreen.screening.reputation.ReputationBands;
+import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.reputation.ReputationSettings;
+import org.sipscreen.screening.reputation.ReputationSource;
 import org.sipscreen.screening.velocity.SequentialDialing;
 import org.sipscreen.screening.velocity.VelocityLimits;
 
@@ -37,7 +46,19 @@ public final class ScreeningFactory {
 
   private ScreeningFactory() {}
 
+  /** Builds the chain to check a config: a reputation service, if any, is configured but never called. */
   public static ScreeningChain build(SipscreenConfig config, Path configFile) throws ConfigException {
+    return build(config, configFile, settings -> Optional.empty());
+  }
+
+  /**
+   * Builds the chain to run.
+   *
+   * @param remote makes the client of the reputation service the config names
+   */
+  public static ScreeningChain build(SipscreenConfig config, Path configFile,
+      java.util.function.Function<org.sipscreen.reputation.HttpReputationSource.Settings,
+          Optional<ReputationSource>> remote) throws ConfigException {
     SipscreenConfig.Screening s = config.screening();
     Path base = configFile.toAbsolutePath().getParent();
     PhoneNumbers numbers = new PhoneNumbers(s.defaultCountryCode());
@@ -50,6 +71,11 @@ public final class ScreeningFactory {
     checks.add(new CallingNumberCheck());
     NumberList allow = load(s.allowList(), base, configFile, "screening.allow_list.file");
     Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    if (s.invalidNumber() != null) {
+      checks.add(invalidNumber(s.invalidNumber(), base, configFile));
+      checkPolicies.put("invalid_number", checkPolicy(s.invalidNumber().action(),
+          s.invalidNumber().shadow(), PolicyAction.REJECT_DETERMINISTIC));
+    }
     if (s.doNotOriginate() != null) {
       CheckConfigs.DoNotOriginate c = s.doNotOriginate();
       checks.add(new DoNotOriginateCheck(load(c.file(), base, configFile,
@@ -91,6 +117,11 @@ public final class ScreeningFactory {
         throw new ConfigException(configFile + ": screening.velocity: " + e.getMessage());
       }
       checkPolicies.put("velocity", checkPolicy(c.action(), c.shadow(), PolicyAction.REJECT_ANALYTICS));
+    }
+    if (s.reputation() != null) {
+      checks.add(reputation(s.reputation(), base, configFile, remote));
+      checkPolicies.put(ReputationCheck.NAME,
+          checkPolicy(s.reputation().action(), s.reputation().shadow(), PolicyAction.SCORE));
     }
     return new ScreeningChain(numbers, emergency, allow, checks,
         policy(config, configFile, checks, checkPolicies));
@@ -146,6 +177,136 @@ public final class ScreeningFactory {
         p.deterministicStatus() == 608 ? "Rejected" : "Decline", List.of());
     return new Policy(p.shadow(), p.tagScore(), p.blockScore(), tags, analytics603, deterministic,
         new Verdict.Reject(p.blockedPeerStatus(), p.blockedPeerReason(), List.of()), checkPolicies, peers);
+  }
+
+  private static InvalidNumberCheck invalidNumber(CheckConfigs.InvalidNumber c, Path base,
+      Path configFile) throws ConfigException {
+    String key = configFile + ": screening.invalid_number";
+    Path npa = base.resolve(c.npaFile() == null ? "data/nanp-npa.txt" : c.npaFile());
+    Optional<Path> co = Optional.ofNullable(c.coCodeFile()).map(base::resolve);
+    NanpNumberingPlan plan;
+    try {
+      plan = NanpNumberingPlan.load(npa, co);
+    } catch (IOException e) {
+      throw new ConfigException(key + ": cannot read numbering data: " + e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
+    }
+    try {
+      Map<NumberValidity, Integer> scores = new java.util.EnumMap<>(NumberValidity.class);
+      for (NumberValidity v : NumberValidity.values()) {
+        if (v != NumberValidity.VALID) {
+          scores.put(v, v.structural() ? c.score() : c.dataScore());
+        }
+      }
+      for (Map.Entry<String, Integer> e : c.scores().entrySet()) {
+        NumberValidity v;
+        try {
+          v = NumberValidity.fromLabel(e.getKey());
+        } catch (IllegalArgumentException bad) {
+          throw new IllegalArgumentException("scores." + e.getKey() + ": unknown category");
+        }
+        scores.put(v, e.getValue());
+      }
+      return new InvalidNumberCheck(plan, COUNTRY_LENGTHS.get(), scores);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
+    }
+  }
+
+  /** Built once per JVM from libphonenumber's metadata (about 0.3 s), shared by every chain. */
+  private static final java.util.function.Supplier<CountryCodeLengths> COUNTRY_LENGTHS =
+      new java.util.function.Supplier<>() {
+        private volatile CountryCodeLengths lengths;
+
+        @Override
+        public CountryCodeLengths get() {
+          CountryCodeLengths l = lengths;
+          if (l == null) {
+            synchronized (this) {
+              l = lengths;
+              if (l == null) {
+                lengths = l = CountryCodeLengths.libphonenumber();
+              }
+            }
+          }
+          return l;
+        }
+      };
+
+  private static ReputationCheck reputation(CheckConfigs.Reputation c, Path base, Path configFile,
+      java.util.function.Function<org.sipscreen.reputation.HttpReputationSource.Settings,
+          Optional<ReputationSource>> remote) throws ConfigException {
+    String key = configFile + ": screening.reputation";
+    ReputationSettings d = ReputationSettings.DEFAULTS;
+    ReputationSettings settings;
+    Optional<org.sipscreen.reputation.HttpReputationSource.Settings> http = Optional.empty();
+    try {
+      ReputationBands bands = c.bands() == null ? d.bands() : new ReputationBands(
+          c.bands().medium() == null ? d.bands().mediumFrom() : c.bands().medium(),
+          c.bands().high() == null ? d.bands().highFrom() : c.bands().high(),
+          c.bands().veryHigh() == null ? d.bands().veryHighFrom() : c.bands().veryHigh());
+      Map<ReputationBands.Band, Integer> scores = new java.util.EnumMap<>(ReputationBands.Band.class);
+      for (Map.Entry<String, Integer> e : c.score().entrySet()) {
+        ReputationBands.Band band;
+        try {
+          band = ReputationBands.Band.valueOf(e.getKey().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException bad) {
+          throw new IllegalArgumentException("score." + e.getKey()
+              + ": unknown band (low, medium, high, very_high)");
+        }
+        scores.put(band, e.getValue());
+      }
+      settings = new ReputationSettings(
+          millis(c.deadlineMs(), d.deadline()), seconds(c.cacheTtlSeconds(), d.cacheTtl()),
+          seconds(c.negativeTtlSeconds(), d.notFoundTtl()), seconds(c.errorTtlSeconds(), d.errorTtl()),
+          millis(c.lookupTimeoutMs(), d.lookupTimeout()),
+          c.maxCachedNumbers() == null ? d.maxCachedNumbers() : c.maxCachedNumbers(),
+          c.circuitBreaker().failures() == null ? d.circuitFailures() : c.circuitBreaker().failures(),
+          seconds(c.circuitBreaker().coolDownSeconds(), d.circuitCoolDown()), bands, scores);
+      if (c.url() != null) {
+        var dh = org.sipscreen.reputation.HttpReputationSource.Settings.of(c.url());
+        http = Optional.of(new org.sipscreen.reputation.HttpReputationSource.Settings(c.url(),
+            millis(c.connectTimeoutMs(), dh.connectTimeout()),
+            millis(c.requestTimeoutMs(), dh.requestTimeout()),
+            c.maxConnections() == null ? dh.maxConnections() : c.maxConnections(),
+            c.maxResponseBytes() == null ? dh.maxResponseBytes() : c.maxResponseBytes()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
+    }
+    ReputationFeed feed = ReputationFeed.EMPTY;
+    if (c.feedFile() != null) {
+      Path file = base.resolve(c.feedFile());
+      try {
+        feed = ReputationFeed.load(file);
+      } catch (IOException e) {
+        throw new ConfigException(key + ".feed_file: cannot read " + file + ": " + e);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ".feed_file: " + e.getMessage());
+      }
+    }
+    Optional<ReputationSource> source = http.flatMap(remote);
+    if (source.isEmpty()) {
+      return ReputationCheck.feedOnly(settings, feed);
+    }
+    return new ReputationCheck(settings, feed, source, com.github.benmanes.caffeine.cache.Ticker
+        .systemTicker(), REPUTATION_TIMER);
+  }
+
+  /**
+   * The reputation deadlines fire on one shared daemon timer thread: a deadline only completes a future
+   * (the chain goes on from there), so one thread serves every call.
+   */
+  private static final com.github.benmanes.caffeine.cache.Scheduler REPUTATION_TIMER =
+      com.github.benmanes.caffeine.cache.Scheduler.systemScheduler();
+
+  private static java.time.Duration millis(Integer value, java.time.Duration fallback) {
+    return value == null ? fallback : java.time.Duration.ofMillis(value);
+  }
+
+  private static java.time.Duration seconds(Integer value, java.time.Duration fallback) {
+    return value == null ? fallback : java.time.Duration.ofSeconds(value);
   }
 
   /** Velocity limits: the given values over {@code base}, each left-out value keeping the base's. */

@@ -41,11 +41,11 @@ public final class Transports {
     return EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }
 
-  static Class<? extends ServerSocketChannel> serverChannel() {
+  public static Class<? extends ServerSocketChannel> serverChannel() {
     return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  static Class<? extends SocketChannel> socketChannel() {
+  public static Class<? extends SocketChannel> socketChannel() {
     return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 }

@@ -51,7 +51,10 @@ class ConfigLoaderTest {
 
     ScreeningChain chain = ScreeningFactory.build(config, shippedConfig());
     assertThat(chain.checkNames())
-        .containsExactly("emergency", "source_peer", "calling_number", "block_list", "tag_list");
+        .containsExactly("emergency", "source_peer", "calling_number", "invalid_number",
+            "do_not_originate", "block_list", "tag_list", "neighbor_spoofing", "velocity");
+    assertThat(chain.policy().blockScore()).isEqualTo(90);
+    assertThat(chain.policy().analyticsReject().reasonPhrase()).isEqualTo("Network Blocked");
 
     Sipscreen.Prepared prepared = Sipscreen.prepare(shippedConfig());
     assertThat(prepared.settings().defaultRoute().address().getPort()).isEqualTo(5070);
