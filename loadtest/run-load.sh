@@ -30,12 +30,15 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|none] [--config FILE] [--jar
                        sipscreen: java \$JAVA_OPTS -jar JAR --config FILE
                        kamailio:  kamailio -f loadtest/kamailio/kamailio.cfg (stateless reference)
                        none:      uac talks straight to the uas (baseline, no proxy)
-  --config FILE      sipscreen config (default: config/sipscreen.yaml)
+  --config FILE      sipscreen config (default: config/sipscreen.yaml; over TCP
+                     loadtest/config/sipscreen-tcp.yaml)
   --jar FILE         sipscreen jar (default: proxy/target/sipscreen.jar)
   --rate CPS         new calls per second (default: 1000)
   --calls N          number of calls, SIPp -m (default: 20000)
   --transport T      udp (SIPp -t u1) or tcp (-t t1) (default: udp)
-  --scenario FILE    uac scenario (default: loadtest/scenarios/uac.xml)
+  --scenario FILE    uac scenario (default: loadtest/scenarios/uac-inf.xml with a generated
+                     CSV: every call from its own valid NANP caller, so every screening
+                     check runs and none fires; loadtest/scenarios/uac.xml is one caller)
   --uas-scenario F   uas scenario (default: loadtest/scenarios/uas.xml)
   --inf CSV          injection file passed to the uac (SIPp -inf), e.g. with
                      --scenario loadtest/scenarios/uac-inf.xml
@@ -57,7 +60,7 @@ jar="${REPO_DIR}/proxy/target/sipscreen.jar"
 rate=1000
 calls=20000
 transport=udp
-scenario="${SCRIPT_DIR}/scenarios/uac.xml"
+scenario=""
 uas_scenario="${SCRIPT_DIR}/scenarios/uas.xml"
 inf=""
 warmup=0
@@ -104,11 +107,18 @@ case "$proxy" in
   none) ;;
   *) die "--proxy must be sipscreen, kamailio or none" ;;
 esac
-[[ -f "$scenario" ]] || die "scenario not found: $scenario"
+[[ -z "$scenario" || -f "$scenario" ]] || die "scenario not found: $scenario"
 [[ -f "$uas_scenario" ]] || die "uas scenario not found: $uas_scenario"
 [[ -z "$inf" || -f "$inf" ]] || die "injection file not found: $inf"
 command -v sipp >/dev/null || die "sipp not found (apt-get install sip-tester)"
 # SIPp runs inside the work dir: make every file argument absolute
+# Default load: every call from its own valid NANP caller (uac-inf.xml with a generated CSV), so that
+# velocity, invalid_number and the lists run on every INVITE and none of them fires.
+generate_callers=0
+if [[ -z "$scenario" ]]; then
+  scenario="${SCRIPT_DIR}/scenarios/uac-inf.xml"
+  [[ -z "$inf" ]] && generate_callers=1
+fi
 scenario="$(readlink -f "$scenario")"
 uas_scenario="$(readlink -f "$uas_scenario")"
 [[ -n "$inf" ]] && inf="$(readlink -f "$inf")"
@@ -317,6 +327,20 @@ if [[ -n "$proxy_pid" ]]; then
 fi
 
 # run_uac NAME CALLS TIMEOUT: one bounded SIPp uac run; sets uac_rc.
+# make_callers N FILE: N distinct, valid NANP callers (+1 NPA NXX XXXX in assigned area codes, no N11 or
+# 555 exchange) calling one callee in another area code: no list, neighbor or velocity hit.
+make_callers() {
+  awk -v n="$1" 'BEGIN {
+    print "SEQUENTIAL"
+    split("212 213 312 415 617 646 702 713 805 917", npa, " ")
+    for (i = 0; i < n; i++) {
+      nxx = 234 + int(i / 100000) % 600
+      if (nxx % 100 == 11 || nxx == 555) nxx++
+      printf "+1%s%03d%04d;+13107940100\n", npa[1 + int(i / 10000) % 10], nxx, i % 10000
+    }
+  }' > "$2"
+}
+
 run_uac() {
   local name="$1" n="$2" secs="$3"
   local -a args=(
@@ -345,6 +369,10 @@ run_uac() {
   uac_pid=""
 }
 
+if (( generate_callers )); then
+  make_callers $(( calls + warmup )) "$workdir/callers.csv"
+  inf="$workdir/callers.csv"
+fi
 if (( warmup > 0 )); then
   echo "run-load: warm-up, $warmup calls at $rate/s (not measured)"
   run_uac warmup "$warmup" "$warmup_timeout"

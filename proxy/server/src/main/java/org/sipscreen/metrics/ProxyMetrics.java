@@ -32,7 +32,7 @@ public final class ProxyMetrics {
   private final Counter policyDecisions;
   private final Counter peerInvites;
   private final Counter peerOutcomes;
-  private final Map<String, CounterDataPoint> cache = new ConcurrentHashMap<>();
+  private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
 
   public ProxyMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -79,24 +79,24 @@ public final class ProxyMetrics {
   }
 
   public void requestReceived(String method, Transport transport) {
-    point(requestsReceived, "rx", methodLabel(method), transport.label()).inc();
+    point(requestsReceived, methodLabel(method), transport.label()).inc();
   }
 
   public void requestForwarded(String method, Transport transport) {
-    point(requestsForwarded, "fw", methodLabel(method), transport.label()).inc();
+    point(requestsForwarded, methodLabel(method), transport.label()).inc();
   }
 
   public void responseRelayed(int status) {
-    point(responsesRelayed, "rr", (status / 100) + "xx").inc();
+    point(responsesRelayed, STATUS_CLASSES[Math.max(1, Math.min(6, status / 100))]).inc();
   }
 
   public void responseSent(int status) {
-    point(responsesSent, "rs", Integer.toString(status)).inc();
+    point(responsesSent, Integer.toString(status)).inc();
   }
 
   public void screeningOutcomes(List<CheckOutcome> outcomes) {
     for (CheckOutcome o : outcomes) {
-      point(screeningOutcomes, "so", o.check(), o.outcome()).inc();
+      point(screeningOutcomes, o.check(), o.outcome()).inc();
     }
   }
 
@@ -104,14 +104,14 @@ public final class ProxyMetrics {
   public void screened(org.sipscreen.screening.ScreeningResult result) {
     String peer = result.peerName().orElse("unknown");
     for (CheckOutcome o : result.outcomes()) {
-      point(screeningOutcomes, "so", o.check(), o.outcome()).inc();
-      point(peerOutcomes, "po", peer, o.check(), o.outcome()).inc();
+      point(screeningOutcomes, o.check(), o.outcome()).inc();
+      point(peerOutcomes, peer, o.check(), o.outcome()).inc();
     }
     for (org.sipscreen.screening.PolicyDecision d : result.decisions()) {
-      point(policyDecisions, "pd", d.check(), d.category(), d.action().label(),
+      point(policyDecisions, d.check(), d.category(), d.action().label(),
           d.shadow() ? "shadow" : "enforce").inc();
     }
-    point(peerInvites, "pi", peer, resultLabel(result)).inc();
+    point(peerInvites, peer, resultLabel(result)).inc();
   }
 
   private static String resultLabel(org.sipscreen.screening.ScreeningResult r) {
@@ -174,15 +174,15 @@ public final class ProxyMetrics {
 
   /** A chain that failed and was skipped (fail open). */
   public void screeningError() {
-    point(screeningOutcomes, "so", "chain", "error").inc();
+    point(screeningOutcomes, "chain", "error").inc();
   }
 
   public void malformed(String reason) {
-    point(malformed, "mf", reason).inc();
+    point(malformed, reason).inc();
   }
 
   public void dropped(String reason) {
-    point(dropped, "dr", reason).inc();
+    point(dropped, reason).inc();
   }
 
   public void screeningLatencyNanos(long nanos) {
@@ -208,14 +208,20 @@ public final class ProxyMetrics {
     return 0;
   }
 
-  private CounterDataPoint point(Counter counter, String family, String... labels) {
-    String key = family + '\u0000' + String.join("\u0000", labels);
+  /** A data point's identity: its counter and up to four label values (label values are interned-ish). */
+  private record Key(Counter counter, String a, String b, String c, String d) {}
+
+  private CounterDataPoint point(Counter counter, String... labels) {
+    Key key = new Key(counter, labels[0], labels.length > 1 ? labels[1] : null,
+        labels.length > 2 ? labels[2] : null, labels.length > 3 ? labels[3] : null);
     CounterDataPoint p = cache.get(key);
     if (p == null) {
       p = cache.computeIfAbsent(key, k -> counter.labelValues(labels));
     }
     return p;
   }
+
+  private static final String[] STATUS_CLASSES = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 
   static String methodLabel(String method) {
     return METHODS.contains(method) ? method : "other";
