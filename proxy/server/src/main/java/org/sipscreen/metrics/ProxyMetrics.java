@@ -36,37 +36,37 @@ public final class ProxyMetrics {
 
   public ProxyMetrics(PrometheusRegistry registry) {
     this.registry = registry;
-    requestsReceived = Counter.builder().name("sipscreen_requests_received_total")
-        .help("SIP requests received, by method and transport")
-        .labelNames("method", "transport").register(registry);
-    requestsForwarded = Counter.builder().name("sipscreen_requests_forwarded_total")
-        .help("SIP requests forwarded, by method and outgoing transport")
-        .labelNames("method", "transport").register(registry);
-    responsesRelayed = Counter.builder().name("sipscreen_responses_relayed_total")
-        .help("SIP responses relayed upstream, by status class (1xx..6xx)")
-        .labelNames("status_class").register(registry);
-    responsesSent = Counter.builder().name("sipscreen_responses_sent_total")
-        .help("SIP responses the proxy generated itself, by status code")
-        .labelNames("status").register(registry);
-    screeningOutcomes = Counter.builder().name("sipscreen_screening_outcomes_total")
-        .help("Outcome of each screening check that ran on an initial INVITE")
-        .labelNames("check", "outcome").register(registry);
-    malformed = Counter.builder().name("sipscreen_malformed_messages_total")
-        .help("Messages refused as malformed, by reason")
-        .labelNames("reason").register(registry);
-    dropped = Counter.builder().name("sipscreen_messages_dropped_total")
-        .help("Messages dropped without an answer, by reason")
-        .labelNames("reason").register(registry);
-    policyDecisions = Counter.builder().name("sipscreen_policy_decisions_total")
-        .help("Flags raised by checks and the action the policy took; mode=shadow when only recorded")
-        .labelNames("check", "category", "action", "mode").register(registry);
-    peerInvites = Counter.builder().name("sipscreen_peer_invites_total")
-        .help("Initial INVITEs screened per source peer, by result (forwarded, tagged, rejected,"
-            + " rejected_analytics, dropped, emergency)")
-        .labelNames("peer", "result").register(registry);
-    peerOutcomes = Counter.builder().name("sipscreen_peer_screening_outcomes_total")
-        .help("Outcome of each screening check per source peer: what a traceback notice asks about")
-        .labelNames("peer", "check", "outcome").register(registry);
+    requestsReceived = counter("sipscreen_requests_received_total",
+        "SIP requests received, by method and transport",
+        "method", "transport");
+    requestsForwarded = counter("sipscreen_requests_forwarded_total",
+        "SIP requests forwarded, by method and outgoing transport",
+        "method", "transport");
+    responsesRelayed = counter("sipscreen_responses_relayed_total",
+        "SIP responses relayed upstream, by status class (1xx..6xx)",
+        "status_class");
+    responsesSent = counter("sipscreen_responses_sent_total",
+        "SIP responses the proxy generated itself, by status code",
+        "status");
+    screeningOutcomes = counter("sipscreen_screening_outcomes_total",
+        "Outcome of each screening check that ran on an initial INVITE",
+        "check", "outcome");
+    malformed = counter("sipscreen_malformed_messages_total",
+        "Messages refused as malformed, by reason",
+        "reason");
+    dropped = counter("sipscreen_messages_dropped_total",
+        "Messages dropped without an answer, by reason",
+        "reason");
+    policyDecisions = counter("sipscreen_policy_decisions_total",
+        "Flags raised by checks and the action the policy took; mode=shadow when only recorded",
+        "check", "category", "action", "mode");
+    peerInvites = counter("sipscreen_peer_invites_total",
+        "Initial INVITEs screened per source peer, by result (forwarded, tagged, rejected,"
+            + " rejected_analytics, dropped, emergency)",
+        "peer", "result");
+    peerOutcomes = counter("sipscreen_peer_screening_outcomes_total",
+        "Outcome of each screening check per source peer: what a traceback notice asks about",
+        "peer", "check", "outcome");
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
         .classicUpperBounds(0.000_002, 0.000_005, 0.000_010, 0.000_025, 0.000_050, 0.000_100,
@@ -189,16 +189,21 @@ public final class ProxyMetrics {
     screeningLatency.observe(nanos / 1e9);
   }
 
-  /** The current value of a counter series, for tests and the admin view. */
+  /**
+   * The current value of a counter series, for tests and the admin view; label values in the order the
+   * counter declares its labels.
+   */
   public double counterValue(String name, String... labelValues) {
     String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+    List<String> names = labelNames.getOrDefault(base, List.of());
     var snapshot = registry.scrape(n -> n.equals(base));
     for (var m : snapshot) {
       for (var dp : m.getDataPoints()) {
         var labels = dp.getLabels();
-        boolean match = labels.size() == labelValues.length;
+        // Label values are given in declared order; the client keeps labels sorted by name.
+        boolean match = labels.size() == labelValues.length && names.size() == labelValues.length;
         for (int i = 0; match && i < labelValues.length; i++) {
-          match = labels.getValue(i).equals(labelValues[i]);
+          match = labelValues[i].equals(labels.get(names.get(i)));
         }
         if (match && dp instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c) {
           return c.getValue();
@@ -206,6 +211,14 @@ public final class ProxyMetrics {
       }
     }
     return 0;
+  }
+
+  /** Label names of each counter in declared order, by the name it is scraped under. */
+  private final Map<String, List<String>> labelNames = new ConcurrentHashMap<>();
+
+  private Counter counter(String name, String help, String... labels) {
+    labelNames.put(name.substring(0, name.length() - "_total".length()), List.of(labels));
+    return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
   }
 
   /** A data point's identity: its counter and up to four label values (label values are interned-ish). */
