@@ -23,6 +23,7 @@ import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.proxy.Warmup;
 import org.sipscreen.proxy.Transport;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.ScreeningChain;
@@ -83,6 +84,7 @@ public final class Sipscreen implements AutoCloseable {
       });
     }
     metrics.watch(chain);
+    warmUp(prepared);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics);
     SipscreenConfig config = prepared.config();
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
@@ -106,6 +108,30 @@ public final class Sipscreen implements AutoCloseable {
             .map(e -> e.hostPort() + e.transports()).toList(),
         http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
     return s;
+  }
+
+  /**
+   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (its own chain, state and
+   * metrics) so that the first real calls do not meet an interpreted JVM.
+   */
+  private static void warmUp(Prepared prepared) throws ConfigException {
+    int calls = prepared.config().sip().warmupCalls();
+    if (calls == 0) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    StatelessProxy throwaway = new StatelessProxy(prepared.settings(),
+        ScreeningFactory.build(prepared.config(), prepared.configFile()),
+        new ProxyMetrics(new PrometheusRegistry()));
+    InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
+        .flatMap(p -> p.networks().stream())
+        .map(n -> NextHop.ipLiteral(n.contains("/") ? n.substring(0, n.indexOf('/')) : n))
+        .filter(a -> a != null && a.getAddress().length == prepared.settings().endpoints().get(0).bind()
+            .getAddress().getAddress().length)
+        .findFirst().orElse(InetAddress.getLoopbackAddress());
+    int played = Warmup.run(throwaway, peer, calls, 10_000);
+    log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   private static Class<? extends io.netty.channel.socket.ServerSocketChannel> transportServerChannel() {

@@ -13,7 +13,7 @@ import java.util.Objects;
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
 
   public SipscreenConfig {
-    sip = sip == null ? new Sip(null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null) : http;
     screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null) : screening;
@@ -21,7 +21,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
 
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, Integer maxMessageBytes,
-      Integer tcpIdleTimeoutSeconds, Boolean recordRoute) {
+      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls) {
     public Sip {
       listen = listen == null ? List.of(new Listener(null, null, null)) : List.copyOf(listen);
       if (listen.isEmpty()) {
@@ -38,6 +38,10 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
             "tcp_idle_timeout_seconds must be positive, was " + tcpIdleTimeoutSeconds);
       }
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
+      warmupCalls = warmupCalls == null ? 5000 : warmupCalls;
+      if (warmupCalls < 0 || warmupCalls > 1_000_000) {
+        throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
+      }
       // The advertised host goes verbatim into our Via and Record-Route: it must be a host name or an
       // address literal, never text that could end a header parameter.
       if (advertiseAddress != null && !advertiseAddress.matches(
