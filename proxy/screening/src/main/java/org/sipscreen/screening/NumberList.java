@@ -14,8 +14,9 @@ import java.util.Objects;
 /**
  * An immutable snapshot of E.164 numbers and number prefixes, loaded from a plain text file, answering
  * "is this caller listed" with allocation-free binary searches (exact numbers and each prefix length are
- * sorted {@code long[]}s). Reload by loading a new snapshot and swapping it in; readers never see a half
- * load.
+ * sorted {@code long[]}s). Exact numbers also have a bucket directory, so a lookup in a list of millions
+ * searches a few neighbouring entries instead of touching about 20 cache lines. Reload by loading a new
+ * snapshot and swapping it in; readers never see a half load.
  *
  * <p>File syntax, one entry per line:
  * <pre>
@@ -43,8 +44,17 @@ public final class NumberList {
     }
   }
 
+  /** Target entries per directory bucket: a bucket's entries usually share one or two cache lines. */
+  private static final int ENTRIES_PER_BUCKET = 4;
+
   private final String source;
   private final long[] exact;
+  /**
+   * The directory over {@link #exact}: the entries of bucket b = (value - exact[0]) >>> bucketShift are
+   * exact[bucketStart[b]] .. exact[bucketStart[b + 1] - 1].
+   */
+  private final int[] bucketStart;
+  private final int bucketShift;
   /** prefixes[n] holds the sorted n-digit prefixes, n = 1..15. */
   private final long[][] prefixes;
   private final int prefixCount;
@@ -54,6 +64,29 @@ public final class NumberList {
     this.source = source;
     this.exact = exact;
     this.prefixes = prefixes;
+    int shift = 0;
+    if (exact.length > 0) {
+      long buckets = Math.max(1, Long.highestOneBit(exact.length / ENTRIES_PER_BUCKET));
+      long range = exact[exact.length - 1] - exact[0];
+      while ((range >>> shift) >= buckets) {
+        shift++;
+      }
+      int[] start = new int[(int) (range >>> shift) + 2];
+      int b = 0;
+      for (int i = 0; i < exact.length; i++) {
+        int bucket = (int) ((exact[i] - exact[0]) >>> shift);
+        while (b <= bucket) {
+          start[b++] = i;
+        }
+      }
+      while (b < start.length) {
+        start[b++] = exact.length;
+      }
+      this.bucketStart = start;
+    } else {
+      this.bucketStart = new int[0];
+    }
+    this.bucketShift = shift;
     int count = 0;
     int longest = 0;
     for (int n = 1; n <= MAX_DIGITS; n++) {
@@ -127,14 +160,20 @@ public final class NumberList {
       return false;
     }
     long digits = e164.digitsAsLong();
-    return Arrays.binarySearch(exact, digits) >= 0
-        || longestPrefixMatch(digits, e164.digitCount()) > 0;
+    return containsExact(digits) || longestPrefixMatch(digits, e164.digitCount()) > 0;
   }
 
   /** Whether the number is listed as an exact entry. */
   public boolean containsExact(PhoneNumber number) {
-    return number instanceof PhoneNumber.E164 e164
-        && Arrays.binarySearch(exact, e164.digitsAsLong()) >= 0;
+    return number instanceof PhoneNumber.E164 e164 && containsExact(e164.digitsAsLong());
+  }
+
+  private boolean containsExact(long digits) {
+    if (exact.length == 0 || digits < exact[0] || digits > exact[exact.length - 1]) {
+      return false;
+    }
+    int bucket = (int) ((digits - exact[0]) >>> bucketShift);
+    return Arrays.binarySearch(exact, bucketStart[bucket], bucketStart[bucket + 1], digits) >= 0;
   }
 
   /**

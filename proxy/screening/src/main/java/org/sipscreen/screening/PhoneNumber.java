@@ -20,7 +20,7 @@ public sealed interface PhoneNumber {
       Objects.requireNonNull(value, "value");
       int digits = value.length() - 1;
       if (digits < 1 || digits > MAX_DIGITS || value.charAt(0) != '+' || value.charAt(1) == '0'
-          || !value.chars().skip(1).allMatch(c -> c >= '0' && c <= '9')) {
+          || !allDigitsAfterPlus(value)) {
         throw new IllegalArgumentException("not an E.164 number (+ and 1-15 digits, first not 0): "
             + value);
       }
@@ -29,6 +29,17 @@ public sealed interface PhoneNumber {
     @Override
     public String kind() {
       return "e164";
+    }
+
+    /** A loop, not a stream: every parsed caller and callee is validated here. */
+    private static boolean allDigitsAfterPlus(String value) {
+      for (int i = 1; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < '0' || c > '9') {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The number of digits after the {@code +}. */

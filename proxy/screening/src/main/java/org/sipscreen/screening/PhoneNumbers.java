@@ -143,6 +143,9 @@ public final class PhoneNumbers {
     }
     int start = (int) (user >>> 32);
     int end = (int) user;
+    if (isPlain(requestUri, start, end)) {
+      return requestUri.substring(start, end); // the common case: nothing to decode or remove
+    }
     String decoded = percentDecode(requestUri, start, end);
     if (decoded == null) {
       return "";
@@ -169,7 +172,8 @@ public final class PhoneNumbers {
     int from = skipSpace(requestUri, 0, requestUri.length());
     int to = trimEnd(requestUri, from, requestUri.length());
     String sos = "urn:service:sos";
-    if (to - from < sos.length() || !requestUri.regionMatches(true, from, sos, 0, sos.length())) {
+    if (to - from < sos.length() || (requestUri.charAt(from) | 0x20) != 'u'
+        || !requestUri.regionMatches(true, from, sos, 0, sos.length())) {
       return false;
     }
     int after = from + sos.length();
@@ -370,6 +374,12 @@ public final class PhoneNumbers {
     if (digits == 0) {
       return new PhoneNumber.Unparseable("no digits");
     }
+    if (plus && sb == null && s.charAt(digitStart - 1) == '+') {
+      // "+digits" appears as is: one substring, not the digits and then "+" + digits.
+      String bad = e164Defect(s, digitStart, digitStart + digits);
+      return bad != null ? new PhoneNumber.Unparseable(bad)
+          : new PhoneNumber.E164(s.substring(digitStart - 1, digitStart + digits));
+    }
     String d = sb != null ? sb.toString() : s.substring(digitStart, digitStart + digits);
     if (plus) {
       return e164(d);
@@ -399,16 +409,22 @@ public final class PhoneNumbers {
   }
 
   private static PhoneNumber e164(String digits) {
-    if (digits.length() < MIN_E164_DIGITS) {
-      return new PhoneNumber.Unparseable("too few digits");
+    String bad = e164Defect(digits, 0, digits.length());
+    return bad != null ? new PhoneNumber.Unparseable(bad) : new PhoneNumber.E164("+" + digits);
+  }
+
+  /** Why the digits {@code s[from, to)} are no E.164 number, or null when they are one. */
+  private static String e164Defect(String s, int from, int to) {
+    if (to - from < MIN_E164_DIGITS) {
+      return "too few digits";
     }
-    if (digits.length() > PhoneNumber.E164.MAX_DIGITS) {
-      return new PhoneNumber.Unparseable("too many digits");
+    if (to - from > PhoneNumber.E164.MAX_DIGITS) {
+      return "too many digits";
     }
-    if (digits.charAt(0) == '0') {
-      return new PhoneNumber.Unparseable("country code starts with 0");
+    if (s.charAt(from) == '0') {
+      return "country code starts with 0";
     }
-    return new PhoneNumber.E164("+" + digits);
+    return null;
   }
 
   /** Decodes %XX escapes (RFC 3261 section 19.1.2 lets any user-part character be escaped); null if bad. */
@@ -432,6 +448,17 @@ public final class PhoneNumbers {
       }
     }
     return sb.toString();
+  }
+
+  /** Whether {@code s[from, to)} has no percent-escape and no visual separator. */
+  private static boolean isPlain(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '%' || isVisualSeparator(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** RFC 3966 visual separators, plus the spaces people type in numbers. */

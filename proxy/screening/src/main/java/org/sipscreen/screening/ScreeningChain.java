@@ -20,6 +20,8 @@ public final class ScreeningChain {
   private final EmergencyCheck emergency;
   private final NumberList allowList;
   private final List<Check> checks;
+  /** knownOutcomes[i] builds and keeps the outcomes of checks.get(i). */
+  private final Outcomes[] knownOutcomes;
   private final Policy policy;
 
   /**
@@ -43,13 +45,15 @@ public final class ScreeningChain {
     this.emergency = Objects.requireNonNull(emergency, "emergency");
     this.allowList = Objects.requireNonNull(allowList, "allowList");
     this.checks = List.copyOf(checks);
+    this.knownOutcomes = new Outcomes[this.checks.size()];
     Set<String> names = new HashSet<>();
     names.add(EmergencyCheck.NAME);
-    for (Check check : this.checks) {
-      String name = CheckOutcome.requireCheckName(check.name());
+    for (int i = 0; i < this.checks.size(); i++) {
+      String name = CheckOutcome.requireCheckName(this.checks.get(i).name());
       if (!names.add(name)) {
         throw new IllegalArgumentException("duplicate check name: '" + name + "'");
       }
+      knownOutcomes[i] = new Outcomes(name);
     }
   }
 
@@ -85,10 +89,17 @@ public final class ScreeningChain {
   public ScreeningOutcome evaluate(CallAttempt attempt) {
     ScreenedCall call = new ScreenedCall(attempt, numbers, allowList);
     if (emergency.isEmergency(call)) {
-      List<CheckOutcome> outcomes = List.of(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.BYPASS));
+      // The call is forwarded before anything judges it; the source peer is only looked up, so that
+      // per-peer counts put emergency calls under their peer.
+      Optional<String> peer = Optional.empty();
+      for (Check c : checks) {
+        if (c instanceof SourcePeerCheck sp) {
+          peer = sp.peerOf(attempt.sourceAddress());
+        }
+      }
       return new ScreeningResult(ScreeningResult.Action.FORWARD, List.of(),
-          Optional.of(EmergencyCheck.NAME), call.peerName(), call.callerNumber(), call.calledNumber(),
-          outcomes, 0, List.of(), Optional.empty());
+          Optional.of(EmergencyCheck.NAME), peer, call.callerNumber(), call.calledNumber(),
+          List.of(EMERGENCY_BYPASS), 0, List.of(), Optional.empty());
     }
     return new Run(call).advance(0);
   }
@@ -113,7 +124,7 @@ public final class ScreeningChain {
 
     Run(ScreenedCall call) {
       this.call = call;
-      outcomes.add(new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE));
+      outcomes.add(EMERGENCY_CONTINUE);
     }
 
     ScreeningOutcome advance(int from) {
@@ -124,18 +135,18 @@ public final class ScreeningChain {
           throw new NullPointerException("check '" + check.name() + "' returned a null verdict");
         }
         if (verdict instanceof Verdict.Later later) {
-          int next = i + 1;
+          int index = i;
           return new ScreeningOutcome.Pending(later.verdict().thenCompose(resolved -> {
             if (resolved == null || resolved instanceof Verdict.Later) {
               throw new IllegalStateException("check '" + check.name() + "' resolved to " + resolved);
             }
-            ScreeningResult end = apply(check, resolved);
-            ScreeningOutcome rest = end != null ? end : advance(next);
+            ScreeningResult end = apply(index, resolved);
+            ScreeningOutcome rest = end != null ? end : advance(index + 1);
             return rest instanceof ScreeningOutcome.Pending p ? p.result()
                 : CompletableFuture.completedFuture((ScreeningResult) rest);
           }));
         }
-        ScreeningResult end = apply(check, verdict);
+        ScreeningResult end = apply(i, verdict);
         if (end != null) {
           return end;
         }
@@ -143,9 +154,10 @@ public final class ScreeningChain {
       return finish();
     }
 
-    /** Applies one verdict; returns the result when it ends the chain, else null to go on. */
-    private ScreeningResult apply(Check check, Verdict verdict) {
-      outcomes.add(new CheckOutcome(check.name(), check.outcomeLabel(verdict, call)));
+    /** Applies check {@code index}'s verdict; returns the result when it ends the chain, else null. */
+    private ScreeningResult apply(int index, Verdict verdict) {
+      Check check = checks.get(index);
+      outcomes.add(knownOutcomes[index].of(check.outcomeLabel(verdict, call)));
       if (verdict instanceof Verdict.Flag flag) {
         return applyFlag(check.name(), flag);
       }
@@ -237,6 +249,57 @@ public final class ScreeningChain {
       return new ScreeningResult(action, tags, Optional.ofNullable(decidedBy), call.peerName(),
           call.callerNumber(), call.calledNumber(), outcomes, score, decisions,
           Optional.ofNullable(suppressed));
+    }
+  }
+
+  private static final CheckOutcome EMERGENCY_CONTINUE =
+      new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE);
+  private static final CheckOutcome EMERGENCY_BYPASS =
+      new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.BYPASS);
+
+  /**
+   * One check's outcomes by label, each built (and validated) once: labels come from a small fixed set per
+   * check, so after warm-up a screened call allocates no {@link CheckOutcome}. Copy-on-write, so screening
+   * threads read without locking; a check that invents labels beyond {@link #MAX_LABELS} still works, its
+   * extra outcomes are just not kept.
+   */
+  private static final class Outcomes {
+    private static final int MAX_LABELS = 32;
+
+    private final String check;
+    private volatile CheckOutcome[] known = new CheckOutcome[0];
+
+    Outcomes(String check) {
+      this.check = check;
+    }
+
+    CheckOutcome of(String label) {
+      CheckOutcome[] k = known;
+      for (CheckOutcome o : k) {
+        if (o.outcome() == label) {
+          return o;
+        }
+      }
+      for (CheckOutcome o : k) {
+        if (o.outcome().equals(label)) {
+          return o;
+        }
+      }
+      CheckOutcome created = new CheckOutcome(check, label); // throws on a bad label, as before
+      synchronized (this) {
+        CheckOutcome[] now = known;
+        if (now.length < MAX_LABELS) {
+          for (CheckOutcome o : now) {
+            if (o.outcome().equals(label)) {
+              return o;
+            }
+          }
+          CheckOutcome[] grown = java.util.Arrays.copyOf(now, now.length + 1);
+          grown[now.length] = created;
+          known = grown;
+        }
+      }
+      return created;
     }
   }
 

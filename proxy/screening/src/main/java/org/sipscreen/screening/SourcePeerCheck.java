@@ -43,6 +43,11 @@ public final class SourcePeerCheck implements Check {
     return NAME;
   }
 
+  /** The peer {@code address} belongs to, without judging the call (emergency calls are only labelled). */
+  public Optional<String> peerOf(java.net.InetAddress address) {
+    return peers.peerOf(address);
+  }
+
   @Override
   public Verdict check(ScreenedCall call) {
     Optional<String> peer = peers.peerOf(call.attempt().sourceAddress());

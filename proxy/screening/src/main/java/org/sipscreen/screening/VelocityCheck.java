@@ -133,10 +133,13 @@ public final class VelocityCheck implements Check {
     } else {
       Duration longest = callerWindows == null ? longestSequence
           : max(callerWindows.longest(), longestSequence);
+      // Maintenance (eviction, expiry) runs on the calling event loop: a few map operations, where the
+      // default hand-off to the common pool would wake another thread for every INVITE.
       this.callers = Caffeine.newBuilder()
           .maximumSize(maxTrackedNumbers)
           .expireAfterAccess(longest)
           .ticker(ticker)
+          .executor(Runnable::run)
           .build();
     }
     this.newCallerState = digits -> new CallerState(
@@ -149,6 +152,7 @@ public final class VelocityCheck implements Check {
           .maximumSize(MAX_TRACKED_PEERS)
           .expireAfterAccess(PEER_WINDOW)
           .ticker(ticker)
+          .executor(Runnable::run)
           .build();
     } else {
       this.peerWindows = null;

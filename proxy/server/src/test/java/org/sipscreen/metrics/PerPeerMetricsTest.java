@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
@@ -304,9 +303,6 @@ class PerPeerMetricsTest {
     return total;
   }
 
-  @Disabled("BUG: an emergency call from a known peer is counted as peer=\"unknown\": ScreeningChain.evaluate"
-      + " (ScreeningChain.java lines 87-91) returns the emergency result before source_peer has resolved the"
-      + " peer, so ProxyMetrics.screened labels it \"unknown\", mixed with calls from unknown sources")
   @Test
   void emergencyCallsAreCountedUnderTheirSourcePeer() {
     ScreeningChain chain = chain(false);
