@@ -90,6 +90,31 @@ final class WireProbe implements AutoCloseable {
     return new Outcome(forwarded, answers);
   }
 
+  /**
+   * Sends one message and waits up to {@code millis} for the first thing the proxy does with it (an answer
+   * to the sender or a message at the next hop): for decisions that wait on something, such as a remote
+   * lookup, where the OPTIONS probe of {@link #send} could overtake them.
+   */
+  Outcome sendAndWait(byte[] message, int millis) throws IOException {
+    peer.send(new DatagramPacket(message, message.length, proxy));
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    List<String> answers = new ArrayList<>();
+    List<String> forwarded = new ArrayList<>();
+    peer.setSoTimeout(10);
+    nextHop.setSoTimeout(10);
+    while (answers.isEmpty() && forwarded.isEmpty() && System.nanoTime() < deadline) {
+      String a = receive(peer);
+      if (a != null) {
+        answers.add(a);
+      }
+      String f = receive(nextHop);
+      if (f != null) {
+        forwarded.add(f);
+      }
+    }
+    return new Outcome(forwarded, answers);
+  }
+
   private static String receive(DatagramSocket s) throws IOException {
     byte[] buf = new byte[70000];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
