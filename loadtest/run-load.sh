@@ -21,14 +21,16 @@ readonly KAMAILIO_MODULES="${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamaili
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") [--proxy sipscreen|kamailio|none] [--config FILE] [--jar FILE]
+Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--config FILE] [--jar FILE]
                    [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
                    [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
-                   [--workdir DIR] [-h|--help]
+                   [--block-list FILE] [--block-every N] [--workdir DIR] [-h|--help]
 
   --proxy P          proxy under test (default: sipscreen)
                        sipscreen: java \$JAVA_OPTS -jar JAR --config FILE
-                       kamailio:  kamailio -f loadtest/kamailio/kamailio.cfg (stateless reference)
+                       kamailio:  kamailio -f loadtest/kamailio/kamailio.cfg -A WITH_BLOCKLIST
+                                  (stateless reference: record-route, block list in htable, 603 on a hit)
+                       kamailio-plain: the same config without the block list (forward only)
                        none:      uac talks straight to the uas (baseline, no proxy)
   --config FILE      sipscreen config (default: config/sipscreen.yaml; over TCP
                      loadtest/config/sipscreen-tcp.yaml)
@@ -44,9 +46,14 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|none] [--config FILE] [--jar
                      --scenario loadtest/scenarios/uac-inf.xml
   --warmup N         run N unmeasured calls at the same rate first (JIT warm-up)
   --timeout SECS     hard limit for the uac run (default: 2*calls/rate + 60)
+  --block-list FILE  block list loaded into Kamailio's htable (default: config/lists/block.txt,
+                     the list the shipped sipscreen config uses)
+  --block-every N    generated callers only: every Nth call comes from a number of the block list
+                     (cycled), with loadtest/scenarios/uac-inf-603.xml, which accepts a 603 Decline
+                     as the end of a successful call (default: 0 = every caller clean)
   --workdir DIR      empty dir for SIPp logs/CSVs (default: new mktemp dir); always kept
 
-Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=..
+Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=.. declined=..
 Exit status: 0 ok; 1 failed/incomplete calls; 2 usage or a process failed to start.
 EOF
 }
@@ -66,6 +73,8 @@ inf=""
 warmup=0
 hard_timeout=""
 workdir=""
+block_list="${REPO_DIR}/config/lists/block.txt"
+block_every=0
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -82,6 +91,8 @@ while [[ $# -gt 0 ]]; do
     --warmup)       need_arg "$@"; warmup="$2"; shift 2 ;;
     --timeout)      need_arg "$@"; hard_timeout="$2"; shift 2 ;;
     --workdir)      need_arg "$@"; workdir="$2"; shift 2 ;;
+    --block-list)   need_arg "$@"; block_list="$2"; shift 2 ;;
+    --block-every)  need_arg "$@"; block_every="$2"; shift 2 ;;
     -h|--help)      usage; exit 0 ;;
     *)              usage >&2; die "unknown argument: $1" ;;
   esac
@@ -92,6 +103,7 @@ is_pos() { [[ "$1" =~ ^[0-9]+$ ]] && (( $1 > 0 )); }
 is_pos "$rate" || die "--rate must be a positive integer"
 is_pos "$calls" || die "--calls must be a positive integer"
 is_uint "$warmup" || die "--warmup must be a non-negative integer"
+is_uint "$block_every" || die "--block-every must be a non-negative integer"
 case "$transport" in
   udp) sipp_transport=u1 ;;
   tcp) sipp_transport=t1 ;;
@@ -102,13 +114,17 @@ case "$proxy" in
     [[ -f "$jar" ]] || die "sipscreen jar not found: $jar (build it: mvn -q package)"
     [[ -z "$config" || -f "$config" ]] || die "config not found: $config"
     command -v java >/dev/null || die "java not found" ;;
-  kamailio)
+  kamailio|kamailio-plain)
     command -v kamailio >/dev/null || die "kamailio not found (apt-get install kamailio)" ;;
   none) ;;
-  *) die "--proxy must be sipscreen, kamailio or none" ;;
+  *) die "--proxy must be sipscreen, kamailio, kamailio-plain or none" ;;
 esac
 [[ -z "$scenario" || -f "$scenario" ]] || die "scenario not found: $scenario"
 [[ -f "$uas_scenario" ]] || die "uas scenario not found: $uas_scenario"
+[[ -f "$block_list" ]] || die "block list not found: $block_list"
+if (( block_every > 0 )) && [[ -n "$scenario" || -n "$inf" ]]; then
+  die "--block-every only applies to the generated callers (no --scenario/--inf)"
+fi
 [[ -z "$inf" || -f "$inf" ]] || die "injection file not found: $inf"
 command -v sipp >/dev/null || die "sipp not found (apt-get install sip-tester)"
 # SIPp runs inside the work dir: make every file argument absolute
@@ -117,8 +133,10 @@ command -v sipp >/dev/null || die "sipp not found (apt-get install sip-tester)"
 generate_callers=0
 if [[ -z "$scenario" ]]; then
   scenario="${SCRIPT_DIR}/scenarios/uac-inf.xml"
+  (( block_every > 0 )) && scenario="${SCRIPT_DIR}/scenarios/uac-inf-603.xml"
   [[ -z "$inf" ]] && generate_callers=1
 fi
+block_list="$(readlink -f "$block_list")"
 scenario="$(readlink -f "$scenario")"
 uas_scenario="$(readlink -f "$uas_scenario")"
 [[ -n "$inf" ]] && inf="$(readlink -f "$inf")"
@@ -268,6 +286,20 @@ stat_col() {
     END { if (col) print last; else print "" }' "$1"
 }
 
+# Block list (sipscreen's format: one E.164 number per line, '+' and spaces optional,
+# trailing '*' = prefix, '#' comments) -> db_text tables blk (numbers) and blkp (prefixes)
+# for Kamailio's htable: key = digits only.
+make_kamailio_blocklist() {
+  mkdir -p "$2"
+  local hdr='key_name(string) key_type(int) value_type(int) key_value(string) expires(int)'
+  awk -v hdr="$hdr" -v blk="$2/blk" -v blkp="$2/blkp" '
+    BEGIN { print hdr > blk; print hdr > blkp }
+    { sub(/#.*/, ""); gsub(/[ \t+]/, "") }
+    /^[0-9]+\*$/ { sub(/\*$/, ""); print $0 ":0:1:1:0" > blkp; next }
+    /^[0-9]+$/    { print $0 ":0:1:1:0" > blk }' "$1"
+  printf 'blk:1\nblkp:1\n' > "$2/version"
+}
+
 # ---------------------------------------------------------------- start
 ports=("$UAS_PORT" "$UAC_PORT")
 [[ "$proxy" != none ]] && ports+=("$PROXY_PORT")
@@ -311,12 +343,17 @@ case "$proxy" in
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
     wait_listen "$PROXY_PORT" "$proxy_pid" "sipscreen" "$workdir/proxy.log" 60 ;;
-  kamailio)
+  kamailio|kamailio-plain)
+    kam_defs=()
+    if [[ "$proxy" == kamailio ]]; then
+      make_kamailio_blocklist "$block_list" "$workdir/kamailio-db"
+      kam_defs=(-A WITH_BLOCKLIST -A "BLOCKLIST_DB_URL=\"text://$workdir/kamailio-db\"")
+    fi
     setsid kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
-      -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 \
+      -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 "${kam_defs[@]}" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
-    wait_listen "$PROXY_PORT" "$proxy_pid" "kamailio" "$workdir/proxy.log" 20 ;;
+    wait_listen "$PROXY_PORT" "$proxy_pid" "$proxy" "$workdir/proxy.log" 20 ;;
   none)
     target="${LOCAL_IP}:${UAS_PORT}" ;;
 esac
@@ -329,11 +366,20 @@ fi
 # run_uac NAME CALLS TIMEOUT: one bounded SIPp uac run; sets uac_rc.
 # make_callers N FILE: N distinct, valid NANP callers (+1 NPA NXX XXXX in assigned area codes, no N11 or
 # 555 exchange) calling one callee in another area code: no list, neighbor or velocity hit.
+# make_callers N FILE [EVERY BLOCKLIST]: with EVERY > 0, call number EVERY, 2*EVERY, ... comes from the
+# next exact number of BLOCKLIST instead (cycled): the proxy must decline it with 603.
 make_callers() {
-  awk -v n="$1" 'BEGIN {
+  local blocked=""
+  if (( ${3:-0} > 0 )); then
+    blocked="$(awk '{ sub(/#.*/, ""); gsub(/[ \t]/, "") } /^\+?[0-9]+$/ { if ($0 !~ /^\+/) $0 = "+" $0; printf "%s ", $0 }' "$4")"
+    [[ -n "$blocked" ]] || die "--block-every: no exact number in $4"
+  fi
+  awk -v n="$1" -v every="${3:-0}" -v blocked="$blocked" 'BEGIN {
     print "SEQUENTIAL"
     split("212 213 312 415 617 646 702 713 805 917", npa, " ")
+    nb = split(blocked, blk, " ")
     for (i = 0; i < n; i++) {
+      if (every > 0 && (i + 1) % every == 0) { printf "%s;+13107940100\n", blk[1 + int(i / every) % nb]; continue }
       nxx = 234 + int(i / 100000) % 600
       if (nxx % 100 == 11 || nxx == 555) nxx++
       printf "+1%s%03d%04d;+13107940100\n", npa[1 + int(i / 10000) % 10], nxx, i % 10000
@@ -370,7 +416,7 @@ run_uac() {
 }
 
 if (( generate_callers )); then
-  make_callers $(( calls + warmup )) "$workdir/callers.csv"
+  make_callers $(( calls + warmup )) "$workdir/callers.csv" "$block_every" "$block_list"
   inf="$workdir/callers.csv"
 fi
 if (( warmup > 0 )); then
@@ -425,18 +471,19 @@ shopt -s nullglob
 files=("$workdir"/*_shortmessages.log)
 shortmsg="${files[0]:-}"
 lat_file="$workdir/setup_latency_ms.txt"
-span_s=0; late_1xx=0
+span_s=0; late_1xx=0; declined=0
 if [[ -n "$shortmsg" ]]; then
-  read -r span_s late_1xx < <(awk -F'\t' -v out="$lat_file" '
+  read -r span_s late_1xx declined < <(awk -F'\t' -v out="$lat_file" '
     $6 == "CSeq:1 INVITE" {
       if ($4 == "S" && !($5 in sent)) sent[$5] = $3
       else if ($4 == "R" && $7 ~ /^SIP\/2\.0 200/ && !($5 in got) && ($5 in sent)) {
         got[$5] = 1; printf "%.3f\n", ($3 - sent[$5]) * 1000 > out
       }
       else if ($4 == "R" && $7 ~ /^SIP\/2\.0 1/ && ($5 in got)) late++
+      else if ($4 == "R" && $7 ~ /^SIP\/2\.0 603/ && !($5 in dec)) { dec[$5] = 1; ndec++ }
     }
     { if (first == "" || $3 < first) first = $3; if ($3 > last) last = $3 }
-    END { printf "%.6f %d\n", (first == "" ? 0 : last - first), late }' "$shortmsg")
+    END { printf "%.6f %d %d\n", (first == "" ? 0 : last - first), late, ndec }' "$shortmsg")
 fi
 # uas: messages ignored instead of aborting the call (-default_behaviors
 # all,-abortunexp), typically an ACK overtaken by the BYE
@@ -484,7 +531,7 @@ cat <<EOF
 
 ==== sipscreen load test: proxy=$proxy transport=$transport rate=$rate/s calls=$calls
 calls attempted    : $created (requested $calls, sipp exit $uac_rc)
-successful         : $ok
+successful         : $ok (of which declined with 603 by the proxy: $declined)
 failed             : $failed (sipp FailedCall $sipp_failed, retransmissions $retrans)
 reordered (ignored): ${late_1xx} late 1xx after the 200 at the uac, ${unexp_uas} unexpected messages (late ACKs) at the uas
 achieved rate      : $cps calls/s (successful calls / first INVITE..last message)
@@ -499,7 +546,7 @@ UDP rcvbuf drops   : $(( udp_drop1 - udp_drop0 )) datagrams host-wide during the
 work dir           : $workdir
 EOF
 workdir_printed=1
-echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb"
+echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined"
 
 if (( failed > 0 )); then exit 1; fi
 exit 0
