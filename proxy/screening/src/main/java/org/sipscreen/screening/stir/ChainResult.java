@@ -1,0 +1,20 @@
+package org.sipscreen.screening.stir;
+
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+
+/** The outcome of {@link CertificateChainValidator#validate}: a trusted leaf or a {@link Rejection}. */
+public sealed interface ChainResult permits ChainResult.Trusted, Rejection {
+
+  /**
+   * The chain validated to a configured trust anchor.
+   *
+   * @param leaf the STI certificate whose key signs PASSporTs
+   * @param hasTnAuthList whether the leaf carries the RFC 8226 TNAuthList extension (noted, not enforced)
+   */
+  record Trusted(X509Certificate leaf, boolean hasTnAuthList) implements ChainResult {
+    public Trusted {
+      Objects.requireNonNull(leaf, "leaf");
+    }
+  }
+}
