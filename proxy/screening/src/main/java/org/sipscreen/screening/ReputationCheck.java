@@ -344,8 +344,10 @@ public final class ReputationCheck implements Check {
     private Verdict waitAtMostDeadline(CompletableFuture<Verdict> answer) {
       CompletableFuture<Verdict> verdict = new CompletableFuture<>();
       Future<?> timer = scheduler.schedule(DIRECT, () -> {
-        if (verdict.complete(TIMEOUT_VERDICT)) {
-          stats.timeouts.increment();
+        // Counted before the call goes on, so whoever sees the unknown verdict also sees the count.
+        stats.timeouts.increment();
+        if (!verdict.complete(TIMEOUT_VERDICT)) {
+          stats.timeouts.decrement();
         }
       }, deadlineNanos, TimeUnit.NANOSECONDS);
       answer.whenComplete((v, failure) -> {
