@@ -1,43 +1,10 @@
 package org.sipscreen.screening;
 
 /** A number-list file has a line that is neither a number, a prefix, a comment nor blank. */
-public final class NumberListFormatException extends IllegalArgumentException {
+public final class NumberListFormatException extends DataFileFormatException {
   private static final long serialVersionUID = 1L;
-  private static final int MAX_QUOTED = 80;
-
-  private final String source;
-  private final int lineNumber;
 
   NumberListFormatException(String source, int lineNumber, String line, String why) {
-    super(source + ":" + lineNumber + ": " + why + ": '" + printable(line) + "'");
-    this.source = source;
-    this.lineNumber = lineNumber;
-  }
-
-  /** The file (or other source name) the bad line came from. */
-  public String source() {
-    return source;
-  }
-
-  /** 1-based line number of the bad line. */
-  public int lineNumber() {
-    return lineNumber;
-  }
-
-  /** The offending text, shortened and with control characters escaped so it fits a log line. */
-  private static String printable(String line) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < line.length() && sb.length() < MAX_QUOTED; i++) {
-      char c = line.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        sb.append(String.format("\\x%02x", (int) c));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (sb.length() >= MAX_QUOTED) {
-      sb.append("...");
-    }
-    return sb.toString();
+    super(source, lineNumber, line, why);
   }
 }
