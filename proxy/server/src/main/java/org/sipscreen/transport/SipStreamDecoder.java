@@ -22,6 +22,10 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
   private final Runnable onFramingError;
   /** LFs seen since the last message, across reads, so a keepalive split over two reads is answered. */
   private int keepaliveLfs;
+  /** Bytes of the current message already searched for the end of its headers, so no read rescans them. */
+  private int scanned;
+  /** The current message's whole length once its headers are framed; -1 before. */
+  private long pendingTotal = -1;
 
   SipStreamDecoder(int maxMessageBytes, Runnable onFramingError) {
     this.maxMessageBytes = maxMessageBytes;
@@ -30,7 +34,7 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+    while (pendingTotal < 0 && scanned == 0 && in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
       if (in.readByte() == '\n' && ++keepaliveLfs == 2) {
         keepaliveLfs = 0;
         ctx.writeAndFlush(Unpooled.wrappedBuffer(PONG));
@@ -40,37 +44,47 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
       return;
     }
     int start = in.readerIndex();
-    int headerEnd = findHeaderEnd(in, start, Math.min(in.writerIndex(), start + maxMessageBytes));
-    if (headerEnd < 0) {
-      if (in.readableBytes() >= maxMessageBytes) {
-        fail(ctx, in, "headers exceed " + maxMessageBytes + " bytes");
+    if (pendingTotal < 0) {
+      int limit = Math.min(in.writerIndex(), start + maxMessageBytes);
+      // Resume a few bytes back, so a CRLFCRLF split across two reads is still found.
+      int headerEnd = findHeaderEnd(in, Math.max(start, start + scanned - 3), limit);
+      if (headerEnd < 0) {
+        scanned = limit - start;
+        if (in.readableBytes() >= maxMessageBytes) {
+          fail(ctx, in, "headers exceed " + maxMessageBytes + " bytes");
+        }
+        return;
       }
+      int headerLength = headerEnd - start;
+      byte[] headers = new byte[headerLength];
+      in.getBytes(start, headers);
+      int contentLength = StreamFraming.contentLength(headers, headerLength);
+      if (contentLength == StreamFraming.INVALID) {
+        fail(ctx, in, "bad Content-Length");
+        return;
+      }
+      long total = (long) headerLength + contentLength;
+      if (total > maxMessageBytes) {
+        fail(ctx, in, "message of " + total + " bytes exceeds " + maxMessageBytes);
+        return;
+      }
+      pendingTotal = total;
+    }
+    if (in.readableBytes() < pendingTotal) {
       return;
     }
-    int headerLength = headerEnd - start;
-    byte[] headers = new byte[headerLength];
-    in.getBytes(start, headers);
-    int contentLength = StreamFraming.contentLength(headers, headerLength);
-    if (contentLength == StreamFraming.INVALID) {
-      fail(ctx, in, "bad Content-Length");
-      return;
-    }
-    long total = (long) headerLength + contentLength;
-    if (total > maxMessageBytes) {
-      fail(ctx, in, "message of " + total + " bytes exceeds " + maxMessageBytes);
-      return;
-    }
-    if (in.readableBytes() < total) {
-      return;
-    }
-    byte[] message = new byte[(int) total];
+    byte[] message = new byte[(int) pendingTotal];
     in.readBytes(message);
+    pendingTotal = -1;
+    scanned = 0;
     keepaliveLfs = 0;
     out.add(message);
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, String why) {
     in.skipBytes(in.readableBytes());
+    pendingTotal = -1;
+    scanned = 0;
     onFramingError.run();
     ctx.fireExceptionCaught(new TooLongFrameException(why));
     ctx.close();

@@ -100,6 +100,20 @@ class SipStreamDecoderTest {
   }
 
   @Test
+  void framesTwoMessagesArrivingOneByteAtATime() {
+    // Each read resumes the search where the last one stopped, including inside a CRLFCRLF.
+    String a = message("bytewise-a", "v=0\r\n");
+    String b = message("bytewise-b", "");
+    String both = a + b;
+    for (int i = 0; i < both.length(); i++) {
+      write(both.substring(i, i + 1));
+    }
+    assertThat(nextFrame()).isEqualTo(a);
+    assertThat(nextFrame()).isEqualTo(b);
+    assertThat((Object) channel.readInbound()).isNull();
+  }
+
+  @Test
   void framesBodyStrictlyByContentLengthWhateverItContains() {
     String body = "a\nb\0c\r\n\r\nINVITE sip:x SIP/2.0\r\n\n\0";
     String m = message("binary", body);
