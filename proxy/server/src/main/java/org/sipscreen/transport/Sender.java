@@ -27,6 +27,8 @@ public final class Sender {
 
   private final List<Channel> udpChannels = new CopyOnWriteArrayList<>();
   private final Map<InetSocketAddress, Channel> connections = new ConcurrentHashMap<>();
+  /** Connects in progress: messages for a destination being connected to wait for that one connection. */
+  private final Map<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
   private final ProxyMetrics metrics;
   private volatile Bootstrap tcpClient;
 
@@ -96,7 +98,18 @@ public final class Sender {
       return;
     }
     ByteBuf buf = encode(ByteBufAllocator.DEFAULT, message);
-    ChannelFuture connect = client.connect(destination);
+    ChannelFuture connect = connecting.get(destination);
+    if (connect == null) {
+      ChannelFuture mine = client.connect(destination);
+      ChannelFuture other = connecting.putIfAbsent(destination, mine);
+      if (other != null) {
+        mine.channel().close(); // another thread started the same connect first: use that one
+        connect = other;
+      } else {
+        connect = mine;
+        mine.addListener(done -> connecting.remove(destination, mine));
+      }
+    }
     connect.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         f.channel().writeAndFlush(buf, f.channel().voidPromise());
