@@ -92,7 +92,7 @@ public final class Sipscreen implements AutoCloseable {
     HttpServer http = null;
     try {
       sip.start();
-      http = HttpServer.start(group, transportServerChannel(),
+      http = HttpServer.start(group, Transports.serverChannel(),
           new InetSocketAddress(config.http().address(), config.http().port()), registry, sip::isUp);
     } catch (RuntimeException | InterruptedException e) {
       sip.close();
@@ -132,11 +132,6 @@ public final class Sipscreen implements AutoCloseable {
     int played = Warmup.run(throwaway, peer, calls, 10_000);
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  private static Class<? extends io.netty.channel.socket.ServerSocketChannel> transportServerChannel() {
-    return Transports.nativeEpoll() ? io.netty.channel.epoll.EpollServerSocketChannel.class
-        : io.netty.channel.socket.nio.NioServerSocketChannel.class;
   }
 
   static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {

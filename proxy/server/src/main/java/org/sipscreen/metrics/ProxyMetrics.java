@@ -94,12 +94,6 @@ public final class ProxyMetrics {
     point(responsesSent, Integer.toString(status)).inc();
   }
 
-  public void screeningOutcomes(List<CheckOutcome> outcomes) {
-    for (CheckOutcome o : outcomes) {
-      point(screeningOutcomes, o.check(), o.outcome()).inc();
-    }
-  }
-
   /** Counts everything about one screened INVITE: check outcomes, policy decisions, the per-peer view. */
   public void screened(org.sipscreen.screening.ScreeningResult result) {
     String peer = result.peerName().orElse("unknown");
