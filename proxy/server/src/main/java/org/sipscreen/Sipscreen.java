@@ -17,6 +17,8 @@ import org.sipscreen.config.ConfigLoader;
 import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.http.HttpServer;
+import org.sipscreen.http.TracebackRoute;
+import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.reputation.HttpReputationSource;
@@ -26,6 +28,7 @@ import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Warmup;
 import org.sipscreen.proxy.Transport;
 import org.sipscreen.screening.PeerTable;
+import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.sip.SipUri;
 import org.sipscreen.transport.SipServer;
@@ -44,10 +47,12 @@ public final class Sipscreen implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final StatelessProxy proxy;
   private final List<AutoCloseable> clients;
+  private final DecisionRecorder recorder;
 
   private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
-      StatelessProxy proxy, List<AutoCloseable> clients) {
+      StatelessProxy proxy, List<AutoCloseable> clients, DecisionRecorder recorder) {
     this.clients = clients;
+    this.recorder = recorder;
     this.group = group;
     this.sip = sip;
     this.http = http;
@@ -85,24 +90,44 @@ public final class Sipscreen implements AutoCloseable {
     }
     metrics.watch(chain);
     warmUp(prepared);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics);
     SipscreenConfig config = prepared.config();
+    DecisionRecorder recorder;
+    try {
+      recorder = DecisionRecorder.fromConfig(config.records(), prepared.configFile(), registry);
+    } catch (ConfigException e) {
+      group.shutdownGracefully();
+      throw e;
+    }
+    TracebackRoute traceback = null;
+    if (recorder != null) {
+      traceback = new TracebackRoute(config.records().directoryFor(prepared.configFile()),
+          new PhoneNumbers(config.screening().defaultCountryCode()));
+      clients.add(traceback);
+    }
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, recorder);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds());
     HttpServer http = null;
     try {
       sip.start();
       http = HttpServer.start(group, Transports.serverChannel(),
-          new InetSocketAddress(config.http().address(), config.http().port()), registry, sip::isUp);
+          new InetSocketAddress(config.http().address(), config.http().port()), registry, sip::isUp,
+          traceback);
     } catch (RuntimeException | InterruptedException e) {
       sip.close();
       if (http != null) {
         http.close();
       }
+      if (recorder != null) {
+        recorder.close();
+      }
+      if (traceback != null) {
+        traceback.close();
+      }
       group.shutdownGracefully();
       throw e;
     }
-    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients);
+    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder);
     log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
         Transports.name(), prepared.settings().endpoints().stream()
             .map(e -> e.hostPort() + e.transports()).toList(),
@@ -197,6 +222,9 @@ public final class Sipscreen implements AutoCloseable {
   @Override
   public void close() {
     sip.close();
+    if (recorder != null) {
+      recorder.close(); // after the listeners: every decision made is written
+    }
     http.close();
     for (AutoCloseable c : clients) {
       try {

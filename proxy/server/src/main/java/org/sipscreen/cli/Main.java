@@ -10,10 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config. */
+/**
+ * {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config;
+ * {@code sipscreen traceback ...} queries the decision records.
+ */
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
     description = "SIP-edge call-screening proxy.",
-    subcommands = {Main.CheckConfig.class})
+    subcommands = {Main.CheckConfig.class, TracebackCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",

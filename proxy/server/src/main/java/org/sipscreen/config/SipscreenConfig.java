@@ -10,9 +10,16 @@ import java.util.Objects;
  * default named in its record, an unknown key is an error. Values are checked when the record is built,
  * so a {@code SipscreenConfig} that exists is one the proxy can run with.
  */
-public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
+public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening,
+    RecordsConfig records) {
+
+  /** A config without a {@code records:} section. */
+  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
+    this(sip, routing, http, screening, null);
+  }
 
   public SipscreenConfig {
+    records = records == null ? RecordsConfig.OFF : records;
     sip = sip == null ? new Sip(null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null) : http;

@@ -46,7 +46,14 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
       InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy)
       throws InterruptedException {
-    Handler handler = new Handler(registry, healthy);
+    return start(group, channelType, bind, registry, healthy, null);
+  }
+
+  /** @param traceback serves {@code GET /admin/traceback}; null when decision records are off */
+  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
+      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
+      TracebackRoute traceback) throws InterruptedException {
+    Handler handler = new Handler(registry, healthy, traceback);
     Channel ch = new ServerBootstrap().group(group).channel(channelType)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -72,10 +79,12 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final BooleanSupplier healthy;
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final TracebackRoute traceback;
 
-    Handler(PrometheusRegistry registry, BooleanSupplier healthy) {
+    Handler(PrometheusRegistry registry, BooleanSupplier healthy, TracebackRoute traceback) {
       this.registry = registry;
       this.healthy = healthy;
+      this.traceback = traceback;
     }
 
     @Override
@@ -91,6 +100,18 @@ public final class HttpServer implements AutoCloseable {
         }
         response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
+      } else if (path.equals(TracebackRoute.PATH) && traceback != null) {
+        // The query reads files: it runs on the route's thread and answers from there.
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        traceback.answer(ctx.channel().remoteAddress(), new QueryStringDecoder(request.uri()).parameters())
+            .thenAccept(a -> {
+              FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                  HttpResponseStatus.valueOf(a.status()),
+                  Unpooled.copiedBuffer(a.json(), StandardCharsets.UTF_8));
+              r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+              send(ctx, r, keepAlive);
+            });
+        return;
       } else if (path.equals("/healthz")) {
         response = healthy.getAsBoolean()
             ? text(HttpResponseStatus.OK, "ok\n")
@@ -98,8 +119,11 @@ public final class HttpServer implements AutoCloseable {
       } else {
         response = text(HttpResponseStatus.NOT_FOUND, "not found\n");
       }
+      send(ctx, response, HttpUtil.isKeepAlive(request));
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
       HttpUtil.setContentLength(response, response.content().readableBytes());
-      boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
       var f = ctx.writeAndFlush(response);
       if (!keepAlive) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
@@ -49,11 +50,19 @@ public final class StatelessProxy {
   private final ProxySettings settings;
   private final AtomicReference<ScreeningChain> chain;
   private final ProxyMetrics metrics;
+  private final DecisionRecording recording;
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
+    this(settings, chain, metrics, null);
+  }
+
+  /** @param recorder receives a record of every screened initial INVITE; null records nothing */
+  public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
+      DecisionRecorder recorder) {
     this.settings = settings;
     this.chain = new AtomicReference<>(chain);
     this.metrics = metrics;
+    this.recording = recorder == null ? null : new DecisionRecording(recorder);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
@@ -175,8 +184,21 @@ public final class StatelessProxy {
     return afterScreening(request, in, hop, ownRoutes, t0, (ScreeningResult) outcome);
   }
 
-  /** Turns the chain's result into the wire action: a reject, a drop, or the forward with its tags. */
+  /**
+   * Where every screened INVITE ends, on the synchronous and the asynchronous path: the result and the
+   * wire action are both known here, so this is where the decision record is made.
+   */
   private ProxyAction afterScreening(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes,
+      long t0, ScreeningResult screening) {
+    ProxyAction action = act(request, in, hop, ownRoutes, t0, screening);
+    if (recording != null) {
+      recording.record(request, in, screening, action);
+    }
+    return action;
+  }
+
+  /** Turns the chain's result into the wire action: a reject, a drop, or the forward with its tags. */
+  private ProxyAction act(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes,
       long t0, ScreeningResult screening) {
     metrics.screeningLatencyNanos(System.nanoTime() - t0);
     SipMessage message = request.message();
@@ -205,7 +227,11 @@ public final class StatelessProxy {
     metrics.screeningError();
     MessageEdits edits = forwardEdits(request, in, hop, true, ownRoutes);
     metrics.requestForwarded(request.method(), hop.transport());
-    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    ProxyAction.Send send = new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    if (recording != null) {
+      recording.record(request, in, null, send);
+    }
+    return send;
   }
 
   /** A chain that failed is treated as no screening at all: the call goes on (fail open), counted. */

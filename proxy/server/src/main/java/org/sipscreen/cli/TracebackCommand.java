@@ -1,0 +1,145 @@
+package org.sipscreen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.sipscreen.config.ConfigException;
+import org.sipscreen.config.ConfigLoader;
+import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.records.Traceback;
+import org.sipscreen.screening.PhoneNumbers;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sipscreen traceback --caller N [--callee N] --from T --to T (--log-dir DIR | --config FILE)}: lists
+ * the decision records of the matching calls with the upstream peer each came from. Exit 0 when records
+ * matched, 1 when none did, 2 on bad input.
+ */
+@Command(name = "traceback", mixinStandardHelpOptions = true,
+    description = "List the screened calls from a caller (and/or to a callee) in a time window, with the"
+        + " upstream peer and address each came from, from the decision records.")
+final class TracebackCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--caller", paramLabel = "NUMBER", description = "calling number, e.g. +12025550123")
+  String caller;
+
+  @Option(names = "--callee", paramLabel = "NUMBER", description = "called number")
+  String callee;
+
+  @Option(names = "--from", required = true, paramLabel = "TIME",
+      description = "window start, inclusive: ISO-8601 (2026-11-28T19:00:00Z; no zone means UTC)")
+  String from;
+
+  @Option(names = "--to", required = true, paramLabel = "TIME", description = "window end, inclusive")
+  String to;
+
+  @Option(names = "--peer", paramLabel = "NAME", description = "only calls from this source peer")
+  String peer;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "100000",
+      description = "at most N records (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "table (default) or jsonl (one record per line, as written)")
+  String format;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "the decision records directory")
+    Path logDir;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "read the records directory (and default country code) from this config")
+    Path config;
+  }
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    if (!format.equals("table") && !format.equals("jsonl")) {
+      err.println("traceback: --format must be table or jsonl, was '" + format + "'");
+      return 2;
+    }
+    Path dir = source.logDir;
+    PhoneNumbers numbers = PhoneNumbers.NANP;
+    if (source.config != null) {
+      SipscreenConfig config;
+      try {
+        config = ConfigLoader.load(source.config);
+      } catch (ConfigException e) {
+        err.println(e.getMessage());
+        return 2;
+      }
+      dir = config.records().directoryFor(source.config);
+      numbers = new PhoneNumbers(config.screening().defaultCountryCode());
+    }
+    Traceback.Query query;
+    try {
+      query = Traceback.Query.parse(caller, callee, from, to, peer, limit, numbers);
+    } catch (IllegalArgumentException e) {
+      err.println("traceback: " + e.getMessage());
+      return 2;
+    }
+    long t0 = System.nanoTime();
+    Traceback.Result result;
+    try {
+      result = Traceback.run(dir, query);
+    } catch (IOException e) {
+      err.println("traceback: cannot read " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    try {
+      if (format.equals("jsonl")) {
+        for (ObjectNode r : result.records()) {
+          out.println(JSON.writeValueAsString(r));
+        }
+      } else {
+        table(out, result);
+      }
+    } catch (IOException e) {
+      err.println("traceback: " + e.getMessage());
+      return 2;
+    }
+    err.printf("%d record%s%s; %d file%s, %.1f MB read in %d ms from %s%s%n", result.records().size(),
+        result.records().size() == 1 ? "" : "s", result.truncated() ? " (limit reached)" : "",
+        result.filesScanned(), result.filesScanned() == 1 ? "" : "s", result.bytesScanned() / 1e6, millis,
+        dir, result.unreadableLines() > 0 ? "; " + result.unreadableLines() + " unreadable lines" : "");
+    return result.records().isEmpty() ? 1 : 0;
+  }
+
+  private static void table(PrintStream out, Traceback.Result result) {
+    String row = "%-24s %-12s %-40s %-4s %-16s %-16s %-18s %-24s %s%n";
+    out.printf(row, "TIME (UTC)", "PEER", "SOURCE", "VIA", "CALLER", "CALLEE", "RESULT", "RESPONSE",
+        "CALL-ID");
+    for (ObjectNode r : result.records()) {
+      out.printf(row, text(r, "time"), text(r, "peer"), text(r, "source"), text(r, "transport"),
+          text(r, "caller"), text(r, "callee"), text(r, "result"), response(r), text(r, "call_id"));
+    }
+  }
+
+  private static String response(ObjectNode r) {
+    JsonNode status = r.path("status");
+    if (status.isNumber()) {
+      return status.asInt() + " " + r.path("reason").asText("");
+    }
+    return r.path("delivery").asText("-");
+  }
+
+  private static String text(ObjectNode r, String field) {
+    JsonNode n = r.path(field);
+    return n.isMissingNode() || n.isNull() ? "-" : n.asText();
+  }
+}

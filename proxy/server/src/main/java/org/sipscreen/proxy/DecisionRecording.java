@@ -1,0 +1,63 @@
+package org.sipscreen.proxy;
+
+import org.sipscreen.records.DecisionRecord;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.sip.HeaderName;
+import org.sipscreen.sip.SipMessage;
+import org.sipscreen.sip.SipRequest;
+
+/**
+ * The proxy's side of decision records: once the action for a screened initial INVITE is known, it builds
+ * the {@link DecisionRecord} (references to what the proxy already has; the JSON is written on the
+ * recorder's thread) and offers it without waiting.
+ */
+final class DecisionRecording {
+
+  private final DecisionRecorder recorder;
+
+  DecisionRecording(DecisionRecorder recorder) {
+    this.recorder = recorder;
+  }
+
+  /**
+   * @param screening the chain's result, or null when the chain failed and the INVITE went on unscreened
+   * @param action what the proxy does with the INVITE
+   */
+  void record(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
+    try {
+      offer(request, in, screening, action);
+    } catch (RuntimeException e) {
+      // A record must never cost a call: count it and go on.
+      recorder.failed();
+    }
+  }
+
+  private void offer(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
+    SipMessage m = request.message();
+    String pai = m.first(HeaderName.P_ASSERTED_IDENTITY);
+    String callerRaw = pai != null && !pai.isBlank() ? pai : m.first(HeaderName.FROM);
+    String branch = request.topVia().branch();
+    String transaction = request.callId() + ' ' + request.cseq() + ' ' + (branch == null ? "" : branch);
+    DecisionRecord.Delivery delivery = DecisionRecord.Delivery.DROPPED;
+    int status = 0;
+    String reason = null;
+    java.net.InetSocketAddress nextHop = null;
+    String nextHopTransport = null;
+    if (action instanceof ProxyAction.Send send) {
+      if (screening != null && screening.action() instanceof ScreeningResult.Action.Reject r) {
+        delivery = DecisionRecord.Delivery.ANSWERED;
+        status = r.status();
+        reason = r.reasonPhrase();
+      } else {
+        delivery = DecisionRecord.Delivery.FORWARDED;
+        nextHop = send.destination();
+        nextHopTransport = send.transport().label();
+      }
+    }
+    // attestation, origid and x5u stay null until STIR verification reports them in the result.
+    recorder.record(new DecisionRecord(recorder.millis(), request.callId(), transaction, in.sender(),
+        in.transport().label(), callerRaw, m.requestUri(), screening, null, null, null, delivery, status,
+        reason, nextHop, nextHopTransport));
+  }
+}

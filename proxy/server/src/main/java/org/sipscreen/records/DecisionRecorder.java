@@ -1,0 +1,295 @@
+package org.sipscreen.records;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.sipscreen.config.ConfigException;
+import org.sipscreen.config.RecordsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes decision records from the event loops and writes them as JSON Lines on its own thread. {@link
+ * #record} never blocks: it offers to a bounded queue and, when the queue is full (the disk cannot keep
+ * up), drops the record and counts it ({@code sipscreen_decision_records_dropped_total{reason="queue_full"}})
+ * so calls keep flowing. The writer thread serializes in batches and hands lines to the operating system at
+ * least every {@code flushInterval}, so a kill -9 loses at most the records of the last interval;
+ * {@link #close} writes everything still queued. A retransmitted INVITE that got the same treatment again
+ * is written once.
+ */
+public final class DecisionRecorder implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DecisionRecorder.class);
+  private static final int BATCH = 4096;
+  /** Retransmissions arrive within 64*T1 = 32 s of the first INVITE (RFC 3261 section 17.1.1.2). */
+  static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
+  private static final int MAX_TRACKED_TRANSACTIONS = 100_000;
+
+  private final BlockingQueue<DecisionRecord> queue;
+  private final DecisionLog files;
+  private final Clock clock;
+  private final long flushNanos;
+  private final Thread writer;
+  private final AtomicLong droppedQueueFull = new AtomicLong();
+  private final AtomicLong droppedClosed = new AtomicLong();
+  private final AtomicLong droppedError = new AtomicLong();
+  private final AtomicLong retransmissions = new AtomicLong();
+  private final DecisionJson json = new DecisionJson();
+  private final Map<String, Long> recent = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > MAX_TRACKED_TRANSACTIONS;
+    }
+  };
+  private volatile boolean closing;
+
+  /** Put on the queue by {@link #close} to wake the writer; never written. */
+  private static final DecisionRecord WAKE_UP = new DecisionRecord(0, "", "",
+      new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), "udp", null, null, null,
+      null, null, null, DecisionRecord.Delivery.DROPPED, 0, null, null, null);
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param files where the lines go
+   * @param queueSize records waiting to be written; one more is dropped
+   * @param flushIntervalMillis lines reach the operating system at least this often
+   * @param clock stamps records ({@link #millis}) and ages files
+   */
+  public DecisionRecorder(DecisionLog files, int queueSize, long flushIntervalMillis, Clock clock) {
+    this(files, queueSize, flushIntervalMillis, clock, true);
+  }
+
+  /** For tests: {@code start} false leaves the writer stopped until {@link #start()}, so the queue fills. */
+  DecisionRecorder(DecisionLog files, int queueSize, long flushIntervalMillis, Clock clock, boolean start) {
+    if (queueSize < 1) {
+      throw new IllegalArgumentException("queueSize must be positive, was " + queueSize);
+    }
+    if (flushIntervalMillis < 1) {
+      throw new IllegalArgumentException("flushIntervalMillis must be positive, was " + flushIntervalMillis);
+    }
+    this.files = files;
+    this.queue = new ArrayBlockingQueue<>(queueSize);
+    this.flushNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
+    this.clock = clock;
+    this.writer = new Thread(this::run, "sipscreen-decision-records");
+    writer.setDaemon(true);
+    if (start) {
+      writer.start();
+    }
+  }
+
+  /** Starts a writer that the constructor left stopped. */
+  void start() {
+    writer.start();
+  }
+
+  /**
+   * The recorder the {@code records:} section asks for, registered in {@code registry}; null when
+   * recording is off.
+   *
+   * @throws ConfigException when the records directory cannot be created
+   */
+  public static DecisionRecorder fromConfig(RecordsConfig config, Path configFile,
+      PrometheusRegistry registry) throws ConfigException {
+    if (!config.enabled()) {
+      return null;
+    }
+    Path dir = config.directoryFor(configFile);
+    DecisionLog files;
+    try {
+      files = new DecisionLog(dir, config.maxFileBytes(), config.retentionHours(), config.retentionBytes(),
+          Clock.systemUTC());
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": " + e);
+    }
+    DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
+        Clock.systemUTC());
+    recorder.register(registry);
+    log.info("decision records: writing to {}", dir);
+    return recorder;
+  }
+
+  /** The time to stamp a record with, from the recorder's clock. */
+  public long millis() {
+    return clock.millis();
+  }
+
+  /** Queues a record for writing; never blocks. False when it was dropped (queue full, or closed). */
+  public boolean record(DecisionRecord r) {
+    if (closing) {
+      droppedClosed.incrementAndGet();
+      return false;
+    }
+    if (!queue.offer(r)) {
+      droppedQueueFull.incrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts a record that could not even be built (a bug); the call went on. */
+  public void failed() {
+    droppedError.incrementAndGet();
+  }
+
+  /** Records in files (handed to the operating system). */
+  public long written() {
+    return files.written();
+  }
+
+  /** Records dropped because the queue was full. */
+  public long droppedQueueFull() {
+    return droppedQueueFull.get();
+  }
+
+  /** Records lost to I/O errors. */
+  public long droppedIoError() {
+    return files.lost();
+  }
+
+  /** Retransmitted INVITEs not written again. */
+  public long retransmissions() {
+    return retransmissions.get();
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  /**
+   * Registers {@code sipscreen_decision_records_written_total},
+   * {@code sipscreen_decision_records_dropped_total{reason}} (queue_full, io_error, closed, error),
+   * {@code sipscreen_decision_records_retransmissions_total} and
+   * {@code sipscreen_decision_records_queued}.
+   */
+  public void register(PrometheusRegistry registry) {
+    CounterWithCallback.builder().name("sipscreen_decision_records_written")
+        .help("Decision records written to the records directory (handed to the operating system)")
+        .callback(cb -> cb.call(written())).register(registry);
+    CounterWithCallback.builder().name("sipscreen_decision_records_dropped")
+        .help("Decision records lost: queue_full (the writer fell behind; calls went on), io_error,"
+            + " closed (after shutdown began), error (a record could not be built)")
+        .labelNames("reason")
+        .callback(cb -> {
+          cb.call(droppedQueueFull(), "queue_full");
+          cb.call(droppedIoError(), "io_error");
+          cb.call(droppedClosed.get(), "closed");
+          cb.call(droppedError.get(), "error");
+        }).register(registry);
+    CounterWithCallback.builder().name("sipscreen_decision_records_retransmissions")
+        .help("Retransmitted INVITEs that got the same treatment again and were not recorded twice")
+        .callback(cb -> cb.call(retransmissions())).register(registry);
+    GaugeWithCallback.builder().name("sipscreen_decision_records_queued")
+        .help("Decision records waiting for the writer thread")
+        .callback(cb -> cb.call(queue.size())).register(registry);
+  }
+
+  /** Stops taking records, writes every queued one, syncs and closes the files. */
+  @Override
+  public void close() {
+    closing = true;
+    // Wake the writer with a marker rather than an interrupt: an interrupt during a write would close
+    // the file channel (ClosedByInterruptException). A full queue means the writer is not waiting anyway.
+    queue.offer(WAKE_UP);
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      log.warn("decision records: the writer did not finish within 60 s; {} records not written",
+          queue.size());
+    }
+  }
+
+  private void run() {
+    List<DecisionRecord> batch = new ArrayList<>(BATCH);
+    long nextFlush = System.nanoTime() + flushNanos;
+    try {
+      while (true) {
+        DecisionRecord first = null;
+        if (!closing) {
+          long wait = nextFlush - System.nanoTime();
+          try {
+            first = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        if (first != null) {
+          batch.add(first);
+        }
+        queue.drainTo(batch, BATCH - batch.size());
+        for (DecisionRecord r : batch) {
+          write(r);
+        }
+        boolean idle = batch.isEmpty();
+        batch.clear();
+        if (closing && idle && queue.isEmpty()) {
+          break;
+        }
+        if (System.nanoTime() - nextFlush >= 0) {
+          files.flush();
+          nextFlush = System.nanoTime() + flushNanos;
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("decision records: writer thread failed; records are no longer written", e);
+    } finally {
+      files.close();
+    }
+  }
+
+  private void write(DecisionRecord r) {
+    if (r == WAKE_UP) {
+      return;
+    }
+    if (isRetransmission(r)) {
+      retransmissions.incrementAndGet();
+      return;
+    }
+    int n = json.encode(r);
+    files.append(r.timeMillis(), json.bytes(), n);
+  }
+
+  /**
+   * Whether the same transaction got the same treatment within the retransmission window. A
+   * retransmission treated differently (say, now over a velocity limit) is written: it is news.
+   */
+  private boolean isRetransmission(DecisionRecord r) {
+    String key = r.transactionKey() + '\u0000' + DecisionJson.resultOf(r) + '\u0000' + r.status();
+    Long seen = recent.get(key);
+    long now = r.timeMillis();
+    if (seen != null && now - seen < RETRANSMISSION_WINDOW_MILLIS && now >= seen) {
+      return true;
+    }
+    recent.remove(key);
+    recent.put(key, now);
+    expireRecent(now);
+    return false;
+  }
+
+  private void expireRecent(long now) {
+    var it = recent.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      if (now - e.getValue() < RETRANSMISSION_WINDOW_MILLIS) {
+        break;
+      }
+      it.remove();
+    }
+  }
+}
