@@ -140,8 +140,11 @@ public final class DecisionJson {
     return s.tags().isEmpty() ? "forwarded" : "tagged";
   }
 
+  /** calling_number's outcome for an ordinary caller: nothing fired. */
+  private static final String READABLE_CALLER = "e164";
+
   /**
-   * Every check that did something (any outcome but continue), with the policy's view of its flag when it
+   * Every check that did something (any outcome but continue, and but calling_number's plain e164), with the policy's view of its flag when it
    * raised one (category, score, action, shadow), then the policy's own decisions (peer block, score
    * thresholds).
    */
@@ -150,7 +153,7 @@ public final class DecisionJson {
     List<PolicyDecision> decisions = s.decisions();
     boolean[] used = new boolean[decisions.size()];
     for (CheckOutcome o : s.outcomes()) {
-      if (o.outcome().equals(CheckOutcome.CONTINUE)) {
+      if (o.outcome().equals(CheckOutcome.CONTINUE) || o.outcome().equals(READABLE_CALLER)) {
         continue;
       }
       first = comma(first);
