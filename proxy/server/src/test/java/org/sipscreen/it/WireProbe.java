@@ -53,6 +53,11 @@ final class WireProbe implements AutoCloseable {
     return "sip:127.0.0.1:" + nextHop.getLocalPort();
   }
 
+  /** The port the probe sends from (the source address the proxy sees). */
+  int peerPort() {
+    return peer.getLocalPort();
+  }
+
   WireProbe target(int proxyPort) {
     proxy = new InetSocketAddress(peer.getLocalAddress(), proxyPort);
     return this;

@@ -16,19 +16,19 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningResult;
 
 /** Decision records for tests, and reading back what was written. */
-final class TestRecords {
+public final class TestRecords {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final InetSocketAddress PEER_A = new InetSocketAddress("198.51.100.7", 5060);
 
   private TestRecords() {}
 
-  static long at(String instant) {
+  public static long at(String instant) {
     return Instant.parse(instant).toEpochMilli();
   }
 
   /** A call from {@code caller} to {@code callee} via peer {@code peer}, forwarded. */
-  static DecisionRecord forwarded(long time, String callId, String caller, String callee, String peer) {
+  public static DecisionRecord forwarded(long time, String callId, String caller, String callee, String peer) {
     ScreeningResult s = new ScreeningResult(ScreeningResult.Action.FORWARD, List.of(), Optional.empty(),
         Optional.ofNullable(peer), number(caller), number(callee),
         List.of(new CheckOutcome("emergency", "continue"), new CheckOutcome("source_peer", "continue")), 0,
@@ -40,7 +40,7 @@ final class TestRecords {
   }
 
   /** The same call, rejected by block_list with 603 Decline. */
-  static DecisionRecord rejected(long time, String callId, String caller, String callee, String peer) {
+  public static DecisionRecord rejected(long time, String callId, String caller, String callee, String peer) {
     ScreeningResult s = new ScreeningResult(new ScreeningResult.Action.Reject(603, "Decline", List.of()),
         List.of(), Optional.of("block_list"), Optional.ofNullable(peer), number(caller), number(callee),
         List.of(new CheckOutcome("emergency", "continue"), new CheckOutcome("source_peer", "continue"),
@@ -55,7 +55,7 @@ final class TestRecords {
   }
 
   /** Every line of every decision file in {@code dir}, parsed, in file order. */
-  static List<JsonNode> readAll(Path dir) throws IOException {
+  public static List<JsonNode> readAll(Path dir) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (DecisionFiles.Segment s : DecisionFiles.list(dir)) {
       for (String line : Files.readAllLines(s.path())) {
