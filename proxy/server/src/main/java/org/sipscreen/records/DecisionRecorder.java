@@ -104,6 +104,8 @@ public final class DecisionRecorder implements AutoCloseable {
   public static DecisionRecorder fromConfig(RecordsConfig config, Path configFile,
       PrometheusRegistry registry) throws ConfigException {
     if (!config.enabled()) {
+      log.warn("decision records: off ({}: no records: section, or enabled: false); traceback will find"
+          + " nothing for calls screened now", configFile);
       return null;
     }
     Path dir = config.directoryFor(configFile);
