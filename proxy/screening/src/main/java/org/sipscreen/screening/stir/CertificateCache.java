@@ -264,8 +264,9 @@ public final class CertificateCache implements CertificateSource {
       listener.fetchFailed(reason);
       boolean refused = reason.equals(CertificateFetchException.REFUSED)
           || reason.equals(CertificateFetchException.BAD_URL);
-      return new Entry(new CertificateLookup.Unavailable(refused ? REFUSED : FETCH_FAILED),
-          negativeTtlNanos);
+      // "busy" says nothing about this URL (other fetches filled the fetcher): do not remember it.
+      long ttl = reason.equals(CertificateFetchException.BUSY) ? 0 : negativeTtlNanos;
+      return new Entry(new CertificateLookup.Unavailable(refused ? REFUSED : FETCH_FAILED), ttl);
     }
     listener.fetched();
     List<X509Certificate> chain;
