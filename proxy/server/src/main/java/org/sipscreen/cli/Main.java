@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
     description = "SIP-edge call-screening proxy.",
-    subcommands = {Main.CheckConfig.class, TracebackCommand.class})
+    subcommands = {Main.CheckConfig.class, StirPreloadCommand.class, TracebackCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
