@@ -74,14 +74,16 @@ public final class Sipscreen implements AutoCloseable {
     EventLoopGroup group = Transports.newGroup(0);
     List<AutoCloseable> clients = new ArrayList<>();
     ScreeningChain chain = prepared.chain();
-    if (prepared.config().screening().reputation() != null
+    boolean stir = prepared.config().screening().stirShaken() != null
+        && prepared.config().screening().stirShaken().enabled();
+    if (stir || prepared.config().screening().reputation() != null
         && prepared.config().screening().reputation().url() != null) {
       // The chain that runs has the real client of the reputation service, on the proxy's event loops.
       chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), s -> {
         HttpReputationSource http = new HttpReputationSource(s, group, Transports.socketChannel());
         clients.add(http);
         return Optional.of(http);
-      });
+      }, stirWiring());
     }
     metrics.watch(chain);
     warmUp(prepared);
@@ -108,6 +110,15 @@ public final class Sipscreen implements AutoCloseable {
             .map(e -> e.hostPort() + e.transports()).toList(),
         http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
     return s;
+  }
+
+  /** The stir_shaken check's certificate fetcher and cache counters in the running proxy. */
+  private static org.sipscreen.config.StirWiring stirWiring() {
+    return new org.sipscreen.config.StirWiring(fetch -> {
+      log.warn("screening.stir_shaken.fetch: this build has no certificate fetcher yet;"
+          + " only preloaded certificates are used");
+      return Optional.empty();
+    }, org.sipscreen.screening.stir.CertificateCache.Listener.NONE);
   }
 
   /**
