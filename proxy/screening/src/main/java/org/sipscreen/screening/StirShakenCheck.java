@@ -168,7 +168,11 @@ public final class StirShakenCheck implements Check {
       }
     }
     if (missing == null) {
-      return decide(parsed, known, caller, called);
+      Verdict v = decide(parsed, known, caller, called);
+      if (v == unavailable) {
+        stats.failOpen.increment(); // a remembered failure: no wait, still no certificate
+      }
+      return v;
     }
     return waitForCertificates(parsed, known, missing, caller, called);
   }

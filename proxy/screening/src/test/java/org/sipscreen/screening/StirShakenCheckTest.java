@@ -361,6 +361,7 @@ class StirShakenCheckTest {
 
     assertOutcome(check, verdictFor(check, valid("A")), Category.CERTIFICATE_UNAVAILABLE, "No-TN-Validation");
     assertThat(certificates.lookups).isZero();
+    assertThat(check.stats().failOpen()).isEqualTo(1);
   }
 
   @Test
