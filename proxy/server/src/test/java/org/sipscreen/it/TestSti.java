@@ -30,16 +30,16 @@ import org.sipscreen.screening.stir.PemCertificateChain;
  * test time and never written to disk; only the certificates are written (trust anchor PEM, preload
  * directory). Signs SHAKEN PASSporTs with a fresh iat.
  */
-final class TestSti {
+public final class TestSti {
 
-  static final String X5U = "https://cert.test.invalid/sipscreen-it.pem";
+  public static final String X5U = "https://cert.test.invalid/sipscreen-it.pem";
 
   private final KeyPair caKeys;
   private final KeyPair spKeys;
   final X509Certificate ca;
   final X509Certificate sp;
 
-  TestSti() throws Exception {
+  public TestSti() throws Exception {
     caKeys = p256();
     spKeys = p256();
     Instant now = Instant.now();
@@ -48,19 +48,19 @@ final class TestSti {
   }
 
   /** Writes the CA as {@code ca.pem} and the SP chain as a preload directory {@code certs/} under dir. */
-  void writeTo(Path dir) throws Exception {
+  public void writeTo(Path dir) throws Exception {
     Files.writeString(dir.resolve("ca.pem"), PemCertificateChain.encode(List.of(ca)));
     Path certs = Files.createDirectories(dir.resolve("certs"));
     CertificatePreloadDirectory.write(certs, Map.of(X5U, PemCertificateChain.encode(List.of(sp))));
   }
 
   /** The compact JWS of a SHAKEN PASSporT from orig to dest, iat now. Numbers are digits without +. */
-  String passport(String attest, String orig, String dest) throws GeneralSecurityException {
+  public String passport(String attest, String orig, String dest) throws GeneralSecurityException {
     return passport(attest, orig, dest, X5U);
   }
 
   /** The same, naming another certificate URL. */
-  String passport(String attest, String orig, String dest, String x5u) throws GeneralSecurityException {
+  public String passport(String attest, String orig, String dest, String x5u) throws GeneralSecurityException {
     String header = "{\"alg\":\"ES256\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" + x5u + "\"}";
     String claims = "{\"attest\":\"" + attest + "\",\"dest\":{\"tn\":[\"" + dest + "\"]},\"iat\":"
         + Instant.now().getEpochSecond() + ",\"orig\":{\"tn\":\"" + orig + "\"},\"origid\":\""
