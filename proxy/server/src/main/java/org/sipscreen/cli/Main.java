@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config. */
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
     description = "SIP-edge call-screening proxy.",
-    subcommands = {Main.CheckConfig.class})
+    subcommands = {Main.CheckConfig.class, StirPreloadCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",

@@ -44,9 +44,9 @@ import java.util.concurrent.TimeoutException;
  *       chain still fills the cache for the next INVITE.</li>
  *   <li>Entries expire per entry (Caffeine {@link Expiry}): a trusted chain after {@code maxTtl} or when
  *       its first certificate expires, whichever is sooner; a rejected chain or failed fetch after
- *       {@code negativeTtl}. Preloaded chains stay in their own map, safe from size eviction, and are
- *       validated again (without I/O) whenever their cache entry has expired, so an expired preloaded
- *       certificate turns into a 437 instead of staying trusted.</li>
+ *       {@code negativeTtl}. Preloaded chains stay in their own map, safe from size eviction; they are
+ *       validated when the cache is built and again (without I/O) whenever their entry has expired, so an
+ *       expired preloaded certificate turns into a 437 instead of staying trusted.</li>
  * </ul>
  * Unavailable reasons: {@value #NOT_PRELOADED}, {@value #TIMEOUT}, {@value #REFUSED} (the fetcher's SSRF
  * guard or scheme policy, or a URL it cannot use) and {@value #FETCH_FAILED} (everything else). Time
@@ -150,6 +150,9 @@ public final class CertificateCache implements CertificateSource {
           }
         })
         .buildAsync();
+    // Validate preloaded chains now, at startup, rather than on the first INVITE that needs one.
+    preloadedChains.forEach((url, chain) ->
+        cache.put(url, CompletableFuture.completedFuture(validated(chain))));
   }
 
   public static Builder builder() {
@@ -264,8 +267,9 @@ public final class CertificateCache implements CertificateSource {
       listener.fetchFailed(reason);
       boolean refused = reason.equals(CertificateFetchException.REFUSED)
           || reason.equals(CertificateFetchException.BAD_URL);
-      return new Entry(new CertificateLookup.Unavailable(refused ? REFUSED : FETCH_FAILED),
-          negativeTtlNanos);
+      // "busy" says nothing about this URL (other fetches filled the fetcher): do not remember it.
+      long ttl = reason.equals(CertificateFetchException.BUSY) ? 0 : negativeTtlNanos;
+      return new Entry(new CertificateLookup.Unavailable(refused ? REFUSED : FETCH_FAILED), ttl);
     }
     listener.fetched();
     List<X509Certificate> chain;

@@ -306,6 +306,18 @@ class CertificateCacheTest {
   }
 
   @Test
+  void busyFetcherIsNotRememberedSoTheNextInviteTriesAgain() throws IOException {
+    CertificateCache cache = builder().build();
+    CompletionStage<CertificateLookup> lookup = cache.lookup(URL);
+    fetcher.fail(URL, CertificateFetchException.BUSY);
+
+    assertThat(now(lookup)).isEqualTo(new CertificateLookup.Unavailable(CertificateCache.FETCH_FAILED));
+    assertThat(cache.cached(URL)).isNull();
+    cache.lookup(URL);
+    assertThat(fetcher.requests).hasSize(2);
+  }
+
+  @Test
   void refusedFetchIsUnavailableRefused() throws IOException {
     CertificateCache cache = builder().build();
     CompletionStage<CertificateLookup> lookup = cache.lookup(URL);
