@@ -83,7 +83,7 @@ public final class Sipscreen implements AutoCloseable {
         HttpReputationSource http = new HttpReputationSource(s, group, Transports.socketChannel());
         clients.add(http);
         return Optional.of(http);
-      }, stirWiring());
+      }, stirWiring(group, metrics, clients));
     }
     metrics.watch(chain);
     warmUp(prepared);
@@ -112,13 +112,25 @@ public final class Sipscreen implements AutoCloseable {
     return s;
   }
 
-  /** The stir_shaken check's certificate fetcher and cache counters in the running proxy. */
-  private static org.sipscreen.config.StirWiring stirWiring() {
+  /** The stir_shaken check's certificate fetcher (on the proxy's event loops) and cache counters. */
+  private static org.sipscreen.config.StirWiring stirWiring(EventLoopGroup group, ProxyMetrics metrics,
+      List<AutoCloseable> clients) {
     return new org.sipscreen.config.StirWiring(fetch -> {
-      log.warn("screening.stir_shaken.fetch: this build has no certificate fetcher yet;"
-          + " only preloaded certificates are used");
-      return Optional.empty();
-    }, org.sipscreen.screening.stir.CertificateCache.Listener.NONE);
+      var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
+          .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
+          .withMaxResponseBytes(fetch.maxBytes().intValue())
+          .withAllowHttp(fetch.allowHttp())
+          .withAllowPrivateAddresses(fetch.allowPrivateAddresses())
+          .withExtraCaFiles(fetch.caFiles().stream().map(Path::of).toList());
+      try {
+        var fetcher = new org.sipscreen.stir.HttpsCertificateFetcher(settings, group,
+            Transports.socketChannel());
+        clients.add(fetcher);
+        return Optional.of(fetcher);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
   }
 
   /**

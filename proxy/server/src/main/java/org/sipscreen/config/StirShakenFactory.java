@@ -45,7 +45,24 @@ final class StirShakenFactory {
     }
     CertificateChainValidator validator = new CertificateChainValidator(anchors, clock);
     Duration deadline = Duration.ofMillis(c.deadlineMs());
-    CertificateFetcher fetcher = c.fetch().enabled() ? wiring.fetcher().apply(c.fetch()).orElse(null) : null;
+    CertificateFetcher fetcher = null;
+    if (c.fetch().enabled()) {
+      List<String> caFiles = new ArrayList<>();
+      for (int i = 0; i < c.fetch().caFiles().size(); i++) {
+        Path ca = base.resolve(c.fetch().caFiles().get(i));
+        if (!Files.isReadable(ca)) {
+          throw new ConfigException(key + ".fetch.ca_files[" + i + "]: cannot read " + ca);
+        }
+        caFiles.add(ca.toString());
+      }
+      CheckConfigs.StirFetch f = c.fetch();
+      try {
+        fetcher = wiring.fetcher().apply(new CheckConfigs.StirFetch(f.enabled(), f.allowHttp(),
+            f.allowPrivateAddresses(), f.maxBytes(), f.timeoutMs(), caFiles)).orElse(null);
+      } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+        throw new ConfigException(key + ".fetch: " + e.getMessage());
+      }
+    }
     Path dir = null;
     if (c.certificateDir() != null) {
       dir = base.resolve(c.certificateDir());

@@ -10,7 +10,8 @@ import org.sipscreen.screening.stir.CertificateFetcher;
  * What the running proxy gives the stir_shaken check that a config check must not have: the certificate
  * fetcher (sockets) and the listener that counts cache hits, misses and fetch failures.
  *
- * @param fetcher makes the HTTPS fetcher {@code screening.stir_shaken.fetch} describes; empty for none
+ * @param fetcher makes the HTTPS fetcher {@code screening.stir_shaken.fetch} describes (its ca_files
+ *     already resolved to paths); empty for none; may throw UncheckedIOException for an unreadable CA file
  * @param listener counts what the certificate cache does
  */
 public record StirWiring(Function<CheckConfigs.StirFetch, Optional<CertificateFetcher>> fetcher,
