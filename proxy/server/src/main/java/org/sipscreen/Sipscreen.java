@@ -155,6 +155,12 @@ public final class Sipscreen implements AutoCloseable {
     int played = Warmup.run(throwaway, peer, calls, 10_000);
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
+    if (prepared.config().screening().stirShaken() != null
+        && prepared.config().screening().stirShaken().enabled()) {
+      long t1 = System.nanoTime();
+      int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
+      log.info("warm-up: {} ES256 verifications in {} ms", verified, (System.nanoTime() - t1) / 1_000_000);
+    }
   }
 
   static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
