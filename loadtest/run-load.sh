@@ -580,7 +580,7 @@ if (( signed )); then
     /^sipscreen_stir_verification_seconds_(sum|count) / { s[$1] = $2 }
     END { printf "passed=%d failed=%d no_identity=%d certificate_unavailable=%d mean_verify_us=%.1f",
           n["passed"], n["failed"], n["no_identity"], n["certificate_unavailable"],
-          s["sipscreen_stir_verification_seconds_count"] > 0 ? 1e6 * s["sipscreen_stir_verification_seconds_sum"] / s["sipscreen_stir_verification_seconds_count"] : 0 }')"
+          (s["sipscreen_stir_verification_seconds_count"] > 0 ? 1e6 * s["sipscreen_stir_verification_seconds_sum"] / s["sipscreen_stir_verification_seconds_count"] : 0) }')"
   echo "STIR $stir"
   [[ "$stir" == *" failed=0 no_identity=0 certificate_unavailable=0 "* && "$stir" != passed=0* ]] \
     || { echo "run-load: not every signed call verified" >&2; exit 1; }
