@@ -36,8 +36,8 @@ public final class TestSti {
 
   private final KeyPair caKeys;
   private final KeyPair spKeys;
-  final X509Certificate ca;
-  final X509Certificate sp;
+  public final X509Certificate ca;
+  public final X509Certificate sp;
 
   public TestSti() throws Exception {
     caKeys = p256();
