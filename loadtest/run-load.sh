@@ -24,7 +24,7 @@ usage() {
 Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--config FILE] [--jar FILE]
                    [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
                    [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
-                   [--block-list FILE] [--block-every N] [--workdir DIR] [-h|--help]
+                   [--block-list FILE] [--block-every N] [--workdir DIR] [--signed] [-h|--help]
 
   --proxy P          proxy under test (default: sipscreen)
                        sipscreen: java \$JAVA_OPTS -jar JAR --config FILE
@@ -52,6 +52,10 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                      (cycled), with loadtest/scenarios/uac-inf-603.xml, which accepts a 603 Decline
                      as the end of a successful call (default: 0 = every caller clean)
   --workdir DIR      empty dir for SIPp logs/CSVs (default: new mktemp dir); always kept
+  --signed           STIR/SHAKEN: every INVITE carries an Identity header signed with a test key
+                     (loadtest/jmh SignedLoad; needs loadtest/jmh/target/benchmarks.jar), and the proxy
+                     runs the config plus screening.stir_shaken trusting that test CA with the
+                     certificate preloaded; fails unless every verification passed
 
 Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=.. declined=..
 Exit status: 0 ok; 1 failed/incomplete calls; 2 usage or a process failed to start.
@@ -75,6 +79,7 @@ hard_timeout=""
 workdir=""
 block_list="${REPO_DIR}/config/lists/block.txt"
 block_every=0
+signed=0
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -93,6 +98,7 @@ while [[ $# -gt 0 ]]; do
     --workdir)      need_arg "$@"; workdir="$2"; shift 2 ;;
     --block-list)   need_arg "$@"; block_list="$2"; shift 2 ;;
     --block-every)  need_arg "$@"; block_every="$2"; shift 2 ;;
+    --signed)       signed=1; shift ;;
     -h|--help)      usage; exit 0 ;;
     *)              usage >&2; die "unknown argument: $1" ;;
   esac
@@ -166,6 +172,24 @@ else
   workdir="$(mktemp -d "${TMPDIR:-/tmp}/sipscreen-load.XXXXXX")"
 fi
 clk_tck="$(getconf CLK_TCK)"
+
+# ---------------------------------------------------------------- STIR/SHAKEN signed load (--signed)
+# SignedLoad (loadtest/jmh) makes a test CA and STI certificate (test keys, per run), one valid caller per
+# call with a SHAKEN PASSporT signed by the test key, and a copy of the config with screening.stir_shaken
+# on (that CA as trust anchor, the certificate preloaded): every INVITE is verified, ES256 included.
+if (( signed )); then
+  [[ "$proxy" == sipscreen ]] || die "--signed needs --proxy sipscreen"
+  (( generate_callers && block_every == 0 )) || die "--signed makes its own callers (no --scenario/--inf/--block-every)"
+  signed_jar="${REPO_DIR}/loadtest/jmh/target/benchmarks.jar"
+  [[ -f "$signed_jar" ]] || die "--signed needs $signed_jar (build it: mvn -q package -DskipTests)"
+  echo "run-load: signing $(( calls + warmup )) PASSporTs with a test key"
+  java -cp "$signed_jar" org.sipscreen.bench.SignedLoad --calls $(( calls + warmup )) \
+    --base-config "$config" --out "$workdir/stir" || die "SignedLoad failed"
+  config="$workdir/stir/sipscreen-signed.yaml"
+  scenario="${SCRIPT_DIR}/scenarios/uac-inf-signed.xml"
+  inf="$workdir/stir/signed-callers.csv"
+  generate_callers=0
+fi
 
 # ---------------------------------------------------------------- cleanup
 uas_pid=""
@@ -547,6 +571,20 @@ work dir           : $workdir
 EOF
 workdir_printed=1
 echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined"
+
+if (( signed )); then
+  # Every signed call must have verified: count the proxy's stir_shaken results (retransmissions count too).
+  http_port="$(awk '/^http:/ { h = 1 } h && /port:/ { print $2; exit }' "$config")"
+  stir="$(curl -s "http://${LOCAL_IP}:${http_port:-8080}/metrics" | awk '
+    /^sipscreen_stir_verifications_total/ { match($0, /result="[a-z_]+"/); r = substr($0, RSTART + 8, RLENGTH - 9); n[r] += $NF }
+    /^sipscreen_stir_verification_seconds_(sum|count) / { s[$1] = $2 }
+    END { printf "passed=%d failed=%d no_identity=%d certificate_unavailable=%d mean_verify_us=%.1f",
+          n["passed"], n["failed"], n["no_identity"], n["certificate_unavailable"],
+          (s["sipscreen_stir_verification_seconds_count"] > 0 ? 1e6 * s["sipscreen_stir_verification_seconds_sum"] / s["sipscreen_stir_verification_seconds_count"] : 0) }')"
+  echo "STIR $stir"
+  [[ "$stir" == *" failed=0 no_identity=0 certificate_unavailable=0 "* && "$stir" != passed=0* ]] \
+    || { echo "run-load: not every signed call verified" >&2; exit 1; }
+fi
 
 if (( failed > 0 )); then exit 1; fi
 exit 0

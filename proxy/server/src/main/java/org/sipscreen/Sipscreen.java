@@ -79,14 +79,16 @@ public final class Sipscreen implements AutoCloseable {
     EventLoopGroup group = Transports.newGroup(0);
     List<AutoCloseable> clients = new ArrayList<>();
     ScreeningChain chain = prepared.chain();
-    if (prepared.config().screening().reputation() != null
+    boolean stir = prepared.config().screening().stirShaken() != null
+        && prepared.config().screening().stirShaken().enabled();
+    if (stir || prepared.config().screening().reputation() != null
         && prepared.config().screening().reputation().url() != null) {
       // The chain that runs has the real client of the reputation service, on the proxy's event loops.
       chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), s -> {
         HttpReputationSource http = new HttpReputationSource(s, group, Transports.socketChannel());
         clients.add(http);
         return Optional.of(http);
-      });
+      }, stirWiring(group, metrics, clients));
     }
     metrics.watch(chain);
     warmUp(prepared);
@@ -135,6 +137,27 @@ public final class Sipscreen implements AutoCloseable {
     return s;
   }
 
+  /** The stir_shaken check's certificate fetcher (on the proxy's event loops) and cache counters. */
+  private static org.sipscreen.config.StirWiring stirWiring(EventLoopGroup group, ProxyMetrics metrics,
+      List<AutoCloseable> clients) {
+    return new org.sipscreen.config.StirWiring(fetch -> {
+      var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
+          .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
+          .withMaxResponseBytes(fetch.maxBytes().intValue())
+          .withAllowHttp(fetch.allowHttp())
+          .withAllowPrivateAddresses(fetch.allowPrivateAddresses())
+          .withExtraCaFiles(fetch.caFiles().stream().map(Path::of).toList());
+      try {
+        var fetcher = new org.sipscreen.stir.HttpsCertificateFetcher(settings, group,
+            Transports.socketChannel());
+        clients.add(fetcher);
+        return Optional.of(fetcher);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
+  }
+
   /**
    * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (its own chain, state and
    * metrics) so that the first real calls do not meet an interpreted JVM.
@@ -157,6 +180,12 @@ public final class Sipscreen implements AutoCloseable {
     int played = Warmup.run(throwaway, peer, calls, 10_000);
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
+    if (prepared.config().screening().stirShaken() != null
+        && prepared.config().screening().stirShaken().enabled()) {
+      long t1 = System.nanoTime();
+      int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
+      log.info("warm-up: {} ES256 verifications in {} ms", verified, (System.nanoTime() - t1) / 1_000_000);
+    }
   }
 
   static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {

@@ -1,6 +1,7 @@
 package org.sipscreen.screening;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import java.util.Optional;
  * What the wire tells the screening chain about one initial INVITE: where it came from and the raw
  * text of the headers the checks read. Raw values are unparsed header values (after the colon, trimmed),
  * exactly as received; the checks parse what they need, once, through {@link ScreenedCall}.
+ * {@code identityHeaders} holds every Identity / {@code y} value in order (RFC 8224; several per INVITE).
  */
 public record CallAttempt(
     String callId,
@@ -15,7 +17,14 @@ public record CallAttempt(
     String requestUri,
     String toHeader,
     String fromHeader,
-    Optional<String> assertedIdentity) {
+    Optional<String> assertedIdentity,
+    List<String> identityHeaders) {
+
+  /** An INVITE without Identity headers. */
+  public CallAttempt(String callId, InetAddress sourceAddress, String requestUri, String toHeader,
+      String fromHeader, Optional<String> assertedIdentity) {
+    this(callId, sourceAddress, requestUri, toHeader, fromHeader, assertedIdentity, List.of());
+  }
 
   public CallAttempt {
     Objects.requireNonNull(callId, "callId");
@@ -24,5 +33,6 @@ public record CallAttempt(
     Objects.requireNonNull(toHeader, "toHeader");
     Objects.requireNonNull(fromHeader, "fromHeader");
     Objects.requireNonNull(assertedIdentity, "assertedIdentity");
+    identityHeaders = List.copyOf(identityHeaders);
   }
 }

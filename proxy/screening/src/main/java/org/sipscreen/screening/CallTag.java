@@ -31,4 +31,27 @@ public sealed interface CallTag {
       }
     }
   }
+
+  /**
+   * An RFC 9410 {@code Reason: STIR;cause=<code>;text="<text>"} header added to the forwarded INVITE: the
+   * call goes on although its Identity failed verification, and the next hop learns why (RFC 8224 code).
+   */
+  record StirReason(int cause, String text) implements CallTag {
+    public StirReason {
+      if (cause < 400 || cause > 699) {
+        throw new IllegalArgumentException("STIR reason cause must be a 4xx-6xx code, was " + cause);
+      }
+      Objects.requireNonNull(text, "text");
+      if (text.isBlank() || text.indexOf('"') >= 0 || text.indexOf('\\') >= 0
+          || text.chars().anyMatch(c -> c < 0x20 || c >= 0x7f)) {
+        throw new IllegalArgumentException("STIR reason text must be printable ASCII without quotes or"
+            + " backslashes: " + text);
+      }
+    }
+
+    /** The header value, e.g. {@code STIR;cause=438;text="Invalid Identity Header"}. */
+    public String headerValue() {
+      return "STIR;cause=" + cause + ";text=\"" + text + "\"";
+    }
+  }
 }

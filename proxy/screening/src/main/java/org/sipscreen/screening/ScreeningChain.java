@@ -182,6 +182,9 @@ public final class ScreeningChain {
     }
 
     private ScreeningResult applyFlag(String check, Verdict.Flag flag) {
+      if (!flag.tags().isEmpty() && !policy.shadow()) {
+        addTags(flag.tags());
+      }
       Policy.CheckPolicy cp = policy.forCheck(call.peerName(), check);
       boolean shadow = policy.shadow() || cp.shadow();
       decisions.add(new PolicyDecision(check, flag.category(), flag.score(), cp.action(), shadow));

@@ -53,6 +53,19 @@ public record ScreeningResult(
     return decidedBy.filter(EmergencyCheck.NAME::equals).isPresent();
   }
 
+  /**
+   * The outcome label of {@code check} on this call, when it ran: e.g. stir_shaken's
+   * {@code attestation_a} or {@code signature_failed}, for decision records and metrics.
+   */
+  public Optional<String> outcomeOf(String check) {
+    for (CheckOutcome o : outcomes) {
+      if (o.check().equals(check)) {
+        return Optional.of(o.outcome());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** What the proxy does with the INVITE. */
   public sealed interface Action {
 

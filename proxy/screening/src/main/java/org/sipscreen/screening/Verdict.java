@@ -38,14 +38,21 @@ public sealed interface Verdict {
    * snake_case set per check, e.g. {@code n11_exchange}; it becomes the metric outcome label) and
    * {@code score} is its contribution, 0-100, to the call's score. The policy, not the check, decides what
    * a flag does on the wire (allow, tag, 603+, deterministic reject, drop), so the same check can be
-   * shadowed, tuned per peer or made stricter without changing its code.
+   * shadowed, tuned per peer or made stricter without changing its code. {@code tags} go on the call
+   * whatever the policy does with the flag (unless global shadow mode forwards the call unchanged): the
+   * outcome of a verification, such as stir_shaken's verstat, rather than a policy decision.
    */
-  record Flag(String category, int score) implements Verdict {
+  record Flag(String category, int score, List<CallTag> tags) implements Verdict {
     public Flag {
       CheckOutcome.requireCheckName(category);
       if (score < 0 || score > 100) {
         throw new IllegalArgumentException("flag score must be 0-100, was " + score);
       }
+      tags = List.copyOf(tags);
+    }
+
+    public Flag(String category, int score) {
+      this(category, score, List.of());
     }
   }
 

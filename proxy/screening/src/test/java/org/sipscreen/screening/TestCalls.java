@@ -2,6 +2,7 @@ package org.sipscreen.screening;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds CallAttempts for tests; defaults are a valid NANP call from 10.1.2.3. */
@@ -10,6 +11,7 @@ final class TestCalls {
   private String requestUri = "sip:+12025550199@proxy.example;user=phone";
   private String from = "\"Caller\" <sip:+12025550123@peer.example;user=phone>;tag=a1";
   private Optional<String> pai = Optional.empty();
+  private List<String> identity = List.of();
 
   static TestCalls invite() {
     return new TestCalls();
@@ -22,6 +24,12 @@ final class TestCalls {
 
   TestCalls pai(String value) {
     this.pai = Optional.of(value);
+    return this;
+  }
+
+  /** The values of the INVITE's Identity headers, in order. */
+  TestCalls identity(String... values) {
+    this.identity = List.of(values);
     return this;
   }
 
@@ -38,7 +46,7 @@ final class TestCalls {
   CallAttempt build() {
     try {
       return new CallAttempt("call-1@test", InetAddress.getByName(source), requestUri,
-          "<" + requestUri + ">", from, pai);
+          "<" + requestUri + ">", from, pai, identity);
     } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }

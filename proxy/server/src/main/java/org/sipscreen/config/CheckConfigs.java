@@ -1,5 +1,6 @@
 package org.sipscreen.config;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -95,6 +96,88 @@ public final class CheckConfigs {
 
   /** Lower bounds of the reputation bands. */
   public record Bands(Integer medium, Integer high, Integer veryHigh) {}
+
+  /**
+   * {@code screening.stir_shaken}: STIR/SHAKEN verification (issue 4). On when the section is present and
+   * {@code enabled} is not false; {@code trust_anchors} is then required. Flags add to the score by default.
+   */
+  public record StirShaken(Boolean enabled, List<String> trustAnchors, String certificateDir,
+      StirFetch fetch, Integer deadlineMs, Integer freshnessSeconds, StirCache cache, String onFailure,
+      Map<String, Integer> scores, String action, Boolean shadow) {
+    public StirShaken {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
+      if (enabled && trustAnchors.isEmpty()) {
+        throw new IllegalArgumentException("trust_anchors: at least one PEM file of STI-PA/STI-CA roots"
+            + " is required when stir_shaken is enabled");
+      }
+      fetch = fetch == null ? new StirFetch(false, null, null, null, null, null) : fetch;
+      deadlineMs = deadlineMs == null ? 100 : deadlineMs;
+      if (deadlineMs < 1 || deadlineMs > 10_000) {
+        throw new IllegalArgumentException("deadline_ms must be 1-10000, was " + deadlineMs);
+      }
+      freshnessSeconds = freshnessSeconds == null ? 60 : freshnessSeconds;
+      if (freshnessSeconds < 1 || freshnessSeconds > 3600) {
+        throw new IllegalArgumentException("freshness_seconds must be 1-3600, was " + freshnessSeconds);
+      }
+      cache = cache == null ? new StirCache(null, null, null) : cache;
+      onFailure = onFailure == null ? "tag" : onFailure;
+      org.sipscreen.screening.stir.StirShakenSettings.OnFailure.fromLabel(onFailure);
+      scores = scores == null ? Map.of() : Map.copyOf(scores);
+      for (Map.Entry<String, Integer> e : scores.entrySet()) {
+        try {
+          org.sipscreen.screening.stir.StirShakenSettings.Category.fromLabel(e.getKey());
+        } catch (IllegalArgumentException bad) {
+          throw new IllegalArgumentException("scores." + e.getKey() + ": " + bad.getMessage());
+        }
+        if (e.getValue() == null || e.getValue() < 0 || e.getValue() > 100) {
+          throw new IllegalArgumentException("scores." + e.getKey() + " must be 0-100, was " + e.getValue());
+        }
+      }
+      checkAction(action);
+    }
+  }
+
+  /**
+   * {@code stir_shaken.fetch}: downloading certificates not preloaded. Off unless {@code enabled}; https
+   * only, public addresses only, unless explicitly allowed.
+   */
+  public record StirFetch(Boolean enabled, Boolean allowHttp, Boolean allowPrivateAddresses, Long maxBytes,
+      Integer timeoutMs, List<String> caFiles) {
+    public StirFetch {
+      enabled = enabled == null ? Boolean.FALSE : enabled;
+      allowHttp = allowHttp == null ? Boolean.FALSE : allowHttp;
+      allowPrivateAddresses = allowPrivateAddresses == null ? Boolean.FALSE : allowPrivateAddresses;
+      maxBytes = maxBytes == null ? 65_536L : maxBytes;
+      if (maxBytes < 1024 || maxBytes > 1_048_576) {
+        throw new IllegalArgumentException("max_bytes must be 1024-1048576, was " + maxBytes);
+      }
+      timeoutMs = timeoutMs == null ? 2000 : timeoutMs;
+      if (timeoutMs < 1 || timeoutMs > 60_000) {
+        throw new IllegalArgumentException("timeout_ms must be 1-60000, was " + timeoutMs);
+      }
+      caFiles = caFiles == null ? List.of() : List.copyOf(caFiles);
+    }
+  }
+
+  /** {@code stir_shaken.cache}: how long chains and failures are kept, and how many URLs. */
+  public record StirCache(Integer maxTtlSeconds, Integer negativeTtlSeconds, Long maximumSize) {
+    public StirCache {
+      maxTtlSeconds = maxTtlSeconds == null ? 86_400 : maxTtlSeconds;
+      if (maxTtlSeconds < 1) {
+        throw new IllegalArgumentException("max_ttl_seconds must be positive, was " + maxTtlSeconds);
+      }
+      negativeTtlSeconds = negativeTtlSeconds == null ? 60 : negativeTtlSeconds;
+      if (negativeTtlSeconds < 1) {
+        throw new IllegalArgumentException(
+            "negative_ttl_seconds must be positive, was " + negativeTtlSeconds);
+      }
+      maximumSize = maximumSize == null ? 10_000L : maximumSize;
+      if (maximumSize < 1) {
+        throw new IllegalArgumentException("maximum_size must be positive, was " + maximumSize);
+      }
+    }
+  }
 
   static void checkAction(String action) {
     if (action != null) {

@@ -39,7 +39,8 @@ import org.sipscreen.screening.velocity.VelocityLimits;
 /**
  * Builds the screening chain a config describes, loading its list files. The order is fixed, cheapest
  * first: emergency (always, before anything), source_peer, calling_number, invalid_number,
- * do_not_originate, block_list, tag_list, neighbor_spoofing, velocity, reputation (remote, last). A
+ * do_not_originate, block_list, tag_list, neighbor_spoofing, velocity, stir_shaken (crypto, certificate
+ * lookups), reputation (remote, last). A
  * check whose section is absent is off.
  */
 public final class ScreeningFactory {
@@ -59,6 +60,18 @@ public final class ScreeningFactory {
   public static ScreeningChain build(SipscreenConfig config, Path configFile,
       java.util.function.Function<org.sipscreen.reputation.HttpReputationSource.Settings,
           Optional<ReputationSource>> remote) throws ConfigException {
+    return build(config, configFile, remote, StirWiring.OFFLINE);
+  }
+
+  /**
+   * Builds the chain to run.
+   *
+   * @param remote makes the client of the reputation service the config names
+   * @param stir the certificate fetcher and cache listener of the stir_shaken check
+   */
+  public static ScreeningChain build(SipscreenConfig config, Path configFile,
+      java.util.function.Function<org.sipscreen.reputation.HttpReputationSource.Settings,
+          Optional<ReputationSource>> remote, StirWiring stir) throws ConfigException {
     SipscreenConfig.Screening s = config.screening();
     Path base = configFile.toAbsolutePath().getParent();
     PhoneNumbers numbers = new PhoneNumbers(s.defaultCountryCode());
@@ -117,6 +130,11 @@ public final class ScreeningFactory {
         throw new ConfigException(configFile + ": screening.velocity: " + e.getMessage());
       }
       checkPolicies.put("velocity", checkPolicy(c.action(), c.shadow(), PolicyAction.REJECT_ANALYTICS));
+    }
+    if (s.stirShaken() != null && s.stirShaken().enabled()) {
+      checks.add(StirShakenFactory.check(s.stirShaken(), base, configFile, stir));
+      checkPolicies.put(org.sipscreen.screening.StirShakenCheck.NAME,
+          checkPolicy(s.stirShaken().action(), s.stirShaken().shadow(), PolicyAction.SCORE));
     }
     if (s.reputation() != null) {
       checks.add(reputation(s.reputation(), base, configFile, remote));

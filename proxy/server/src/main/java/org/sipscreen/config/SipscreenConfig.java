@@ -23,7 +23,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     sip = sip == null ? new Sip(null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null) : http;
-    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null) : screening;
+    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
   }
 
   /** SIP listeners and wire limits. */
@@ -122,7 +122,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       NumberListConfig allowList, NumberListConfig blockList, NumberListConfig tagList,
       PolicyConfig policy, CheckConfigs.DoNotOriginate doNotOriginate, CheckConfigs.Velocity velocity,
       CheckConfigs.NeighborSpoofing neighborSpoofing, CheckConfigs.Reputation reputation,
-      CheckConfigs.InvalidNumber invalidNumber) {
+      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken) {
     public Screening {
       defaultCountryCode = defaultCountryCode == null ? "1" : defaultCountryCode;
       if (!defaultCountryCode.matches("[1-9][0-9]{0,2}")) {

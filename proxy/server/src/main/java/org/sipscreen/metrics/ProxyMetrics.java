@@ -33,6 +33,7 @@ public final class ProxyMetrics {
   private final Counter peerInvites;
   private final Counter peerOutcomes;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
+  private final StirMetrics stir;
 
   public ProxyMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -72,6 +73,7 @@ public final class ProxyMetrics {
         .classicUpperBounds(0.000_002, 0.000_005, 0.000_010, 0.000_025, 0.000_050, 0.000_100,
             0.000_250, 0.000_500, 0.001, 0.005, 0.025, 0.1)
         .register(registry);
+    stir = new StirMetrics(registry);
   }
 
   public PrometheusRegistry registry() {
@@ -106,6 +108,7 @@ public final class ProxyMetrics {
           d.shadow() ? "shadow" : "enforce").inc();
     }
     point(peerInvites, peer, resultLabel(result)).inc();
+    stir.screened(result, peer);
   }
 
   private static String resultLabel(org.sipscreen.screening.ScreeningResult r) {
@@ -119,7 +122,13 @@ public final class ProxyMetrics {
     if (r.action() instanceof org.sipscreen.screening.ScreeningResult.Action.Drop) {
       return "dropped";
     }
-    return r.tags().isEmpty() ? "forwarded" : "tagged";
+    // A verstat that only reports a verification (Passed, No-TN-Validation) is not a "tagged" call.
+    for (org.sipscreen.screening.CallTag t : r.tags()) {
+      if (!(t instanceof org.sipscreen.screening.CallTag.Verstat v) || v.value().equals("TN-Validation-Failed")) {
+        return "tagged";
+      }
+    }
+    return "forwarded";
   }
 
   /**
@@ -128,6 +137,9 @@ public final class ProxyMetrics {
    */
   public void watch(org.sipscreen.screening.ScreeningChain chain) {
     for (org.sipscreen.screening.Check c : chain.checks()) {
+      if (c instanceof org.sipscreen.screening.StirShakenCheck check) {
+        stir.watch(check);
+      }
       if (c instanceof org.sipscreen.screening.ReputationCheck rep) {
         var st = rep.stats();
         callback("sipscreen_reputation_feed_hits", "Calls answered from the bulk feed", st::feedHits);

@@ -248,7 +248,8 @@ public final class StatelessProxy {
     SipMessage m = request.message();
     CallAttempt attempt = new CallAttempt(request.callId(), in.sender().getAddress(), m.requestUri(),
         m.first(HeaderName.TO), m.first(HeaderName.FROM),
-        Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)));
+        Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)),
+        m.indexOf(HeaderName.IDENTITY) < 0 ? List.of() : m.values(HeaderName.IDENTITY));
     try {
       return chain.get().evaluate(attempt);
     } catch (RuntimeException e) {

@@ -64,6 +64,25 @@ final class WireProbe implements AutoCloseable {
   }
 
 
+  /** Sends one message and waits for nothing; see {@link #forwardedWithin}. */
+  void sendOnly(byte[] message) throws IOException {
+    peer.send(new DatagramPacket(message, message.length, proxy));
+  }
+
+  /** Collects messages arriving at the next hop until {@code count} arrived or {@code millis} passed. */
+  List<String> forwardedWithin(int count, int millis) throws IOException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    List<String> forwarded = new ArrayList<>();
+    nextHop.setSoTimeout(10);
+    while (forwarded.size() < count && System.nanoTime() < deadline) {
+      String f = receive(nextHop);
+      if (f != null) {
+        forwarded.add(f);
+      }
+    }
+    return forwarded;
+  }
+
   Outcome send(byte[] message) throws IOException {
     peer.send(new DatagramPacket(message, message.length, proxy));
     String probeId = "probe-" + (++probes) + "-" + System.nanoTime();

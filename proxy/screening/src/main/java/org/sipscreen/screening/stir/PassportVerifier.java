@@ -99,15 +99,32 @@ public final class PassportVerifier {
       String calledTn,
       Function<String, Optional<X509Certificate>> certificates) {
     Objects.requireNonNull(identityValues, "identityValues");
+    List<IdentityParseResult> parsed = new ArrayList<>(identityValues.size());
+    for (String value : identityValues) {
+      parsed.add(IdentityHeader.parse(value));
+    }
+    return verifyParsed(parsed, callingTn, calledTn, certificates);
+  }
+
+  /**
+   * {@link #verifyAll} over headers already parsed with {@link IdentityHeader#parse} (the caller needed
+   * their x5u first, to look the certificates up): each header is parsed once per call.
+   */
+  public List<VerificationResult> verifyParsed(
+      List<IdentityParseResult> parsedHeaders,
+      String callingTn,
+      String calledTn,
+      Function<String, Optional<X509Certificate>> certificates) {
+    Objects.requireNonNull(parsedHeaders, "parsedHeaders");
     Objects.requireNonNull(certificates, "certificates");
-    if (identityValues.isEmpty()) {
+    if (parsedHeaders.isEmpty()) {
       return List.of(new Rejection(IdentityFailure.NO_IDENTITY, "no Identity header"));
     }
     String called = normalizeTn(Objects.requireNonNull(calledTn, "calledTn"));
-    VerificationResult[] results = new VerificationResult[identityValues.size()];
+    VerificationResult[] results = new VerificationResult[parsedHeaders.size()];
     IdentityHeader[] parsed = new IdentityHeader[results.length];
     for (int i = 0; i < results.length; i++) {
-      IdentityParseResult result = IdentityHeader.parse(identityValues.get(i));
+      IdentityParseResult result = Objects.requireNonNull(parsedHeaders.get(i), "parsed header");
       if (result instanceof Rejection rejection) {
         results[i] = rejection;
       } else {

@@ -25,19 +25,19 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throwaway STI PKI generated in memory for tests: a CA, STI certificates it issues, and PASSporT
- * signing. Keys live only in the test JVM; nothing is written to disk.
+ * signing. Test keys: they live only in the test JVM; nothing is written to disk.
  */
-final class TestPki {
+public final class TestPki {
 
-  static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
-  static final String X5U = "https://cert.example.net/sti.pem";
+  public static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+  public static final String X5U = "https://cert.example.net/sti.pem";
 
   private static long serial = 1;
 
-  final KeyPair caKeys;
-  final X509Certificate ca;
+  public final KeyPair caKeys;
+  public final X509Certificate ca;
 
-  TestPki(String caName) {
+  public TestPki(String caName) {
     try {
       caKeys = p256();
       ca = certificate("CN=" + caName, caKeys, "CN=" + caName, caKeys.getPrivate(),
@@ -48,14 +48,14 @@ final class TestPki {
     }
   }
 
-  static KeyPair p256() throws GeneralSecurityException {
+  public static KeyPair p256() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     return generator.generateKeyPair();
   }
 
   /** An STI certificate for {@code keys}, issued by this CA, valid from..until. */
-  X509Certificate issue(KeyPair keys, Instant from, Instant until) {
+  public X509Certificate issue(KeyPair keys, Instant from, Instant until) {
     try {
       return certificate("CN=STI-SP Test", keys, ca.getSubjectX500Principal().getName(),
           caKeys.getPrivate(), from, until, false);
@@ -87,16 +87,16 @@ final class TestPki {
         .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
   }
 
-  static String b64(String json) {
+  public static String b64(String json) {
     return b64(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String b64(byte[] bytes) {
+  public static String b64(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** A compact JWS over header and claims JSON, signed ES256 (R||S) with {@code key}. */
-  static String jws(String headerJson, String claimsJson, PrivateKey key) {
+  public static String jws(String headerJson, String claimsJson, PrivateKey key) {
     String input = b64(headerJson) + "." + b64(claimsJson);
     try {
       Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
@@ -108,16 +108,16 @@ final class TestPki {
     }
   }
 
-  static String header(String ppt) {
+  public static String header(String ppt) {
     return "{\"alg\":\"ES256\",\"ppt\":\"" + ppt + "\",\"typ\":\"passport\",\"x5u\":\"" + X5U + "\"}";
   }
 
-  static String shakenClaims(String attest, String orig, String dest, long iat) {
+  public static String shakenClaims(String attest, String orig, String dest, long iat) {
     return "{\"attest\":\"" + attest + "\",\"dest\":{\"tn\":[\"" + dest + "\"]},\"iat\":" + iat
         + ",\"orig\":{\"tn\":\"" + orig + "\"},\"origid\":\"123e4567-e89b-12d3-a456-426655440000\"}";
   }
 
-  static String identity(String jws, String ppt) {
+  public static String identity(String jws, String ppt) {
     return jws + ";info=<" + X5U + ">;alg=ES256;ppt=" + ppt;
   }
 }

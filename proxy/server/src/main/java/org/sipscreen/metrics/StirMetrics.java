@@ -1,0 +1,88 @@
+package org.sipscreen.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.screening.StirShakenCheck;
+
+/**
+ * The {@code sipscreen_stir_*} series: verifications per result, attestation and peer (from the
+ * stir_shaken outcome of each screened call), the verification time, and the calls that went on without a
+ * certificate (fail open). Label values come from the check's fixed outcome set and configured peer names.
+ */
+final class StirMetrics {
+
+  /** stir_shaken outcome label → {result, attestation} label values. */
+  private static final Map<String, String[]> LABELS = Map.of(
+      "attestation_a", new String[] {"passed", "a"},
+      "attestation_b", new String[] {"passed", "b"},
+      "attestation_c", new String[] {"passed", "c"},
+      "signature_failed", new String[] {"failed", "none"},
+      "no_identity", new String[] {"no_identity", "none"},
+      "certificate_unavailable", new String[] {"certificate_unavailable", "none"});
+  private static final String[] OTHER = {"error", "none"};
+
+  private final PrometheusRegistry registry;
+  private final Counter verifications;
+  private final Histogram latency;
+  /** Data points by outcome label, then peer: no key is built per call. */
+  private final Map<String, Map<String, CounterDataPoint>> points = new ConcurrentHashMap<>();
+  private boolean watching;
+
+  StirMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    verifications = Counter.builder().name("sipscreen_stir_verifications_total")
+        .help("STIR/SHAKEN results of screened INVITEs: result (passed, failed, no_identity,"
+            + " certificate_unavailable), attestation (a, b, c, none), source peer")
+        .labelNames("result", "attestation", "peer").register(registry);
+    latency = Histogram.builder().name("sipscreen_stir_verification_seconds")
+        .help("Time to verify the Identity headers of one INVITE (claims and ES256 signatures, certificate"
+            + " cached)")
+        .classicUpperBounds(0.000_025, 0.000_050, 0.000_100, 0.000_200, 0.000_500, 0.001, 0.005, 0.025)
+        .register(registry);
+  }
+
+  /** Counts the stir_shaken outcome of one screened call, if the check ran. */
+  void screened(ScreeningResult result, String peer) {
+    var outcome = result.outcomeOf(StirShakenCheck.NAME);
+    if (outcome.isEmpty()) {
+      return;
+    }
+    String label = outcome.get();
+    Map<String, CounterDataPoint> byPeer = points.get(label);
+    if (byPeer == null) {
+      byPeer = points.computeIfAbsent(label, k -> new ConcurrentHashMap<>());
+    }
+    CounterDataPoint p = byPeer.get(peer);
+    if (p == null) {
+      String[] values = LABELS.getOrDefault(label, OTHER);
+      p = byPeer.computeIfAbsent(peer, k -> verifications.labelValues(values[0], values[1], peer));
+    }
+    p.inc();
+  }
+
+  /** Exports the check's counters and feeds the latency histogram; once per registry. */
+  synchronized void watch(StirShakenCheck check) {
+    var stats = check.stats();
+    stats.onVerification(nanos -> latency.observe(nanos / 1e9));
+    if (watching) {
+      return; // a rebuilt chain: the callbacks below read the first check's counters
+    }
+    watching = true;
+    CounterWithCallback.builder().name("sipscreen_stir_fail_open")
+        .help("Signed INVITEs that went on as No-TN-Validation because no certificate was available"
+            + " within the deadline (fail open)")
+        .callback(cb -> cb.call(stats.failOpen())).register(registry);
+    CounterWithCallback.builder().name("sipscreen_stir_deadline_misses")
+        .help("Signed INVITEs whose certificate lookup missed the deadline (part of fail_open)")
+        .callback(cb -> cb.call(stats.deadlineMisses())).register(registry);
+    CounterWithCallback.builder().name("sipscreen_stir_certificate_lookups")
+        .help("Certificate lookups started by the stir_shaken check on a cache miss")
+        .callback(cb -> cb.call(stats.lookups())).register(registry);
+  }
+}
