@@ -3,6 +3,9 @@ package org.sipscreen.proxy;
 import org.sipscreen.records.DecisionRecord;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.screening.StirShakenCheck;
+import org.sipscreen.screening.stir.IdentityHeader;
+import org.sipscreen.screening.stir.Passport;
 import org.sipscreen.sip.HeaderName;
 import org.sipscreen.sip.SipMessage;
 import org.sipscreen.sip.SipRequest;
@@ -55,9 +58,26 @@ final class DecisionRecording {
         nextHopTransport = send.transport().label();
       }
     }
-    // attestation, origid and x5u stay null until STIR verification reports them in the result.
+    String attestation = null;
+    String origid = null;
+    String x5u = null;
+    String stir = screening == null ? null : screening.outcomeOf(StirShakenCheck.NAME).orElse(null);
+    if (stir != null && stir.startsWith(ATTESTATION_PREFIX)) {
+      // Only a verified PASSporT names its attestation; the claims are read again from the shaken
+      // header (a few µs, against the ~100 µs the signature check already cost this call).
+      attestation = stir.substring(ATTESTATION_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
+      for (String value : m.values(HeaderName.IDENTITY)) {
+        if (IdentityHeader.parse(value) instanceof IdentityHeader h && Passport.PPT_SHAKEN.equals(h.ppt())) {
+          x5u = h.x5u();
+          origid = h.origid();
+          break;
+        }
+      }
+    }
     recorder.record(new DecisionRecord(recorder.millis(), request.callId(), transaction, in.sender(),
-        in.transport().label(), callerRaw, m.requestUri(), screening, null, null, null, delivery, status,
-        reason, nextHop, nextHopTransport));
+        in.transport().label(), callerRaw, m.requestUri(), screening, attestation, origid, x5u, delivery,
+        status, reason, nextHop, nextHopTransport));
   }
+
+  private static final String ATTESTATION_PREFIX = "attestation_";
 }

@@ -202,12 +202,18 @@ public final class DecisionJson {
     boolean first = true;
     for (CallTag t : tags) {
       first = comma(first);
+      // Every CallTag kind must say how it is recorded: an unknown one must not leave broken JSON.
       if (t instanceof CallTag.DisplayLabel l) {
         raw("{\"label\":");
         string(l.label());
       } else if (t instanceof CallTag.Verstat v) {
         raw("{\"verstat\":");
         string(v.value());
+      } else if (t instanceof CallTag.StirReason r) {
+        raw("{\"stir_reason\":");
+        string(r.headerValue());
+      } else {
+        throw new IllegalStateException("no JSON form for tag " + t);
       }
       raw("}");
     }

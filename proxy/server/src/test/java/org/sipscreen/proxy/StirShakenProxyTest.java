@@ -15,7 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.records.DecisionFiles;
+import org.sipscreen.records.DecisionLog;
+import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.it.TestSti;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.EmergencyCheck;
@@ -49,6 +58,10 @@ class StirShakenProxyTest {
   }
 
   private StatelessProxy proxy(StirShakenSettings.OnFailure onFailure) {
+    return proxy(onFailure, null);
+  }
+
+  private StatelessProxy proxy(StirShakenSettings.OnFailure onFailure, DecisionRecorder recorder) {
     CertificateLookup found = new CertificateLookup.Found(
         new CertificateChainValidator(List.of(sti.ca), Clock.systemUTC()).validate(List.of(sti.sp)));
     CertificateSource preloaded = new CertificateSource() {
@@ -66,7 +79,7 @@ class StirShakenProxyTest {
         new StirShakenSettings(Duration.ofMillis(100), onFailure, Map.of()), preloaded,
         new PassportVerifier(Clock.systemUTC()), Scheduler.disabledScheduler());
     return new StatelessProxy(settings("127.0.0.0/8"), new ScreeningChain(PhoneNumbers.NANP,
-        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics);
+        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, recorder);
   }
 
   /** An INVITE whose PAI claims a Passed verstat, with a PASSporT signed for {@code orig}. */
@@ -106,5 +119,35 @@ class StirShakenProxyTest {
 
     assertThat(out).startsWith("SIP/2.0 438 Invalid Identity Header\r\n")
         .contains("\r\nReason: STIR;cause=438;text=\"Invalid Identity Header\"\r\n");
+  }
+
+  @Test
+  void decisionRecordNamesTheVerifiedAttestationOrigidAndX5u(@TempDir Path dir) throws Exception {
+    Clock clock = Clock.systemUTC();
+    DecisionRecorder recorder = new DecisionRecorder(new DecisionLog(dir, 1 << 20, 24, 1L << 30, clock),
+        100, 60_000, clock);
+    StatelessProxy proxy = proxy(StirShakenSettings.OnFailure.REASON_HEADER, recorder);
+    String passed = invite("13035550100");
+    proxy.process(in(passed, UAC));
+    proxy.process(in(invite("13035550111").replace("call-1@uac.example", "call-2@uac.example"), UAC));
+    recorder.close();
+
+    Map<String, JsonNode> byCallId = new java.util.HashMap<>();
+    for (DecisionFiles.Segment s : DecisionFiles.list(dir)) {
+      for (String line : Files.readAllLines(s.path())) {
+        JsonNode n = new ObjectMapper().readTree(line);
+        byCallId.put(n.get("call_id").asText(), n);
+      }
+    }
+    JsonNode verified = byCallId.get("call-1@uac.example");
+    assertThat(verified.get("attestation").asText()).isEqualTo("A");
+    assertThat(verified.get("x5u").asText()).isEqualTo(TestSti.X5U);
+    String claims = new String(java.util.Base64.getUrlDecoder().decode(
+        passed.substring(passed.indexOf("\r\nIdentity: ")).split("\\.")[1]), StandardCharsets.UTF_8);
+    assertThat(claims).contains("\"origid\":\"" + verified.get("origid").asText() + "\"");
+    // A PASSporT that failed verification names no attestation or origid.
+    JsonNode failed = byCallId.get("call-2@uac.example");
+    assertThat(failed.get("attestation").isNull()).isTrue();
+    assertThat(failed.get("origid").isNull()).isTrue();
   }
 }

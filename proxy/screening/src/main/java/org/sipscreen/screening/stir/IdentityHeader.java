@@ -237,6 +237,11 @@ public final class IdentityHeader implements IdentityParseResult {
   }
 
   /** The decoded claims, checked by {@link PassportVerifier}; package-private, Jackson stays inside. */
+  /** The origid claim as sent (not verified by itself), or null; for decision records. */
+  public String origid() {
+    return text(claims(), "origid");
+  }
+
   ObjectNode claims() {
     return claims;
   }
