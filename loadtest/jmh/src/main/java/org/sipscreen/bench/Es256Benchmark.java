@@ -4,10 +4,14 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.Provider;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +20,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.conscrypt.Conscrypt;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,6 +31,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sipscreen.screening.stir.Es256Key;
 import org.sipscreen.screening.stir.IdentityHeader;
 import org.sipscreen.screening.stir.PassportVerifier;
 
@@ -35,7 +41,11 @@ import org.sipscreen.screening.stir.PassportVerifier;
  * call it), BouncyCastle through JCA, BouncyCastle's lightweight ECDSASigner with a prepared key (what
  * {@code PassportVerifier} does with a cached certificate), and {@code PassportVerifier.signatureValid},
  * which also converts the JCA key each call. Every benchmark verifies the same signature over the same
- * ~330-byte signing input. Run: {@code java -jar loadtest/jmh/target/benchmarks.jar Es256Benchmark}.
+ * ~330-byte signing input. Second round (issue 4): Conscrypt (BoringSSL) through JCA with a key
+ * translated once, {@link Es256Key} (what {@code PassportVerifier} now keeps per certificate) with each of
+ * its engines, and SHA-256 alone in BouncyCastle and the JDK. Conscrypt cases
+ * return false when its native library does not load here. Run:
+ * {@code java -jar loadtest/jmh/target/benchmarks.jar Es256Benchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +64,10 @@ public class Es256Benchmark {
   private byte[] der;
   private ECPublicKeyParameters bcKey;
   private IdentityHeader identity;
+  private Es256Key es256KeyBouncyCastle;
+  private Es256Key es256KeyConscrypt;
+  private Provider conscrypt;
+  private PublicKey conscryptKey;
 
   @Setup
   public void setUp() throws Exception {
@@ -75,8 +89,17 @@ public class Es256Benchmark {
     bcKey = (ECPublicKeyParameters) PublicKeyFactory.createKey(keys.getPublic().getEncoded());
     identity = (IdentityHeader) IdentityHeader.parse(
         signingInput + "." + b64.encodeToString(p1363) + ";info=<" + X5U + ">;alg=ES256;ppt=shaken");
+    es256KeyBouncyCastle = Es256Key.of(keys.getPublic(), Es256Key.Engine.BOUNCY_CASTLE).orElseThrow();
+    es256KeyConscrypt = Es256Key.of(keys.getPublic(), Es256Key.Engine.CONSCRYPT).orElse(null);
+    if (Conscrypt.isAvailable()) {
+      conscrypt = Conscrypt.newProvider();
+      conscryptKey = KeyFactory.getInstance("EC", conscrypt)
+          .generatePublic(new X509EncodedKeySpec(keys.getPublic().getEncoded()));
+    } else {
+      System.err.println("Conscrypt native library not available: conscrypt cases return false");
+    }
     if (!jdkSunEcP1363() || !jdkSunEcDer() || !bouncyCastleJca() || !bouncyCastleLightweight()
-        || !sipscreenSignatureValid()) {
+        || !sipscreenSignatureValid() || !es256KeyBouncyCastle() || conscrypt != null && (!conscryptDer() || !es256KeyConscrypt())) {
       throw new IllegalStateException("a verification path does not verify the signature");
     }
   }
@@ -120,6 +143,41 @@ public class Es256Benchmark {
   @Benchmark
   public boolean sipscreenSignatureValid() {
     return PassportVerifier.signatureValid(identity, keys.getPublic());
+  }
+
+  @Benchmark
+  public boolean es256KeyBouncyCastle() {
+    return es256KeyBouncyCastle.verify(input, p1363);
+  }
+
+  @Benchmark
+  public boolean es256KeyConscrypt() {
+    return es256KeyConscrypt != null && es256KeyConscrypt.verify(input, p1363);
+  }
+
+  @Benchmark
+  public boolean conscryptDer() throws GeneralSecurityException {
+    if (conscrypt == null) {
+      return false;
+    }
+    Signature verifier = Signature.getInstance("SHA256withECDSA", conscrypt);
+    verifier.initVerify(conscryptKey);
+    verifier.update(input);
+    return verifier.verify(toDer(p1363));
+  }
+
+  @Benchmark
+  public byte[] sha256BouncyCastle() {
+    SHA256Digest digest = new SHA256Digest();
+    digest.update(input, 0, input.length);
+    byte[] hash = new byte[32];
+    digest.doFinal(hash, 0);
+    return hash;
+  }
+
+  @Benchmark
+  public byte[] sha256Jdk() throws GeneralSecurityException {
+    return MessageDigest.getInstance("SHA-256").digest(input);
   }
 
   /** R||S to the ASN.1 SEQUENCE { INTEGER r, INTEGER s } that JCA's SHA256withECDSA expects. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.math.BigInteger;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,13 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.bouncycastle.asn1.x9.ECNamedCurveTable;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
  * Verifies parsed Identity headers against the request's numbers and the signer's certificate: claims
@@ -32,9 +24,9 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * inline on a cached certificate. Thread-safe.
  *
  * <p>Checks run cheapest first (STYLE 6): a stale or mismatched PASSporT is rejected before any
- * elliptic-curve arithmetic. The signature is verified with BouncyCastle's lightweight ECDSA over the exact
- * received base64url text (RFC 7515 section 5.2), chosen over JDK 17 SunEC by the JMH benchmark in
- * loadtest/jmh (Es256Benchmark). Numbers are compared after RFC 8224 section 8.3 normalization: visual
+ * elliptic-curve arithmetic. The signature is verified over the exact received base64url text (RFC 7515
+ * section 5.2) by an {@link Es256Key} prepared once per certificate (Conscrypt when its native library
+ * loads, BouncyCastle otherwise), chosen by the JMH benchmark in loadtest/jmh (Es256Benchmark). Numbers are compared after RFC 8224 section 8.3 normalization: visual
  * separators and a leading + removed, digits only. Passing E.164 from {@code PhoneNumbers} is enough.
  */
 public final class PassportVerifier {
@@ -42,13 +34,12 @@ public final class PassportVerifier {
   /** RFC 8224 section 6.2.1 recommends 60 s. */
   public static final Duration DEFAULT_FRESHNESS = Duration.ofSeconds(60);
 
-  private static final X9ECParameters P256 = ECNamedCurveTable.getByName("P-256");
   private static final int MAX_KEYS = 10_000;
 
   private final Duration freshness;
   private final Clock clock;
   /** Prepared keys keyed by certificate identity: the certificate cache hands out the same instance. */
-  private final Cache<X509Certificate, Optional<ECPublicKeyParameters>> keys =
+  private final Cache<X509Certificate, Optional<Es256Key>> keys =
       Caffeine.newBuilder().weakKeys().maximumSize(MAX_KEYS).executor(Runnable::run).build();
 
   /**
@@ -222,11 +213,11 @@ public final class PassportVerifier {
       return Rejection.invalid("dest.tn does not contain the called number");
     }
 
-    Optional<ECPublicKeyParameters> key = keys.get(certificate, c -> p256Key(c.getPublicKey()));
+    Optional<Es256Key> key = keys.get(certificate, c -> Es256Key.of(c.getPublicKey()));
     if (key.isEmpty()) {
       return Rejection.unsupported("certificate key is not an EC P-256 key");
     }
-    if (!verifyEs256(key.get(), identity.signingInputBytes(), identity.signatureUnsafe())) {
+    if (!key.get().verify(identity.signingInputBytes(), identity.signatureUnsafe())) {
       return Rejection.invalid("ES256 signature does not verify");
     }
     return new VerificationResult.Passed(new Passport(
@@ -238,9 +229,9 @@ public final class PassportVerifier {
    * tooling (the libstirshaken corpus vector); {@link #verify} is what screening uses.
    */
   public static boolean signatureValid(IdentityHeader identity, PublicKey key) {
-    Optional<ECPublicKeyParameters> parameters = p256Key(key);
-    return parameters.isPresent()
-        && verifyEs256(parameters.get(), identity.signingInputBytes(), identity.signatureUnsafe());
+    Optional<Es256Key> prepared = Es256Key.of(key);
+    return prepared.isPresent()
+        && prepared.get().verify(identity.signingInputBytes(), identity.signatureUnsafe());
   }
 
   /**
@@ -290,31 +281,5 @@ public final class PassportVerifier {
       tns.add(normalized);
     }
     return tns;
-  }
-
-  private static Optional<ECPublicKeyParameters> p256Key(PublicKey key) {
-    try {
-      AsymmetricKeyParameter parameter = PublicKeyFactory.createKey(key.getEncoded());
-      if (parameter instanceof ECPublicKeyParameters ec
-          && ec.getParameters().getCurve().equals(P256.getCurve())
-          && ec.getParameters().getG().equals(P256.getG())) {
-        return Optional.of(ec);
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      // not a key BouncyCastle understands: unsupported credential
-    }
-    return Optional.empty();
-  }
-
-  private static boolean verifyEs256(ECPublicKeyParameters key, byte[] signingInput, byte[] signature) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(signingInput, 0, signingInput.length);
-    byte[] hash = new byte[digest.getDigestSize()];
-    digest.doFinal(hash, 0);
-    BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 0, 32));
-    BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
-    ECDSASigner signer = new ECDSASigner();
-    signer.init(false, key);
-    return signer.verifySignature(hash, r, s);
   }
 }
