@@ -46,7 +46,14 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
       InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy)
       throws InterruptedException {
-    Handler handler = new Handler(registry, healthy);
+    return start(group, channelType, bind, registry, healthy, null);
+  }
+
+  /** @param admin serves every path under {@code /admin/} (its own auth and routes); null: none */
+  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
+      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
+      org.sipscreen.admin.AdminApi admin) throws InterruptedException {
+    Handler handler = new Handler(registry, healthy, admin);
     Channel ch = new ServerBootstrap().group(group).channel(channelType)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -72,16 +79,22 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final BooleanSupplier healthy;
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final org.sipscreen.admin.AdminApi admin;
 
-    Handler(PrometheusRegistry registry, BooleanSupplier healthy) {
+    Handler(PrometheusRegistry registry, BooleanSupplier healthy, org.sipscreen.admin.AdminApi admin) {
       this.registry = registry;
       this.healthy = healthy;
+      this.admin = admin;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
       String path = new QueryStringDecoder(request.uri()).path();
       FullHttpResponse response;
+      if (admin != null && path.startsWith("/admin/")) {
+        admin.handle(ctx, request); // every /admin/ route, behind the admin API's authorization
+        return;
+      }
       if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
         response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
       } else if (path.equals("/metrics")) {
