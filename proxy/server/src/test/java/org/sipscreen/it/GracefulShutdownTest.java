@@ -35,8 +35,10 @@ class GracefulShutdownTest {
     int http = proxy.running.httpAddress().getPort();
     Socket open = new Socket();
     open.connect(new InetSocketAddress("127.0.0.1", proxy.sipPort), 5000);
-    // The connection is accepted and registered before shutdown starts.
-    awaitTrue(() -> proxy.running.proxy() != null && accepts(proxy.sipPort), "listener accepts");
+    // A keepalive answered proves the proxy has accepted (and counts) the connection before shutdown.
+    open.setSoTimeout(20_000);
+    open.getOutputStream().write("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(open.getInputStream().readNBytes(2)).isEqualTo(new byte[] {'\r', '\n'});
 
     Thread shutdown = new Thread(() -> proxy.running.shutdown(Duration.ofSeconds(60)));
     shutdown.start();
@@ -59,6 +61,9 @@ class GracefulShutdownTest {
     proxy.running.onShutdown(() -> hooks.add("ran"));
     try (Socket open = new Socket()) {
       open.connect(new InetSocketAddress("127.0.0.1", proxy.sipPort), 5000);
+      open.setSoTimeout(20_000);
+      open.getOutputStream().write("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(open.getInputStream().readNBytes(2)).isEqualTo(new byte[] {'\r', '\n'});
       proxy.running.shutdown(Duration.ofMillis(200)); // the peer never closes: the bound ends the wait
       assertThat(hooks).containsExactly("ran");
     }
