@@ -48,9 +48,13 @@ public final class Sipscreen implements AutoCloseable {
   private final StatelessProxy proxy;
   private final List<AutoCloseable> clients;
   private final DecisionRecorder recorder;
+  private final Lifecycle lifecycle;
+  private org.sipscreen.reload.Reloader reloader;
+  private org.sipscreen.admin.AdminApi admin;
 
   private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
-      StatelessProxy proxy, List<AutoCloseable> clients, DecisionRecorder recorder) {
+      StatelessProxy proxy, List<AutoCloseable> clients, DecisionRecorder recorder, Lifecycle lifecycle) {
+    this.lifecycle = lifecycle;
     this.clients = clients;
     this.recorder = recorder;
     this.group = group;
@@ -62,33 +66,42 @@ public final class Sipscreen implements AutoCloseable {
 
   /** Loads and checks a config file and everything it refers to, without opening any socket. */
   public static Prepared prepare(Path configFile) throws ConfigException {
+    long t0 = System.nanoTime();
     SipscreenConfig config = ConfigLoader.load(configFile);
     ScreeningChain chain = ScreeningFactory.build(config, configFile);
     ProxySettings settings = settings(config, configFile);
-    return new Prepared(configFile, config, chain, settings);
+    org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
+    return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** A checked config, ready to run. */
+  /** A checked config, ready to run; {@code buildMillis}: how long loading it and its lists took. */
   public record Prepared(Path configFile, SipscreenConfig config, ScreeningChain chain,
-      ProxySettings settings) {}
+      ProxySettings settings, long buildMillis) {}
 
   public static Sipscreen start(Prepared prepared) throws InterruptedException, ConfigException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ProxyMetrics metrics = new ProxyMetrics(registry);
     EventLoopGroup group = Transports.newGroup(0);
-    List<AutoCloseable> clients = new ArrayList<>();
+    List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // One live client per service settings: a reload with unchanged settings gets the same client back.
+    Map<HttpReputationSource.Settings, HttpReputationSource> live =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Function<HttpReputationSource.Settings,
+        Optional<org.sipscreen.screening.reputation.ReputationSource>> remote =
+        s -> Optional.of(live.computeIfAbsent(s, k -> {
+          HttpReputationSource http = new HttpReputationSource(k, group, Transports.socketChannel());
+          clients.add(http);
+          return http;
+        }));
+    org.sipscreen.config.StirWiring stirWiring = stirWiring(group, metrics, clients);
     ScreeningChain chain = prepared.chain();
     boolean stir = prepared.config().screening().stirShaken() != null
         && prepared.config().screening().stirShaken().enabled();
     if (stir || prepared.config().screening().reputation() != null
         && prepared.config().screening().reputation().url() != null) {
       // The chain that runs has the real client of the reputation service, on the proxy's event loops.
-      chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), s -> {
-        HttpReputationSource http = new HttpReputationSource(s, group, Transports.socketChannel());
-        clients.add(http);
-        return Optional.of(http);
-      }, stirWiring(group, metrics, clients));
+      chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), remote, stirWiring);
     }
     metrics.watch(chain);
     warmUp(prepared);
@@ -110,12 +123,23 @@ public final class Sipscreen implements AutoCloseable {
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds());
     HttpServer http = null;
+    Lifecycle lifecycle = new Lifecycle();
+    org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
+        config, org.sipscreen.admin.AdminAuth.of(config.http().admin(), prepared.configFile()), proxy,
+        new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, java.time.Clock.systemUTC(),
+        prepared.buildMillis());
+    org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
+    org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
+    if (traceback != null) {
+      traceback.install(admin);
+    }
     try {
       sip.start();
       http = HttpServer.start(group, Transports.serverChannel(),
-          new InetSocketAddress(config.http().address(), config.http().port()), registry, sip::isUp,
-          traceback);
+          new InetSocketAddress(config.http().address(), config.http().port()), registry,
+          () -> !lifecycle.draining() && sip.isUp(), admin);
     } catch (RuntimeException | InterruptedException e) {
+      reloader.close();
       sip.close();
       if (http != null) {
         http.close();
@@ -129,18 +153,32 @@ public final class Sipscreen implements AutoCloseable {
       group.shutdownGracefully();
       throw e;
     }
-    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder);
+    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle);
+    s.reloader = reloader;
+    s.admin = admin;
+    try {
+      reloader.watchFiles(java.time.Duration.ofMillis(300));
+    } catch (java.io.IOException e) {
+      log.warn("file watch unavailable ({}); reload with SIGHUP or POST /admin/reload", e.toString());
+    }
     log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
         Transports.name(), prepared.settings().endpoints().stream()
             .map(e -> e.hostPort() + e.transports()).toList(),
         http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
+    StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
   }
 
-  /** The stir_shaken check's certificate fetcher (on the proxy's event loops) and cache counters. */
+  /**
+   * The stir_shaken check's certificate fetcher (on the proxy's event loops) and cache counters. One
+   * fetcher per fetch settings: a reload with unchanged settings gets the same one back.
+   */
   private static org.sipscreen.config.StirWiring stirWiring(EventLoopGroup group, ProxyMetrics metrics,
       List<AutoCloseable> clients) {
-    return new org.sipscreen.config.StirWiring(fetch -> {
+    Map<org.sipscreen.config.CheckConfigs.StirFetch,
+        Optional<org.sipscreen.screening.stir.CertificateFetcher>> live =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    return new org.sipscreen.config.StirWiring(f -> live.computeIfAbsent(f, fetch -> {
       var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
           .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
           .withMaxResponseBytes(fetch.maxBytes().intValue())
@@ -151,11 +189,11 @@ public final class Sipscreen implements AutoCloseable {
         var fetcher = new org.sipscreen.stir.HttpsCertificateFetcher(settings, group,
             Transports.socketChannel());
         clients.add(fetcher);
-        return Optional.of(fetcher);
+        return Optional.<org.sipscreen.screening.stir.CertificateFetcher>of(fetcher);
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }, new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
+    }), new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
   }
 
   /**
@@ -188,7 +226,7 @@ public final class Sipscreen implements AutoCloseable {
     }
   }
 
-  static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
+  public static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
     List<LocalEndpoint> endpoints = new ArrayList<>();
     for (SipscreenConfig.Listener l : config.sip().listen()) {
       Set<Transport> transports = EnumSet.noneOf(Transport.class);
@@ -248,8 +286,61 @@ public final class Sipscreen implements AutoCloseable {
     return sip.isUp();
   }
 
+  /** Reloads config and lists on change, SIGHUP and {@code POST /admin/reload}. */
+  public org.sipscreen.reload.Reloader reloader() {
+    return reloader;
+  }
+
+  /** The admin API's route table: {@code admin().route("/admin/x", ...)} serves a new endpoint. */
+  public org.sipscreen.admin.AdminApi admin() {
+    return admin;
+  }
+
+  /**
+   * Runs {@code hook} at shutdown, after the SIP sockets have drained and before the event loops stop
+   * (e.g. to flush a recorder); hooks run in registration order, each once, failures logged.
+   */
+  public void onShutdown(AutoCloseable hook) {
+    lifecycle.onShutdown(hook);
+  }
+
+  /** Reloads on SIGHUP, where the JVM lets us handle signals; false (and a log line) where it does not. */
+  public boolean reloadOnSighup() {
+    return Signals.handle("HUP", () -> reloader.reload("sighup"));
+  }
+
+  /**
+   * Stops gracefully: no new TCP connections (and /healthz answers 503), open TCP connections get up to
+   * {@code drain} to finish (UDP keeps relaying meanwhile), then the shutdown hooks run and everything
+   * closes.
+   */
+  public void shutdown(java.time.Duration drain) {
+    lifecycle.startDraining();
+    sip.stopAccepting();
+    log.info("shutdown: stopped accepting; draining open_tcp_connections={} for at most {} ms",
+        sip.openConnections(), drain.toMillis());
+    long deadline = System.nanoTime() + drain.toNanos();
+    while (sip.openConnections() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    log.info("shutdown: drained, open_tcp_connections={} left", sip.openConnections());
+    close();
+  }
+
+  /** Whether a shutdown has begun (the health check answers 503 from then on). */
+  public boolean draining() {
+    return lifecycle.draining();
+  }
+
   @Override
   public void close() {
+    reloader.close();
+    lifecycle.runHooks();
     sip.close();
     if (recorder != null) {
       recorder.close(); // after the listeners: every decision made is written

@@ -21,4 +21,12 @@ public interface Check {
   default String outcomeLabel(Verdict verdict, ScreenedCall call) {
     return CheckOutcome.labelOf(verdict);
   }
+
+  /**
+   * Judges one call for a dry run (the admin API's lookup): the same verdict {@link #check} would give,
+   * without changing any state (no counting, no remote request). Checks without state need not override.
+   */
+  default Verdict dryRun(ScreenedCall call) {
+    return check(call);
+  }
 }

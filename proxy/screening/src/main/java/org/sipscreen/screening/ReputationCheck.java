@@ -165,6 +165,36 @@ public final class ReputationCheck implements Check {
     return remote.lookup(caller.value());
   }
 
+  /**
+   * The verdict from the feed or from an answer already cached, without asking the service (a dry run
+   * must not change the cache or the circuit breaker); anything else is "not_found".
+   */
+  @Override
+  public Verdict dryRun(ScreenedCall call) {
+    if (call.callerAllowListed()) {
+      return ALLOWED_VERDICT;
+    }
+    if (!(call.callerNumber() instanceof PhoneNumber.E164 caller)) {
+      return NO_NUMBER_VERDICT;
+    }
+    int entry = feed.indexOf(caller);
+    if (entry >= 0) {
+      return verdicts[feed.scoreAt(entry)];
+    }
+    if (remote != null) {
+      CompletableFuture<Verdict> cached = remote.cache.getIfPresent(caller.value());
+      if (cached != null && cached.isDone()) {
+        return cached.getNow(ERROR_VERDICT);
+      }
+    }
+    return NOT_FOUND_VERDICT;
+  }
+
+  /** The remote service this check asks; empty for a feed-only check. */
+  public Optional<ReputationSource> source() {
+    return remote == null ? Optional.empty() : Optional.of(remote.source);
+  }
+
   @Override
   public String outcomeLabel(Verdict verdict, ScreenedCall call) {
     if (verdict == LOW_VERDICT) {

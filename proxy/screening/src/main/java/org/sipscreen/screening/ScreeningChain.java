@@ -104,6 +104,38 @@ public final class ScreeningChain {
     return new Run(call).advance(0);
   }
 
+  /**
+   * Runs the chain on one call without changing any check's state ({@link Check#dryRun}), and keeps each
+   * check's verdict: what the admin API's lookup shows. The emergency bypass applies as in
+   * {@link #evaluate}.
+   */
+  public DryRun dryRun(CallAttempt attempt) {
+    ScreenedCall call = new ScreenedCall(attempt, numbers, allowList);
+    List<CheckVerdict> verdicts = new ArrayList<>();
+    if (emergency.isEmergency(call)) {
+      return new DryRun(evaluate(attempt), List.of());
+    }
+    Run run = new Run(call);
+    run.dryVerdicts = verdicts;
+    return new DryRun(run.advance(0), verdicts);
+  }
+
+  /** A dry run's outcome and the verdict of every check that ran, in order (a pending one completes later). */
+  public record DryRun(ScreeningOutcome outcome, List<CheckVerdict> verdicts) {}
+
+  /** One check's verdict in a dry run. */
+  public record CheckVerdict(String check, Verdict verdict, String outcome) {}
+
+  /** This chain with other checks (same numbers, emergency numbers, allow list and policy). */
+  public ScreeningChain withChecks(List<Check> replaced) {
+    return new ScreeningChain(numbers, emergency, allowList, replaced, policy);
+  }
+
+  /** The allow list every number-list check consults. */
+  public NumberList allowList() {
+    return allowList;
+  }
+
   /** The checks after emergency, in order. */
   public List<Check> checks() {
     return checks;
@@ -121,6 +153,8 @@ public final class ScreeningChain {
     final List<PolicyDecision> decisions = new ArrayList<>(0);
     int score;
     ScreeningResult.Action suppressed;
+    /** Non-null in a dry run: checks are asked through {@link Check#dryRun} and their verdicts kept. */
+    List<CheckVerdict> dryVerdicts;
 
     Run(ScreenedCall call) {
       this.call = call;
@@ -130,7 +164,7 @@ public final class ScreeningChain {
     ScreeningOutcome advance(int from) {
       for (int i = from; i < checks.size(); i++) {
         Check check = checks.get(i);
-        Verdict verdict = check.check(call);
+        Verdict verdict = dryVerdicts == null ? check.check(call) : check.dryRun(call);
         if (verdict == null) {
           throw new NullPointerException("check '" + check.name() + "' returned a null verdict");
         }
@@ -157,7 +191,13 @@ public final class ScreeningChain {
     /** Applies check {@code index}'s verdict; returns the result when it ends the chain, else null. */
     private ScreeningResult apply(int index, Verdict verdict) {
       Check check = checks.get(index);
-      outcomes.add(knownOutcomes[index].of(check.outcomeLabel(verdict, call)));
+      String label = check.outcomeLabel(verdict, call);
+      outcomes.add(knownOutcomes[index].of(label));
+      if (dryVerdicts != null) {
+        synchronized (dryVerdicts) {
+          dryVerdicts.add(new CheckVerdict(check.name(), verdict, label));
+        }
+      }
       if (verdict instanceof Verdict.Flag flag) {
         return applyFlag(check.name(), flag);
       }

@@ -60,6 +60,8 @@ public final class VelocityCheck implements Check {
   private final Map<String, VelocityLimits> peerLimits;
   private final Ticker ticker;
   private final long origin;
+  private final int score;
+  private final long maxTrackedNumbers;
 
   /** Index of each {@link Window} in {@link #callerWindows}, or -1 when no limit uses it. */
   private final int[] windowIndex = new int[Window.values().length];
@@ -108,6 +110,8 @@ public final class VelocityCheck implements Check {
     }
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.origin = ticker.read();
+    this.score = score;
+    this.maxTrackedNumbers = maxTrackedNumbers;
 
     List<VelocityLimits> all = new ArrayList<>(this.peerLimits.values());
     all.add(defaults);
@@ -226,6 +230,55 @@ public final class VelocityCheck implements Check {
       return peerPerSecond;
     }
     return Verdict.CONTINUE;
+  }
+
+  /**
+   * The verdict {@link #check} would give this call, without counting it: the counts as they are plus this
+   * call. Sequential dialing is not judged (a run cannot be advanced without recording it).
+   */
+  @Override
+  public Verdict dryRun(ScreenedCall call) {
+    long now = ticker.read() - origin;
+    Optional<String> peer = call.peerName();
+    VelocityLimits limits = peer.isPresent() ? peerLimits.getOrDefault(peer.get(), defaults) : defaults;
+    if (callers != null && callerWindows != null
+        && call.callerNumber() instanceof PhoneNumber.E164 number) {
+      CallerState caller = callers.policy().getIfPresentQuietly(number.digitsAsLong());
+      if (exceedsWithOne(caller, Window.PER_SECOND, limits.callerPerSecond(), now)) {
+        return callerPerSecond;
+      }
+      if (exceedsWithOne(caller, Window.PER_MINUTE, limits.callerPerMinute(), now)) {
+        return callerPerMinute;
+      }
+      if (exceedsWithOne(caller, Window.PER_HOUR, limits.callerPerHour(), now)) {
+        return callerPerHour;
+      }
+    }
+    if (peers != null && peer.isPresent() && limits.peerPerSecond().isPresent()) {
+      SlidingWindowCounter counter = peers.policy().getIfPresentQuietly(peer.get());
+      long count = counter == null ? 0 : counter.count(0, now);
+      if (count + 1 > limits.peerPerSecond().getAsInt()) {
+        return peerPerSecond;
+      }
+    }
+    return Verdict.CONTINUE;
+  }
+
+  private boolean exceedsWithOne(CallerState caller, Window window, OptionalInt limit, long now) {
+    if (limit.isEmpty()) {
+      return false;
+    }
+    long count = caller == null ? 0 : caller.counter().count(windowIndex[window.ordinal()], now);
+    return count + 1 > limit.getAsInt();
+  }
+
+  /**
+   * Whether {@code other} was built with the same limits, score and size bound: then a reload can keep
+   * this check, and with it every window counted so far.
+   */
+  public boolean sameSettings(VelocityCheck other) {
+    return other != null && defaults.equals(other.defaults) && peerLimits.equals(other.peerLimits)
+        && score == other.score && maxTrackedNumbers == other.maxTrackedNumbers;
   }
 
   /**

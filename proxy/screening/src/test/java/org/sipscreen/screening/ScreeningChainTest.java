@@ -55,6 +55,39 @@ class ScreeningChainTest {
   }
 
   @Test
+  void dryRunAsksChecksThroughDryRunAndKeepsEveryVerdict() {
+    Check counting = new Check() {
+      @Override
+      public String name() {
+        return "counting";
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        throw new AssertionError("a dry run must not call check()");
+      }
+
+      @Override
+      public Verdict dryRun(ScreenedCall call) {
+        ran.add("counting (dry)");
+        return new Verdict.Flag("would_count", 10);
+      }
+    };
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
+        List.of(new SourcePeerCheck(peers), new CallingNumberCheck(), counting,
+            new NumberListCheck("block_list", blockList)));
+
+    ScreeningChain.DryRun run = chain.dryRun(TestCalls.invite().from(BLOCKED).build());
+
+    assertThat(ran).containsExactly("counting (dry)");
+    assertThat(run.verdicts()).extracting(ScreeningChain.CheckVerdict::check)
+        .containsExactly("source_peer", "calling_number", "counting", "block_list");
+    assertThat(run.verdicts().get(2).verdict()).isEqualTo(new Verdict.Flag("would_count", 10));
+    assertThat(run.verdicts().get(3).outcome()).isEqualTo("reject");
+    assertThat(((ScreeningResult) run.outcome()).decidedBy()).contains("block_list");
+  }
+
+  @Test
   void forwardsCleanCallWithEveryOutcomeRecorded() {
     ScreeningResult result = chain().screen(TestCalls.invite().from("<sip:+13035550100@p>").build());
     assertThat(result.action()).isEqualTo(ScreeningResult.Action.FORWARD);

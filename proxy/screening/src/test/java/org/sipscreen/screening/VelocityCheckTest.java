@@ -55,6 +55,32 @@ class VelocityCheckTest {
   }
 
   @Test
+  void dryRunJudgesTheNextCallWithoutCountingIt() {
+    VelocityCheck check = check(VelocityLimits.NONE.withCallerPerMinute(2).withPeerPerSecond(5));
+    assertThat(check.dryRun(call(CALLER))).isEqualTo(Verdict.CONTINUE);
+    assertThat(check.callerCalls(number(CALLER), VelocityCheck.Window.PER_MINUTE)).isZero();
+    assertThat(check.peerCalls("carrier_a")).isZero();
+    check.check(call(CALLER));
+    check.check(call(CALLER));
+    // A third call would be over the limit: the dry run says so, and still counts nothing.
+    assertThat(check.dryRun(call(CALLER))).isEqualTo(new Verdict.Flag("caller_per_minute", 60));
+    assertThat(check.dryRun(call(CALLER))).isEqualTo(new Verdict.Flag("caller_per_minute", 60));
+    assertThat(check.callerCalls(number(CALLER), VelocityCheck.Window.PER_MINUTE)).isEqualTo(2);
+    assertThat(check.peerCalls("carrier_a")).isEqualTo(2);
+  }
+
+  @Test
+  void sameSettingsOnlyForEqualLimitsScoreAndSize() {
+    VelocityLimits limits = VelocityLimits.NONE.withCallerPerMinute(2);
+    assertThat(check(limits).sameSettings(check(limits))).isTrue();
+    assertThat(check(limits).sameSettings(check(limits.withCallerPerMinute(3)))).isFalse();
+    assertThat(check(limits).sameSettings(new VelocityCheck(limits, Map.of(), 61, 10_000, ticker)))
+        .isFalse();
+    assertThat(check(limits).sameSettings(new VelocityCheck(limits, Map.of(), 60, 10_001, ticker)))
+        .isFalse();
+  }
+
+  @Test
   void flagsCallerAboveTenCallsPerSecond() {
     VelocityCheck check = check(VelocityLimits.NONE.withCallerPerSecond(10));
     for (int i = 0; i < 10; i++) {

@@ -23,6 +23,14 @@ public final class Main implements Callable<Integer> {
       description = "YAML config file, e.g. config/sipscreen.yaml")
   Path config;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default), kv (key=value)"
+      + " or json; also -Dsipscreen.log.format or SIPSCREEN_LOG_FORMAT")
+  String logFormat;
+
+  @Option(names = "--drain-seconds", paramLabel = "SECONDS", defaultValue = "5",
+      description = "at shutdown, how long open TCP connections may take to finish (default 5)")
+  int drainSeconds;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -33,6 +41,13 @@ public final class Main implements Callable<Integer> {
       System.err.println("sipscreen: --config FILE is required (see --help)");
       return 2;
     }
+    if (logFormat != null) {
+      if (!java.util.List.of("text", "kv", "json").contains(logFormat)) {
+        System.err.println("sipscreen: --log-format must be text, kv or json, was '" + logFormat + "'");
+        return 2;
+      }
+      System.setProperty("sipscreen.log.format", logFormat); // before the first logger exists
+    }
     Sipscreen.Prepared prepared;
     try {
       prepared = Sipscreen.prepare(config);
@@ -42,8 +57,10 @@ public final class Main implements Callable<Integer> {
     }
     Sipscreen running = Sipscreen.start(prepared);
     CountDownLatch stopped = new CountDownLatch(1);
+    running.reloadOnSighup();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
+      // SIGTERM and Ctrl-C: stop accepting, drain, run the shutdown hooks, close.
+      running.shutdown(java.time.Duration.ofSeconds(Math.max(0, drainSeconds)));
       stopped.countDown();
     }, "sipscreen-shutdown"));
     stopped.await();

@@ -22,7 +22,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     records = records == null ? RecordsConfig.OFF : records;
     sip = sip == null ? new Sip(null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
-    http = http == null ? new Http(null, null) : http;
+    http = http == null ? new Http(null, null, null) : http;
     screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
   }
 
@@ -105,14 +105,38 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     }
   }
 
-  /** The HTTP listener for /metrics and /healthz. */
-  public record Http(String address, Integer port) {
+  /** The HTTP listener for /metrics, /healthz and the admin API. */
+  public record Http(String address, Integer port, Admin admin) {
     public Http {
       address = address == null ? "127.0.0.1" : address;
-      Networks.requireIpLiteral(address, "address");
+      java.net.InetAddress bind = Networks.requireIpLiteral(address, "address");
       port = port == null ? 8080 : port;
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
+      }
+      admin = admin == null ? new Admin(null, null, null) : admin;
+      if (admin.enabled() && !bind.isLoopbackAddress() && admin.token() == null
+          && admin.tokenFile() == null) {
+        throw new IllegalArgumentException("admin.token or admin.token_file is required: the admin API"
+            + " listens on " + address + ", which is not a loopback address (or set admin.enabled: false)");
+      }
+    }
+  }
+
+  /**
+   * The admin API ({@code /admin/*}) on the HTTP port. With a token (inline or the first line of
+   * {@code token_file}, relative to the config file's folder) every admin request needs
+   * {@code Authorization: Bearer <token>}; without one the API is open, which only a loopback address allows.
+   */
+  public record Admin(Boolean enabled, String token, String tokenFile) {
+    public Admin {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      if (token != null && tokenFile != null) {
+        throw new IllegalArgumentException("admin: token and token_file are exclusive; set one");
+      }
+      if (token != null && (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+        throw new IllegalArgumentException(
+            "admin.token must be at least 16 printable characters without spaces");
       }
     }
   }

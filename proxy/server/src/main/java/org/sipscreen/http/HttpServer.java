@@ -49,11 +49,11 @@ public final class HttpServer implements AutoCloseable {
     return start(group, channelType, bind, registry, healthy, null);
   }
 
-  /** @param traceback serves {@code GET /admin/traceback}; null when decision records are off */
+  /** @param admin serves every path under {@code /admin/} (its own auth and routes); null: none */
   public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
       InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
-      TracebackRoute traceback) throws InterruptedException {
-    Handler handler = new Handler(registry, healthy, traceback);
+      org.sipscreen.admin.AdminApi admin) throws InterruptedException {
+    Handler handler = new Handler(registry, healthy, admin);
     Channel ch = new ServerBootstrap().group(group).channel(channelType)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -79,18 +79,22 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusRegistry registry;
     private final BooleanSupplier healthy;
     private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
-    private final TracebackRoute traceback;
+    private final org.sipscreen.admin.AdminApi admin;
 
-    Handler(PrometheusRegistry registry, BooleanSupplier healthy, TracebackRoute traceback) {
+    Handler(PrometheusRegistry registry, BooleanSupplier healthy, org.sipscreen.admin.AdminApi admin) {
       this.registry = registry;
       this.healthy = healthy;
-      this.traceback = traceback;
+      this.admin = admin;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
       String path = new QueryStringDecoder(request.uri()).path();
       FullHttpResponse response;
+      if (admin != null && path.startsWith("/admin/")) {
+        admin.handle(ctx, request); // every /admin/ route, behind the admin API's authorization
+        return;
+      }
       if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
         response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
       } else if (path.equals("/metrics")) {
@@ -100,18 +104,6 @@ public final class HttpServer implements AutoCloseable {
         }
         response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
-      } else if (path.equals(TracebackRoute.PATH) && traceback != null) {
-        // The query reads files: it runs on the route's thread and answers from there.
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        traceback.answer(ctx.channel().remoteAddress(), new QueryStringDecoder(request.uri()).parameters())
-            .thenAccept(a -> {
-              FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                  HttpResponseStatus.valueOf(a.status()),
-                  Unpooled.copiedBuffer(a.json(), StandardCharsets.UTF_8));
-              r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-              send(ctx, r, keepAlive);
-            });
-        return;
       } else if (path.equals("/healthz")) {
         response = healthy.getAsBoolean()
             ? text(HttpResponseStatus.OK, "ok\n")

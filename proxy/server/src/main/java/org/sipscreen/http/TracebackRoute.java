@@ -20,8 +20,8 @@ import org.sipscreen.screening.PhoneNumbers;
 /**
  * {@code GET /admin/traceback?caller=&callee=&from=&to=&peer=&limit=}: runs a {@link Traceback} query on
  * its own thread (file reads never touch an event loop) and answers JSON. One query runs at a time and a
- * few wait; more get 503. Answers only loopback clients: until the admin API has authentication, a
- * traceback (callers, callees, peers) is no one else's business whatever address the HTTP port binds.
+ * few wait; more get 503. Served through the admin API ({@link #install}), behind its authorization: a
+ * traceback (callers, callees, peers) is no one else's business.
  */
 public final class TracebackRoute implements AutoCloseable {
 
@@ -57,6 +57,18 @@ public final class TracebackRoute implements AutoCloseable {
         || !a.getAddress().isLoopbackAddress()) {
       return CompletableFuture.completedFuture(error(403, "admin endpoints answer loopback clients only"));
     }
+    return answer(params);
+  }
+
+  /** Serves {@link #PATH} on the admin API, which authorizes the caller first. */
+  public void install(org.sipscreen.admin.AdminApi admin) {
+    admin.route(PATH, java.util.Set.of("GET"), request -> answer(request.params())
+        .thenApply(a -> new org.sipscreen.admin.AdminResponse(a.status(),
+            new com.fasterxml.jackson.databind.util.RawValue(a.json()))));
+  }
+
+  /** Answers one authorized request with these query parameters; completes off the event loop. */
+  public CompletableFuture<Answer> answer(Map<String, List<String>> params) {
     Traceback.Query query;
     try {
       String limitText = one(params, "limit");

@@ -47,8 +47,8 @@ public final class StatelessProxy {
       "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE",
       "Accept: application/sdp");
 
-  private final ProxySettings settings;
-  private final AtomicReference<ScreeningChain> chain;
+  /** Read once per message (see {@link ProxySnapshot}); replaced whole by a reload. */
+  private final AtomicReference<ProxySnapshot> current;
   private final ProxyMetrics metrics;
   private final DecisionRecording recording;
 
@@ -59,22 +59,36 @@ public final class StatelessProxy {
   /** @param recorder receives a record of every screened initial INVITE; null records nothing */
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
       DecisionRecorder recorder) {
-    this.settings = settings;
-    this.chain = new AtomicReference<>(chain);
+    this.current = new AtomicReference<>(new ProxySnapshot(settings, chain));
     this.metrics = metrics;
     this.recording = recorder == null ? null : new DecisionRecording(recorder);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
   public void replaceChain(ScreeningChain next) {
-    chain.set(next);
+    current.updateAndGet(s -> new ProxySnapshot(s.settings(), next));
+  }
+
+  /**
+   * Replaces settings and chain at once. Messages already being handled, and calls waiting for an
+   * asynchronous check, finish with the snapshot they started with.
+   */
+  public void replace(ProxySnapshot next) {
+    current.set(java.util.Objects.requireNonNull(next, "next"));
+  }
+
+  /** The snapshot new messages are handled with. */
+  public ProxySnapshot snapshot() {
+    return current.get();
   }
 
   public ProxySettings settings() {
-    return settings;
+    return current.get().settings();
   }
 
   public ProxyAction process(InboundMessage in) {
+    ProxySnapshot now = current.get();
+    ProxySettings settings = now.settings();
     SipMessage message;
     try {
       message = SipMessageParser.parse(in.bytes(), in.offset(), in.length(),
@@ -86,10 +100,11 @@ public final class StatelessProxy {
       metrics.malformed(e.reason());
       return drop("malformed");
     }
-    return message.isRequest() ? onRequest(message, in) : onResponse(message);
+    return message.isRequest() ? onRequest(now, message, in) : onResponse(settings, message);
   }
 
-  private ProxyAction onRequest(SipMessage message, InboundMessage in) {
+  private ProxyAction onRequest(ProxySnapshot now, SipMessage message, InboundMessage in) {
+    ProxySettings settings = now.settings();
     metrics.requestReceived(message.method(), in.transport());
     boolean ack = message.method().equals("ACK");
     SipRequest request;
@@ -121,7 +136,7 @@ public final class StatelessProxy {
       return answer(request, in, 483, "Too Many Hops", List.of());
     }
     for (Via v : request.vias()) {
-      if (isOurs(v) && BranchIds.isLoop(v.branch(), request)) {
+      if (isOurs(settings, v) && BranchIds.isLoop(v.branch(), request)) {
         return answer(request, in, 482, "Loop Detected", List.of());
       }
     }
@@ -138,7 +153,7 @@ public final class StatelessProxy {
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
     int ownRoutes = 0;
-    while (ownRoutes < routes.size() && isOurs(routes.get(ownRoutes).uri())) {
+    while (ownRoutes < routes.size() && isOurs(settings, routes.get(ownRoutes).uri())) {
       ownRoutes++;
     }
     NextHop hop;
@@ -164,33 +179,34 @@ public final class StatelessProxy {
     }
 
     if (!initialInvite) {
-      MessageEdits edits = forwardEdits(request, in, hop, initial, ownRoutes);
+      MessageEdits edits = forwardEdits(settings, request, in, hop, initial, ownRoutes);
       metrics.requestForwarded(message.method(), hop.transport());
       return new ProxyAction.Send(hop.transport(), hop.address(), edits);
     }
     long t0 = System.nanoTime();
-    ScreeningOutcome outcome = screen(request, in);
+    ScreeningOutcome outcome = screen(now.chain(), request, in);
     if (outcome == null) {
-      return afterScreening(request, in, hop, ownRoutes, t0, failedOpen());
+      return afterScreening(settings, request, in, hop, ownRoutes, t0, failedOpen());
     }
     if (outcome instanceof ScreeningOutcome.Pending pending) {
       NextHop target = hop;
       int own = ownRoutes;
       return new ProxyAction.Pending(pending.result()
-          .handle((result, error) -> afterScreening(request, in, target, own, t0,
+          .handle((result, error) -> afterScreening(settings, request, in, target, own, t0,
               error == null ? result : failedOpen()))
-          .exceptionally(error -> forwardUnscreened(request, in, target, own)));
+          .exceptionally(error -> forwardUnscreened(settings, request, in, target, own)));
     }
-    return afterScreening(request, in, hop, ownRoutes, t0, (ScreeningResult) outcome);
+    return afterScreening(settings, request, in, hop, ownRoutes, t0, (ScreeningResult) outcome);
   }
 
   /**
    * Where every screened INVITE ends, on the synchronous and the asynchronous path: the result and the
    * wire action are both known here, so this is where the decision record is made.
    */
-  private ProxyAction afterScreening(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes,
+  private ProxyAction afterScreening(ProxySettings settings, SipRequest request, InboundMessage in,
+      NextHop hop, int ownRoutes,
       long t0, ScreeningResult screening) {
-    ProxyAction action = act(request, in, hop, ownRoutes, t0, screening);
+    ProxyAction action = act(settings, request, in, hop, ownRoutes, t0, screening);
     if (recording != null) {
       recording.record(request, in, screening, action);
     }
@@ -198,7 +214,8 @@ public final class StatelessProxy {
   }
 
   /** Turns the chain's result into the wire action: a reject, a drop, or the forward with its tags. */
-  private ProxyAction act(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes,
+  private ProxyAction act(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
+      int ownRoutes,
       long t0, ScreeningResult screening) {
     metrics.screeningLatencyNanos(System.nanoTime() - t0);
     SipMessage message = request.message();
@@ -215,7 +232,7 @@ public final class StatelessProxy {
         return drop("screening");
       }
     }
-    MessageEdits edits = forwardEdits(request, in, hop, true, ownRoutes);
+    MessageEdits edits = forwardEdits(settings, request, in, hop, true, ownRoutes);
     if (screening != null) {
       CallerTagger.apply(message, edits, screening.tags());
     }
@@ -223,9 +240,9 @@ public final class StatelessProxy {
     return new ProxyAction.Send(hop.transport(), hop.address(), edits);
   }
 
-  private ProxyAction forwardUnscreened(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
+  private ProxyAction forwardUnscreened(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
     metrics.screeningError();
-    MessageEdits edits = forwardEdits(request, in, hop, true, ownRoutes);
+    MessageEdits edits = forwardEdits(settings, request, in, hop, true, ownRoutes);
     metrics.requestForwarded(request.method(), hop.transport());
     ProxyAction.Send send = new ProxyAction.Send(hop.transport(), hop.address(), edits);
     if (recording != null) {
@@ -244,20 +261,20 @@ public final class StatelessProxy {
    * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it: null
    * here means the INVITE goes on unscreened (fail open), and the failure is counted.
    */
-  private ScreeningOutcome screen(SipRequest request, InboundMessage in) {
+  private ScreeningOutcome screen(ScreeningChain chain, SipRequest request, InboundMessage in) {
     SipMessage m = request.message();
     CallAttempt attempt = new CallAttempt(request.callId(), in.sender().getAddress(), m.requestUri(),
         m.first(HeaderName.TO), m.first(HeaderName.FROM),
         Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)),
         m.indexOf(HeaderName.IDENTITY) < 0 ? List.of() : m.values(HeaderName.IDENTITY));
     try {
-      return chain.get().evaluate(attempt);
+      return chain.evaluate(attempt);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  private MessageEdits forwardEdits(SipRequest request, InboundMessage in, NextHop hop, boolean initial,
+  private MessageEdits forwardEdits(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop, boolean initial,
       int ownRoutes) {
     SipMessage m = request.message();
     MessageEdits edits = new MessageEdits(m);
@@ -302,7 +319,7 @@ public final class StatelessProxy {
     if (initial && settings.recordRoute() && m.method().equals("INVITE")) {
       StringBuilder rr = new StringBuilder(128);
       appendRecordRoute(rr, local, hop.transport());
-      LocalEndpoint inbound = endpointAt(in.recipient(), in.transport());
+      LocalEndpoint inbound = endpointAt(settings, in.recipient(), in.transport());
       if (hop.transport() != in.transport() || !inbound.equals(local)) {
         appendRecordRoute(rr, inbound, in.transport());
       }
@@ -323,7 +340,7 @@ public final class StatelessProxy {
     sb.append(";lr>\r\n");
   }
 
-  private LocalEndpoint endpointAt(InetSocketAddress recipient, Transport transport) {
+  private LocalEndpoint endpointAt(ProxySettings settings, InetSocketAddress recipient, Transport transport) {
     if (recipient != null) {
       for (LocalEndpoint e : settings.endpoints()) {
         if (e.bind().equals(recipient) || (e.bind().getPort() == recipient.getPort()
@@ -336,7 +353,7 @@ public final class StatelessProxy {
         : settings.endpoints().get(0).bind().getAddress(), transport);
   }
 
-  private ProxyAction onResponse(SipMessage message) {
+  private ProxyAction onResponse(ProxySettings settings, SipMessage message) {
     SipResponse response;
     try {
       response = SipResponse.validate(message);
@@ -345,7 +362,7 @@ public final class StatelessProxy {
       return drop("malformed");
     }
     List<Via> vias = response.vias();
-    if (!isOurs(vias.get(0))) {
+    if (!isOurs(settings, vias.get(0))) {
       return drop("response_not_ours");
     }
     if (vias.size() < 2) {
@@ -418,12 +435,12 @@ public final class StatelessProxy {
     return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
   }
 
-  private boolean isOurs(Via via) {
+  private static boolean isOurs(ProxySettings settings, Via via) {
     String branch = via.branch();
     return branch != null && branch.startsWith(BranchIds.PREFIX) && settings.isLocal(via.host(), via.port());
   }
 
-  private boolean isOurs(String uriText) {
+  private static boolean isOurs(ProxySettings settings, String uriText) {
     try {
       SipUri uri = SipUri.parse(uriText);
       return uri.isSip() && settings.isLocal(uri.host(), uri.port());

@@ -35,6 +35,9 @@ public final class SipServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Sender sender;
   private final List<Channel> listeners = new ArrayList<>();
+  /** Accepted TCP connections, for a graceful shutdown (closed channels leave the group by themselves). */
+  private final io.netty.channel.group.ChannelGroup accepted =
+      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds) {
@@ -83,7 +86,13 @@ public final class SipServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(tcpInit)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                accepted.add(ch);
+                ch.pipeline().addLast(tcpInit);
+              }
+            })
             .bind(endpoint.bind()).sync().channel();
         listeners.add(tcp);
       }
@@ -103,6 +112,23 @@ public final class SipServer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Closes the TCP listening sockets, so no new connection is accepted; UDP and the open connections
+   * keep working (responses of calls in flight still get through).
+   */
+  public void stopAccepting() {
+    for (Channel c : listeners) {
+      if (c instanceof io.netty.channel.ServerChannel) {
+        c.close().syncUninterruptibly();
+      }
+    }
+  }
+
+  /** Accepted TCP connections still open. */
+  public int openConnections() {
+    return accepted.size();
+  }
+
   public List<Channel> listeners() {
     return List.copyOf(listeners);
   }
@@ -112,5 +138,6 @@ public final class SipServer implements AutoCloseable {
     for (Channel c : listeners) {
       c.close().syncUninterruptibly();
     }
+    accepted.close().syncUninterruptibly();
   }
 }

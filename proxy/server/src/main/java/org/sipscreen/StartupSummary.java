@@ -1,0 +1,32 @@
+package org.sipscreen;
+
+import java.util.List;
+import org.sipscreen.admin.AdminAuth;
+import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.reload.LoadedFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The start-up summary after the "sipscreen up" line: peers, every list with its size and load time, admin. */
+final class StartupSummary {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupSummary.class);
+
+  private StartupSummary() {}
+
+  static void log(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {
+    config.screening().sourcePeer().peers().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(p -> log.info("peer name={} networks={}", p.getKey(), p.getValue().networks()));
+    for (LoadedFile f : files) {
+      if (f.entries() >= 0) {
+        log.info("list name={} entries={} file={} version={} load_ms={}", f.name(), f.entries(),
+            f.path(), f.version(), f.loadMillis());
+      } else {
+        log.info("file name={} file={} version={}", f.name(), f.path(), f.version());
+      }
+    }
+    log.info("admin api={} auth={}", auth.enabled() ? "on" : "off",
+        auth.requiresToken() ? "bearer_token" : "none (loopback only)");
+  }
+}

@@ -1,0 +1,331 @@
+package org.sipscreen.reload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.sipscreen.Sipscreen;
+import org.sipscreen.admin.AdminAuth;
+import org.sipscreen.config.ConfigException;
+import org.sipscreen.config.ConfigLoader;
+import org.sipscreen.config.ScreeningFactory;
+import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.proxy.ProxySettings;
+import org.sipscreen.proxy.ProxySnapshot;
+import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.reputation.HttpReputationSource;
+import org.sipscreen.screening.Check;
+import org.sipscreen.screening.DoNotOriginateCheck;
+import org.sipscreen.screening.NumberList;
+import org.sipscreen.screening.NumberListCheck;
+import org.sipscreen.screening.ReputationCheck;
+import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.reputation.ReputationSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the config file and every file it names, on request (file watch, SIGHUP, admin API), on one
+ * dedicated thread: loads and checks everything, carries stateful checks over ({@link ChainCarryOver}),
+ * then swaps the proxy's {@link ProxySnapshot} in one step. A bad file leaves the running snapshot in
+ * place; the result names the file, key and line, and the per-file metrics show it. Changes that need new
+ * sockets (SIP listeners, advertised address, message limits, HTTP address) are reported and left for a
+ * restart; the running values stay.
+ */
+public final class Reloader implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Reloader.class);
+  private static final Set<String> TRIGGERS = Set.of("watch", "sighup", "admin", "test");
+
+  private final Path configFile;
+  private final SipscreenConfig bound;
+  private final StatelessProxy proxy;
+  private final ReloadMetrics metrics;
+  private final Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote;
+  private final org.sipscreen.config.StirWiring stir;
+  private final Clock clock;
+  private final ScheduledExecutorService thread;
+  private volatile Running running;
+  private volatile FileWatch watch;
+
+  /** The config and files the running snapshot was built from. */
+  private record Running(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {}
+
+  /**
+   * @param config the config the proxy was started with (its sockets are bound)
+   * @param proxy runs the snapshot built from {@code config}
+   * @param remote gives the client of a reputation service; it should hand out the live client again for
+   *     unchanged settings, so its connections and the check's cache survive
+   * @param buildMillis how long building the start-up snapshot took, for the inventory
+   */
+  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
+      ReloadMetrics metrics,
+      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote, Clock clock,
+      long buildMillis) {
+    this(configFile, config, auth, proxy, metrics, remote, org.sipscreen.config.StirWiring.OFFLINE, clock,
+        buildMillis);
+  }
+
+  /** @param stir the stir_shaken check's certificate fetcher and counters, handed to every rebuilt chain */
+  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
+      ReloadMetrics metrics,
+      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
+      org.sipscreen.config.StirWiring stir, Clock clock, long buildMillis) {
+    this.stir = stir;
+    this.configFile = configFile;
+    this.bound = config;
+    this.proxy = proxy;
+    this.metrics = metrics;
+    this.remote = remote;
+    this.clock = clock;
+    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "sipscreen-reload");
+      t.setDaemon(true);
+      return t;
+    });
+    List<LoadedFile> files = inventory(config, proxy.snapshot().chain(), List.of(), buildMillis);
+    this.running = new Running(config, files, auth);
+    publish(files, "start");
+  }
+
+  /** The files of the running snapshot. */
+  public List<LoadedFile> files() {
+    return running.files();
+  }
+
+  /** Who may use the admin API, per the running config. */
+  public AdminAuth auth() {
+    return running.auth();
+  }
+
+  /** The running config. */
+  public SipscreenConfig config() {
+    return running.config();
+  }
+
+  /**
+   * Reloads on the reload thread; the future completes when the new snapshot runs or was refused.
+   *
+   * @param trigger watch, sighup, admin or test (a metric label)
+   */
+  public CompletableFuture<ReloadResult> reload(String trigger) {
+    if (!TRIGGERS.contains(trigger)) {
+      throw new IllegalArgumentException("unknown reload trigger '" + trigger + "'");
+    }
+    CompletableFuture<ReloadResult> result = new CompletableFuture<>();
+    thread.execute(() -> {
+      try {
+        result.complete(reloadNow(trigger));
+      } catch (RuntimeException | Error e) {
+        log.error("reload failed unexpectedly trigger={}", trigger, e);
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Reloads when any file of the running config changes, once changes have been quiet for
+   * {@code debounce}.
+   */
+  public void watchFiles(Duration debounce) throws IOException {
+    FileWatch w = new FileWatch(thread, debounce, () -> reloadNow("watch"));
+    w.watch(paths(running.files()));
+    watch = w;
+  }
+
+  private ReloadResult reloadNow(String trigger) {
+    long t0 = System.nanoTime();
+    Running before = running;
+    SipscreenConfig next;
+    ScreeningChain chain;
+    ProxySettings settings;
+    AdminAuth auth;
+    try {
+      next = ConfigLoader.load(configFile);
+      chain = ChainCarryOver.apply(proxy.snapshot().chain(),
+          ScreeningFactory.build(next, configFile, remote, stir));
+      settings = Sipscreen.settings(next, configFile);
+      auth = AdminAuth.of(next.http().admin(), configFile);
+    } catch (ConfigException | RuntimeException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      Path bad = culprit(message, before);
+      metrics.loaded(bad.toString(), false, clock.millis() / 1000.0);
+      metrics.reload(trigger, false);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      log.error("reload rejected trigger={} file={} error=\"{}\"; the running version stays", trigger,
+          bad, message);
+      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.toString()), List.of(), ms);
+    }
+    List<String> restart = needsRestart(bound, next);
+    ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
+        settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
+        settings.unknownSources());
+    proxy.replace(new ProxySnapshot(keepSockets, chain));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    List<LoadedFile> files = inventory(next, chain, before.files(), ms);
+    running = new Running(next, files, auth);
+    publish(files, trigger);
+    FileWatch w = watch;
+    if (w != null) {
+      w.watch(paths(files));
+    }
+    if (!restart.isEmpty()) {
+      log.warn("reload: {} changed in {}; that takes a restart, the running values stay", restart,
+          configFile);
+    }
+    log.info("reload applied trigger={} took_ms={} checks={} lists={}", trigger, ms,
+        chain.checkNames(), summary(files));
+    return new ReloadResult(trigger, Optional.empty(), Optional.empty(), restart, ms);
+  }
+
+  private void publish(List<LoadedFile> files, String trigger) {
+    double now = clock.millis() / 1000.0;
+    for (LoadedFile f : files) {
+      metrics.loaded(f.path().toString(), true, now);
+      if (f.entries() >= 0) {
+        metrics.entries(f.name(), f.entries());
+      }
+    }
+    if (!trigger.equals("start")) {
+      metrics.reload(trigger, true);
+    }
+  }
+
+  /** The list and data files named in {@code message}; the config file when none is. */
+  private Path culprit(String message, Running before) {
+    Map<String, Path> named;
+    try {
+      named = ConfigFiles.of(ConfigLoader.load(configFile), configFile);
+    } catch (ConfigException e) {
+      named = ConfigFiles.of(before.config(), configFile);
+    }
+    for (Map.Entry<String, Path> e : named.entrySet()) {
+      if (!e.getKey().equals(ConfigFiles.CONFIG) && message.contains(e.getValue().toString())) {
+        return e.getValue();
+      }
+    }
+    for (Map.Entry<String, Path> e : named.entrySet()) {
+      if (!e.getKey().equals(ConfigFiles.CONFIG)
+          && message.contains(e.getValue().getFileName().toString() + ":")) {
+        return e.getValue();
+      }
+    }
+    return configFile.toAbsolutePath().normalize();
+  }
+
+  /** Config keys whose change needs new sockets. */
+  static List<String> needsRestart(SipscreenConfig bound, SipscreenConfig next) {
+    List<String> keys = new ArrayList<>();
+    if (!bound.sip().listen().equals(next.sip().listen())) {
+      keys.add("sip.listen");
+    }
+    if (!java.util.Objects.equals(bound.sip().advertiseAddress(), next.sip().advertiseAddress())) {
+      keys.add("sip.advertise_address");
+    }
+    if (!bound.sip().maxMessageBytes().equals(next.sip().maxMessageBytes())) {
+      keys.add("sip.max_message_bytes");
+    }
+    if (!bound.sip().tcpIdleTimeoutSeconds().equals(next.sip().tcpIdleTimeoutSeconds())) {
+      keys.add("sip.tcp_idle_timeout_seconds");
+    }
+    if (!bound.http().address().equals(next.http().address())) {
+      keys.add("http.address");
+    }
+    if (!bound.http().port().equals(next.http().port())) {
+      keys.add("http.port");
+    }
+    return keys;
+  }
+
+  /** Files of {@code config}, numbered on from {@code previous} where their content changed. */
+  private List<LoadedFile> inventory(SipscreenConfig config, ScreeningChain chain,
+      List<LoadedFile> previous, long buildMillis) {
+    Instant now = clock.instant();
+    List<LoadedFile> files = new ArrayList<>();
+    for (Map.Entry<String, Path> e : ConfigFiles.of(config, configFile).entrySet()) {
+      Instant modified = modified(e.getValue());
+      long version = 1;
+      LoadedFile same = null;
+      for (LoadedFile p : previous) {
+        if (p.name().equals(e.getKey()) && p.path().equals(e.getValue())) {
+          version = p.version() + 1;
+          same = p.modified().equals(modified) ? p : null;
+        }
+      }
+      long entries = entries(e.getKey(), chain);
+      files.add(same != null && same.entries() == entries ? same
+          : new LoadedFile(e.getKey(), e.getValue(), entries, version, modified, now, buildMillis));
+    }
+    return List.copyOf(files);
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  /** Entries of the named list in the chain, -1 for files that are not lists. */
+  static long entries(String name, ScreeningChain chain) {
+    if (name.equals("allow_list")) {
+      return size(chain.allowList());
+    }
+    for (Check c : chain.checks()) {
+      if (c instanceof NumberListCheck l && l.name().equals(name)) {
+        return size(l.list());
+      }
+      if (c instanceof DoNotOriginateCheck d && name.equals("do_not_originate")) {
+        return size(d.dnoList());
+      }
+      if (c instanceof ReputationCheck r && name.equals("reputation_feed")) {
+        return r.feed().size();
+      }
+    }
+    return -1;
+  }
+
+  private static long size(NumberList list) {
+    return (long) list.exactCount() + list.prefixCount();
+  }
+
+  private static Set<Path> paths(List<LoadedFile> files) {
+    Set<Path> paths = new HashSet<>();
+    files.forEach(f -> paths.add(f.path()));
+    return paths;
+  }
+
+  private static String summary(List<LoadedFile> files) {
+    StringBuilder sb = new StringBuilder("[");
+    for (LoadedFile f : files) {
+      if (f.entries() >= 0) {
+        sb.append(sb.length() > 1 ? ", " : "").append(f.name()).append('=').append(f.entries())
+            .append(" v").append(f.version());
+      }
+    }
+    return sb.append(']').toString();
+  }
+
+  @Override
+  public void close() {
+    FileWatch w = watch;
+    if (w != null) {
+      w.close();
+    }
+    thread.shutdownNow();
+  }
+}
