@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -13,8 +12,8 @@ import java.util.Objects;
 /**
  * An immutable snapshot of E.164 numbers and number prefixes, loaded from a plain text file, answering
  * "is this caller listed" without allocating: exact numbers in a {@link NumberTable} (about 4.5 bytes
- * each from 2^18 numbers up; one lookup reads two cache lines), prefixes as one sorted {@code long[]} per
- * digit count, searched longest first. Reload by loading a new snapshot and swapping it in; readers never
+ * each from 2^18 numbers up; one lookup reads two cache lines), prefixes in one {@code NumberTable} per
+ * digit count, looked up longest first. Reload by loading a new snapshot and swapping it in; readers never
  * see a half load. Loading streams the file through one reused buffer ({@link DataFileLines}): no String
  * per line, and about 16 bytes of transient heap per number at the peak.
  *
@@ -52,15 +51,15 @@ public final class NumberList {
 
   private final String source;
   private final NumberTable exact;
-  /** prefixes[n] holds the sorted n-digit prefixes, n = 1..15. */
-  private final long[][] prefixes;
+  /** prefixes[n] holds the n-digit prefixes, n = 1..15. */
+  private final NumberTable[] prefixes;
   /** The digit counts that have prefixes, longest first. */
   private final int[] prefixLengths;
   private final int prefixCount;
   private final Duration loadDuration;
   private final long version;
 
-  private NumberList(String source, NumberTable exact, long[][] prefixes, Duration loadDuration) {
+  private NumberList(String source, NumberTable exact, NumberTable[] prefixes, Duration loadDuration) {
     this.source = source;
     this.exact = exact;
     this.prefixes = prefixes;
@@ -68,16 +67,13 @@ public final class NumberList {
     int lengths = 0;
     long content = exact.contentHash();
     for (int n = 1; n <= MAX_DIGITS; n++) {
-      count += prefixes[n].length;
-      lengths += prefixes[n].length > 0 ? 1 : 0;
-      content = NumberTable.mix(content, n);
-      for (long prefix : prefixes[n]) {
-        content = NumberTable.mix(content, prefix);
-      }
+      count += prefixes[n].size();
+      lengths += prefixes[n].size() > 0 ? 1 : 0;
+      content = NumberTable.mix(NumberTable.mix(content, n), prefixes[n].contentHash());
     }
     this.prefixLengths = new int[lengths];
     for (int n = MAX_DIGITS, i = 0; n >= 1; n--) {
-      if (prefixes[n].length > 0) {
+      if (prefixes[n].size() > 0) {
         prefixLengths[i++] = n;
       }
     }
@@ -155,10 +151,10 @@ public final class NumberList {
 
   /** Approximate heap held by the snapshot, for the admin API and metrics. */
   public long heapBytes() {
-    long bytes = 64 + exact.heapBytes() + NumberTable.arrayBytes(prefixes.length, 8)
+    long bytes = 64 + exact.heapBytes() + NumberTable.arrayBytes(prefixes.length, 4)
         + NumberTable.arrayBytes(prefixLengths.length, 4);
-    for (long[] p : prefixes) {
-      bytes += NumberTable.arrayBytes(p.length, 8);
+    for (int n = 1; n <= MAX_DIGITS; n++) {
+      bytes += prefixes[n] == NumberTable.EMPTY ? 0 : prefixes[n].heapBytes();
     }
     return bytes;
   }
@@ -190,7 +186,7 @@ public final class NumberList {
 
   private int longestPrefixMatch(long digits, int digitCount) {
     for (int n : prefixLengths) {
-      if (n <= digitCount && Arrays.binarySearch(prefixes[n], digits / POW10[digitCount - n]) >= 0) {
+      if (n <= digitCount && prefixes[n].indexOf(digits / POW10[digitCount - n]) >= 0) {
         return n;
       }
     }
@@ -203,8 +199,8 @@ public final class NumberList {
   }
 
   /**
-   * Parses lines straight from the reader's buffer into blocks of longs (number hashes; prefixes per digit
-   * count), then sorts and de-duplicates each once.
+   * Parses lines straight from the reader's buffer into blocks of number hashes (exact numbers; prefixes
+   * per digit count), then sorts and de-duplicates each once.
    */
   private static final class Builder {
     private final String source;
@@ -268,7 +264,7 @@ public final class NumberList {
         if (prefixes[digits] == null) {
           prefixes[digits] = new LongBlocks();
         }
-        prefixes[digits].add(value);
+        prefixes[digits].add(NumberTable.hash(value));
       } else {
         if (digits < PhoneNumbers.MIN_E164_DIGITS) {
           throw lines.error("fewer than " + PhoneNumbers.MIN_E164_DIGITS
@@ -279,21 +275,17 @@ public final class NumberList {
     }
 
     NumberList build() {
-      long[][] sortedPrefixes = new long[MAX_DIGITS + 1][];
-      sortedPrefixes[0] = new long[0];
-      for (int n = 1; n <= MAX_DIGITS; n++) {
-        if (prefixes[n] == null) {
-          sortedPrefixes[n] = sortedPrefixes[0];
-        } else {
-          long[] p = prefixes[n].toArray();
-          int unique = NumberTable.sortUnique(p, p.length);
-          sortedPrefixes[n] = unique == p.length ? p : Arrays.copyOf(p, unique);
-        }
+      NumberTable[] prefixTables = new NumberTable[MAX_DIGITS + 1];
+      for (int n = 0; n <= MAX_DIGITS; n++) {
+        prefixTables[n] = prefixes[n] == null ? NumberTable.EMPTY : table(prefixes[n]);
       }
-      long[] hashes = exactHashes.toArray();
-      NumberTable table = NumberTable.ofSortedHashes(hashes, NumberTable.sortUnique(hashes, hashes.length));
-      return new NumberList(source, table, sortedPrefixes,
+      return new NumberList(source, table(exactHashes), prefixTables,
           Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static NumberTable table(LongBlocks hashes) {
+      long[] sorted = hashes.toArray();
+      return NumberTable.ofSortedHashes(sorted, NumberTable.sortUnique(sorted, sorted.length));
     }
 
     private static boolean isBlank(char c) {

@@ -3,15 +3,17 @@ package org.sipscreen.screening;
 import java.util.Arrays;
 
 /**
- * An immutable set of E.164 numbers for lists of millions: about 4.5 bytes per number from 2^18 numbers
- * up (8.5 below), and an allocation-free exact lookup that reads one directory slot and one short run of
- * keys, two cache lines, whatever the mix of countries in the list. Each number has an index (0 to
+ * An immutable set of E.164 numbers for lists of millions: 4.2-5 bytes per number from 2^18 numbers up
+ * (8.5 at most below), and an allocation-free exact lookup that reads one directory slot and one short run
+ * of keys, whatever the mix of countries in the list. Each number has an index (0 to
  * {@code size() - 1}) so that callers can keep parallel arrays, as the reputation feed does for scores.
  *
  * <p>How: a number's digits (below 10^15 &lt; 2^50) go through {@link #hash}, a bijection of the 50-bit
  * range that spreads any cluster of numbers evenly. The sorted hashes are split into 2^b buckets by their
- * top b bits (4 to 8 numbers per bucket; b is at least 18 from 2^18 numbers up) and only the remaining low
- * bits are stored: 32 of them in an {@code int[]} when b &ge; 18, else all 50 in a {@code long[]}.
+ * top b bits and only the remaining low bits are stored: 32 of them in an {@code int[]} when b &ge; 18,
+ * else all 50 in a {@code long[]}. From 2^18 numbers up, b is at least 18 and a bucket holds 16 to 32
+ * numbers on average (one to two cache lines of keys, and a directory small enough to stay in the CPU's
+ * last-level cache); below, 4 to 8.
  * Because the hash is a bijection, equal bits in the same bucket mean the same number: no false positives.
  * A value-ordered directory would not do: a list of 90 % +1 numbers and 10 % others packs the +1 numbers
  * into a few buckets, and lookups degrade to binary searches over millions.
@@ -28,6 +30,7 @@ public final class NumberTable {
   /** From this many buckets on, the bits below the bucket fit in an int. */
   private static final int INT_KEY_BUCKET_BITS = HASH_BITS - 32;
   private static final int MIN_ENTRIES_PER_BUCKET = 4;
+  private static final int MIN_ENTRIES_PER_INT_BUCKET = 16;
 
   private final int size;
   private final int shift;
@@ -171,8 +174,13 @@ public final class NumberTable {
   }
 
   private static int bucketBits(int size) {
-    int bits = size < 2 * MIN_ENTRIES_PER_BUCKET ? 0
-        : 31 - Integer.numberOfLeadingZeros(size / MIN_ENTRIES_PER_BUCKET);
-    return size >= 1 << INT_KEY_BUCKET_BITS ? Math.max(bits, INT_KEY_BUCKET_BITS) : bits;
+    if (size >= 1 << INT_KEY_BUCKET_BITS) {
+      return Math.max(INT_KEY_BUCKET_BITS, log2(size / MIN_ENTRIES_PER_INT_BUCKET));
+    }
+    return size < MIN_ENTRIES_PER_BUCKET ? 0 : log2(size / MIN_ENTRIES_PER_BUCKET);
+  }
+
+  private static int log2(int n) {
+    return 31 - Integer.numberOfLeadingZeros(n);
   }
 }
