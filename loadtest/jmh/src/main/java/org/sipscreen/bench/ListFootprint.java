@@ -14,9 +14,10 @@ import org.sipscreen.screening.reputation.ReputationFeed;
 
 /**
  * Heap per number of a loaded block list and reputation feed (issue 5: at most 16 bytes), measured by
- * walking the loaded snapshot's object graph with JOL's {@link GraphLayout}, next to the load time and the
- * heap the load needed at its peak (sum of the heap pools' peak usage above the level before the load,
- * an upper bound). Run with the sizes to measure, one JVM for all:
+ * walking the loaded snapshot's object graph with JOL's {@link GraphLayout}, next to the load's wall-clock
+ * and CPU time (of the loading thread: on a shared machine the fairer figure), the bytes it allocated
+ * (garbage the collector must clear while the proxy runs) and the heap it needed at its peak (sum of the
+ * heap pools' peak usage above the level before the load, an upper bound). Run with the sizes to measure, one JVM for all:
  * {@code java -Xmx4g -cp loadtest/jmh/target/benchmarks.jar org.sipscreen.bench.ListFootprint 1000000
  * 10000000 20000000}.
  */
@@ -27,9 +28,9 @@ public final class ListFootprint {
   public static void main(String[] args) throws IOException {
     Path dir = Files.createTempDirectory("sipscreen-footprint-");
     try {
-      System.out.println("| list | entries | loaded entries | load ms | retained bytes (JOL) | bytes/number"
-          + " | peak extra heap during load MB |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.println("| list | entries | loaded entries | load ms | load CPU ms | allocated MB"
+          + " | retained bytes (JOL) | bytes/number | peak extra heap during load MB |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|");
       for (String arg : args) {
         int entries = Integer.parseInt(arg.replace("_", ""));
         Path list = dir.resolve("block.txt");
@@ -65,13 +66,20 @@ public final class ListFootprint {
     System.gc();
     long before = pools.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
     pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+    com.sun.management.ThreadMXBean thread =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long allocatedBefore = thread.getCurrentThreadAllocatedBytes();
+    long cpuBefore = thread.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     Object loaded = loader.load();
     long millis = (System.nanoTime() - start) / 1_000_000;
+    long cpuMillis = (thread.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+    long allocated = thread.getCurrentThreadAllocatedBytes() - allocatedBefore;
     long peak = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     long retained = GraphLayout.parseInstance(loaded).totalSize();
     int count = counter.count(loaded);
-    System.out.println(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %.2f | %,d |", what,
-        entries, count, millis, retained, (double) retained / count, (peak - before) >> 20));
+    System.out.println(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d | %,d | %.2f | %,d |",
+        what, entries, count, millis, cpuMillis, allocated >> 20, retained, (double) retained / count,
+        (peak - before) >> 20));
   }
 }
