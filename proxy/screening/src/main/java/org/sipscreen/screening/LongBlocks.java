@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A growable sequence of longs for loaders that do not know how many entries a file holds: values go into
- * blocks that double up to 64 Ki longs (512 KiB, below G1's humongous-object size), so that growing never
- * copies what was added and a load of millions of entries needs the values once plus one exact-size copy
- * ({@link #toArray}).
+ * A growable sequence of longs for loaders that do not know how many entries a file holds. Values go into
+ * blocks that double up to 32 Ki longs (256 KiB, below G1's humongous-object size even with 1 MiB
+ * regions), so growing never copies what was added, and a load of millions of entries needs the values
+ * once plus one exact-size copy ({@link #toArray}).
  */
 public final class LongBlocks {
   private static final int FIRST_BLOCK = 256;
-  private static final int MAX_BLOCK = 1 << 16;
+  private static final int MAX_BLOCK = 1 << 15;
 
   private final List<long[]> full = new ArrayList<>();
   private long[] current = new long[FIRST_BLOCK];
