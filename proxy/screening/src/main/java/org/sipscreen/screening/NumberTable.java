@@ -3,9 +3,9 @@ package org.sipscreen.screening;
 import java.util.Arrays;
 
 /**
- * An immutable set of E.164 numbers for lists of millions: 4.2-5 bytes per number from 2^18 numbers up
- * (8.5 at most below), and an allocation-free exact lookup that reads one directory slot and one short run
- * of keys, whatever the mix of countries in the list. Each number has an index (0 to
+ * An immutable set of E.164 numbers for lists of millions: about 4.2 bytes per number from 4 million
+ * numbers up, 5 at one million, at most 8.5 at any size; and an allocation-free exact lookup that reads
+ * one directory slot and one short run of keys, whatever the mix of countries in the list. Each number has an index (0 to
  * {@code size() - 1}) so that callers can keep parallel arrays, as the reputation feed does for scores.
  *
  * <p>How: a number's digits (below 10^15 &lt; 2^50) go through {@link #hash}, a bijection of the 50-bit
