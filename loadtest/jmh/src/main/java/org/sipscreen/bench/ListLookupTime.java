@@ -16,7 +16,9 @@ import org.sipscreen.screening.reputation.ReputationFeed;
  * Lookup cost in CPU time of the calling thread, for a machine shared with other work, where
  * {@link ListBenchmark}'s wall-clock averages mostly measure time spent waiting for a CPU: the same lists
  * and probes as ListBenchmark (half listed, half random numbers, random order), 4 million lookups per
- * round, 7 rounds; prints the best and the median round in ns per lookup. Run:
+ * round, 7 rounds; prints the best and the median round in ns per lookup, and two baselines: reading the
+ * probe's digits alone, and the digits plus one random read of an int array as large as the list's keys
+ * (one cache miss to memory). Run:
  * {@code java -Xmx4g -cp loadtest/jmh/target/benchmarks.jar org.sipscreen.bench.ListLookupTime 1000000
  * 10000000 20000000}.
  */
@@ -77,6 +79,12 @@ public final class ListLookupTime {
         }
         numbers = null;
         feedNumbers = null;
+        print("baseline: the probe's digits only", 0,
+            measure(probes, n -> (int) ((PhoneNumber.E164) n).digitsAsLong()));
+        int[] memory = new int[entries];
+        print("baseline: digits + one random read of an int[" + entries + "]", 0,
+            measure(probes, n -> memory[(int) (((((PhoneNumber.E164) n).digitsAsLong() * 0x9E3779B1L)
+                >>> 1) % entries)]));
         print("exact (containsExact)", list.exactCount(),
             measure(probes, n -> list.containsExact(n) ? 1 : 0));
         print("reputation (indexOf)", feed.size(), measure(feedProbes, feed::indexOf));
