@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,7 +123,7 @@ class NumberListTest {
   }
 
   @Test
-  void loadsOneMillionNumbersWellUnderASecond() throws Exception {
+  void loadsAMillionNumbersAndFindsEachOfThem() throws Exception {
     Path file = dir.resolve("million.txt");
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
       for (int i = 0; i < 1_000_000; i++) {
@@ -126,13 +132,136 @@ class NumberListTest {
         w.write('\n');
       }
     }
-    NumberList.load(file); // warm up the JIT, as a long-running proxy would be
-    long start = System.nanoTime();
     NumberList list = NumberList.load(file);
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(list.exactCount()).isEqualTo(1_000_000);
+    for (int i = 0; i < 1_000_000; i += 997) {
+      long number = 12_021_000_000L + i * 7L;
+      assertThat(list.contains(n("+" + number))).as("+%d", number).isTrue();
+      assertThat(list.contains(n("+" + (number + 1)))).as("+%d", number + 1).isFalse();
+    }
     assertThat(list.contains(n("+12021000007"))).isTrue();
     assertThat(list.contains(n("+12021000008"))).isFalse();
-    assertThat(millis).as("load time in ms").isLessThan(1000);
+    // load time is measured by loadtest/jmh ListBenchmark, not asserted here
+    assertThat(list.loadDuration()).isPositive();
+    assertThat(list.heapBytes()).as("heap bytes").isLessThan(6L * 1_000_000);
+  }
+
+  @Test
+  void findsEveryNumberOfALargeMixOfCountriesAndNoOther() {
+    // 90 % in one dense +1 range, the rest spread over other countries and lengths up to 15 digits:
+    // the clustering that a value-ordered directory handles badly
+    SplittableRandom random = new SplittableRandom(5);
+    Set<Long> listed = new HashSet<>();
+    StringBuilder text = new StringBuilder();
+    while (listed.size() < 300_000) {
+      long number = random.nextInt(10) != 0 ? 12_025_550_000L + random.nextInt(1_000_000)
+          : random.nextLong(1_000_000L, 1_000_000_000_000_000L);
+      listed.add(number);
+      text.append('+').append(number).append('\n');
+    }
+    NumberList list = parse(text.toString());
+    assertThat(list.exactCount()).isEqualTo(listed.size());
+    for (long number : listed) {
+      assertThat(list.containsExact(n("+" + number))).isTrue();
+    }
+    int falsePositives = 0;
+    for (int i = 0; i < 200_000; i++) {
+      long number = random.nextInt(2) == 0 ? 12_025_550_000L + random.nextInt(2_000_000)
+          : random.nextLong(1_000_000L, 1_000_000_000_000_000L);
+      if (!listed.contains(number) && list.containsExact(n("+" + number))) {
+        falsePositives++;
+      }
+    }
+    assertThat(falsePositives).isZero();
+    assertThat(list.heapBytes()).as("heap bytes").isLessThan(8L * listed.size());
+  }
+
+  @Test
+  void duplicatesCountOnce() {
+    NumberList list = NumberList.of("dup", "+12025550123", "1 202 555 0123", "+1202555*", "+1 202 555*",
+        "+12025550124");
+    assertThat(list.exactCount()).isEqualTo(2);
+    assertThat(list.prefixCount()).isEqualTo(1);
+    assertThat(list.contains(n("+12025550123"))).isTrue();
+  }
+
+  @Test
+  void aNumberListedExactlyAndUnderAPrefixIsListedBothWays() {
+    NumberList list = NumberList.of("both", "+12025550123", "+1202*");
+    assertThat(list.contains(n("+12025550123"))).isTrue();
+    assertThat(list.containsExact(n("+12025550123"))).isTrue();
+    assertThat(list.longestPrefixMatch(n("+12025550123"))).isEqualTo(4);
+    assertThat(list.containsExact(n("+12025550199"))).isFalse();
+    assertThat(list.contains(n("+12025550199"))).isTrue();
+  }
+
+  @Test
+  void prefixLongerThanTheNumberDoesNotMatch() {
+    NumberList list = NumberList.of("p", "+12025550123456*");
+    assertThat(list.longestPrefixMatch(n("+12025550123456"))).isEqualTo(14);
+    assertThat(list.longestPrefixMatch(n("+1202555012345"))).isZero();
+    assertThat(list.longestPrefixMatch(n("+120255501234567"))).isEqualTo(14);
+  }
+
+  @Test
+  void acceptsFifteenDigitNumbersAndPrefixes() {
+    NumberList list = NumberList.of("max", "+999999999999999", "+100000000000000", "+1234567",
+        "+999999999999998*", "+9*");
+    assertThat(list.exactCount()).isEqualTo(3);
+    assertThat(list.containsExact(n("+999999999999999"))).isTrue();
+    assertThat(list.containsExact(n("+100000000000000"))).isTrue();
+    assertThat(list.containsExact(n("+1234567"))).isTrue();
+    assertThat(list.containsExact(n("+99999999999999"))).isFalse();
+    assertThat(list.longestPrefixMatch(n("+999999999999998"))).isEqualTo(15);
+    assertThat(list.longestPrefixMatch(n("+999999999999997"))).isEqualTo(1);
+  }
+
+  @Test
+  void emptyListsHaveNoEntriesAndTheEmptyVersion() {
+    NumberList blank = NumberList.of("blank", "# nothing", "");
+    assertThat(blank.exactCount()).isZero();
+    assertThat(blank.prefixCount()).isZero();
+    assertThat(blank.contains(n("+12025550123"))).isFalse();
+    assertThat(blank.longestPrefixMatch(n("+12025550123"))).isZero();
+    assertThat(blank.version()).isEqualTo(NumberList.EMPTY.version());
+    assertThat(NumberList.EMPTY.exactCount()).isZero();
+  }
+
+  @Test
+  void versionDependsOnTheEntriesOnly() {
+    NumberList a = NumberList.of("a", "+12025550123", "+1900*", "+442079460000");
+    NumberList sameEntries = NumberList.of("b", "# reordered", "+44 20 7946 0000", "+1 900*",
+        "1 (202) 555-0123", "+12025550123");
+    NumberList other = NumberList.of("c", "+12025550123", "+1900*", "+442079460001");
+    NumberList prefixInsteadOfNumber = NumberList.of("d", "+12025550123*", "+1900*", "+442079460000");
+    assertThat(a.version()).hasSize(16).isEqualTo(sameEntries.version());
+    assertThat(other.version()).isNotEqualTo(a.version());
+    assertThat(prefixInsteadOfNumber.version()).isNotEqualTo(a.version());
+    assertThat(a.source()).isEqualTo("a");
+    assertThat(a.loadDuration().isNegative()).isFalse();
+    assertThat(a.heapBytes()).isPositive();
+  }
+
+  @Test
+  void readsWindowsAndOldMacLineEndsAndSkipsAByteOrderMark() throws Exception {
+    Path file = dir.resolve("crlf.txt");
+    Files.write(file, "\u00ef\u00bb\u00bf+12025550123\r\n+12025550124\r+12025550125\r\nbad\r\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> NumberList.load(file))
+        .hasMessage(file + ":4: not an E.164 number or prefix (digits, optional leading +, optional"
+            + " trailing *): 'bad'");
+    Files.write(file, "\u00ef\u00bb\u00bf+12025550123\r\n+12025550124\r+12025550125"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    NumberList list = NumberList.load(file);
+    assertThat(list.exactCount()).isEqualTo(3);
+    assertThat(list.contains(n("+12025550125"))).isTrue();
+  }
+
+  private static NumberList parse(String text) {
+    try {
+      return NumberList.parse("text", new StringReader(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -1,16 +1,14 @@
 package org.sipscreen.screening.numbering;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.sipscreen.screening.DataFileLines;
 
 /**
  * Reads NANP numbering data: assigned area codes (NPAs) and allocated central-office codes (NPA-NXX).
@@ -44,21 +42,21 @@ import java.util.Objects;
  */
 public final class NanpDataReader {
 
-  private static final String UTF8_BOM_AS_LATIN1 = "\u00ef\u00bb\u00bf";
-
   private NanpDataReader() {}
 
   /** Reads an NPA file; returns the set of assigned NPA values (200-999). */
   public static BitSet readNpas(Path file) throws IOException {
-    Objects.requireNonNull(file, "file");
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-      return readNpas(file.toString(), reader);
+    try (DataFileLines lines = DataFileLines.open(file, NumberingDataFormatException::new)) {
+      return readNpas(new Lines(lines));
     }
   }
 
   /** Reads NPA data from a reader; {@code source} names it in error messages. */
   public static BitSet readNpas(String source, Reader text) throws IOException {
-    Lines lines = new Lines(source, text);
+    return readNpas(new Lines(DataFileLines.of(source, text, NumberingDataFormatException::new)));
+  }
+
+  private static BitSet readNpas(Lines lines) throws IOException {
     BitSet npas = new BitSet(1000);
     String first = lines.firstContentLine();
     if (first == null) {
@@ -106,15 +104,17 @@ public final class NanpDataReader {
 
   /** Reads a CO-code file; returns the set of allocated exchanges as {@code npa * 1000 + nxx}. */
   public static BitSet readExchanges(Path file) throws IOException {
-    Objects.requireNonNull(file, "file");
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-      return readExchanges(file.toString(), reader);
+    try (DataFileLines lines = DataFileLines.open(file, NumberingDataFormatException::new)) {
+      return readExchanges(new Lines(lines));
     }
   }
 
   /** Reads CO-code data from a reader; {@code source} names it in error messages. */
   public static BitSet readExchanges(String source, Reader text) throws IOException {
-    Lines lines = new Lines(source, text);
+    return readExchanges(new Lines(DataFileLines.of(source, text, NumberingDataFormatException::new)));
+  }
+
+  private static BitSet readExchanges(Lines lines) throws IOException {
     BitSet exchanges = new BitSet(1_000_000);
     String first = lines.firstContentLine();
     if (first == null) {
@@ -243,31 +243,16 @@ public final class NanpDataReader {
     return column < fields.size() ? fields.get(column).trim() : "";
   }
 
-  /** Line reader that counts lines and makes errors naming source and line number. */
+  /** Lines of a {@link DataFileLines} as Strings (numbering files are small), with errors. */
   private static final class Lines {
-    private final String source;
-    private final BufferedReader reader;
-    private int lineNumber;
+    private final DataFileLines lines;
 
-    Lines(String source, Reader text) {
-      this.source = Objects.requireNonNull(source, "source");
-      Objects.requireNonNull(text, "text");
-      this.reader = text instanceof BufferedReader b ? b : new BufferedReader(text);
+    Lines(DataFileLines lines) {
+      this.lines = lines;
     }
 
     String nextLine() throws IOException {
-      String line = reader.readLine();
-      if (line == null) {
-        return null;
-      }
-      if (++lineNumber == 1) {
-        if (line.startsWith(UTF8_BOM_AS_LATIN1)) {
-          line = line.substring(3);
-        } else if (line.startsWith("\ufeff")) {
-          line = line.substring(1);
-        }
-      }
-      return line;
+      return lines.next() ? lines.line() : null;
     }
 
     /** The next line that is not blank and not a # comment, stripped; null at the end. */
@@ -286,7 +271,7 @@ public final class NanpDataReader {
     }
 
     NumberingDataFormatException error(String line, String why) {
-      return new NumberingDataFormatException(source, lineNumber, line, why);
+      return new NumberingDataFormatException(lines.source(), lines.lineNumber(), line, why);
     }
   }
 

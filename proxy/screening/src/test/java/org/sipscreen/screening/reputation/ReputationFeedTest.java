@@ -120,9 +120,7 @@ class ReputationFeedTest {
         w.write("+" + number + "," + (i % 101) + "," + categories[i % categories.length] + "\n");
       }
     }
-    long start = System.nanoTime();
     ReputationFeed feed = ReputationFeed.load(file);
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(feed.size()).isEqualTo(1_000_000);
     for (int i : new int[] {0, 1, 500_000, 999_999}) {
       long number = 12_000_000_000L + i * 7L;
@@ -130,7 +128,55 @@ class ReputationFeedTest {
           .contains(new ReputationAnswer.Scored(i % 101, categories[i % categories.length]));
       assertThat(feed.indexOf(n("+" + (number + 1)))).isEqualTo(-1);
     }
-    System.out.println("ReputationFeed: 1,000,000 entries loaded in " + millis + " ms");
+    assertThat(feed.heapBytes()).as("heap bytes").isLessThan(8L * 1_000_000);
+  }
+
+  @Test
+  void manySpellingsOfFewCategoriesAllMapToTheSanitizedName() {
+    String[] lines = new String[2000];
+    for (int i = 0; i < lines.length; i++) {
+      // 2,000 distinct spellings (more than the spelling cache holds) of two categories
+      String spelling = (i % 2 == 0 ? "Robo" : "Scam") + " ".repeat(i / 2 % 50) + "-".repeat(i / 100);
+      lines[i] = "+1202555" + String.format("%04d", i) + "," + (i % 101) + "," + spelling;
+    }
+    ReputationFeed feed = ReputationFeed.of("spellings", lines);
+    assertThat(feed.size()).isEqualTo(2000);
+    for (int i = 0; i < lines.length; i++) {
+      assertThat(feed.answerFor(n("+1202555" + String.format("%04d", i))))
+          .contains(new ReputationAnswer.Scored(i % 101, i % 2 == 0 ? "robo" : "scam"));
+    }
+  }
+
+  @Test
+  void versionDependsOnNumbersScoresAndCategoriesOnly() {
+    ReputationFeed a = ReputationFeed.of("a", "+12025550123,87,robocall", "+12025550124,40,scam");
+    ReputationFeed reordered = ReputationFeed.of("b", "number,score,category", "# x",
+        "12025550124, 40, Scam", "+12025550123,87,robocall");
+    assertThat(a.version()).hasSize(16).isEqualTo(reordered.version());
+    assertThat(ReputationFeed.of("c", "+12025550123,88,robocall", "+12025550124,40,scam").version())
+        .isNotEqualTo(a.version());
+    assertThat(ReputationFeed.of("d", "+12025550123,87,robocall", "+12025550124,40,fraud").version())
+        .isNotEqualTo(a.version());
+    assertThat(ReputationFeed.of("e", "# empty").version()).isEqualTo(ReputationFeed.EMPTY.version());
+    assertThat(a.loadDuration().isNegative()).isFalse();
+    assertThat(a.heapBytes()).isPositive();
+  }
+
+  @Test
+  void readsWindowsLineEndsAndSkipsAByteOrderMark() throws Exception {
+    Path file = dir.resolve("bom.csv");
+    Files.write(file, "\u00ef\u00bb\u00bfnumber,score,category\r\n+12025550123,87,robocall\r\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    ReputationFeed feed = ReputationFeed.load(file);
+    assertThat(feed.answerFor(n("+12025550123"))).contains(new ReputationAnswer.Scored(87, "robocall"));
+  }
+
+  @Test
+  void emptyFeedListsNothing() {
+    ReputationFeed feed = ReputationFeed.of("e", "number,score,category", "");
+    assertThat(feed.size()).isZero();
+    assertThat(feed.indexOf(n("+12025550123"))).isEqualTo(-1);
+    assertThat(ReputationFeed.EMPTY.indexOf(n("+12025550123"))).isEqualTo(-1);
   }
 
   private static void assertBad(String line, String why) {
