@@ -71,7 +71,7 @@ public final class Sipscreen implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ProxyMetrics metrics = new ProxyMetrics(registry);
-    EventLoopGroup group = Transports.newGroup(0);
+    EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     List<AutoCloseable> clients = new ArrayList<>();
     ScreeningChain chain = prepared.chain();
     if (prepared.config().screening().reputation() != null
@@ -88,7 +88,7 @@ public final class Sipscreen implements AutoCloseable {
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics);
     SipscreenConfig config = prepared.config();
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
-        config.sip().tcpIdleTimeoutSeconds());
+        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
     HttpServer http = null;
     try {
       sip.start();
