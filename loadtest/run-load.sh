@@ -57,6 +57,7 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
 
 Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=.. declined=..
                      transit_p50_ms=.. transit_p99_ms=.. gc_pauses=.. gc_p99_ms=.. gc_max_ms=.. heap_first_mb=.. heap_last_mb=..
+                     alloc_kb_per_call=..
 Exit status: 0 ok; 1 failed/incomplete calls; 2 usage or a process failed to start.
 EOF
 }
@@ -550,23 +551,27 @@ transit_n="$(wc -l <"$transit_file")"
 
 # GC during the measured run (sipscreen): pause percentiles and heap after collection, from -Xlog:gc
 # (uptime-stamped; the window is the uac run measured from the JVM's start).
-gc_n=na; gc_p50=na; gc_p99=na; gc_max=na; heap_first=na; heap_last=na; heap_max=na
+alloc_kb=na; gc_n=na; gc_p50=na; gc_p99=na; gc_max=na; heap_first=na; heap_last=na; heap_max=na
 if [[ -n "${proxy_t0:-}" && -s "$workdir/gc.log" ]]; then
-  read -r gc_n gc_p50 gc_p99 gc_max heap_first heap_last heap_max < <(awk \
+  read -r gc_n gc_p50 gc_p99 gc_max heap_first heap_last heap_max alloc_kb < <(awk -v rate="$rate" \
     -v from="$(awk -v a="$proxy_t0" -v b="$t0" 'BEGIN { print b - a }')" \
     -v to="$(awk -v a="$proxy_t0" -v b="$t1" 'BEGIN { print b - a }')" '
     { up = substr($1, 2) + 0 }          # "[12.345s]..."
     up < from || up > to { next }
     / Pause / && $NF ~ /ms$/ { v = $NF; sub(/ms$/, "", v); p[++n] = v + 0 }
-    /\[gc *\]/ && /->/ {                 # heap after: "30M->21M(256M)" or ZGC "60M(23%)->10M(4%)"
+    /\[gc *\]/ && /->/ {                 # heap before->after: "30M->21M(256M)" or ZGC "60M(23%)->10M(4%)"
       h = $0; sub(/.*->/, "", h); sub(/M.*/, "", h); h += 0
+      b = $0; sub(/->.*/, "", b); sub(/.* /, "", b); sub(/M.*/, "", b); b += 0
+      # allocated since the previous collection = heap before this one - heap after the previous one
+      if (nh > 0) { alloc += b - last; alloc_t = up - first_t } else first_t = up
       if (nh++ == 0) first = h; last = h; if (h > hmax) hmax = h }
     END {
-      if (n == 0) { print 0, "na", "na", "na", (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"); exit }
+      kb = (alloc_t > 0 && rate > 0) ? sprintf("%.2f", alloc * 1024 / (alloc_t * rate)) : "na"
+      if (n == 0) { print 0, "na", "na", "na", (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"), kb; exit }
       for (i = 1; i <= n; i++) for (j = i; j > 1 && p[j - 1] > p[j]; j--) { t = p[j]; p[j] = p[j - 1]; p[j - 1] = t }
       r50 = int(0.5 * n); if (r50 < 0.5 * n) r50++; if (r50 < 1) r50 = 1
       r99 = int(0.99 * n); if (r99 < 0.99 * n) r99++; if (r99 < 1) r99 = 1
-      print n, p[r50], p[r99], p[n], (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na") }' "$workdir/gc.log")
+      print n, p[r50], p[r99], p[n], (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"), kb }' "$workdir/gc.log")
 fi
 
 wall_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
@@ -600,6 +605,7 @@ transit (ms)       : p50 $transit_p50  p99 $transit_p99  over $transit_n calls
                      (the same minus the uas's INVITE->200 time: the round trip through the path)
 SIPp RTD1 (ms)     : p50 $rtd_p50  p99 $rtd_p99 (same interval, SIPp 1 ms clock, -trace_rtt)
 GC (sipscreen)     : ${gc_n} pauses, p50 ${gc_p50} ms, p99 ${gc_p99} ms, max ${gc_max} ms; heap after GC ${heap_first} MB first, ${heap_last} MB last, ${heap_max} MB max (-Xlog:gc in the work dir)
+heap allocated     : ${alloc_kb} kB per call (sum of heap growth between collections / calls at the set rate)
 proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes)
 SIPp CPU           : uac ${uac_cpu_s:-na} s, uas ${uas_cpu_s} s (load generator, same window)
 CPU pressure       : ${cpu_pressure}% of the run some task waited for one of the $(nproc) CPUs (/proc/pressure/cpu)
@@ -607,7 +613,7 @@ UDP rcvbuf drops   : $(( udp_drop1 - udp_drop0 )) datagrams host-wide during the
 work dir           : $workdir
 EOF
 workdir_printed=1
-echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last"
+echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last alloc_kb_per_call=$alloc_kb"
 
 if (( failed > 0 )); then exit 1; fi
 exit 0
