@@ -553,7 +553,7 @@ transit_n="$(wc -l <"$transit_file")"
 # (uptime-stamped; the window is the uac run measured from the JVM's start).
 alloc_kb=na; gc_n=na; gc_p50=na; gc_p99=na; gc_max=na; heap_first=na; heap_last=na; heap_max=na
 if [[ -n "${proxy_t0:-}" && -s "$workdir/gc.log" ]]; then
-  read -r gc_n gc_p50 gc_p99 gc_max heap_first heap_last heap_max alloc_kb < <(awk -v rate="$rate" \
+  read -r gc_n gc_p50 gc_p99 gc_max heap_first heap_last heap_max alloc_kb < <(awk \
     -v from="$(awk -v a="$proxy_t0" -v b="$t0" 'BEGIN { print b - a }')" \
     -v to="$(awk -v a="$proxy_t0" -v b="$t1" 'BEGIN { print b - a }')" '
     { up = substr($1, 2) + 0 }          # "[12.345s]..."
@@ -566,7 +566,7 @@ if [[ -n "${proxy_t0:-}" && -s "$workdir/gc.log" ]]; then
       if (nh > 0) { alloc += b - last; alloc_t = up - first_t } else first_t = up
       if (nh++ == 0) first = h; last = h; if (h > hmax) hmax = h }
     END {
-      kb = (alloc_t > 0 && rate > 0) ? sprintf("%.2f", alloc * 1024 / (alloc_t * rate)) : "na"
+      kb = alloc_t > 0 ? alloc ":" alloc_t : "na"   # MB:seconds, per call below
       if (n == 0) { print 0, "na", "na", "na", (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"), kb; exit }
       for (i = 1; i <= n; i++) for (j = i; j > 1 && p[j - 1] > p[j]; j--) { t = p[j]; p[j] = p[j - 1]; p[j - 1] = t }
       r50 = int(0.5 * n); if (r50 < 0.5 * n) r50++; if (r50 < 1) r50 = 1
@@ -576,6 +576,12 @@ fi
 
 wall_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
 cps="$(awk -v n="$ok" -v s="$span_s" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "na" }')"
+# heap allocated per call: MB allocated over the seconds between the window's first and last collection,
+# at the achieved call rate
+alloc_kb="$(awk -v a="$alloc_kb" -v c="$cps" -v r="$rate" 'BEGIN {
+  if (split(a, x, ":") != 2 || x[2] <= 0) { print "na"; exit }
+  if (c == "na" || c <= 0) c = r
+  printf "%.2f", x[1] * 1024 / (x[2] * c) }')"
 if [[ -n "$proxy_pid" ]]; then
   cpu_s="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
   cpu_us_per_call="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" -v n="$created" \
@@ -605,7 +611,7 @@ transit (ms)       : p50 $transit_p50  p99 $transit_p99  over $transit_n calls
                      (the same minus the uas's INVITE->200 time: the round trip through the path)
 SIPp RTD1 (ms)     : p50 $rtd_p50  p99 $rtd_p99 (same interval, SIPp 1 ms clock, -trace_rtt)
 GC (sipscreen)     : ${gc_n} pauses, p50 ${gc_p50} ms, p99 ${gc_p99} ms, max ${gc_max} ms; heap after GC ${heap_first} MB first, ${heap_last} MB last, ${heap_max} MB max (-Xlog:gc in the work dir)
-heap allocated     : ${alloc_kb} kB per call (sum of heap growth between collections / calls at the set rate)
+heap allocated     : ${alloc_kb} kB per call (heap growth between collections / calls placed meanwhile at the achieved rate)
 proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes)
 SIPp CPU           : uac ${uac_cpu_s:-na} s, uas ${uas_cpu_s} s (load generator, same window)
 CPU pressure       : ${cpu_pressure}% of the run some task waited for one of the $(nproc) CPUs (/proc/pressure/cpu)
