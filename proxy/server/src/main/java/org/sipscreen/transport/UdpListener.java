@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Binds the UDP sockets of one listen address: with native epoll, {@code sockets} sockets on the same
  * address and port with SO_REUSEPORT, each on its own event loop, so that the kernel spreads peers (by
- * their address and port) over the loops; with NIO, one socket. Every socket has the listener's address,
+ * their address and port) over the loops; with NIO, one socket. One socket is bound without SO_REUSEPORT. Every socket has the listener's address,
  * so a peer sees the same source whichever socket answers.
  */
 final class UdpListener {
@@ -34,8 +34,10 @@ final class UdpListener {
       throw new IllegalArgumentException("sockets must be positive, was " + sockets);
     }
     // The group's I/O type decides, not the process-wide choice: tests run NIO groups beside epoll ones.
-    boolean reusePort = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
-    int count = reusePort ? sockets : 1;
+    boolean epoll = group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class);
+    int count = epoll ? sockets : 1;
+    // A single socket keeps the option off, so that a second process binding the port fails as usual.
+    boolean reusePort = count > 1;
     List<EventLoop> loops = new ArrayList<>();
     for (EventExecutor executor : group) {
       loops.add((EventLoop) executor);
@@ -45,7 +47,7 @@ final class UdpListener {
     try {
       for (int i = 0; i < count; i++) {
         Bootstrap bootstrap = new Bootstrap().group(loops.get(i % loops.size()))
-            .channel(reusePort ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
             .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
             // Netty reads 2 KiB datagrams by default and silently truncates longer ones; read the largest

@@ -76,6 +76,22 @@ class UdpListenerTest {
   }
 
   @Test
+  void oneEpollSocketIsBoundWithoutReusePortSoTheAddressStaysExclusive() throws Exception {
+    assumeThat(Epoll.isAvailable()).as("native epoll").isTrue();
+    EventLoopGroup group = group(new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory()));
+    DatagramSocket uas = socket();
+    SipServer server = server(group, uas, 1);
+
+    assertThat(server.listeners()).hasSize(1);
+    Channel only = server.listeners().get(0);
+    assertThat(only.config().getOption(EpollChannelOption.SO_REUSEPORT)).isFalse();
+    InetSocketAddress listen = (InetSocketAddress) only.localAddress();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatagramSocket(listen))
+        .isInstanceOf(java.net.BindException.class);
+    callsFlowThrough(listen, uas);
+  }
+
+  @Test
   void nioFallsBackToOneSocket() throws Exception {
     EventLoopGroup group = group(new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory()));
     DatagramSocket uas = socket();
