@@ -24,10 +24,11 @@ usage() {
 Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--config FILE] [--jar FILE]
                    [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
                    [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
-                   [--block-list FILE] [--block-every N] [--workdir DIR] [--signed] [-h|--help]
+                   [--block-list FILE] [--block-every N] [--jvm-options FILE] [--workdir DIR] [--signed]
+                   [-h|--help]
 
   --proxy P          proxy under test (default: sipscreen)
-                       sipscreen: java \$JAVA_OPTS -jar JAR --config FILE
+                       sipscreen: java @JVM-OPTIONS \$JAVA_OPTS -Xlog:gc... -jar JAR --config FILE
                        kamailio:  kamailio -f loadtest/kamailio/kamailio.cfg -A WITH_BLOCKLIST
                                   (stateless reference: record-route, block list in htable, 603 on a hit)
                        kamailio-plain: the same config without the block list (forward only)
@@ -51,6 +52,8 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
   --block-every N    generated callers only: every Nth call comes from a number of the block list
                      (cycled), with loadtest/scenarios/uac-inf-603.xml, which accepts a 603 Decline
                      as the end of a successful call (default: 0 = every caller clean)
+  --jvm-options FILE java argument file for sipscreen (default: deploy/jvm.options, the shipped
+                     flags); the GC log goes to the work dir and its pauses are summarised
   --workdir DIR      empty dir for SIPp logs/CSVs (default: new mktemp dir); always kept
   --signed           STIR/SHAKEN: every INVITE carries an Identity header signed with a test key
                      (loadtest/jmh SignedLoad; needs loadtest/jmh/target/benchmarks.jar), and the proxy
@@ -58,6 +61,8 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                      certificate preloaded; fails unless every verification passed
 
 Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=.. declined=..
+                     transit_p50_ms=.. transit_p99_ms=.. gc_pauses=.. gc_p99_ms=.. gc_max_ms=.. heap_first_mb=.. heap_last_mb=..
+                     alloc_kb_per_call=..
 Exit status: 0 ok; 1 failed/incomplete calls; 2 usage or a process failed to start.
 EOF
 }
@@ -80,6 +85,7 @@ workdir=""
 block_list="${REPO_DIR}/config/lists/block.txt"
 block_every=0
 signed=0
+jvm_options="${REPO_DIR}/deploy/jvm.options"
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -99,6 +105,7 @@ while [[ $# -gt 0 ]]; do
     --block-list)   need_arg "$@"; block_list="$2"; shift 2 ;;
     --block-every)  need_arg "$@"; block_every="$2"; shift 2 ;;
     --signed)       signed=1; shift ;;
+    --jvm-options)  need_arg "$@"; jvm_options="$2"; shift 2 ;;
     -h|--help)      usage; exit 0 ;;
     *)              usage >&2; die "unknown argument: $1" ;;
   esac
@@ -119,6 +126,7 @@ case "$proxy" in
   sipscreen)
     [[ -f "$jar" ]] || die "sipscreen jar not found: $jar (build it: mvn -q package)"
     [[ -z "$config" || -f "$config" ]] || die "config not found: $config"
+    [[ -f "$jvm_options" ]] || die "JVM options file not found: $jvm_options"
     command -v java >/dev/null || die "java not found" ;;
   kamailio|kamailio-plain)
     command -v kamailio >/dev/null || die "kamailio not found (apt-get install kamailio)" ;;
@@ -148,6 +156,7 @@ uas_scenario="$(readlink -f "$uas_scenario")"
 [[ -n "$inf" ]] && inf="$(readlink -f "$inf")"
 if [[ "$proxy" == sipscreen ]]; then
   jar="$(readlink -f "$jar")"
+  jvm_options="$(readlink -f "$jvm_options")"
   if [[ -z "$config" ]]; then
     # The shipped config forwards over UDP; over TCP the uas listens on TCP only.
     if [[ "$transport" == tcp ]]; then
@@ -354,6 +363,7 @@ timeout -k 5 "$uas_limit" \
        -nostdin -default_behaviors all,-abortunexp \
        -trace_err -error_file "$workdir/uas_errors.log" \
        -trace_stat -stf "$workdir/uas_stat.csv" -fd 1 \
+       -trace_shortmsg -shortmessage_file "$workdir/uas_shortmessages.log" \
        >"$workdir/uas.out" 2>&1 </dev/null &
 uas_pid=$!
 wait_listen "$UAS_PORT" "$uas_pid" "sipp uas" "$workdir/uas.out" 10
@@ -363,7 +373,9 @@ case "$proxy" in
   sipscreen)
     # setsid: own process group, so cleanup reaches anything it spawns.
     # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
-    setsid java ${JAVA_OPTS:-} -jar "$jar" --config "$config" \
+    proxy_t0="$(date +%s.%N)"
+    setsid java @"$jvm_options" ${JAVA_OPTS:-} \
+      -Xlog:gc,gc+phases=info:file="$workdir/gc.log":uptime,level,tags -jar "$jar" --config "$config" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
     wait_listen "$PROXY_PORT" "$proxy_pid" "sipscreen" "$workdir/proxy.log" 60 ;;
@@ -422,7 +434,7 @@ run_uac() {
   )
   [[ -n "$inf" ]] && args+=(-inf "$inf")
   if [[ "$name" == uac ]]; then
-    args+=(-trace_rtt -rtt_freq 1 -trace_shortmsg)
+    args+=(-trace_rtt -rtt_freq 1 -trace_shortmsg -shortmessage_file "$workdir/uac_shortmessages.log")
   fi
   uac_rc=0
   # Background + wait, so that a signal to this script is handled (trap) at
@@ -492,8 +504,8 @@ failed=$(( calls - ok ))
 # received, per Call-ID, from -trace_shortmsg (microsecond timestamps).
 # Also the span first INVITE .. last message, for the achieved rate.
 shopt -s nullglob
-files=("$workdir"/*_shortmessages.log)
-shortmsg="${files[0]:-}"
+shortmsg="$workdir/uac_shortmessages.log"
+[[ -s "$shortmsg" ]] || shortmsg=""
 lat_file="$workdir/setup_latency_ms.txt"
 span_s=0; late_1xx=0; declined=0
 if [[ -n "$shortmsg" ]]; then
@@ -526,6 +538,30 @@ lat_n="$(wc -l <"$lat_file")"
 lat_max="$(tail -n 1 "$lat_file")"
 lat_max="${lat_max:-na}"
 
+# Transit: the same interval minus the time the uas held the call (its first INVITE received -> its
+# first 200 sent, from the uas's own -trace_shortmsg; both SIPp read the same host clock). What is left is
+# the path there and back: kernel, SIPp receive loops and, unless --proxy none, the proxy. The latency a
+# proxy adds = its transit minus the transit of --proxy none (loadtest/latency.sh alternates the two).
+transit_file="$workdir/transit_ms.txt"
+: >"$transit_file"
+if [[ -n "$shortmsg" && -s "$workdir/uas_shortmessages.log" ]]; then
+  awk -F'\t' -v out="$transit_file" '
+    FNR == 1 { file++ }
+    $6 != "CSeq:1 INVITE" { next }
+    file == 1 {   # uas
+      if ($4 == "R" && !($5 in uin)) uin[$5] = $3
+      else if ($4 == "S" && $7 ~ /^SIP\/2\.0 200/ && !($5 in uout)) uout[$5] = $3
+      next
+    }
+    {             # uac
+      if ($4 == "S" && !($5 in sent)) sent[$5] = $3
+      else if ($4 == "R" && $7 ~ /^SIP\/2\.0 200/ && !($5 in got) && ($5 in sent) && ($5 in uout)) {
+        got[$5] = 1; printf "%.3f\n", (($3 - sent[$5]) - (uout[$5] - uin[$5])) * 1000 > out
+      }
+    }' "$workdir/uas_shortmessages.log" "$shortmsg"
+fi
+sort -n -o "$transit_file" "$transit_file"
+
 # SIPp's own response time 1 (same interval, whole milliseconds), -trace_rtt.
 files=("$workdir"/*_rtt.csv)
 rtt_file="${files[0]:-}"
@@ -535,8 +571,42 @@ if [[ -n "$rtt_file" ]]; then
   rtd_p50="$(pct "$workdir/rtd1_ms.txt" 50)"; rtd_p99="$(pct "$workdir/rtd1_ms.txt" 99)"
 fi
 
+transit_p50="$(pct "$transit_file" 50)"; transit_p99="$(pct "$transit_file" 99)"
+transit_n="$(wc -l <"$transit_file")"
+
+# GC during the measured run (sipscreen): pause percentiles and heap after collection, from -Xlog:gc
+# (uptime-stamped; the window is the uac run measured from the JVM's start).
+alloc_kb=na; gc_n=na; gc_p50=na; gc_p99=na; gc_max=na; heap_first=na; heap_last=na; heap_max=na
+if [[ -n "${proxy_t0:-}" && -s "$workdir/gc.log" ]]; then
+  read -r gc_n gc_p50 gc_p99 gc_max heap_first heap_last heap_max alloc_kb < <(awk \
+    -v from="$(awk -v a="$proxy_t0" -v b="$t0" 'BEGIN { print b - a }')" \
+    -v to="$(awk -v a="$proxy_t0" -v b="$t1" 'BEGIN { print b - a }')" '
+    { up = substr($1, 2) + 0 }          # "[12.345s]..."
+    up < from || up > to { next }
+    / Pause / && $NF ~ /ms$/ { v = $NF; sub(/ms$/, "", v); p[++n] = v + 0 }
+    /\[gc *\]/ && /->/ {                 # heap before->after: "30M->21M(256M)" or ZGC "60M(23%)->10M(4%)"
+      h = $0; sub(/.*->/, "", h); sub(/M.*/, "", h); h += 0
+      b = $0; sub(/->.*/, "", b); sub(/.* /, "", b); sub(/M.*/, "", b); b += 0
+      # allocated since the previous collection = heap before this one - heap after the previous one
+      if (nh > 0) { alloc += b - last; alloc_t = up - first_t } else first_t = up
+      if (nh++ == 0) first = h; last = h; if (h > hmax) hmax = h }
+    END {
+      kb = alloc_t > 0 ? alloc ":" alloc_t : "na"   # MB:seconds, per call below
+      if (n == 0) { print 0, "na", "na", "na", (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"), kb; exit }
+      for (i = 1; i <= n; i++) for (j = i; j > 1 && p[j - 1] > p[j]; j--) { t = p[j]; p[j] = p[j - 1]; p[j - 1] = t }
+      r50 = int(0.5 * n); if (r50 < 0.5 * n) r50++; if (r50 < 1) r50 = 1
+      r99 = int(0.99 * n); if (r99 < 0.99 * n) r99++; if (r99 < 1) r99 = 1
+      print n, p[r50], p[r99], p[n], (nh ? first : "na"), (nh ? last : "na"), (nh ? hmax : "na"), kb }' "$workdir/gc.log")
+fi
+
 wall_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
 cps="$(awk -v n="$ok" -v s="$span_s" 'BEGIN { if (s > 0) printf "%.1f", n / s; else print "na" }')"
+# heap allocated per call: MB allocated over the seconds between the window's first and last collection,
+# at the achieved call rate
+alloc_kb="$(awk -v a="$alloc_kb" -v c="$cps" -v r="$rate" 'BEGIN {
+  if (split(a, x, ":") != 2 || x[2] <= 0) { print "na"; exit }
+  if (c == "na" || c <= 0) c = r
+  printf "%.2f", x[1] * 1024 / (x[2] * c) }')"
 if [[ -n "$proxy_pid" ]]; then
   cpu_s="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')"
   cpu_us_per_call="$(awk -v t=$(( cpu1 - cpu0 )) -v hz="$clk_tck" -v n="$created" \
@@ -562,7 +632,11 @@ achieved rate      : $cps calls/s (successful calls / first INVITE..last message
 proxy CPU          : ${cpu_s} s in ${wall_s} s uac run (${cpu_pct}% of one core), ${cpu_us_per_call} us/call
 setup latency (ms) : p50 $p50  p90 $p90  p99 $p99  max $lat_max  over $lat_n calls
                      (INVITE sent -> 200 OK received at the uac, incl. uas; -trace_shortmsg us timestamps)
+transit (ms)       : p50 $transit_p50  p99 $transit_p99  over $transit_n calls
+                     (the same minus the uas's INVITE->200 time: the round trip through the path)
 SIPp RTD1 (ms)     : p50 $rtd_p50  p99 $rtd_p99 (same interval, SIPp 1 ms clock, -trace_rtt)
+GC (sipscreen)     : ${gc_n} pauses, p50 ${gc_p50} ms, p99 ${gc_p99} ms, max ${gc_max} ms; heap after GC ${heap_first} MB first, ${heap_last} MB last, ${heap_max} MB max (-Xlog:gc in the work dir)
+heap allocated     : ${alloc_kb} kB per call (heap growth between collections / calls placed meanwhile at the achieved rate)
 proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes)
 SIPp CPU           : uac ${uac_cpu_s:-na} s, uas ${uas_cpu_s} s (load generator, same window)
 CPU pressure       : ${cpu_pressure}% of the run some task waited for one of the $(nproc) CPUs (/proc/pressure/cpu)
@@ -570,7 +644,7 @@ UDP rcvbuf drops   : $(( udp_drop1 - udp_drop0 )) datagrams host-wide during the
 work dir           : $workdir
 EOF
 workdir_printed=1
-echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined"
+echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last alloc_kb_per_call=$alloc_kb"
 
 if (( signed )); then
   # Every signed call must have verified: count the proxy's stir_shaken results (retransmissions count too).

@@ -82,7 +82,7 @@ public final class Sipscreen implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     ProxyMetrics metrics = new ProxyMetrics(registry);
-    EventLoopGroup group = Transports.newGroup(0);
+    EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     // One live client per service settings: a reload with unchanged settings gets the same client back.
     Map<HttpReputationSource.Settings, HttpReputationSource> live =
@@ -121,7 +121,7 @@ public final class Sipscreen implements AutoCloseable {
     }
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, recorder);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
-        config.sip().tcpIdleTimeoutSeconds());
+        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),

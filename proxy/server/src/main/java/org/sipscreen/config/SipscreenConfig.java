@@ -20,7 +20,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
 
   public SipscreenConfig {
     records = records == null ? RecordsConfig.OFF : records;
-    sip = sip == null ? new Sip(null, null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
     screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
@@ -28,7 +28,11 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
 
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, Integer maxMessageBytes,
-      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls) {
+      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls, Integer udpSockets) {
+    /** Netty's default number of event loops (2 per CPU), which the proxy runs with. */
+    public static final int EVENT_LOOPS = Math.max(1,
+        Integer.getInteger("io.netty.eventLoopThreads", 2 * Runtime.getRuntime().availableProcessors()));
+
     public Sip {
       listen = listen == null ? List.of(new Listener(null, null, null)) : List.copyOf(listen);
       if (listen.isEmpty()) {
@@ -48,6 +52,10 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       warmupCalls = warmupCalls == null ? 5000 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
         throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
+      }
+      udpSockets = udpSockets == null ? EVENT_LOOPS : udpSockets;
+      if (udpSockets < 1 || udpSockets > 256) {
+        throw new IllegalArgumentException("udp_sockets must be 1-256, was " + udpSockets);
       }
       // The advertised host goes verbatim into our Via and Record-Route: it must be a host name or an
       // address literal, never text that could end a header parameter.

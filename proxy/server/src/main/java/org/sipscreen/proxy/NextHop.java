@@ -7,10 +7,6 @@ import org.sipscreen.sip.SipUri;
 /** Where a request goes next: an address and a transport, resolved from a URI without DNS. */
 public record NextHop(InetSocketAddress address, Transport transport) {
 
-  private static final java.util.regex.Pattern IPV4 =
-      java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-  private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
-
   /**
    * The next hop a SIP URI names (RFC 3263 §4 for IP literals: transport param, else UDP; port, else
    * 5060). Returns null when the URI names a host name, a transport we do not speak, or a sips: URI.
@@ -40,8 +36,8 @@ public record NextHop(InetSocketAddress address, Transport transport) {
       return null;
     }
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean v4 = IPV4.matcher(h).matches();
-    boolean v6 = h.indexOf(':') >= 0 && IPV6.matcher(h).matches();
+    boolean v4 = isDottedQuad(h);
+    boolean v6 = h.indexOf(':') >= 0 && isIpv6Chars(h);
     if (!v4 && !v6) {
       return null;
     }
@@ -50,5 +46,38 @@ public record NextHop(InetSocketAddress address, Transport transport) {
     } catch (java.net.UnknownHostException e) {
       return null;
     }
+  }
+
+  /** Four groups of 1-3 digits separated by dots (the range is InetAddress's business); no regex per call. */
+  private static boolean isDottedQuad(String h) {
+    int groups = 0;
+    int digits = 0;
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > 3) {
+          return false;
+        }
+      } else if (c == '.' && digits > 0 && groups < 3) {
+        groups++;
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return groups == 3 && digits > 0;
+  }
+
+  /** Only hex digits, colons and dots (an IPv6 literal, possibly with an embedded IPv4 tail). */
+  private static boolean isIpv6Chars(String h) {
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+          || c == ':' || c == '.';
+      if (!ok) {
+        return false;
+      }
+    }
+    return !h.isEmpty();
   }
 }

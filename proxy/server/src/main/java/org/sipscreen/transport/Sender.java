@@ -9,10 +9,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.Transport;
@@ -25,7 +24,8 @@ import org.sipscreen.sip.WireMessage;
  */
 public final class Sender {
 
-  private final List<Channel> udpChannels = new CopyOnWriteArrayList<>();
+  /** Copy-on-write array: read on every UDP send without an iterator or a lock. */
+  private volatile Channel[] udpChannels = new Channel[0];
   private final Map<InetSocketAddress, Channel> connections = new ConcurrentHashMap<>();
   /** Connects in progress: messages for a destination being connected to wait for that one connection. */
   private final Map<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
@@ -36,8 +36,10 @@ public final class Sender {
     this.metrics = metrics;
   }
 
-  void addUdpChannel(Channel channel) {
-    udpChannels.add(channel);
+  synchronized void addUdpChannel(Channel channel) {
+    Channel[] more = Arrays.copyOf(udpChannels, udpChannels.length + 1);
+    more[more.length - 1] = channel;
+    udpChannels = more;
   }
 
   void setTcpClient(Bootstrap bootstrap) {
@@ -120,19 +122,35 @@ public final class Sender {
     });
   }
 
+  /**
+   * The first listening socket of the destination's address family, or, when that listener has several
+   * SO_REUSEPORT sockets, the one on the calling event loop: same source address and port for the peer, and
+   * no hand-over to another thread.
+   */
   private Channel udpChannelFor(InetSocketAddress destination) {
+    Channel[] channels = udpChannels;
     boolean v4 = destination.getAddress() instanceof Inet4Address;
-    Channel fallback = null;
-    for (Channel c : udpChannels) {
+    Channel chosen = null;
+    for (Channel c : channels) {
       InetSocketAddress local = (InetSocketAddress) c.localAddress();
       if (local != null && (local.getAddress() instanceof Inet4Address) == v4) {
-        return c;
-      }
-      if (fallback == null) {
-        fallback = c;
+        chosen = c;
+        break;
       }
     }
-    return fallback;
+    if (chosen == null) {
+      return channels.length == 0 ? null : channels[0];
+    }
+    if (chosen.eventLoop().inEventLoop()) {
+      return chosen;
+    }
+    Object listenAddress = chosen.localAddress();
+    for (Channel c : channels) {
+      if (c.eventLoop().inEventLoop() && listenAddress.equals(c.localAddress())) {
+        return c;
+      }
+    }
+    return chosen;
   }
 
   private static ByteBuf encode(ByteBufAllocator alloc, WireMessage message) {

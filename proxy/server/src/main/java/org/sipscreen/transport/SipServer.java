@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ public final class SipServer implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final int maxMessageBytes;
   private final int tcpIdleSeconds;
+  private final int udpSockets;
   private final EventLoopGroup group;
   private final Sender sender;
   private final List<Channel> listeners = new ArrayList<>();
@@ -41,6 +41,13 @@ public final class SipServer implements AutoCloseable {
 
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds) {
+    this(proxy, metrics, group, maxMessageBytes, tcpIdleSeconds, 1);
+  }
+
+  /** @param udpSockets UDP sockets per listen address (SO_REUSEPORT, one per event loop; 1 without epoll) */
+  public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
+      int tcpIdleSeconds, int udpSockets) {
+    this.udpSockets = udpSockets;
     this.proxy = proxy;
     this.metrics = metrics;
     this.group = group;
@@ -70,16 +77,10 @@ public final class SipServer implements AutoCloseable {
 
     for (LocalEndpoint endpoint : proxy.settings().endpoints()) {
       if (endpoint.transports().contains(Transport.UDP)) {
-        Channel udp = new Bootstrap().group(group).channel(Transports.datagramChannel())
-            .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-            .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-            // Netty reads 2 KiB datagrams by default and silently truncates longer ones; read the largest
-            // possible datagram so that the size cap, not the buffer, decides.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
-            .handler(udpHandler)
-            .bind(endpoint.bind()).sync().channel();
-        listeners.add(udp);
-        sender.addUdpChannel(udp);
+        for (Channel udp : UdpListener.bind(group, endpoint.bind(), udpSockets, udpHandler)) {
+          listeners.add(udp);
+          sender.addUdpChannel(udp);
+        }
       }
       if (endpoint.transports().contains(Transport.TCP)) {
         Channel tcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())

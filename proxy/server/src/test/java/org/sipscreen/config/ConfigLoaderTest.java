@@ -166,6 +166,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void udpSocketsDefaultsToOnePerEventLoop() throws Exception {
+    assertThat(ConfigLoader.load(write("empty.yaml", "")).sip().udpSockets())
+        .isEqualTo(SipscreenConfig.Sip.EVENT_LOOPS).isPositive();
+    assertThat(ConfigLoader.load(write("two.yaml", "sip:\n  udp_sockets: 2\n")).sip().udpSockets())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void zeroUdpSocketsNamesTheKey() throws IOException {
+    String message = loadError("""
+        sip:
+          udp_sockets: 0
+        """);
+    assertThat(message).contains("sipscreen.yaml").contains("sip")
+        .contains("udp_sockets must be 1-256, was 0");
+  }
+
+  @Test
   void sameListenerTwiceIsRefused() throws IOException {
     String message = loadError("""
         sip:

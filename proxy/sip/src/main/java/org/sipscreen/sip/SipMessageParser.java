@@ -92,8 +92,9 @@ public final class SipMessageParser {
       }
     }
 
-    // Header lines.
-    int cap = 32;
+    // Header lines. The index arrays are sized by the line count up to the empty line (an upper bound on
+    // the headers): one exact allocation per array instead of a fixed 32 entries per message.
+    int cap = Math.max(1, Math.min(MAX_HEADERS, headerLinesAtMost(buf, startLineEnd, limit)));
     HeaderName[] names = new HeaderName[cap];
     int[] lineStart = new int[cap];
     int[] nameEnd = new int[cap];
@@ -240,6 +241,20 @@ public final class SipMessageParser {
   }
 
   /** Index just after the LF that ends the line starting at {@code from}, or -1 when there is none. */
+  /** Lines from {@code from} up to and including the empty line that ends the headers (or the limit). */
+  private static int headerLinesAtMost(byte[] buf, int from, int limit) {
+    int lines = 0;
+    for (int i = from; i < limit; i++) {
+      if (buf[i] == '\n') {
+        lines++;
+        if (i + 1 < limit && (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < limit && buf[i + 2] == '\n'))) {
+          break;
+        }
+      }
+    }
+    return lines + 1;
+  }
+
   private static int lineEnd(byte[] buf, int from, int limit) {
     for (int i = from; i < limit; i++) {
       if (buf[i] == '\n') {
