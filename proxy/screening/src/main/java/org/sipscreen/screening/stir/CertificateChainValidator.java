@@ -22,8 +22,10 @@ import java.util.Set;
 /**
  * Validates an STI certificate chain (leaf first, as served at x5u) against the configured STI-PA trust
  * anchors with PKIX: signatures, validity at the injected clock's time, CA constraints. No revocation
- * checking and no network (AIA is not followed). The RFC 8226 TNAuthList extension is reported, not
- * enforced, and accepted when marked critical. Thread-safe; immutable after construction.
+ * checking and no network (AIA is not followed). The leaf's RFC 8226 TNAuthList extension, when present,
+ * must parse ({@link TnAuthList}; accepted when marked critical): a malformed one makes the chain untrusted
+ * (437). Whether it authorizes a PASSporT's number is {@link PassportVerifier}'s check. Thread-safe;
+ * immutable after construction.
  */
 public final class CertificateChainValidator {
 
@@ -78,7 +80,13 @@ public final class CertificateChainValidator {
     } catch (GeneralSecurityException e) {
       return Rejection.unsupported("certificate chain cannot be validated: " + e.getMessage());
     }
-    return new ChainResult.Trusted(leaf, leaf.getExtensionValue(TN_AUTH_LIST_OID) != null);
+    TnAuthList tnAuthList;
+    try {
+      tnAuthList = TnAuthList.of(leaf);
+    } catch (IllegalArgumentException e) {
+      return Rejection.unsupported("certificate TNAuthList is malformed: " + e.getMessage());
+    }
+    return new ChainResult.Trusted(leaf, tnAuthList);
   }
 
   private static String reason(CertPathValidatorException e) {

@@ -10,11 +10,16 @@ public sealed interface ChainResult permits ChainResult.Trusted, Rejection {
    * The chain validated to a configured trust anchor.
    *
    * @param leaf the STI certificate whose key signs PASSporTs
-   * @param hasTnAuthList whether the leaf carries the RFC 8226 TNAuthList extension (noted, not enforced)
+   * @param tnAuthList the leaf's parsed RFC 8226 TNAuthList, null when the leaf has none
    */
-  record Trusted(X509Certificate leaf, boolean hasTnAuthList) implements ChainResult {
+  record Trusted(X509Certificate leaf, TnAuthList tnAuthList) implements ChainResult {
     public Trusted {
       Objects.requireNonNull(leaf, "leaf");
+    }
+
+    /** Whether the leaf carries the RFC 8226 TNAuthList extension. */
+    public boolean hasTnAuthList() {
+      return tnAuthList != null;
     }
   }
 }

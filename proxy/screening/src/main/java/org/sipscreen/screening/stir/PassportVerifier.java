@@ -26,7 +26,9 @@ import java.util.function.Function;
  * <p>Checks run cheapest first (STYLE 6): a stale or mismatched PASSporT is rejected before any
  * elliptic-curve arithmetic. The signature is verified over the exact received base64url text (RFC 7515
  * section 5.2) by an {@link Es256Key} prepared once per certificate (Conscrypt when its native library
- * loads, BouncyCastle otherwise), chosen by the JMH benchmark in loadtest/jmh (Es256Benchmark). Numbers are compared after RFC 8224 section 8.3 normalization: visual
+ * loads, BouncyCastle otherwise), chosen by the JMH benchmark in loadtest/jmh (Es256Benchmark). When the
+ * certificate's RFC 8226 TNAuthList names telephone numbers or ranges, orig.tn (div.tn for a div PASSporT)
+ * must be one of them (438); a list of SPCs only authorizes any number. Numbers are compared after RFC 8224 section 8.3 normalization: visual
  * separators and a leading + removed, digits only. Passing E.164 from {@code PhoneNumbers} is enough.
  */
 public final class PassportVerifier {
@@ -38,8 +40,11 @@ public final class PassportVerifier {
 
   private final Duration freshness;
   private final Clock clock;
-  /** Prepared keys keyed by certificate identity: the certificate cache hands out the same instance. */
-  private final Cache<X509Certificate, Optional<Es256Key>> keys =
+  /**
+   * Prepared key and parsed TNAuthList keyed by certificate identity: the certificate cache hands out the
+   * same instance, so each certificate is prepared and parsed once.
+   */
+  private final Cache<X509Certificate, Signer> signers =
       Caffeine.newBuilder().weakKeys().maximumSize(MAX_KEYS).executor(Runnable::run).build();
 
   /**
@@ -213,7 +218,18 @@ public final class PassportVerifier {
       return Rejection.invalid("dest.tn does not contain the called number");
     }
 
-    Optional<Es256Key> key = keys.get(certificate, c -> Es256Key.of(c.getPublicKey()));
+    Signer signer = signers.get(certificate, Signer::of);
+    if (signer.tnAuthListError() != null) {
+      return Rejection.unsupported("certificate TNAuthList is malformed: " + signer.tnAuthListError());
+    }
+    // RFC 8226 section 9: numbers in the leaf's TNAuthList bound what it may sign for. A div PASSporT is
+    // signed by the retargeting party for the number it diverts from (RFC 8946), so div.tn is checked.
+    String signedFor = div ? divTn : origTn;
+    if (signer.tnAuthList() != null && Boolean.FALSE.equals(signer.tnAuthList().authorizes(signedFor))) {
+      return Rejection.invalid((div ? "div.tn" : "orig.tn")
+          + " is not authorized by the certificate's TNAuthList");
+    }
+    Optional<Es256Key> key = signer.key();
     if (key.isEmpty()) {
       return Rejection.unsupported("certificate key is not an EC P-256 key");
     }
@@ -222,6 +238,21 @@ public final class PassportVerifier {
     }
     return new VerificationResult.Passed(new Passport(
         identity.ppt(), identity.x5u(), attestation, origTn, destTns, iat, origid, divTn));
+  }
+
+  /**
+   * What verification needs from a certificate, computed once: its prepared key and its parsed TNAuthList
+   * (null when absent), or why that list is malformed.
+   */
+  private record Signer(Optional<Es256Key> key, TnAuthList tnAuthList, String tnAuthListError) {
+    static Signer of(X509Certificate certificate) {
+      Optional<Es256Key> key = Es256Key.of(certificate.getPublicKey());
+      try {
+        return new Signer(key, TnAuthList.of(certificate), null);
+      } catch (IllegalArgumentException e) {
+        return new Signer(key, null, e.getMessage());
+      }
+    }
   }
 
   /**

@@ -12,7 +12,12 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -41,7 +46,7 @@ public final class TestPki {
     try {
       caKeys = p256();
       ca = certificate("CN=" + caName, caKeys, "CN=" + caName, caKeys.getPrivate(),
-          NOW.minusSeconds(86_400 * 365), NOW.plusSeconds(86_400 * 365), true);
+          NOW.minusSeconds(86_400 * 365), NOW.plusSeconds(86_400 * 365), true, null);
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
         | org.bouncycastle.cert.CertIOException e) {
       throw new IllegalStateException(e);
@@ -54,11 +59,19 @@ public final class TestPki {
     return generator.generateKeyPair();
   }
 
-  /** An STI certificate for {@code keys}, issued by this CA, valid from..until. */
+  /** An STI certificate for {@code keys}, issued by this CA, valid from..until, with TNAuthList SPC 1234. */
   public X509Certificate issue(KeyPair keys, Instant from, Instant until) {
+    return issue(keys, from, until, SPC_1234);
+  }
+
+  /**
+   * An STI certificate whose TNAuthList extension value is {@code tnAuthList} (DER, e.g. from {@link
+   * #tnAuthList}; any bytes, to test malformed ones), or without the extension when null.
+   */
+  public X509Certificate issue(KeyPair keys, Instant from, Instant until, byte[] tnAuthList) {
     try {
       return certificate("CN=STI-SP Test", keys, ca.getSubjectX500Principal().getName(),
-          caKeys.getPrivate(), from, until, false);
+          caKeys.getPrivate(), from, until, false, tnAuthList);
     } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
         | org.bouncycastle.cert.CertIOException e) {
       throw new IllegalStateException(e);
@@ -66,7 +79,7 @@ public final class TestPki {
   }
 
   private static X509Certificate certificate(String subject, KeyPair keys, String issuer,
-      PrivateKey issuerKey, Instant from, Instant until, boolean isCa)
+      PrivateKey issuerKey, Instant from, Instant until, boolean isCa, byte[] tnAuthList)
       throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException,
           org.bouncycastle.cert.CertIOException {
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name(issuer),
@@ -78,13 +91,38 @@ public final class TestPki {
           new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      // TNAuthList (RFC 8226) with SPC "1234": SEQUENCE { [0] IA5String "1234" }, DER by hand.
-      byte[] tnAuthList = {0x30, 0x08, (byte) 0xa0, 0x06, 0x16, 0x04, '1', '2', '3', '4'};
-      builder.addExtension(new ASN1ObjectIdentifier(CertificateChainValidator.TN_AUTH_LIST_OID), false,
-          new DEROctetString(tnAuthList).getOctets());
+      if (tnAuthList != null) {
+        builder.addExtension(new ASN1ObjectIdentifier(CertificateChainValidator.TN_AUTH_LIST_OID), false,
+            tnAuthList);
+      }
     }
     return new JcaX509CertificateConverter()
         .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+  }
+
+  /** TNAuthList (RFC 8226) with SPC "1234": SEQUENCE { [0] IA5String "1234" }, DER by hand. */
+  public static final byte[] SPC_1234 = {0x30, 0x08, (byte) 0xa0, 0x06, 0x16, 0x04, '1', '2', '3', '4'};
+
+  /** A DER TNAuthorizationList of the given entries ({@link #spc}, {@link #one}, {@link #range}). */
+  public static byte[] tnAuthList(ASN1Encodable... entries) {
+    try {
+      return new DERSequence(entries).getEncoded(ASN1Encoding.DER);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static ASN1Encodable spc(String code) {
+    return new DERTaggedObject(true, 0, new DERIA5String(code));
+  }
+
+  public static ASN1Encodable one(String tn) {
+    return new DERTaggedObject(true, 2, new DERIA5String(tn));
+  }
+
+  public static ASN1Encodable range(String start, long count) {
+    return new DERTaggedObject(true, 1,
+        new DERSequence(new ASN1Encodable[] {new DERIA5String(start), new ASN1Integer(count)}));
   }
 
   public static String b64(String json) {
