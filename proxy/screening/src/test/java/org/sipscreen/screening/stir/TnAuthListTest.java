@@ -155,6 +155,25 @@ class TnAuthListTest {
     assertNotAuthorized(verifier.verify(parsed, leaf, "+12025550999", CALLEE));
   }
 
+  /** A div PASSporT diverting from +13035550199 (called) to +14155550100, signed with a certificate. */
+  private VerificationResult verifyDiv(byte[] tnAuthList) {
+    X509Certificate leaf = certificate(tnAuthList);
+    String claims = "{\"dest\":{\"tn\":[\"14155550100\"]},\"div\":{\"tn\":\"13035550199\"},\"iat\":"
+        + IAT + ",\"orig\":{\"tn\":\"12025550123\"}}";
+    IdentityHeader parsed = (IdentityHeader) IdentityHeader.parse(
+        identity(jws(header("div"), claims, SP_KEYS.getPrivate()), "div"));
+    return verifier.verify(parsed, leaf, "+12025550123", "+14155550100");
+  }
+
+  @Test
+  void divPassportMustBeSignedForTheNumberItDivertsFrom() {
+    assertThat(verifyDiv(tnAuthList(one("13035550199")))).isInstanceOf(VerificationResult.Passed.class);
+    assertThat(verifyDiv(tnAuthList(one("12025550123")))).isInstanceOfSatisfying(Rejection.class, r -> {
+      assertThat(r.sipStatus()).isEqualTo(438);
+      assertThat(r.detail()).isEqualTo("div.tn is not authorized by the certificate's TNAuthList");
+    });
+  }
+
   static List<byte[]> malformed() {
     return List.of(
         new byte[] {0x16, 0x03, 'a', 'b', 'c'},                                      // IA5String, not a SEQUENCE
