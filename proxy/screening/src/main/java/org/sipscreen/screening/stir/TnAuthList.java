@@ -26,6 +26,9 @@ import org.bouncycastle.asn1.BERTags;
  */
 public record TnAuthList(List<String> spcs, List<Range> ranges, List<String> ones) {
 
+  /** What a TNAuthList given by reference (a bare URL) parses to: no SPCs, ranges or numbers. */
+  public static final TnAuthList BY_REFERENCE = new TnAuthList(List.of(), List.of(), List.of());
+
   /** RFC 8226: TelephoneNumber ::= IA5String (SIZE (1..15)). */
   private static final int MAX_TN_LENGTH = 15;
 
@@ -85,6 +88,11 @@ public record TnAuthList(List<String> spcs, List<Range> ranges, List<String> one
       primitive = ASN1Primitive.fromByteArray(der);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not DER: " + e.getMessage(), e);
+    }
+    if (primitive instanceof org.bouncycastle.asn1.ASN1IA5String) {
+      // A bare IA5String (a URL naming the list, as in libstirshaken's and early STI-CA certificates) is a
+      // list by reference that we do not fetch: it names no numbers here, so it constrains nothing.
+      return BY_REFERENCE;
     }
     if (!(primitive instanceof ASN1Sequence sequence)) {
       throw new IllegalArgumentException("not a SEQUENCE of TNEntry");

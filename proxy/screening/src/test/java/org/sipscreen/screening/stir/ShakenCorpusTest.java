@@ -72,29 +72,21 @@ class ShakenCorpusTest {
   }
 
   /**
-   * libstirshaken's sp.pem passes PKIX against its CA at the pinned time, but its TNAuthList extension holds
-   * a bare IA5String (a URL, {@code ca.shaken.signalwire.cloud/sti-ca/acme/TNAuthList}), not the RFC 8226
-   * SEQUENCE OF TNEntry: sipscreen holds the chain untrusted (437) for that malformed extension alone.
+   * libstirshaken's sp.pem validates against its CA at the pinned time. Its TNAuthList extension holds a
+   * bare IA5String (a URL, {@code ca.shaken.signalwire.cloud/sti-ca/acme/TNAuthList}), a list by reference
+   * rather than the RFC 8226 SEQUENCE OF TNEntry: sipscreen does not fetch it, so it constrains no number.
    * wrongsp.pem is rejected by PKIX (another issuer).
    */
   @Test
-  void libstirshakenChainIsRejectedFor437ForItsMalformedTnAuthListOnly() throws Exception {
-    X509Certificate ca = certificate("libstirshaken/ca.pem");
-    X509Certificate sp = certificate("libstirshaken/sp.pem");
-    CertificateChainValidator validator =
-        new CertificateChainValidator(List.of(ca), Clock.fixed(LIBSTIRSHAKEN_NOW, ZoneOffset.UTC));
+  void libstirshakenChainValidatesAgainstItsCaAtThePinnedTime() throws Exception {
+    CertificateChainValidator validator = new CertificateChainValidator(
+        List.of(certificate("libstirshaken/ca.pem")), Clock.fixed(LIBSTIRSHAKEN_NOW, ZoneOffset.UTC));
 
-    assertThat(validator.validate(List.of(sp))).isInstanceOfSatisfying(Rejection.class, r -> {
-      assertThat(r.sipStatus()).isEqualTo(437);
-      assertThat(r.detail()).startsWith("certificate TNAuthList is malformed: not a SEQUENCE");
-    });
-    // PKIX alone (signature, dates, CA) accepts it: the TNAuthList is the only reason.
-    java.security.cert.PKIXParameters parameters =
-        new java.security.cert.PKIXParameters(java.util.Set.of(new java.security.cert.TrustAnchor(ca, null)));
-    parameters.setRevocationEnabled(false);
-    parameters.setDate(java.util.Date.from(LIBSTIRSHAKEN_NOW));
-    java.security.cert.CertPathValidator.getInstance("PKIX").validate(
-        CertificateFactory.getInstance("X.509").generateCertPath(List.of(sp)), parameters);
+    assertThat(validator.validate(List.of(certificate("libstirshaken/sp.pem"))))
+        .isInstanceOfSatisfying(ChainResult.Trusted.class, t -> {
+          assertThat(t.hasTnAuthList()).isTrue();
+          assertThat(t.tnAuthList()).isEqualTo(TnAuthList.BY_REFERENCE);
+        });
     assertThat(validator.validate(List.of(certificate("libstirshaken/wrongsp.pem"))))
         .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.detail()).contains("does not validate"));
   }

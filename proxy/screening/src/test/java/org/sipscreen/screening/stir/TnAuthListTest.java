@@ -176,7 +176,7 @@ class TnAuthListTest {
 
   static List<byte[]> malformed() {
     return List.of(
-        new byte[] {0x16, 0x03, 'a', 'b', 'c'},                                      // IA5String, not a SEQUENCE
+        new byte[] {0x0c, 0x03, 'a', 'b', 'c'},                                      // UTF8String, not a SEQUENCE
         new byte[] {0x30, 0x00},                                                      // empty
         new byte[] {0x30, 0x05, (byte) 0xa0},                                         // truncated
         tnAuthList(new DERTaggedObject(false, 0, new DERIA5String("1234"))),          // implicit tag
@@ -228,5 +228,13 @@ class TnAuthListTest {
     });
     assertThat(validator.validate(List.of(certificate(null))))
         .isInstanceOfSatisfying(ChainResult.Trusted.class, t -> assertThat(t.hasTnAuthList()).isFalse());
+  }
+
+  @Test
+  void aBareUrlIsAListByReferenceThatConstrainsNothing() {
+    TnAuthList list = TnAuthList.parse(new byte[] {0x16, 0x03, 'a', 'b', 'c'});
+
+    assertThat(list).isEqualTo(TnAuthList.BY_REFERENCE);
+    assertThat(list.authorizes("12025550100")).isNull();
   }
 }
