@@ -222,7 +222,8 @@ public final class Sipscreen implements AutoCloseable {
         && prepared.config().screening().stirShaken().enabled()) {
       long t1 = System.nanoTime();
       int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
-      log.info("warm-up: {} ES256 verifications in {} ms", verified, (System.nanoTime() - t1) / 1_000_000);
+      log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
+          (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.stir.Es256Key.preferredEngine());
     }
   }
 
