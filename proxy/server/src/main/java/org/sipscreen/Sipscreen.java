@@ -19,6 +19,7 @@ import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.http.HttpServer;
 import org.sipscreen.http.TracebackRoute;
 import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.records.DecisionLog;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.reputation.HttpReputationSource;
@@ -206,9 +207,22 @@ public final class Sipscreen implements AutoCloseable {
       return;
     }
     long t0 = System.nanoTime();
+    // With decision records on, the warm-up records too (into a temporary directory, deleted after), so
+    // that building and writing records is compiled before the first real call.
+    Path recordsDir = null;
+    DecisionRecorder recorder = null;
+    if (prepared.config().records().enabled()) {
+      try {
+        recordsDir = java.nio.file.Files.createTempDirectory("sipscreen-warmup-records");
+        recorder = new DecisionRecorder(new DecisionLog(recordsDir, 1L << 30, 1, 1L << 30,
+            java.time.Clock.systemUTC()), calls + 1, 1000, java.time.Clock.systemUTC());
+      } catch (java.io.IOException e) {
+        log.warn("warm-up: decision records not warmed up: {}", e.toString());
+      }
+    }
     StatelessProxy throwaway = new StatelessProxy(prepared.settings(),
         ScreeningFactory.build(prepared.config(), prepared.configFile()),
-        new ProxyMetrics(new PrometheusRegistry()));
+        new ProxyMetrics(new PrometheusRegistry()), recorder);
     InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
         .flatMap(p -> p.networks().stream())
         .map(n -> NextHop.ipLiteral(n.contains("/") ? n.substring(0, n.indexOf('/')) : n))
@@ -216,6 +230,10 @@ public final class Sipscreen implements AutoCloseable {
             .getAddress().getAddress().length)
         .findFirst().orElse(InetAddress.getLoopbackAddress());
     int played = Warmup.run(throwaway, peer, calls, 10_000);
+    if (recorder != null) {
+      recorder.close();
+      deleteQuietly(recordsDir);
+    }
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
     if (prepared.config().screening().stirShaken() != null
@@ -224,6 +242,14 @@ public final class Sipscreen implements AutoCloseable {
       int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
       log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
           (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.stir.Es256Key.preferredEngine());
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("warm-up: could not delete {}: {}", dir, e.toString());
     }
   }
 
