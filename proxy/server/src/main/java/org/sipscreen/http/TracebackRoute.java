@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +47,6 @@ public final class TracebackRoute implements AutoCloseable {
   public TracebackRoute(Path directory, PhoneNumbers numbers) {
     this.directory = directory;
     this.numbers = numbers;
-  }
-
-  /** Answers one request from {@code client} with these query parameters; completes off the event loop. */
-  public CompletableFuture<Answer> answer(SocketAddress client, Map<String, List<String>> params) {
-    if (!(client instanceof InetSocketAddress a) || a.getAddress() == null
-        || !a.getAddress().isLoopbackAddress()) {
-      return CompletableFuture.completedFuture(error(403, "admin endpoints answer loopback clients only"));
-    }
-    return answer(params);
   }
 
   /** Serves {@link #PATH} on the admin API, which authorizes the caller first. */

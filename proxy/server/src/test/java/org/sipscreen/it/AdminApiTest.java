@@ -129,6 +129,20 @@ class AdminApiTest {
   }
 
   @Test
+  void tracebackIsBehindTheSameToken() throws Exception {
+    Path config = config("  port: 0\n  admin: {token: " + TEST_TOKEN + "}");
+    Files.writeString(config, Files.readString(config) + "records: {directory: records}\n");
+    running = Sipscreen.start(Sipscreen.prepare(config));
+    String query = "/admin/traceback?caller=%2B12025550123&from=2026-11-28T00:00:00Z&to=2026-11-29T00:00:00Z";
+
+    assertThat(get(query, null).statusCode()).isEqualTo(401);
+    assertThat(get(query, "Bearer wrong-token-0123456789ab").statusCode()).isEqualTo(401);
+    HttpResponse<String> authorized = get(query, "Bearer " + TEST_TOKEN);
+    assertThat(authorized.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(authorized.body()).get("count").asInt()).isZero();
+  }
+
+  @Test
   void tokenFromATokenFile() throws Exception {
     Files.writeString(dir.resolve("admin.token"), TEST_TOKEN + "\n");
     start("  port: 0\n  admin: {token_file: admin.token}");
