@@ -85,16 +85,11 @@ public final class Sipscreen implements AutoCloseable {
     ProxyMetrics metrics = new ProxyMetrics(registry);
     EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-    // One live client per service settings: a reload with unchanged settings gets the same client back.
-    Map<HttpReputationSource.Settings, HttpReputationSource> live =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Function<HttpReputationSource.Settings, HttpReputationSource> reputationClients =
+        onePerSettings(s -> new HttpReputationSource(s, group, Transports.socketChannel()), clients);
     java.util.function.Function<HttpReputationSource.Settings,
         Optional<org.sipscreen.screening.reputation.ReputationSource>> remote =
-        s -> Optional.of(live.computeIfAbsent(s, k -> {
-          HttpReputationSource http = new HttpReputationSource(k, group, Transports.socketChannel());
-          clients.add(http);
-          return http;
-        }));
+        s -> Optional.of(reputationClients.apply(s));
     org.sipscreen.config.StirWiring stirWiring = stirWiring(group, metrics, clients);
     ScreeningChain chain = prepared.chain();
     boolean stir = prepared.config().screening().stirShaken() != null
@@ -176,25 +171,36 @@ public final class Sipscreen implements AutoCloseable {
    */
   private static org.sipscreen.config.StirWiring stirWiring(EventLoopGroup group, ProxyMetrics metrics,
       List<AutoCloseable> clients) {
-    Map<org.sipscreen.config.CheckConfigs.StirFetch,
-        Optional<org.sipscreen.screening.stir.CertificateFetcher>> live =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    return new org.sipscreen.config.StirWiring(f -> live.computeIfAbsent(f, fetch -> {
-      var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
-          .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
-          .withMaxResponseBytes(fetch.maxBytes().intValue())
-          .withAllowHttp(fetch.allowHttp())
-          .withAllowPrivateAddresses(fetch.allowPrivateAddresses())
-          .withExtraCaFiles(fetch.caFiles().stream().map(Path::of).toList());
-      try {
-        var fetcher = new org.sipscreen.stir.HttpsCertificateFetcher(settings, group,
-            Transports.socketChannel());
-        clients.add(fetcher);
-        return Optional.<org.sipscreen.screening.stir.CertificateFetcher>of(fetcher);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }), new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
+    java.util.function.Function<org.sipscreen.config.CheckConfigs.StirFetch,
+        org.sipscreen.stir.HttpsCertificateFetcher> fetchers = onePerSettings(fetch -> {
+          var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
+              .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
+              .withMaxResponseBytes(fetch.maxBytes().intValue())
+              .withAllowHttp(fetch.allowHttp())
+              .withAllowPrivateAddresses(fetch.allowPrivateAddresses())
+              .withExtraCaFiles(fetch.caFiles().stream().map(Path::of).toList());
+          try {
+            return new org.sipscreen.stir.HttpsCertificateFetcher(settings, group, Transports.socketChannel());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }, clients);
+    return new org.sipscreen.config.StirWiring(f -> Optional.of(fetchers.apply(f)),
+        new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
+  }
+
+  /**
+   * One live client per settings value, made on first use and closed with the proxy: a reload whose
+   * settings did not change gets the same client back, with its connections and state.
+   */
+  private static <K, V extends AutoCloseable> java.util.function.Function<K, V> onePerSettings(
+      java.util.function.Function<K, V> make, List<AutoCloseable> clients) {
+    Map<K, V> live = new java.util.concurrent.ConcurrentHashMap<>();
+    return settings -> live.computeIfAbsent(settings, k -> {
+      V client = make.apply(k);
+      clients.add(client);
+      return client;
+    });
   }
 
   /**
