@@ -182,17 +182,7 @@ public class Es256Benchmark {
 
   /** R||S to the ASN.1 SEQUENCE { INTEGER r, INTEGER s } that JCA's SHA256withECDSA expects. */
   static byte[] toDer(byte[] rs) {
-    byte[] r = new BigInteger(1, Arrays.copyOfRange(rs, 0, 32)).toByteArray();
-    byte[] s = new BigInteger(1, Arrays.copyOfRange(rs, 32, 64)).toByteArray();
-    byte[] out = new byte[6 + r.length + s.length];
-    out[0] = 0x30;
-    out[1] = (byte) (4 + r.length + s.length);
-    out[2] = 0x02;
-    out[3] = (byte) r.length;
-    System.arraycopy(r, 0, out, 4, r.length);
-    out[4 + r.length] = 0x02;
-    out[5 + r.length] = (byte) s.length;
-    System.arraycopy(s, 0, out, 6 + r.length, s.length);
-    return out;
+    return Es256Key.der(new BigInteger(1, Arrays.copyOfRange(rs, 0, 32)),
+        new BigInteger(1, Arrays.copyOfRange(rs, 32, 64)));
   }
 }

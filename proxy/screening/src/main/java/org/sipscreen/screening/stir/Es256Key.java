@@ -134,8 +134,11 @@ public final class Es256Key {
     return value.signum() > 0 && value.compareTo(N) < 0;
   }
 
-  /** SEQUENCE { INTEGER r, INTEGER s }: both below 2^256, so every length fits in one byte. */
-  static byte[] der(BigInteger r, BigInteger s) {
+  /**
+   * SEQUENCE { INTEGER r, INTEGER s }, the signature form JCA's SHA256withECDSA takes: both below 2^256,
+   * so every length fits in one byte.
+   */
+  public static byte[] der(BigInteger r, BigInteger s) {
     byte[] rBytes = r.toByteArray();
     byte[] sBytes = s.toByteArray();
     byte[] out = new byte[6 + rBytes.length + sBytes.length];
