@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,12 +47,8 @@ public final class DecisionRecorder implements AutoCloseable {
   private final AtomicLong droppedError = new AtomicLong();
   private final AtomicLong retransmissions = new AtomicLong();
   private final DecisionJson json = new DecisionJson();
-  private final Map<String, Long> recent = new LinkedHashMap<>(1024, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-      return size() > MAX_TRACKED_TRANSACTIONS;
-    }
-  };
+  private final RecentTransactions recent =
+      new RecentTransactions(RETRANSMISSION_WINDOW_MILLIS, MAX_TRACKED_TRANSACTIONS);
   private volatile boolean closing;
 
   /** Put on the queue by {@link #close} to wake the writer; never written. */
@@ -274,26 +268,8 @@ public final class DecisionRecorder implements AutoCloseable {
    * retransmission treated differently (say, now over a velocity limit) is written: it is news.
    */
   private boolean isRetransmission(DecisionRecord r) {
-    String key = r.transactionKey() + '\u0000' + DecisionJson.resultOf(r) + '\u0000' + r.status();
-    Long seen = recent.get(key);
-    long now = r.timeMillis();
-    if (seen != null && now - seen < RETRANSMISSION_WINDOW_MILLIS && now >= seen) {
-      return true;
-    }
-    recent.remove(key);
-    recent.put(key, now);
-    expireRecent(now);
-    return false;
-  }
-
-  private void expireRecent(long now) {
-    var it = recent.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, Long> e = it.next();
-      if (now - e.getValue() < RETRANSMISSION_WINDOW_MILLIS) {
-        break;
-      }
-      it.remove();
-    }
+    return recent.seenRecently(
+        RecentTransactions.hash(r.transactionKey(), DecisionJson.resultOf(r), r.status()),
+        r.timeMillis());
   }
 }
