@@ -100,7 +100,7 @@ public final class Sipscreen implements AutoCloseable {
       chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), remote, stirWiring);
     }
     metrics.watch(chain);
-    warmUp(prepared);
+    warmUp(prepared, group);
     SipscreenConfig config = prepared.config();
     DecisionRecorder recorder;
     try {
@@ -205,9 +205,11 @@ public final class Sipscreen implements AutoCloseable {
 
   /**
    * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (its own chain, state and
-   * metrics) so that the first real calls do not meet an interpreted JVM.
+   * metrics) so that the first real calls do not meet an interpreted JVM: first straight into the proxy
+   * (from a configured peer's address, so the whole chain runs), then over loopback sockets through a
+   * throwaway listener on the proxy's event loops (so the socket path runs too).
    */
-  private static void warmUp(Prepared prepared) throws ConfigException {
+  private static void warmUp(Prepared prepared, EventLoopGroup group) throws ConfigException {
     int calls = prepared.config().sip().warmupCalls();
     if (calls == 0) {
       return;
@@ -226,8 +228,8 @@ public final class Sipscreen implements AutoCloseable {
         log.warn("warm-up: decision records not warmed up: {}", e.toString());
       }
     }
-    StatelessProxy throwaway = new StatelessProxy(prepared.settings(),
-        ScreeningFactory.build(prepared.config(), prepared.configFile()),
+    ScreeningChain throwawayChain = ScreeningFactory.build(prepared.config(), prepared.configFile());
+    StatelessProxy throwaway = new StatelessProxy(prepared.settings(), throwawayChain,
         new ProxyMetrics(new PrometheusRegistry()), recorder);
     InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
         .flatMap(p -> p.networks().stream())
@@ -236,6 +238,19 @@ public final class Sipscreen implements AutoCloseable {
             .getAddress().getAddress().length)
         .findFirst().orElse(InetAddress.getLoopbackAddress());
     int played = Warmup.run(throwaway, peer, calls, 10_000);
+    long socketsStart = System.nanoTime();
+    int overSockets = 0;
+    try {
+      overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
+          new ProxyMetrics(new PrometheusRegistry()), recorder, prepared.config().sip().maxMessageBytes(),
+          Math.min(calls, SOCKET_WARMUP_CALLS), 5_000);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
+        (System.nanoTime() - socketsStart) / 1_000_000);
     if (recorder != null) {
       recorder.close();
       deleteQuietly(recordsDir);
@@ -250,6 +265,9 @@ public final class Sipscreen implements AutoCloseable {
           (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.stir.Es256Key.preferredEngine());
     }
   }
+
+  /** Calls of the socket warm-up: enough for the JIT to compile the socket path (a call is 6 datagrams). */
+  private static final int SOCKET_WARMUP_CALLS = 3000;
 
   private static void deleteQuietly(Path dir) {
     try (var files = java.nio.file.Files.walk(dir)) {
