@@ -238,6 +238,8 @@ public final class Sipscreen implements AutoCloseable {
             .getAddress().getAddress().length)
         .findFirst().orElse(InetAddress.getLoopbackAddress());
     int played = Warmup.run(throwaway, peer, calls, 10_000);
+    log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
+        (System.nanoTime() - t0) / 1_000_000);
     long socketsStart = System.nanoTime();
     int overSockets = 0;
     try {
@@ -255,8 +257,6 @@ public final class Sipscreen implements AutoCloseable {
       recorder.close();
       deleteQuietly(recordsDir);
     }
-    log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
-        (System.nanoTime() - t0) / 1_000_000);
     if (prepared.config().screening().stirShaken() != null
         && prepared.config().screening().stirShaken().enabled()) {
       long t1 = System.nanoTime();
