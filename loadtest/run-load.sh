@@ -25,7 +25,7 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                    [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
                    [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
                    [--block-list FILE] [--block-every N] [--jvm-options FILE] [--workdir DIR] [--signed]
-                   [-h|--help]
+                   [--pin] [-h|--help]
 
   --proxy P          proxy under test (default: sipscreen)
                        sipscreen: java @JVM-OPTIONS \$JAVA_OPTS -Xlog:gc... -jar JAR --config FILE
@@ -59,6 +59,9 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                      (loadtest/jmh SignedLoad; needs loadtest/jmh/target/benchmarks.jar), and the proxy
                      runs the config plus screening.stir_shaken trusting that test CA with the
                      certificate preloaded; fails unless every verification passed
+  --pin              pin the proxy to the last CPU and both SIPp processes to the others (taskset),
+                     so that the load generator does not take the proxy's CPU (needs 2+ CPUs); with
+                     --proxy none the SIPp processes are pinned the same way, for a fair baseline
 
 Last line of output: RESULT calls=.. failed=.. cps=.. cpu_us_per_call=.. p50_ms=.. p99_ms=.. rss_kb=.. declined=..
                      transit_p50_ms=.. transit_p99_ms=.. gc_pauses=.. gc_p99_ms=.. gc_max_ms=.. heap_first_mb=.. heap_last_mb=..
@@ -86,6 +89,7 @@ block_list="${REPO_DIR}/config/lists/block.txt"
 block_every=0
 signed=0
 jvm_options="${REPO_DIR}/deploy/jvm.options"
+pin=0
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -105,6 +109,7 @@ while [[ $# -gt 0 ]]; do
     --block-list)   need_arg "$@"; block_list="$2"; shift 2 ;;
     --block-every)  need_arg "$@"; block_every="$2"; shift 2 ;;
     --signed)       signed=1; shift ;;
+    --pin)          pin=1; shift ;;
     --jvm-options)  need_arg "$@"; jvm_options="$2"; shift 2 ;;
     -h|--help)      usage; exit 0 ;;
     *)              usage >&2; die "unknown argument: $1" ;;
@@ -352,13 +357,22 @@ if (( others > 0 )); then
   echo "run-load: WARNING: $others other sipp/kamailio/java process(es) running - results may be disturbed" >&2
 fi
 
+pin_proxy=(); pin_load=()
+if (( pin )); then
+  ncpu="$(nproc)"
+  (( ncpu >= 2 )) || die "--pin needs at least 2 CPUs, nproc says $ncpu"
+  command -v taskset >/dev/null || die "--pin needs taskset (util-linux)"
+  pin_proxy=(taskset -c "$(( ncpu - 1 ))")
+  pin_load=(taskset -c "0-$(( ncpu - 2 ))")
+  echo "run-load: pinned: proxy on CPU $(( ncpu - 1 )), SIPp on CPUs 0-$(( ncpu - 2 ))"
+fi
 echo "run-load: proxy=$proxy transport=$transport rate=$rate calls=$calls warmup=$warmup timeout=${hard_timeout}s"
 echo "run-load: work dir $workdir"
 
 # uas: answers every INVITE (180, 200), copies Record-Route. Bounded by timeout.
 warmup_timeout=$(( 2 * warmup / rate + 60 ))
 uas_limit=$(( hard_timeout + (warmup > 0 ? warmup_timeout + 20 : 0) + 120 ))
-timeout -k 5 "$uas_limit" \
+timeout -k 5 "$uas_limit" "${pin_load[@]}" \
   sipp -sf "$uas_scenario" -i "$LOCAL_IP" -p "$UAS_PORT" -t "$sipp_transport" -buff_size 4194304 \
        -nostdin -default_behaviors all,-abortunexp \
        -trace_err -error_file "$workdir/uas_errors.log" \
@@ -374,7 +388,7 @@ case "$proxy" in
     # setsid: own process group, so cleanup reaches anything it spawns.
     # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
     proxy_t0="$(date +%s.%N)"
-    setsid java @"$jvm_options" ${JAVA_OPTS:-} \
+    setsid "${pin_proxy[@]}" java @"$jvm_options" ${JAVA_OPTS:-} \
       -Xlog:gc,gc+phases=info:file="$workdir/gc.log":uptime,level,tags -jar "$jar" --config "$config" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
@@ -385,7 +399,7 @@ case "$proxy" in
       make_kamailio_blocklist "$block_list" "$workdir/kamailio-db"
       kam_defs=(-A WITH_BLOCKLIST -A "BLOCKLIST_DB_URL=\"text://$workdir/kamailio-db\"")
     fi
-    setsid kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
+    setsid "${pin_proxy[@]}" kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
       -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 "${kam_defs[@]}" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
@@ -443,7 +457,7 @@ run_uac() {
   (
     cd "$workdir"
     TIMEFORMAT='%3U %3S'
-    { time timeout -k 5 "$(( secs + 15 ))" sipp "${args[@]}" \
+    { time timeout -k 5 "$(( secs + 15 ))" "${pin_load[@]}" sipp "${args[@]}" \
         >"$workdir/${name}.out" 2>&1 </dev/null; } 2>"$workdir/${name}_cpu.txt"
   ) &
   uac_pid=$!
