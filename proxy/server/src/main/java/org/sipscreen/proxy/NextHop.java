@@ -36,16 +36,39 @@ public record NextHop(InetSocketAddress address, Transport transport) {
       return null;
     }
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean v4 = isDottedQuad(h);
-    boolean v6 = h.indexOf(':') >= 0 && isIpv6Chars(h);
-    if (!v4 && !v6) {
-      return null;
-    }
+    // Never InetAddress.getByName on the text as it is: a dotted quad out of range ("256.1.1.1") is a host
+    // name to it, and it would ask DNS, on an event loop, for a name a peer chose.
     try {
-      return InetAddress.getByName(h);
+      if (isDottedQuad(h)) {
+        byte[] b = dottedQuad(h);
+        return b == null ? null : InetAddress.getByAddress(b);
+      }
+      if (h.indexOf(':') >= 0 && isIpv6Chars(h)) {
+        return InetAddress.getByName("[" + h + "]"); // brackets: an IPv6 literal or an error, never DNS
+      }
     } catch (java.net.UnknownHostException e) {
       return null;
     }
+    return null;
+  }
+
+  /** The four bytes of a dotted quad (groups already checked to be 1-3 digits), or null if one is > 255. */
+  private static byte[] dottedQuad(String h) {
+    byte[] b = new byte[4];
+    int group = 0;
+    int value = 0;
+    for (int i = 0; i <= h.length(); i++) {
+      if (i == h.length() || h.charAt(i) == '.') {
+        if (value > 255) {
+          return null;
+        }
+        b[group++] = (byte) value;
+        value = 0;
+      } else {
+        value = value * 10 + (h.charAt(i) - '0');
+      }
+    }
+    return b;
   }
 
   /** Four groups of 1-3 digits separated by dots (the range is InetAddress's business); no regex per call. */

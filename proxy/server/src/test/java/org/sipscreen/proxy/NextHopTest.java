@@ -30,6 +30,19 @@ class NextHopTest {
       }
     }
     assertThat(NextHop.ipLiteral("[::1]")).isEqualTo(InetAddress.getByName("::1"));
+    assertThat(NextHop.ipLiteral("010.1.1.1")).isEqualTo(InetAddress.getByName("10.1.1.1"));
+    assertThat(NextHop.ipLiteral("255.255.255.255")).isEqualTo(InetAddress.getByName("255.255.255.255"));
     assertThat(NextHop.ipLiteral("127.0.0.1")).isEqualTo(InetAddress.getByName("127.0.0.1"));
+  }
+
+  @Test
+  void aDottedQuadOutOfRangeIsNoLiteralAndNoHostNameEither() {
+    for (String host : List.of("256.1.1.1", "1.2.3.256", "999.999.999.999", "[256.1.1.1]")) {
+      InetAddress got = NextHop.ipLiteral(host);
+      assertThat(got).as(host).isNull();
+    }
+    // the address of a literal carries no host name (nothing was looked up)
+    assertThat(NextHop.ipLiteral("192.0.2.7").toString()).isEqualTo("/192.0.2.7");
+    assertThat(NextHop.ipLiteral("2001:db8::7").toString()).isEqualTo("/2001:db8:0:0:0:0:0:7");
   }
 }
