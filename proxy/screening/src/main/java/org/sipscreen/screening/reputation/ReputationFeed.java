@@ -62,18 +62,14 @@ public final class ReputationFeed {
   private final long version;
 
   private ReputationFeed(String source, NumberTable numbers, byte[] scores, byte[] categoryIndexes,
-      String[] categories, Duration loadDuration) {
+      String[] categories, Duration loadDuration, long version) {
     this.source = source;
     this.numbers = numbers;
     this.scores = scores;
     this.categoryIndexes = categoryIndexes;
     this.categories = categories;
     this.loadDuration = loadDuration;
-    long content = numbers.contentHash();
-    for (int i = 0; i < scores.length; i++) {
-      content = NumberTable.mix(content, scores[i] * 31L + categories[categoryIndexes[i]].hashCode());
-    }
-    this.version = content;
+    this.version = version;
   }
 
   /**
@@ -318,12 +314,19 @@ public final class ReputationFeed {
         categories[n] = (byte) (entry & 0x7f);
         n++;
       }
-      if (n < sorted.length) {
-        scores = Arrays.copyOf(scores, n);
-        categories = Arrays.copyOf(categories, n);
+      NumberTable table = NumberTable.ofSortedHashes(sorted, n);
+      String[] names = categoryNames.toArray(new String[0]);
+      long version = table.contentHash();
+      byte[] indexedScores = new byte[table.indexBound()];
+      byte[] indexedCategories = new byte[table.indexBound()];
+      for (int i = 0; i < n; i++) {
+        version = NumberTable.mix(version, scores[i] * 31L + names[categories[i]].hashCode());
+        int index = table.indexOfHash(sorted[i]); // increasing hashes: reads the table in order
+        indexedScores[index] = scores[i];
+        indexedCategories[index] = categories[i];
       }
-      return new ReputationFeed(source, NumberTable.ofSortedHashes(sorted, n), scores, categories,
-          categoryNames.toArray(new String[0]), Duration.ofNanos(System.nanoTime() - started));
+      return new ReputationFeed(source, table, indexedScores, indexedCategories, names,
+          Duration.ofNanos(System.nanoTime() - started), version);
     }
 
     private static int indexOfComma(char[] line, int from, int to) {
