@@ -11,8 +11,8 @@ import java.util.Objects;
 
 /**
  * An immutable snapshot of E.164 numbers and number prefixes, loaded from a plain text file, answering
- * "is this caller listed" without allocating: exact numbers in a {@link NumberTable} (about 5.8 bytes
- * each from 3 million numbers up, 11.5 below; a lookup reads one cache line of keys in the common case),
+ * "is this caller listed" without allocating: exact numbers in a {@link NumberTable} (about 5.7 bytes
+ * each from 3 million numbers up, 11.4 below; a lookup reads one cache line of keys in the common case),
  * prefixes in one {@code NumberTable} per digit count, looked up longest first. Reload by loading a new snapshot and swapping it in; readers never
  * see a half load. Loading streams the file through one reused buffer ({@link DataFileLines}): no String
  * per line; the load allocates about 20 bytes per number, most of it the transient {@code long[]} of

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * An immutable set of E.164 numbers for lists of millions, whose allocation-free exact lookup reads one
- * 64-byte cache line of keys in the common case: about 5.8 bytes per number from 3 million numbers up,
- * 11.5 below. Each number has an index below {@link #indexBound()} (not dense: empty slots have indexes
+ * 64-byte cache line of keys in the common case: about 5.7 bytes per number from 3 million numbers up,
+ * 11.4 below. Each number has an index below {@link #indexBound()} (not dense: empty slots have indexes
  * too) so that callers can keep parallel arrays, as the reputation feed does for scores.
  *
  * <p>How: a number's digits (below 10^15 &lt; 2^50) go through {@link #hash}, a bijection of the 50-bit
