@@ -16,9 +16,10 @@ import org.sipscreen.screening.reputation.ReputationFeed;
  * Lookup cost in CPU time of the calling thread, for a machine shared with other work, where
  * {@link ListBenchmark}'s wall-clock averages mostly measure time spent waiting for a CPU: the same lists
  * and probes as ListBenchmark (half listed, half random numbers, random order), 4 million lookups per
- * round, 7 rounds; prints the best and the median round in ns per lookup, and two baselines: reading the
- * probe's digits alone, and the digits plus one random read of an int array as large as the list's keys
- * (one cache miss to memory). Run:
+ * round, 7 rounds; prints the best and the median round in ns per lookup, the same lookups of listed
+ * numbers only (hits) and of unlisted numbers only (misses, what most of a blocklist's lookups are), and
+ * two baselines: reading the probe's digits alone, and the digits plus one random read of an int array as
+ * large as the list's keys (one cache miss to memory). Run:
  * {@code java -Xmx4g -cp loadtest/jmh/target/benchmarks.jar org.sipscreen.bench.ListLookupTime 1000000
  * 10000000 20000000}.
  */
@@ -70,12 +71,24 @@ public final class ListLookupTime {
         Files.delete(feedFile);
         PhoneNumber[] probes = new PhoneNumber[PROBES];
         PhoneNumber[] feedProbes = new PhoneNumber[PROBES];
+        PhoneNumber[] hits = new PhoneNumber[PROBES];
+        PhoneNumber[] misses = new PhoneNumber[PROBES];
+        PhoneNumber[] feedHits = new PhoneNumber[PROBES];
+        PhoneNumber[] feedMisses = new PhoneNumber[PROBES];
         for (int i = 0; i < PROBES; i++) {
           boolean hit = (i & 1) == 0;
           probes[i] = ListBenchmark.e164(hit ? numbers[random.nextInt(numbers.length)]
               : ListFiles.number(random));
           feedProbes[i] = ListBenchmark.e164(hit ? feedNumbers[random.nextInt(feedNumbers.length)]
               : ListFiles.number(random));
+          hits[i] = ListBenchmark.e164(numbers[random.nextInt(numbers.length)]);
+          feedHits[i] = ListBenchmark.e164(feedNumbers[random.nextInt(feedNumbers.length)]);
+          do {
+            misses[i] = ListBenchmark.e164(ListFiles.number(random));
+          } while (list.containsExact(misses[i]));
+          do {
+            feedMisses[i] = ListBenchmark.e164(ListFiles.number(random));
+          } while (feed.indexOf(feedMisses[i]) >= 0);
         }
         numbers = null;
         feedNumbers = null;
@@ -88,6 +101,12 @@ public final class ListLookupTime {
         print("exact (containsExact)", list.exactCount(),
             measure(probes, n -> list.containsExact(n) ? 1 : 0));
         print("reputation (indexOf)", feed.size(), measure(feedProbes, feed::indexOf));
+        print("exact, listed numbers only (hits)", list.exactCount(),
+            measure(hits, n -> list.containsExact(n) ? 1 : 0));
+        print("exact, unlisted numbers only (misses)", list.exactCount(),
+            measure(misses, n -> list.containsExact(n) ? 1 : 0));
+        print("reputation, listed only (hits)", feed.size(), measure(feedHits, feed::indexOf));
+        print("reputation, unlisted only (misses)", feed.size(), measure(feedMisses, feed::indexOf));
       }
     } finally {
       Files.deleteIfExists(dir);

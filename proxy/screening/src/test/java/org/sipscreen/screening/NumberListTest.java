@@ -143,7 +143,8 @@ class NumberListTest {
     assertThat(list.contains(n("+12021000008"))).isFalse();
     // load time is measured by loadtest/jmh ListBenchmark, not asserted here
     assertThat(list.loadDuration()).isPositive();
-    assertThat(list.heapBytes()).as("heap bytes").isLessThan(6L * 1_000_000);
+    // one cache line of 8 long keys per lookup below 3 million numbers: 11.4 bytes each (issue 5: 16)
+    assertThat(list.heapBytes()).as("heap bytes").isLessThan(12L * 1_000_000);
   }
 
   @Test
@@ -173,7 +174,7 @@ class NumberListTest {
       }
     }
     assertThat(falsePositives).isZero();
-    assertThat(list.heapBytes()).as("heap bytes").isLessThan(8L * listed.size());
+    assertThat(list.heapBytes()).as("heap bytes").isLessThan(12L * listed.size());
   }
 
   @Test

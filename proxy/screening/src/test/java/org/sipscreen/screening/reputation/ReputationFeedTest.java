@@ -128,7 +128,8 @@ class ReputationFeedTest {
           .contains(new ReputationAnswer.Scored(i % 101, categories[i % categories.length]));
       assertThat(feed.indexOf(n("+" + (number + 1)))).isEqualTo(-1);
     }
-    assertThat(feed.heapBytes()).as("heap bytes").isLessThan(8L * 1_000_000);
+    // 11.4 bytes of keys and 2.9 of score and category per number below 3 million (issue 5: at most 16)
+    assertThat(feed.heapBytes()).as("heap bytes").isLessThanOrEqualTo(16L * 1_000_000);
   }
 
   @Test
