@@ -24,10 +24,13 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
+import org.sipscreen.screening.NumberList;
+import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.reputation.ReputationFeed;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -128,6 +131,56 @@ class ReloaderTest {
         .findFirst().orElseThrow();
     assertThat(list.entries()).isEqualTo(2);
     assertThat(list.path()).isEqualTo(block.toAbsolutePath().normalize());
+  }
+
+  LoadedFile file(String name) {
+    return reloader.files().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  int versionInfo(String list, String version) {
+    for (MetricSnapshot m : registry.scrape(n -> n.equals("sipscreen_list_version"))) {
+      for (DataPointSnapshot dp : m.getDataPoints()) {
+        if (list.equals(dp.getLabels().get("list")) && version.equals(dp.getLabels().get("version"))) {
+          return 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void eachListShowsItsOwnContentVersionAndLoadTime() throws Exception {
+    start("");
+    NumberList running = check(proxy.snapshot().chain(), NumberListCheck.class).list();
+    LoadedFile block = file("block_list");
+    assertThat(block.contentVersion()).isEqualTo(running.version())
+        .isEqualTo(NumberList.of("same", "+12025550199").version());
+    assertThat(block.loadMillis()).isEqualTo(running.loadDuration().toMillis());
+    assertThat(block.generation()).isEqualTo(1);
+    ReputationFeed feed = check(proxy.snapshot().chain(), ReputationCheck.class).feed();
+    assertThat(file("reputation_feed").contentVersion()).isEqualTo(feed.version());
+    assertThat(file("reputation_feed").loadMillis()).isEqualTo(feed.loadDuration().toMillis());
+    assertThat(file("config").isList()).isFalse();
+    assertThat(file("config").contentVersion()).isEmpty();
+    assertThat(gauge("sipscreen_list_load_seconds", "list", "block_list"))
+        .isEqualTo(running.loadDuration().toMillis() / 1000.0);
+    assertThat(versionInfo("block_list", running.version())).isEqualTo(1);
+
+    // The same entries in another order (a new modification time): same version, same generation.
+    Files.writeString(block.path(), "+12025550199\n# reordered\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(file("block_list").contentVersion()).isEqualTo(running.version());
+    assertThat(file("block_list").generation()).isEqualTo(1);
+
+    Files.writeString(block.path(), "+12025550199\n" + CALLER + "\n");
+    assertThat(reload().applied()).isTrue();
+    NumberList changed = check(proxy.snapshot().chain(), NumberListCheck.class).list();
+    assertThat(file("block_list").contentVersion()).isEqualTo(changed.version())
+        .isNotEqualTo(running.version());
+    assertThat(file("block_list").generation()).isEqualTo(2);
+    assertThat(file("block_list").loadMillis()).isEqualTo(changed.loadDuration().toMillis());
+    assertThat(versionInfo("block_list", changed.version())).isEqualTo(1);
+    assertThat(versionInfo("block_list", running.version())).as("the replaced version's series").isZero();
   }
 
   @Test
@@ -245,6 +298,6 @@ class ReloaderTest {
       Thread.sleep(20);
     }
     assertThat(reloader.files().stream().filter(f -> f.name().equals("block_list")).findFirst()
-        .orElseThrow().version()).isGreaterThanOrEqualTo(2);
+        .orElseThrow().generation()).isGreaterThanOrEqualTo(2);
   }
 }
