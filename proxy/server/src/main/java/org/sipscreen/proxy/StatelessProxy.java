@@ -67,6 +67,7 @@ public final class StatelessProxy {
   /** Replaces the screening chain; calls already inside the old one finish with it. */
   public void replaceChain(ScreeningChain next) {
     current.updateAndGet(s -> new ProxySnapshot(s.settings(), next));
+    metrics.watch(next);
   }
 
   /**
@@ -75,6 +76,7 @@ public final class StatelessProxy {
    */
   public void replace(ProxySnapshot next) {
     current.set(java.util.Objects.requireNonNull(next, "next"));
+    metrics.watch(next.chain()); // the stateful checks' series follow the chain that runs
   }
 
   /** The snapshot new messages are handled with. */

@@ -174,10 +174,11 @@ public final class Reloader implements AutoCloseable {
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
         settings.unknownSources());
-    proxy.replace(new ProxySnapshot(keepSockets, chain));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
+    // The inventory first: whoever sees the new chain also sees its files.
     running = new Running(next, files, auth);
+    proxy.replace(new ProxySnapshot(keepSockets, chain));
     publish(files, trigger);
     FileWatch w = watch;
     if (w != null) {

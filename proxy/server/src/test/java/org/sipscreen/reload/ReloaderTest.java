@@ -272,6 +272,35 @@ class ReloaderTest {
   }
 
   @Test
+  void reputationSeriesReadTheCheckOfTheReloadedChain() throws Exception {
+    start("");
+    PrometheusRegistry proxyRegistry = new PrometheusRegistry();
+    ProxyMetrics metrics = new ProxyMetrics(proxyRegistry);
+    proxy = new StatelessProxy(proxy.settings(), proxy.snapshot().chain(), metrics);
+    metrics.watch(proxy.snapshot().chain());
+    reloader.close();
+    reloader = new Reloader(config, reloader.config(), AdminAuth.OPEN, proxy,
+        new ReloadMetrics(proxyRegistry), s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    String listed = "+14155550100";
+    screen(listed);
+    ReputationCheck before = check(proxy.snapshot().chain(), ReputationCheck.class);
+    assertThat(metrics.counterValue("sipscreen_reputation_feed_hits")).isEqualTo(1);
+
+    // Other bands: a new check with its own counters, which the series now read.
+    Files.writeString(config, yaml("").replace("reputation: {feed_file: lists/feed.csv}",
+        "reputation: {feed_file: lists/feed.csv, bands: {medium: 30, high: 60, very_high: 85}}"));
+    assertThat(reload().applied()).isTrue();
+    ReputationCheck after = check(proxy.snapshot().chain(), ReputationCheck.class);
+    assertThat(after.stats()).isNotSameAs(before.stats());
+    screen(listed);
+    screen(listed);
+    screen(listed);
+
+    assertThat(after.stats().feedHits()).isEqualTo(3);
+    assertThat(metrics.counterValue("sipscreen_reputation_feed_hits")).isEqualTo(3);
+  }
+
+  @Test
   void listenerChangeWaitsForARestartWhileTheRestApplies() throws Exception {
     start("");
     var endpoints = proxy.settings().endpoints();
