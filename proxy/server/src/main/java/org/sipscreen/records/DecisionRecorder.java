@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * so calls keep flowing. The writer thread serializes in batches and hands lines to the operating system at
  * least every {@code flushInterval}, so a kill -9 loses at most the records of the last interval;
  * {@link #close} writes everything still queued. A retransmitted INVITE that got the same treatment again
- * is written once.
+ * is written once. {@link #handOver} retires a recorder for a successor (a reload that changed
+ * {@code records:}) without losing a record.
  */
 public final class DecisionRecorder implements AutoCloseable {
 
@@ -56,6 +57,10 @@ public final class DecisionRecorder implements AutoCloseable {
     }
   };
   private volatile boolean closing;
+  /** Where records that reach this recorder after {@link #handOver} go; null: they are dropped. */
+  private volatile DecisionRecorder successor;
+  /** Threads inside {@link #record}: closing waits for them, so none offers to a drained queue. */
+  private final java.util.concurrent.atomic.LongAdder entering = new java.util.concurrent.atomic.LongAdder();
 
   /** Put on the queue by {@link #close} to wake the writer; never written. */
   private static final DecisionRecord WAKE_UP = new DecisionRecord(0, "", "",
@@ -106,6 +111,25 @@ public final class DecisionRecorder implements AutoCloseable {
    */
   public static DecisionRecorder fromConfig(RecordsConfig config, Path configFile,
       PrometheusRegistry registry) throws ConfigException {
+    DecisionRecorder recorder = open(config, configFile);
+    if (recorder != null) {
+      recorder.register(registry);
+    }
+    return recorder;
+  }
+
+  /**
+   * The recorder the {@code records:} section asks for, not registered anywhere; null when recording is
+   * off.
+   *
+   * @throws ConfigException when the records directory cannot be created
+   */
+  public static DecisionRecorder open(RecordsConfig config, Path configFile) throws ConfigException {
+    return open(config, configFile, true);
+  }
+
+  /** {@code start} false: the writer waits for {@link #start()} (a successor while its predecessor drains). */
+  static DecisionRecorder open(RecordsConfig config, Path configFile, boolean start) throws ConfigException {
     if (!config.enabled()) {
       log.warn("decision records: off ({}: no records: section, or enabled: false); traceback will find"
           + " nothing for calls screened now", configFile);
@@ -120,8 +144,7 @@ public final class DecisionRecorder implements AutoCloseable {
       throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": " + e);
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
-        Clock.systemUTC());
-    recorder.register(registry);
+        Clock.systemUTC(), start);
     log.info("decision records: writing to {}", dir);
     return recorder;
   }
@@ -133,15 +156,24 @@ public final class DecisionRecorder implements AutoCloseable {
 
   /** Queues a record for writing; never blocks. False when it was dropped (queue full, or closed). */
   public boolean record(DecisionRecord r) {
-    if (closing) {
-      droppedClosed.incrementAndGet();
-      return false;
+    entering.increment();
+    try {
+      if (closing) {
+        DecisionRecorder next = successor;
+        if (next != null) {
+          return next.record(r);
+        }
+        droppedClosed.incrementAndGet();
+        return false;
+      }
+      if (!queue.offer(r)) {
+        droppedQueueFull.incrementAndGet();
+        return false;
+      }
+      return true;
+    } finally {
+      entering.decrement();
     }
-    if (!queue.offer(r)) {
-      droppedQueueFull.incrementAndGet();
-      return false;
-    }
-    return true;
   }
 
   /** Counts a record that could not even be built (a bug); the call went on. */
@@ -167,6 +199,16 @@ public final class DecisionRecorder implements AutoCloseable {
   /** Retransmitted INVITEs not written again. */
   public long retransmissions() {
     return retransmissions.get();
+  }
+
+  /** Records refused because the recorder was closed (shutdown had begun). */
+  public long droppedClosed() {
+    return droppedClosed.get();
+  }
+
+  /** Records that could not be built. */
+  public long droppedError() {
+    return droppedError.get();
   }
 
   public int queued() {
@@ -205,6 +247,25 @@ public final class DecisionRecorder implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    finish();
+  }
+
+  /**
+   * Retires this recorder for {@code next}, which already takes new records: a record that still reaches
+   * this one (a call that picked it just before the switch) goes to {@code next}; then everything queued
+   * here is written and the files are synced and closed. Blocks until then: call it off the event loops.
+   */
+  public void handOver(DecisionRecorder next) {
+    successor = java.util.Objects.requireNonNull(next, "next");
+    closing = true;
+    finish();
+  }
+
+  private void finish() {
+    // Any thread that entered record() before closing was set may still offer: wait for it.
+    while (entering.sum() != 0) {
+      Thread.onSpinWait();
+    }
     // Wake the writer with a marker rather than an interrupt: an interrupt during a write would close
     // the file channel (ClosedByInterruptException). A full queue means the writer is not waiting anyway.
     queue.offer(WAKE_UP);
@@ -254,6 +315,7 @@ public final class DecisionRecorder implements AutoCloseable {
       log.error("decision records: writer thread failed; records are no longer written", e);
     } finally {
       files.close();
+      recent.clear();
     }
   }
 

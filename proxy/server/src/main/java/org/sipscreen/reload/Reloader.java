@@ -25,6 +25,7 @@ import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.ProxySnapshot;
 import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.records.LiveRecorder;
 import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.DoNotOriginateCheck;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * Reloads the config file and every file it names, on request (file watch, SIGHUP, admin API), on one
  * dedicated thread: loads and checks everything, carries stateful checks over ({@link ChainCarryOver}),
  * then swaps the proxy's {@link ProxySnapshot} in one step. A bad file leaves the running snapshot in
- * place; the result names the file, key and line, and the per-file metrics show it. Changes that need new
- * sockets (SIP listeners, advertised address, message limits, HTTP address) are reported and left for a
- * restart; the running values stay.
+ * place; the result names the file, key and line, and the per-file metrics show it. A changed
+ * {@code records:} section switches the decision recorder after the swap ({@link LiveRecorder}). Changes
+ * that need new sockets (SIP listeners, advertised address, message limits, HTTP address) are reported
+ * and left for a restart; the running values stay.
  */
 public final class Reloader implements AutoCloseable {
 
@@ -56,6 +58,7 @@ public final class Reloader implements AutoCloseable {
   private final ReloadMetrics metrics;
   private final Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote;
   private final org.sipscreen.config.StirWiring stir;
+  private final LiveRecorder records;
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private volatile Running running;
@@ -84,6 +87,18 @@ public final class Reloader implements AutoCloseable {
       ReloadMetrics metrics,
       Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
       org.sipscreen.config.StirWiring stir, Clock clock, long buildMillis) {
+    this(configFile, config, auth, proxy, metrics, remote, stir, null, clock, buildMillis);
+  }
+
+  /**
+   * @param records the proxy's decision recorder, switched when {@code records:} changes; null leaves
+   *     records alone
+   */
+  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
+      ReloadMetrics metrics,
+      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
+      org.sipscreen.config.StirWiring stir, LiveRecorder records, Clock clock, long buildMillis) {
+    this.records = records;
     this.stir = stir;
     this.configFile = configFile;
     this.bound = config;
@@ -154,12 +169,16 @@ public final class Reloader implements AutoCloseable {
     ScreeningChain chain;
     ProxySettings settings;
     AdminAuth auth;
+    LiveRecorder.Change recordsChange = null;
     try {
       next = ConfigLoader.load(configFile);
       chain = ChainCarryOver.apply(proxy.snapshot().chain(),
           ScreeningFactory.build(next, configFile, remote, stir));
       settings = Sipscreen.settings(next, configFile);
       auth = AdminAuth.of(next.http().admin(), configFile);
+      if (records != null) {
+        recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
+      }
     } catch (ConfigException | RuntimeException e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       Path bad = culprit(message, before);
@@ -179,6 +198,9 @@ public final class Reloader implements AutoCloseable {
     // The inventory first: whoever sees the new chain also sees its files.
     running = new Running(next, files, auth);
     proxy.replace(new ProxySnapshot(keepSockets, chain));
+    if (recordsChange != null) {
+      recordsChange.apply();
+    }
     publish(files, trigger);
     FileWatch w = watch;
     if (w != null) {

@@ -21,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.admin.AdminAuth;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.records.LiveRecorder;
+import org.sipscreen.records.TestRecords;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.NumberList;
@@ -298,6 +302,44 @@ class ReloaderTest {
 
     assertThat(after.stats().feedHits()).isEqualTo(3);
     assertThat(metrics.counterValue("sipscreen_reputation_feed_hits")).isEqualTo(3);
+  }
+
+  @Test
+  void changedRecordsSectionSwitchesTheRecorderOnReload() throws Exception {
+    start("");
+    Files.writeString(config, yaml("") + "records: {directory: rec-a}\n");
+    SipscreenConfig first = org.sipscreen.config.ConfigLoader.load(config);
+    LiveRecorder records = new LiveRecorder(new PrometheusRegistry());
+    records.prepare(first.records(), config).apply();
+    reloader.close();
+    reloader = new Reloader(config, first, AdminAuth.OPEN, proxy, new ReloadMetrics(new PrometheusRegistry()),
+        s -> Optional.empty(), org.sipscreen.config.StirWiring.OFFLINE, records,
+        Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    DecisionRecorder before = records.current();
+
+    Files.writeString(config, yaml("") + "records: {directory: rec-b, flush_interval_ms: 100}\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(records.directory()).isEqualTo(dir.resolve("rec-b"));
+    assertThat(records.current()).isNotSameAs(before).isNotNull();
+    assertThat(before.record(TestRecords.forwarded(NOW.toEpochMilli(), "late", CALLER, OTHER, "local")))
+        .as("a record offered to the retired recorder goes to the new one").isTrue();
+
+    // A records directory that cannot be made: the reload is refused, the running recorder stays.
+    DecisionRecorder running = records.current();
+    Files.writeString(dir.resolve("blocker"), "a file, not a folder");
+    Files.writeString(config, yaml("") + "records: {directory: blocker/records}\n");
+    ReloadResult bad = reload();
+    assertThat(bad.applied()).isFalse();
+    assertThat(bad.error().orElseThrow()).contains("records.directory");
+    assertThat(records.current()).isSameAs(running);
+    assertThat(records.directory()).isEqualTo(dir.resolve("rec-b"));
+
+    // Records off: no recorder, what was queued is written.
+    Files.writeString(config, yaml("") + "records: {enabled: false}\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(records.current()).isNull();
+    assertThat(TestRecords.readAll(dir.resolve("rec-b"))).extracting(n -> n.get("call_id").asText())
+        .containsExactly("late");
   }
 
   @Test
