@@ -99,6 +99,7 @@ public final class TracebackRoute implements AutoCloseable {
       body.put("truncated", r.truncated());
       body.put("files_scanned", r.filesScanned());
       body.put("bytes_scanned", r.bytesScanned());
+      body.put("files_skipped", r.filesSkipped());
       body.put("unreadable_lines", r.unreadableLines());
       ArrayNode records = body.putArray("records");
       r.records().forEach(records::add);

@@ -328,7 +328,13 @@ public final class DecisionRecorder implements AutoCloseable {
       return;
     }
     int n = json.encode(r);
-    files.append(r.timeMillis(), json.bytes(), n);
+    files.append(r.timeMillis(), json.bytes(), n, key(r.screening() == null ? null : r.screening().caller()),
+        key(r.screening() == null ? null : r.screening().callee()));
+  }
+
+  /** The index key of a number as the record writes it; 0 when the record has no E.164 number. */
+  private static long key(org.sipscreen.screening.PhoneNumber n) {
+    return n instanceof org.sipscreen.screening.PhoneNumber.E164 e ? RecordIndex.key(e.value()) : 0;
   }
 
   /**
