@@ -59,8 +59,12 @@ public final class DecisionRecorder implements AutoCloseable {
   private volatile boolean closing;
   /** Where records that reach this recorder after {@link #handOver} go; null: they are dropped. */
   private volatile DecisionRecorder successor;
-  /** Threads inside {@link #record}: closing waits for them, so none offers to a drained queue. */
-  private final java.util.concurrent.atomic.LongAdder entering = new java.util.concurrent.atomic.LongAdder();
+  /**
+   * Threads inside {@link #record}: closing waits for them, so none offers to a drained queue. An exact
+   * counter (a LongAdder's sum can read zero while a thread is inside).
+   */
+  private final java.util.concurrent.atomic.AtomicInteger entering =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Put on the queue by {@link #close} to wake the writer; never written. */
   private static final DecisionRecord WAKE_UP = new DecisionRecord(0, "", "",
@@ -156,7 +160,7 @@ public final class DecisionRecorder implements AutoCloseable {
 
   /** Queues a record for writing; never blocks. False when it was dropped (queue full, or closed). */
   public boolean record(DecisionRecord r) {
-    entering.increment();
+    entering.incrementAndGet();
     try {
       if (closing) {
         DecisionRecorder next = successor;
@@ -172,7 +176,7 @@ public final class DecisionRecorder implements AutoCloseable {
       }
       return true;
     } finally {
-      entering.decrement();
+      entering.decrementAndGet();
     }
   }
 
@@ -263,7 +267,7 @@ public final class DecisionRecorder implements AutoCloseable {
 
   private void finish() {
     // Any thread that entered record() before closing was set may still offer: wait for it.
-    while (entering.sum() != 0) {
+    while (entering.get() != 0) {
       Thread.onSpinWait();
     }
     // Wake the writer with a marker rather than an interrupt: an interrupt during a write would close

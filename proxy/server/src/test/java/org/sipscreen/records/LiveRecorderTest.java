@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class LiveRecorderTest {
   }
 
   static RecordsConfig records(String directory) {
-    return new RecordsConfig(true, directory, 20, 100_000, null, null, null);
+    return new RecordsConfig(true, directory, 20, 1_000_000, null, null, null);
   }
 
   DecisionRecord call(int i) {
@@ -86,14 +87,14 @@ class LiveRecorderTest {
   void noRecordIsLostWhileCallsKeepComingDuringSwitches() throws Exception {
     LiveRecorder live = new LiveRecorder(registry);
     live.prepare(records("r0"), configFile()).apply();
-    int total = 30_000; // below the queue size: no offer may be refused
-    AtomicInteger next = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger attempted = new AtomicInteger();
     AtomicInteger accepted = new AtomicInteger();
     List<Thread> callers = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
       Thread caller = new Thread(() -> {
-        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-          if (live.current().record(call(i))) {
+        while (!stop.get()) {
+          if (live.current().record(call(attempted.getAndIncrement()))) {
             accepted.incrementAndGet();
           }
           LockSupport.parkNanos(10_000); // calls keep arriving while the switches happen
@@ -102,12 +103,16 @@ class LiveRecorderTest {
       caller.start();
       callers.add(caller);
     }
-    for (int i = 1; i <= 5; i++) {
-      while (next.get() < i * total / 6) {
+    for (int i = 1; i <= 6; i++) {
+      int seen = attempted.get();
+      while (attempted.get() < seen + 2_000) {
         Thread.onSpinWait();
       }
-      live.prepare(records("r" + i), configFile()).apply();
+      if (i <= 5) {
+        live.prepare(records("r" + i), configFile()).apply();
+      }
     }
+    stop.set(true);
     for (Thread caller : callers) {
       caller.join();
     }
@@ -122,8 +127,8 @@ class LiveRecorderTest {
       }
       assertThat(TestRecords.readAll(dir.resolve("r" + i))).as("records in r" + i).isNotEmpty();
     }
-    // The queue (100,000) never fills here, so every offer must be accepted and written, once.
-    assertThat(accepted.get()).isEqualTo(total);
+    // The queue (1,000,000) never fills here, so every offer must be accepted and written, once.
+    assertThat(accepted.get()).isEqualTo(attempted.get());
     assertThat(lines).isEqualTo(accepted.get());
     assertThat(ids).hasSize(lines);
     assertThat(written()).isEqualTo(lines);
