@@ -201,8 +201,8 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   /**
-   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (its own chain, state and
-   * metrics) so that the first real calls do not meet an interpreted JVM.
+   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (the prepared chain's lists
+   * with its own check state, its own metrics) so that the first real calls do not meet an interpreted JVM.
    */
   private static void warmUp(Prepared prepared) throws ConfigException {
     int calls = prepared.config().sip().warmupCalls();
@@ -223,8 +223,8 @@ public final class Sipscreen implements AutoCloseable {
         log.warn("warm-up: decision records not warmed up: {}", e.toString());
       }
     }
-    StatelessProxy throwaway = new StatelessProxy(prepared.settings(),
-        ScreeningFactory.build(prepared.config(), prepared.configFile()),
+    // The prepared chain's lists, with fresh state: the lists are not read again for the warm-up.
+    StatelessProxy throwaway = new StatelessProxy(prepared.settings(), WarmupChain.of(prepared.chain()),
         new ProxyMetrics(new PrometheusRegistry()), recorder);
     InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
         .flatMap(p -> p.networks().stream())
