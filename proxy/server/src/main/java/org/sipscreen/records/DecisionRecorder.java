@@ -57,6 +57,8 @@ public final class DecisionRecorder implements AutoCloseable {
     }
   };
   private volatile boolean closing;
+  /** Set once no thread can offer any more (after closing, every record() has left): the writer may stop. */
+  private volatile boolean finishing;
   /** Where records that reach this recorder after {@link #handOver} go; null: they are dropped. */
   private volatile DecisionRecorder successor;
   /**
@@ -102,9 +104,11 @@ public final class DecisionRecorder implements AutoCloseable {
     }
   }
 
-  /** Starts a writer that the constructor left stopped. */
-  void start() {
-    writer.start();
+  /** Starts a writer that the constructor left stopped; once. */
+  synchronized void start() {
+    if (writer.getState() == Thread.State.NEW) {
+      writer.start();
+    }
   }
 
   /**
@@ -270,6 +274,8 @@ public final class DecisionRecorder implements AutoCloseable {
     while (entering.get() != 0) {
       Thread.onSpinWait();
     }
+    finishing = true;
+    start(); // a successor closed before its turn to write (shutdown during a switch) still writes
     // Wake the writer with a marker rather than an interrupt: an interrupt during a write would close
     // the file channel (ClosedByInterruptException). A full queue means the writer is not waiting anyway.
     queue.offer(WAKE_UP);
@@ -290,7 +296,7 @@ public final class DecisionRecorder implements AutoCloseable {
     long nextFlush = System.nanoTime() + flushNanos;
     try {
       while (true) {
-        if (!closing && queue.isEmpty()) {
+        if (!finishing && queue.isEmpty()) {
           // Sleep in ticks instead of waiting on the queue: a writer blocked in poll() is woken by every
           // offer, which at 1,000 calls/s is a context switch per call on the event loops' cores.
           long wait = nextFlush - System.nanoTime();
@@ -307,7 +313,7 @@ public final class DecisionRecorder implements AutoCloseable {
         }
         boolean idle = batch.isEmpty();
         batch.clear();
-        if (closing && idle && queue.isEmpty()) {
+        if (finishing && idle && queue.isEmpty()) {
           break;
         }
         if (System.nanoTime() - nextFlush >= 0) {
