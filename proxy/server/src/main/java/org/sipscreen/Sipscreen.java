@@ -48,13 +48,14 @@ public final class Sipscreen implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final StatelessProxy proxy;
   private final List<AutoCloseable> clients;
-  private final DecisionRecorder recorder;
+  private final org.sipscreen.records.LiveRecorder recorder;
   private final Lifecycle lifecycle;
   private org.sipscreen.reload.Reloader reloader;
   private org.sipscreen.admin.AdminApi admin;
 
   private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
-      StatelessProxy proxy, List<AutoCloseable> clients, DecisionRecorder recorder, Lifecycle lifecycle) {
+      StatelessProxy proxy, List<AutoCloseable> clients, org.sipscreen.records.LiveRecorder recorder,
+      Lifecycle lifecycle) {
     this.lifecycle = lifecycle;
     this.clients = clients;
     this.recorder = recorder;
@@ -102,19 +103,17 @@ public final class Sipscreen implements AutoCloseable {
     metrics.watch(chain);
     warmUp(prepared, group);
     SipscreenConfig config = prepared.config();
-    DecisionRecorder recorder;
+    org.sipscreen.records.LiveRecorder recorder = new org.sipscreen.records.LiveRecorder(registry);
     try {
-      recorder = DecisionRecorder.fromConfig(config.records(), prepared.configFile(), registry);
+      recorder.prepare(config.records(), prepared.configFile()).apply();
     } catch (ConfigException e) {
       group.shutdownGracefully();
       throw e;
     }
-    TracebackRoute traceback = null;
-    if (recorder != null) {
-      traceback = new TracebackRoute(config.records().directoryFor(prepared.configFile()),
-          new PhoneNumbers(config.screening().defaultCountryCode()));
-      clients.add(traceback);
-    }
+    // Served whether or not records are on now: a reload may turn them on, and old records stay useful.
+    TracebackRoute traceback = new TracebackRoute(recorder::directory,
+        new PhoneNumbers(config.screening().defaultCountryCode()));
+    clients.add(traceback);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, recorder);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
@@ -122,8 +121,8 @@ public final class Sipscreen implements AutoCloseable {
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
         config, org.sipscreen.admin.AdminAuth.of(config.http().admin(), prepared.configFile()), proxy,
-        new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, java.time.Clock.systemUTC(),
-        prepared.buildMillis());
+        new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, recorder,
+        java.time.Clock.systemUTC(), prepared.buildMillis());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     if (traceback != null) {
@@ -140,9 +139,7 @@ public final class Sipscreen implements AutoCloseable {
       if (http != null) {
         http.close();
       }
-      if (recorder != null) {
-        recorder.close();
-      }
+      recorder.close();
       if (traceback != null) {
         traceback.close();
       }
@@ -204,10 +201,10 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   /**
-   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (its own chain, state and
-   * metrics) so that the first real calls do not meet an interpreted JVM: first straight into the proxy
-   * (from a configured peer's address, so the whole chain runs), then over loopback sockets through a
-   * throwaway listener on the proxy's event loops (so the socket path runs too).
+   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (the prepared chain's lists
+   * with its own check state, its own metrics) so that the first real calls do not meet an interpreted JVM:
+   * first straight into the proxy (from a configured peer's address, so the whole chain runs), then over
+   * loopback sockets through a throwaway listener on the proxy's event loops (so the socket path runs too).
    */
   private static void warmUp(Prepared prepared, EventLoopGroup group) throws ConfigException {
     int calls = prepared.config().sip().warmupCalls();
@@ -228,7 +225,8 @@ public final class Sipscreen implements AutoCloseable {
         log.warn("warm-up: decision records not warmed up: {}", e.toString());
       }
     }
-    ScreeningChain throwawayChain = ScreeningFactory.build(prepared.config(), prepared.configFile());
+    // The prepared chain's lists, with fresh state: the lists are not read again for the warm-up.
+    ScreeningChain throwawayChain = WarmupChain.of(prepared.chain());
     StatelessProxy throwaway = new StatelessProxy(prepared.settings(), throwawayChain,
         new ProxyMetrics(new PrometheusRegistry()), recorder);
     InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
@@ -393,9 +391,7 @@ public final class Sipscreen implements AutoCloseable {
     reloader.close();
     lifecycle.runHooks();
     sip.close();
-    if (recorder != null) {
-      recorder.close(); // after the listeners: every decision made is written
-    }
+    recorder.close(); // after the listeners: every decision made is written
     http.close();
     for (AutoCloseable c : clients) {
       try {

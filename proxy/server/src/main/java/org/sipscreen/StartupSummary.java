@@ -19,11 +19,11 @@ final class StartupSummary {
         .sorted(java.util.Map.Entry.comparingByKey())
         .forEach(p -> log.info("peer name={} networks={}", p.getKey(), p.getValue().networks()));
     for (LoadedFile f : files) {
-      if (f.entries() >= 0) {
+      if (f.isList()) {
         log.info("list name={} entries={} file={} version={} load_ms={}", f.name(), f.entries(),
-            f.path(), f.version(), f.loadMillis());
+            f.path(), f.contentVersion(), f.loadMillis());
       } else {
-        log.info("file name={} file={} version={}", f.name(), f.path(), f.version());
+        log.info("file name={} file={}", f.name(), f.path());
       }
     }
     log.info("admin api={} auth={}", auth.enabled() ? "on" : "off",

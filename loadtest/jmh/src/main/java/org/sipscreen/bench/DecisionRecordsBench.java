@@ -29,7 +29,7 @@ import org.sipscreen.screening.ScreeningResult;
  * Decision records at traceback scale, not a JMH benchmark (it writes gigabytes once): generates N records
  * (default 10 million) spread over 24 simulated hours through the real {@link DecisionRecorder} (queue,
  * writer thread, hourly files) into a temporary directory, reports records/s and bytes/record, then times
- * traceback queries over them and deletes the files.
+ * traceback queries over them with the per-file indexes and again without them, and deletes the files.
  *
  * <pre>java -cp loadtest/jmh/target/benchmarks.jar org.sipscreen.bench.DecisionRecordsBench [N] [DIR]</pre>
  */
@@ -45,6 +45,14 @@ public final class DecisionRecordsBench {
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("sipscreen-records-bench");
     try {
       write(n, dir);
+      System.out.println("-- with the per-file index (RecordIndex sidecars written as files closed)");
+      query(n, dir);
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".idx")).toList()) {
+          Files.delete(f);
+        }
+      }
+      System.out.println("-- without the index (sidecars deleted: every file in the window is read)");
       query(n, dir);
     } finally {
       try (Stream<Path> files = Files.list(dir)) {
@@ -158,6 +166,12 @@ public final class DecisionRecordsBench {
     time("caller + callee, 24 hours", new Traceback.Query(caller, callee, from, dayEnd, null, 100_000), dir);
     time("callee only, 1 hour", new Traceback.Query(null, callee, hourStart, hourStart.plusSeconds(3599),
         null, 100_000), dir);
+    // An ordinary caller of the generator (about n / CALLERS calls, in a few of the hours), and a number
+    // that never called: what the index is for.
+    time("ordinary caller, 24 hours", new Traceback.Query(caller(123_457), null, from, dayEnd, null,
+        100_000), dir);
+    time("unseen caller, 24 hours", new Traceback.Query("+19995550100", null, from, dayEnd, null, 100_000),
+        dir);
   }
 
   static void time(String what, Traceback.Query q, Path dir) throws IOException {
@@ -176,9 +190,9 @@ public final class DecisionRecordsBench {
     Arrays.sort(sorted);
     long[] sortedCpu = cpu.clone();
     Arrays.sort(sortedCpu);
-    System.out.printf("traceback %-40s %6d matches, %3d files, %6.2f GB read: wall median %d ms (runs %s),"
-            + " CPU median %d ms (runs %s)%n", what, r.records().size(), r.filesScanned(),
-        r.bytesScanned() / 1e9, sorted[ms.length / 2], Arrays.toString(ms), sortedCpu[ms.length / 2],
+    System.out.printf("traceback %-40s %6d matches, %3d files read, %3d skipped, %6.2f GB read: wall median"
+            + " %d ms (runs %s), CPU median %d ms (runs %s)%n", what, r.records().size(), r.filesScanned(),
+        r.filesSkipped(), r.bytesScanned() / 1e9, sorted[ms.length / 2], Arrays.toString(ms), sortedCpu[ms.length / 2],
         Arrays.toString(cpu));
   }
 

@@ -78,6 +78,11 @@ public final class NeighborSpoofingCheck implements Check {
     return NAME;
   }
 
+  /** The callers this check lets through: those that legitimately call their neighbors. */
+  public NumberList allowList() {
+    return allowList;
+  }
+
   public Mode mode() {
     return mode;
   }

@@ -122,6 +122,11 @@ public final class StirShakenCheck implements Check {
     return NAME;
   }
 
+  /** Where the check gets validated certificate chains by x5u. */
+  public CertificateSource certificates() {
+    return certificates;
+  }
+
   public StirShakenSettings settings() {
     return settings;
   }

@@ -272,6 +272,11 @@ public final class VelocityCheck implements Check {
     return count + 1 > limit.getAsInt();
   }
 
+  /** The same limits, score, size bound and clock with nothing counted yet (for a throwaway chain). */
+  public VelocityCheck withFreshState() {
+    return new VelocityCheck(defaults, peerLimits, score, maxTrackedNumbers, ticker);
+  }
+
   /**
    * Whether {@code other} was built with the same limits, score and size bound: then a reload can keep
    * this check, and with it every window counted so far.

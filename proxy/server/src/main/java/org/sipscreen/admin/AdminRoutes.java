@@ -47,10 +47,11 @@ public final class AdminRoutes {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", f.name());
       m.put("file", f.path().toString());
-      if (f.entries() >= 0) {
+      if (f.isList()) {
         m.put("entries", f.entries());
+        m.put("version", f.contentVersion());
       }
-      m.put("version", f.version());
+      m.put("generation", f.generation());
       m.put("modified", f.modified().toString());
       m.put("loaded_at", f.loadedAt().toString());
       m.put("load_ms", f.loadMillis());

@@ -113,10 +113,12 @@ final class TracebackCommand implements Callable<Integer> {
       err.println("traceback: " + e.getMessage());
       return 2;
     }
-    err.printf("%d record%s%s; %d file%s, %.1f MB read in %d ms from %s%s%n", result.records().size(),
+    err.printf("%d record%s%s; %d file%s, %.1f MB read in %d ms from %s (%d skipped by their index)%s%n",
+        result.records().size(),
         result.records().size() == 1 ? "" : "s", result.truncated() ? " (limit reached)" : "",
         result.filesScanned(), result.filesScanned() == 1 ? "" : "s", result.bytesScanned() / 1e6, millis,
-        dir, result.unreadableLines() > 0 ? "; " + result.unreadableLines() + " unreadable lines" : "");
+        dir, result.filesSkipped(),
+        result.unreadableLines() > 0 ? "; " + result.unreadableLines() + " unreadable lines" : "");
     return result.records().isEmpty() ? 1 : 0;
   }
 

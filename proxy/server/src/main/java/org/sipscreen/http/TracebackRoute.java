@@ -28,7 +28,7 @@ public final class TracebackRoute implements AutoCloseable {
   static final int MAX_LIMIT = 100_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path directory;
+  private final java.util.function.Supplier<Path> directory;
   private final PhoneNumbers numbers;
   private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(4), r -> {
@@ -45,6 +45,11 @@ public final class TracebackRoute implements AutoCloseable {
    * @param numbers how to normalize numbers in queries (the config's default country code)
    */
   public TracebackRoute(Path directory, PhoneNumbers numbers) {
+    this(() -> directory, numbers);
+  }
+
+  /** @param directory the decision records directory at the time of each query (a reload may move it) */
+  public TracebackRoute(java.util.function.Supplier<Path> directory, PhoneNumbers numbers) {
     this.directory = directory;
     this.numbers = numbers;
   }
@@ -81,7 +86,7 @@ public final class TracebackRoute implements AutoCloseable {
 
   private Answer run(Traceback.Query query) {
     try {
-      Traceback.Result r = Traceback.run(directory, query);
+      Traceback.Result r = Traceback.run(directory.get(), query);
       ObjectNode body = JSON.createObjectNode();
       ObjectNode q = body.putObject("query");
       q.put("caller", query.caller());
@@ -94,6 +99,7 @@ public final class TracebackRoute implements AutoCloseable {
       body.put("truncated", r.truncated());
       body.put("files_scanned", r.filesScanned());
       body.put("bytes_scanned", r.bytesScanned());
+      body.put("files_skipped", r.filesSkipped());
       body.put("unreadable_lines", r.unreadableLines());
       ArrayNode records = body.putArray("records");
       r.records().forEach(records::add);

@@ -34,6 +34,7 @@ public final class ProxyMetrics {
   private final Counter peerOutcomes;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
+  private final ReputationMetrics reputation;
 
   public ProxyMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -74,6 +75,7 @@ public final class ProxyMetrics {
             0.000_250, 0.000_500, 0.001, 0.005, 0.025, 0.1)
         .register(registry);
     stir = new StirMetrics(registry);
+    reputation = new ReputationMetrics(registry);
   }
 
   public PrometheusRegistry registry() {
@@ -133,49 +135,17 @@ public final class ProxyMetrics {
 
   /**
    * Exports the counters of the chain's stateful checks (the reputation client's lookups, cache, deadline
-   * and circuit breaker) as {@code sipscreen_reputation_*} series read at scrape time.
+   * and circuit breaker; stir_shaken's fail-open and lookups) as series read at scrape time. Called again
+   * with every chain swapped in ({@link org.sipscreen.proxy.StatelessProxy#replace}): the series then read
+   * the new chain's checks.
    */
   public void watch(org.sipscreen.screening.ScreeningChain chain) {
     for (org.sipscreen.screening.Check c : chain.checks()) {
       if (c instanceof org.sipscreen.screening.StirShakenCheck check) {
         stir.watch(check);
       }
-      if (c instanceof org.sipscreen.screening.ReputationCheck rep) {
-        var st = rep.stats();
-        callback("sipscreen_reputation_feed_hits", "Calls answered from the bulk feed", st::feedHits);
-        callback("sipscreen_reputation_lookups", "Remote reputation lookups asked for", st::lookups);
-        callback("sipscreen_reputation_cache_hits", "Lookups answered from the cache", st::cacheHits);
-        callback("sipscreen_reputation_cache_misses", "Lookups not in the cache", st::cacheMisses);
-        callback("sipscreen_reputation_coalesced", "Lookups that joined one already in flight",
-            st::coalesced);
-        callback("sipscreen_reputation_requests", "HTTP requests sent to the service", st::requests);
-        callback("sipscreen_reputation_errors", "Failed requests to the service", st::errors);
-        callback("sipscreen_reputation_timeouts",
-            "Calls that went on as unknown because the answer missed the deadline (fail open)",
-            st::timeouts);
-        callback("sipscreen_reputation_late_answers", "Answers that arrived after the deadline",
-            st::lateAnswers);
-        callback("sipscreen_reputation_circuit_rejected", "Lookups skipped while the circuit was open",
-            st::circuitRejected);
-        callback("sipscreen_reputation_circuit_opens", "Times the circuit breaker opened",
-            st::circuitOpens);
-        io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
-            .name("sipscreen_reputation_circuit_state")
-            .help("State of the reputation circuit breaker: 1 for the current state")
-            .labelNames("state")
-            .callback(cb -> {
-              String now = st.circuitState().name().toLowerCase(java.util.Locale.ROOT);
-              for (String state : List.of("closed", "open", "half_open")) {
-                cb.call(state.equals(now) ? 1 : 0, state);
-              }
-            }).register(registry);
-      }
     }
-  }
-
-  private void callback(String name, String help, java.util.function.LongSupplier value) {
-    io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(name).help(help)
-        .callback(cb -> cb.call(value.getAsLong())).register(registry);
+    reputation.watch(chain);
   }
 
   /** A chain that failed and was skipped (fail open). */

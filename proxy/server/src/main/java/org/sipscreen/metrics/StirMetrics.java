@@ -33,6 +33,7 @@ final class StirMetrics {
   /** Data points by outcome label, then peer: no key is built per call. */
   private final Map<String, Map<String, CounterDataPoint>> points = new ConcurrentHashMap<>();
   private boolean watching;
+  private volatile StirShakenCheck.Stats live;
 
   StirMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -66,23 +67,26 @@ final class StirMetrics {
     p.inc();
   }
 
-  /** Exports the check's counters and feeds the latency histogram; once per registry. */
+  /**
+   * Feeds the latency histogram from {@code check} and points the counters at it; the counters are
+   * registered on the first call, later calls (a reloaded chain) make them read the new check.
+   */
   synchronized void watch(StirShakenCheck check) {
-    var stats = check.stats();
-    stats.onVerification(nanos -> latency.observe(nanos / 1e9));
+    check.stats().onVerification(nanos -> latency.observe(nanos / 1e9));
+    live = check.stats();
     if (watching) {
-      return; // a rebuilt chain: the callbacks below read the first check's counters
+      return;
     }
     watching = true;
     CounterWithCallback.builder().name("sipscreen_stir_fail_open")
         .help("Signed INVITEs that went on as No-TN-Validation because no certificate was available"
             + " within the deadline (fail open)")
-        .callback(cb -> cb.call(stats.failOpen())).register(registry);
+        .callback(cb -> cb.call(live.failOpen())).register(registry);
     CounterWithCallback.builder().name("sipscreen_stir_deadline_misses")
         .help("Signed INVITEs whose certificate lookup missed the deadline (part of fail_open)")
-        .callback(cb -> cb.call(stats.deadlineMisses())).register(registry);
+        .callback(cb -> cb.call(live.deadlineMisses())).register(registry);
     CounterWithCallback.builder().name("sipscreen_stir_certificate_lookups")
         .help("Certificate lookups started by the stir_shaken check on a cache miss")
-        .callback(cb -> cb.call(stats.lookups())).register(registry);
+        .callback(cb -> cb.call(live.lookups())).register(registry);
   }
 }

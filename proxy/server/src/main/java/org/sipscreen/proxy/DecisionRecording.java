@@ -2,6 +2,7 @@ package org.sipscreen.proxy;
 
 import org.sipscreen.records.DecisionRecord;
 import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.records.LiveRecorder;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.StirShakenCheck;
 import org.sipscreen.screening.stir.IdentityHeader;
@@ -17,10 +18,10 @@ import org.sipscreen.sip.SipRequest;
  */
 final class DecisionRecording {
 
-  private final DecisionRecorder recorder;
+  private final LiveRecorder recorders;
 
-  DecisionRecording(DecisionRecorder recorder) {
-    this.recorder = recorder;
+  DecisionRecording(LiveRecorder recorders) {
+    this.recorders = recorders;
   }
 
   /**
@@ -28,15 +29,20 @@ final class DecisionRecording {
    * @param action what the proxy does with the INVITE
    */
   void record(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
+    DecisionRecorder recorder = recorders.current();
+    if (recorder == null) {
+      return; // records are off
+    }
     try {
-      offer(request, in, screening, action);
+      offer(recorder, request, in, screening, action);
     } catch (RuntimeException e) {
       // A record must never cost a call: count it and go on.
       recorder.failed();
     }
   }
 
-  private void offer(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
+  private void offer(DecisionRecorder recorder, SipRequest request, InboundMessage in,
+      ScreeningResult screening, ProxyAction action) {
     SipMessage m = request.message();
     String pai = m.first(HeaderName.P_ASSERTED_IDENTITY);
     String callerRaw = pai != null && !pai.isBlank() ? pai : m.first(HeaderName.FROM);

@@ -53,20 +53,28 @@ public final class StatelessProxy {
   private final DecisionRecording recording;
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
-    this(settings, chain, metrics, null);
+    this(settings, chain, metrics, (DecisionRecorder) null);
   }
 
   /** @param recorder receives a record of every screened initial INVITE; null records nothing */
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
       DecisionRecorder recorder) {
+    this(settings, chain, metrics, recorder == null ? null
+        : org.sipscreen.records.LiveRecorder.of(recorder));
+  }
+
+  /** @param recorders the recorder in use, replaced by a reload of {@code records:}; null records nothing */
+  public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
+      org.sipscreen.records.LiveRecorder recorders) {
     this.current = new AtomicReference<>(new ProxySnapshot(settings, chain));
     this.metrics = metrics;
-    this.recording = recorder == null ? null : new DecisionRecording(recorder);
+    this.recording = recorders == null ? null : new DecisionRecording(recorders);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
   public void replaceChain(ScreeningChain next) {
     current.updateAndGet(s -> new ProxySnapshot(s.settings(), next));
+    metrics.watch(next);
   }
 
   /**
@@ -75,6 +83,7 @@ public final class StatelessProxy {
    */
   public void replace(ProxySnapshot next) {
     current.set(java.util.Objects.requireNonNull(next, "next"));
+    metrics.watch(next.chain()); // the stateful checks' series follow the chain that runs
   }
 
   /** The snapshot new messages are handled with. */

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>At most two files are open: the current hour's and the previous one's, which a call decided just
  * before the hour turned may still reach. A line for an older hour opens that hour's file again (append).
  * A file that a crash left ending in a partial line gets a newline before the first new line.
+ *
+ * <p>A file this log started from empty gets an index ({@link RecordIndex}) of its callers and callees when
+ * it is closed (rotated, replaced by a newer hour's file, or at shutdown); opening an existing file to
+ * append to it removes its index, and the file stays unindexed (traceback reads it whole).
  */
 public final class DecisionLog implements AutoCloseable {
 
@@ -84,6 +88,20 @@ public final class DecisionLog implements AutoCloseable {
 
   /** Appends one line ({@code bytes[0, length)}, ending in a newline) to the file of {@code timeMillis}. */
   public void append(long timeMillis, byte[] bytes, int length) {
+    append(timeMillis, bytes, length, 0, 0, false);
+  }
+
+  /**
+   * Appends one line, and notes its caller and callee keys ({@link RecordIndex#key}; 0 for none) for the
+   * file's index.
+   */
+  public void append(long timeMillis, byte[] bytes, int length, long callerKey, long calleeKey) {
+    append(timeMillis, bytes, length, callerKey, calleeKey, true);
+  }
+
+  /** {@code keyed} false: the line's keys are unknown, so its file gets no index. */
+  private void append(long timeMillis, byte[] bytes, int length, long callerKey, long calleeKey,
+      boolean keyed) {
     long hour = DecisionFiles.hourOf(timeMillis);
     Open f = fileFor(hour);
     if (f == null) {
@@ -114,6 +132,12 @@ public final class DecisionLog implements AutoCloseable {
       f.pendingLines++;
     }
     f.size += length;
+    if (keyed) {
+      f.note(callerKey, calleeKey);
+    } else {
+      f.callers = null; // no index for this file
+      f.callees = null;
+    }
   }
 
   /** Hands every buffered line to the operating system, and runs retention once a minute. */
@@ -150,6 +174,7 @@ public final class DecisionLog implements AutoCloseable {
       if ((tooOld || total > retentionBytes) && !isOpen(s.path())) {
         try {
           Files.deleteIfExists(s.path());
+          RecordIndex.delete(s.path());
           total -= sizes[i];
         } catch (IOException e) {
           warn("cannot delete " + s.path() + ": " + e);
@@ -167,8 +192,11 @@ public final class DecisionLog implements AutoCloseable {
         } catch (IOException e) {
           warn("cannot sync " + f.path + ": " + e);
         }
+        closeQuietly(f);
+        index(f);
+      } else {
+        closeQuietly(f);
       }
-      closeQuietly(f);
     }
     open.clear();
   }
@@ -191,9 +219,12 @@ public final class DecisionLog implements AutoCloseable {
           oldest = o;
         }
       }
-      drain(oldest);
+      boolean whole = drain(oldest);
       closeQuietly(oldest);
       open.remove(oldest);
+      if (whole) {
+        index(oldest);
+      }
     }
     enforceRetention();
     return f;
@@ -215,9 +246,12 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   private Open rotate(Open f) {
-    drain(f);
+    boolean whole = drain(f);
     closeQuietly(f);
     open.remove(f);
+    if (whole) {
+      index(f);
+    }
     Open next = openFile(f.hour, f.index + 1);
     if (next != null) {
       open.add(next);
@@ -237,6 +271,7 @@ public final class DecisionLog implements AutoCloseable {
       long size = ch.size();
       ch.position(size);
       if (size > 0) {
+        RecordIndex.delete(path); // the file grows past what its index covers
         ByteBuffer last = ByteBuffer.allocate(1);
         ch.read(last, size - 1);
         if (last.get(0) != '\n') {
@@ -257,6 +292,20 @@ public final class DecisionLog implements AutoCloseable {
       warn("cannot open " + path + ": " + e);
       return null;
     }
+  }
+
+  /** Writes the index of a closed file that this log wrote from its first byte. */
+  private void index(Open f) {
+    if (!f.indexable || f.callers == null || f.size == 0) {
+      return;
+    }
+    try {
+      RecordIndex.write(f.path, f.size, f.callers, f.keyCount, f.callees, f.keyCount);
+    } catch (IOException | RuntimeException e) {
+      warn("cannot write the index of " + f.path + " (traceback reads the file whole): " + e);
+    }
+    f.callers = null;
+    f.callees = null;
   }
 
   /** Writes f's buffer out; false (and the lines counted lost, the file closed) on an I/O error. */
@@ -337,6 +386,11 @@ public final class DecisionLog implements AutoCloseable {
     final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     long size;
     int pendingLines;
+    /** Started from empty: its keys cover every line, so it may get an index. */
+    final boolean indexable;
+    long[] callers;
+    long[] callees;
+    int keyCount;
 
     Open(long hour, int index, Path path, FileChannel channel, long size) {
       this.hour = hour;
@@ -344,6 +398,23 @@ public final class DecisionLog implements AutoCloseable {
       this.path = path;
       this.channel = channel;
       this.size = size;
+      this.indexable = size == 0;
+      this.callers = indexable ? new long[1024] : null;
+      this.callees = indexable ? new long[1024] : null;
+    }
+
+    /** Keeps a line's keys for the index (0: none, e.g. an anonymous caller). */
+    void note(long callerKey, long calleeKey) {
+      if (callers == null) {
+        return;
+      }
+      if (keyCount == callers.length) {
+        callers = java.util.Arrays.copyOf(callers, keyCount * 2);
+        callees = java.util.Arrays.copyOf(callees, keyCount * 2);
+      }
+      callers[keyCount] = callerKey;
+      callees[keyCount] = calleeKey;
+      keyCount++;
     }
   }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * so calls keep flowing. The writer thread serializes in batches and hands lines to the operating system at
  * least every {@code flushInterval}, so a kill -9 loses at most the records of the last interval;
  * {@link #close} writes everything still queued. A retransmitted INVITE that got the same treatment again
- * is written once.
+ * is written once. {@link #handOver} retires a recorder for a successor (a reload that changed
+ * {@code records:}) without losing a record.
  */
 public final class DecisionRecorder implements AutoCloseable {
 
@@ -50,6 +51,16 @@ public final class DecisionRecorder implements AutoCloseable {
   private final RecentTransactions recent =
       new RecentTransactions(RETRANSMISSION_WINDOW_MILLIS, MAX_TRACKED_TRANSACTIONS);
   private volatile boolean closing;
+  /** Set once no thread can offer any more (after closing, every record() has left): the writer may stop. */
+  private volatile boolean finishing;
+  /** Where records that reach this recorder after {@link #handOver} go; null: they are dropped. */
+  private volatile DecisionRecorder successor;
+  /**
+   * Threads inside {@link #record}: closing waits for them, so none offers to a drained queue. An exact
+   * counter (a LongAdder's sum can read zero while a thread is inside).
+   */
+  private final java.util.concurrent.atomic.AtomicInteger entering =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Put on the queue by {@link #close} to wake the writer; never written. */
   private static final DecisionRecord WAKE_UP = new DecisionRecord(0, "", "",
@@ -87,9 +98,11 @@ public final class DecisionRecorder implements AutoCloseable {
     }
   }
 
-  /** Starts a writer that the constructor left stopped. */
-  void start() {
-    writer.start();
+  /** Starts a writer that the constructor left stopped; once. */
+  synchronized void start() {
+    if (writer.getState() == Thread.State.NEW) {
+      writer.start();
+    }
   }
 
   /**
@@ -100,6 +113,25 @@ public final class DecisionRecorder implements AutoCloseable {
    */
   public static DecisionRecorder fromConfig(RecordsConfig config, Path configFile,
       PrometheusRegistry registry) throws ConfigException {
+    DecisionRecorder recorder = open(config, configFile);
+    if (recorder != null) {
+      recorder.register(registry);
+    }
+    return recorder;
+  }
+
+  /**
+   * The recorder the {@code records:} section asks for, not registered anywhere; null when recording is
+   * off.
+   *
+   * @throws ConfigException when the records directory cannot be created
+   */
+  public static DecisionRecorder open(RecordsConfig config, Path configFile) throws ConfigException {
+    return open(config, configFile, true);
+  }
+
+  /** {@code start} false: the writer waits for {@link #start()} (a successor while its predecessor drains). */
+  static DecisionRecorder open(RecordsConfig config, Path configFile, boolean start) throws ConfigException {
     if (!config.enabled()) {
       log.warn("decision records: off ({}: no records: section, or enabled: false); traceback will find"
           + " nothing for calls screened now", configFile);
@@ -114,8 +146,7 @@ public final class DecisionRecorder implements AutoCloseable {
       throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": " + e);
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
-        Clock.systemUTC());
-    recorder.register(registry);
+        Clock.systemUTC(), start);
     log.info("decision records: writing to {}", dir);
     return recorder;
   }
@@ -127,15 +158,24 @@ public final class DecisionRecorder implements AutoCloseable {
 
   /** Queues a record for writing; never blocks. False when it was dropped (queue full, or closed). */
   public boolean record(DecisionRecord r) {
-    if (closing) {
-      droppedClosed.incrementAndGet();
-      return false;
+    entering.incrementAndGet();
+    try {
+      if (closing) {
+        DecisionRecorder next = successor;
+        if (next != null) {
+          return next.record(r);
+        }
+        droppedClosed.incrementAndGet();
+        return false;
+      }
+      if (!queue.offer(r)) {
+        droppedQueueFull.incrementAndGet();
+        return false;
+      }
+      return true;
+    } finally {
+      entering.decrementAndGet();
     }
-    if (!queue.offer(r)) {
-      droppedQueueFull.incrementAndGet();
-      return false;
-    }
-    return true;
   }
 
   /** Counts a record that could not even be built (a bug); the call went on. */
@@ -161,6 +201,16 @@ public final class DecisionRecorder implements AutoCloseable {
   /** Retransmitted INVITEs not written again. */
   public long retransmissions() {
     return retransmissions.get();
+  }
+
+  /** Records refused because the recorder was closed (shutdown had begun). */
+  public long droppedClosed() {
+    return droppedClosed.get();
+  }
+
+  /** Records that could not be built. */
+  public long droppedError() {
+    return droppedError.get();
   }
 
   public int queued() {
@@ -199,6 +249,27 @@ public final class DecisionRecorder implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    finish();
+  }
+
+  /**
+   * Retires this recorder for {@code next}, which already takes new records: a record that still reaches
+   * this one (a call that picked it just before the switch) goes to {@code next}; then everything queued
+   * here is written and the files are synced and closed. Blocks until then: call it off the event loops.
+   */
+  public void handOver(DecisionRecorder next) {
+    successor = java.util.Objects.requireNonNull(next, "next");
+    closing = true;
+    finish();
+  }
+
+  private void finish() {
+    // Any thread that entered record() before closing was set may still offer: wait for it.
+    while (entering.get() != 0) {
+      Thread.onSpinWait();
+    }
+    finishing = true;
+    start(); // a successor closed before its turn to write (shutdown during a switch) still writes
     // Wake the writer with a marker rather than an interrupt: an interrupt during a write would close
     // the file channel (ClosedByInterruptException). A full queue means the writer is not waiting anyway.
     queue.offer(WAKE_UP);
@@ -219,7 +290,7 @@ public final class DecisionRecorder implements AutoCloseable {
     long nextFlush = System.nanoTime() + flushNanos;
     try {
       while (true) {
-        if (!closing && queue.isEmpty()) {
+        if (!finishing && queue.isEmpty()) {
           // Sleep in ticks instead of waiting on the queue: a writer blocked in poll() is woken by every
           // offer, which at 1,000 calls/s is a context switch per call on the event loops' cores.
           long wait = nextFlush - System.nanoTime();
@@ -236,7 +307,7 @@ public final class DecisionRecorder implements AutoCloseable {
         }
         boolean idle = batch.isEmpty();
         batch.clear();
-        if (closing && idle && queue.isEmpty()) {
+        if (finishing && idle && queue.isEmpty()) {
           break;
         }
         if (System.nanoTime() - nextFlush >= 0) {
@@ -248,6 +319,7 @@ public final class DecisionRecorder implements AutoCloseable {
       log.error("decision records: writer thread failed; records are no longer written", e);
     } finally {
       files.close();
+      recent.clear();
     }
   }
 
@@ -260,7 +332,13 @@ public final class DecisionRecorder implements AutoCloseable {
       return;
     }
     int n = json.encode(r);
-    files.append(r.timeMillis(), json.bytes(), n);
+    files.append(r.timeMillis(), json.bytes(), n, key(r.screening() == null ? null : r.screening().caller()),
+        key(r.screening() == null ? null : r.screening().callee()));
+  }
+
+  /** The index key of a number as the record writes it; 0 when the record has no E.164 number. */
+  private static long key(org.sipscreen.screening.PhoneNumber n) {
+    return n instanceof org.sipscreen.screening.PhoneNumber.E164 e ? RecordIndex.key(e.value()) : 0;
   }
 
   /**

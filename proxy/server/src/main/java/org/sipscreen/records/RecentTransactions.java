@@ -70,6 +70,14 @@ final class RecentTransactions {
     return false;
   }
 
+  /** Forgets every key. */
+  void clear() {
+    Arrays.fill(keys, EMPTY);
+    Arrays.fill(previousKeys, EMPTY);
+    size = 0;
+    generationStart = Long.MIN_VALUE;
+  }
+
   /** A 64-bit hash of a record's transaction, result and status (FNV-1a over the chars, then a final mix). */
   static long hash(String transactionKey, String result, int status) {
     long h = fnv(fnv(0xcbf29ce484222325L, transactionKey), result);

@@ -109,9 +109,11 @@ public final class Traceback {
    * @param filesScanned files read
    * @param bytesScanned bytes read
    * @param unreadableLines lines that contained the number but were not valid records (a line a crash cut)
+   * @param filesSkipped files in the window not read because their index ({@link RecordIndex}) lacks the
+   *     number
    */
   public record Result(List<ObjectNode> records, boolean truncated, int filesScanned, long bytesScanned,
-      int unreadableLines) {}
+      int unreadableLines, int filesSkipped) {}
 
   /**
    * Reads a time: ISO-8601 with {@code Z} or an offset ({@code 2026-11-28T19:04:05Z},
@@ -149,15 +151,22 @@ public final class Traceback {
     List<DecisionFiles.Segment> files = DecisionFiles.overlapping(dir, fromMillis, toMillis);
     Scan scan = new Scan(query, fromMillis, toMillis);
     byte[] buf = new byte[CHUNK];
+    long callerKey = query.caller() == null ? 0 : RecordIndex.key(query.caller());
+    long calleeKey = query.callee() == null ? 0 : RecordIndex.key(query.callee());
     for (DecisionFiles.Segment f : files) {
       if (scan.full()) {
         break;
+      }
+      if (!RecordIndex.mayContain(f.path(), callerKey, calleeKey)) {
+        scan.skipped++;
+        continue; // its index says no record has this caller (callee)
       }
       buf = scanFile(f.path(), buf, finder, scan);
       scan.files++;
     }
     scan.matches.sort(Comparator.comparing(n -> n.path("time").asText()));
-    return new Result(List.copyOf(scan.matches), scan.truncated, scan.files, scan.bytes, scan.unreadable);
+    return new Result(List.copyOf(scan.matches), scan.truncated, scan.files, scan.bytes, scan.unreadable,
+        scan.skipped);
   }
 
   private static byte[] scanFile(Path path, byte[] buf, Finder finder, Scan scan) throws IOException {
@@ -242,6 +251,7 @@ public final class Traceback {
     int files;
     long bytes;
     int unreadable;
+    int skipped;
 
     Scan(Query query, long fromMillis, long toMillis) {
       this.query = query;

@@ -5,13 +5,17 @@ import java.util.List;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.StirShakenCheck;
 import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.stir.CertificateCache;
 
 /**
  * Carries the state of stateful checks from the running chain into a freshly built one: a velocity check
  * with unchanged settings is kept as it is (its windows go on counting), and a reputation check with
  * unchanged settings and the same service client keeps its cache, circuit breaker and counters and only
  * takes the new feed ({@link ReputationCheck#withFeed}). A check whose settings changed starts afresh.
+ * The stir_shaken check is always the new one, but its certificate cache takes over the chains the running
+ * one fetched when the fetch and cache settings are unchanged ({@link CertificateCache#adopt}).
  */
 public final class ChainCarryOver {
 
@@ -21,6 +25,7 @@ public final class ChainCarryOver {
   public static ScreeningChain apply(ScreeningChain running, ScreeningChain built) {
     VelocityCheck velocity = find(running, VelocityCheck.class);
     ReputationCheck reputation = find(running, ReputationCheck.class);
+    StirShakenCheck stir = find(running, StirShakenCheck.class);
     List<Check> checks = new ArrayList<>(built.checks().size());
     boolean changed = false;
     for (Check c : built.checks()) {
@@ -30,6 +35,10 @@ public final class ChainCarryOver {
       } else if (c instanceof ReputationCheck r && reputation != null
           && reputation.settings().equals(r.settings()) && sameSource(reputation, r)) {
         keep = reputation.withFeed(r.feed());
+      } else if (c instanceof StirShakenCheck s && stir != null
+          && s.certificates() instanceof CertificateCache fresh
+          && stir.certificates() instanceof CertificateCache old) {
+        fresh.adopt(old);
       }
       changed |= keep != c;
       checks.add(keep);

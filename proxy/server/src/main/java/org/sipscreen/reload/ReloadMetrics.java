@@ -2,18 +2,25 @@ package org.sipscreen.reload;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The reload series: per file, whether its last reload succeeded and when that was; per list, its entries;
- * reloads by trigger and result. File label values are paths from the config, never peer text.
+ * The reload series: per file, whether its last reload succeeded and when that was; per list, its entries,
+ * its load time and its content version; reloads by trigger and result. File label values are paths from
+ * the config, never peer text.
  */
 public final class ReloadMetrics {
 
   private final Gauge lastSuccess;
   private final Gauge lastTimestamp;
   private final Gauge listEntries;
+  private final Gauge listLoadSeconds;
+  private final Info listVersion;
   private final Counter reloads;
+  private final Map<String, String> versions = new ConcurrentHashMap<>();
 
   public ReloadMetrics(PrometheusRegistry registry) {
     lastSuccess = Gauge.builder().name("sipscreen_reload_last_success")
@@ -25,6 +32,12 @@ public final class ReloadMetrics {
     listEntries = Gauge.builder().name("sipscreen_list_entries")
         .help("Entries of each running number list or feed")
         .labelNames("list").register(registry);
+    listLoadSeconds = Gauge.builder().name("sipscreen_list_load_seconds")
+        .help("How long reading and building the running version of each list took")
+        .labelNames("list").register(registry);
+    listVersion = Info.builder().name("sipscreen_list_version")
+        .help("The content version (a hash of the entries) of each running list")
+        .labelNames("list", "version").register(registry);
     reloads = Counter.builder().name("sipscreen_reloads_total")
         .help("Reloads by trigger (start, watch, sighup, admin) and result (applied, rejected)")
         .labelNames("trigger", "result").register(registry);
@@ -35,8 +48,15 @@ public final class ReloadMetrics {
     lastTimestamp.labelValues(file).set(epochSeconds);
   }
 
-  void entries(String list, long entries) {
+  /** Publishes the running version of a list; the series of the version it replaces goes away. */
+  void list(String list, long entries, String version, long loadMillis) {
     listEntries.labelValues(list).set(entries);
+    listLoadSeconds.labelValues(list).set(loadMillis / 1000.0);
+    listVersion.addLabelValues(list, version);
+    String before = versions.put(list, version);
+    if (before != null && !before.equals(version)) {
+      listVersion.remove(list, before);
+    }
   }
 
   void reload(String trigger, boolean applied) {

@@ -25,9 +25,11 @@ import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.ProxySnapshot;
 import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.records.LiveRecorder;
 import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.DoNotOriginateCheck;
+import org.sipscreen.screening.NeighborSpoofingCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.ReputationCheck;
@@ -40,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * Reloads the config file and every file it names, on request (file watch, SIGHUP, admin API), on one
  * dedicated thread: loads and checks everything, carries stateful checks over ({@link ChainCarryOver}),
  * then swaps the proxy's {@link ProxySnapshot} in one step. A bad file leaves the running snapshot in
- * place; the result names the file, key and line, and the per-file metrics show it. Changes that need new
- * sockets (SIP listeners, advertised address, message limits, HTTP address) are reported and left for a
- * restart; the running values stay.
+ * place; the result names the file, key and line, and the per-file metrics show it. A changed
+ * {@code records:} section switches the decision recorder after the swap ({@link LiveRecorder}). Changes
+ * that need new sockets (SIP listeners, advertised address, message limits, HTTP address) are reported
+ * and left for a restart; the running values stay.
  */
 public final class Reloader implements AutoCloseable {
 
@@ -55,6 +58,7 @@ public final class Reloader implements AutoCloseable {
   private final ReloadMetrics metrics;
   private final Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote;
   private final org.sipscreen.config.StirWiring stir;
+  private final LiveRecorder records;
   private final Clock clock;
   private final ScheduledExecutorService thread;
   private volatile Running running;
@@ -83,6 +87,18 @@ public final class Reloader implements AutoCloseable {
       ReloadMetrics metrics,
       Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
       org.sipscreen.config.StirWiring stir, Clock clock, long buildMillis) {
+    this(configFile, config, auth, proxy, metrics, remote, stir, null, clock, buildMillis);
+  }
+
+  /**
+   * @param records the proxy's decision recorder, switched when {@code records:} changes; null leaves
+   *     records alone
+   */
+  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
+      ReloadMetrics metrics,
+      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
+      org.sipscreen.config.StirWiring stir, LiveRecorder records, Clock clock, long buildMillis) {
+    this.records = records;
     this.stir = stir;
     this.configFile = configFile;
     this.bound = config;
@@ -153,12 +169,16 @@ public final class Reloader implements AutoCloseable {
     ScreeningChain chain;
     ProxySettings settings;
     AdminAuth auth;
+    LiveRecorder.Change recordsChange = null;
     try {
       next = ConfigLoader.load(configFile);
       chain = ChainCarryOver.apply(proxy.snapshot().chain(),
           ScreeningFactory.build(next, configFile, remote, stir));
       settings = Sipscreen.settings(next, configFile);
       auth = AdminAuth.of(next.http().admin(), configFile);
+      if (records != null) {
+        recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
+      }
     } catch (ConfigException | RuntimeException e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       Path bad = culprit(message, before);
@@ -173,10 +193,14 @@ public final class Reloader implements AutoCloseable {
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
         settings.unknownSources());
-    proxy.replace(new ProxySnapshot(keepSockets, chain));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
+    // The inventory first: whoever sees the new chain also sees its files.
     running = new Running(next, files, auth);
+    proxy.replace(new ProxySnapshot(keepSockets, chain));
+    if (recordsChange != null) {
+      recordsChange.apply();
+    }
     publish(files, trigger);
     FileWatch w = watch;
     if (w != null) {
@@ -195,8 +219,8 @@ public final class Reloader implements AutoCloseable {
     double now = clock.millis() / 1000.0;
     for (LoadedFile f : files) {
       metrics.loaded(f.path().toString(), true, now);
-      if (f.entries() >= 0) {
-        metrics.entries(f.name(), f.entries());
+      if (f.isList()) {
+        metrics.list(f.name(), f.entries(), f.contentVersion(), f.loadMillis());
       }
     }
     if (!trigger.equals("start")) {
@@ -250,24 +274,31 @@ public final class Reloader implements AutoCloseable {
     return keys;
   }
 
-  /** Files of {@code config}, numbered on from {@code previous} where their content changed. */
+  /**
+   * Files of {@code config}, numbered on from {@code previous} where their content changed (for lists:
+   * their content version; for other files: their modification time).
+   */
   private List<LoadedFile> inventory(SipscreenConfig config, ScreeningChain chain,
       List<LoadedFile> previous, long buildMillis) {
     Instant now = clock.instant();
     List<LoadedFile> files = new ArrayList<>();
     for (Map.Entry<String, Path> e : ConfigFiles.of(config, configFile).entrySet()) {
       Instant modified = modified(e.getValue());
-      long version = 1;
+      ListData list = list(e.getKey(), chain);
+      long generation = 1;
       LoadedFile same = null;
       for (LoadedFile p : previous) {
         if (p.name().equals(e.getKey()) && p.path().equals(e.getValue())) {
-          version = p.version() + 1;
-          same = p.modified().equals(modified) ? p : null;
+          boolean unchanged = list == null ? p.modified().equals(modified)
+              : p.contentVersion().equals(list.version()) && p.entries() == list.entries();
+          generation = unchanged ? p.generation() : p.generation() + 1;
+          same = unchanged ? p : null;
         }
       }
-      long entries = entries(e.getKey(), chain);
-      files.add(same != null && same.entries() == entries ? same
-          : new LoadedFile(e.getKey(), e.getValue(), entries, version, modified, now, buildMillis));
+      files.add(same != null ? same : list == null
+          ? new LoadedFile(e.getKey(), e.getValue(), -1, "", generation, modified, now, buildMillis)
+          : new LoadedFile(e.getKey(), e.getValue(), list.entries(), list.version(), generation, modified,
+              now, list.loadMillis()));
     }
     return List.copyOf(files);
   }
@@ -280,27 +311,35 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
-  /** Entries of the named list in the chain, -1 for files that are not lists. */
-  static long entries(String name, ScreeningChain chain) {
+  /** Entries, content version and load time of one list of the chain. */
+  record ListData(long entries, String version, long loadMillis) {
+
+    static ListData of(NumberList list) {
+      return new ListData((long) list.exactCount() + list.prefixCount(), list.version(),
+          list.loadDuration().toMillis());
+    }
+  }
+
+  /** The named list of the chain, null for files that are not lists. */
+  static ListData list(String name, ScreeningChain chain) {
     if (name.equals("allow_list")) {
-      return size(chain.allowList());
+      return ListData.of(chain.allowList());
     }
     for (Check c : chain.checks()) {
       if (c instanceof NumberListCheck l && l.name().equals(name)) {
-        return size(l.list());
+        return ListData.of(l.list());
       }
       if (c instanceof DoNotOriginateCheck d && name.equals("do_not_originate")) {
-        return size(d.dnoList());
+        return ListData.of(d.dnoList());
+      }
+      if (c instanceof NeighborSpoofingCheck n && name.equals("neighbor_spoofing_allow_list")) {
+        return ListData.of(n.allowList());
       }
       if (c instanceof ReputationCheck r && name.equals("reputation_feed")) {
-        return r.feed().size();
+        return new ListData(r.feed().size(), r.feed().version(), r.feed().loadDuration().toMillis());
       }
     }
-    return -1;
-  }
-
-  private static long size(NumberList list) {
-    return (long) list.exactCount() + list.prefixCount();
+    return null;
   }
 
   private static Set<Path> paths(List<LoadedFile> files) {
@@ -312,9 +351,9 @@ public final class Reloader implements AutoCloseable {
   private static String summary(List<LoadedFile> files) {
     StringBuilder sb = new StringBuilder("[");
     for (LoadedFile f : files) {
-      if (f.entries() >= 0) {
+      if (f.isList()) {
         sb.append(sb.length() > 1 ? ", " : "").append(f.name()).append('=').append(f.entries())
-            .append(" v").append(f.version());
+            .append(" version ").append(f.contentVersion()).append(" load_ms ").append(f.loadMillis());
       }
     }
     return sb.append(']').toString();

@@ -107,7 +107,10 @@ class AdminApiTest {
     }
     assertThat(block).as(lists.body()).isNotNull();
     assertThat(block.get("entries").asLong()).isEqualTo(1);
-    assertThat(block.get("version").asLong()).isEqualTo(1);
+    assertThat(block.get("version").asText())
+        .isEqualTo(org.sipscreen.screening.NumberList.of("same", BLOCKED).version());
+    assertThat(block.get("generation").asLong()).isEqualTo(1);
+    assertThat(block.get("load_ms").isIntegralNumber()).isTrue();
     assertThat(block.get("file").asText()).endsWith("block.txt");
     assertThat(block.has("loaded_at")).isTrue();
   }

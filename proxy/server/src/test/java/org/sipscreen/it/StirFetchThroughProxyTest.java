@@ -28,9 +28,11 @@ class StirFetchThroughProxyTest {
   private Sipscreen proxy;
   private TestSti sti;
   private int calls;
+  private Path dir;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
+    this.dir = dir;
     sti = new TestSti();
     sti.writeTo(dir);
     stub = CertificateStub.https(dir.resolve("stub-ca.pem"));
@@ -40,6 +42,7 @@ class StirFetchThroughProxyTest {
         true, false));
     probe = new WireProbe();
     int sip = Ports.free();
+    Files.writeString(dir.resolve("block.txt"), "+12025550999\n");
     Path config = dir.resolve("fetch.yaml");
     Files.writeString(config, """
         sip:
@@ -49,6 +52,7 @@ class StirFetchThroughProxyTest {
         http: { address: 127.0.0.1, port: 0 }
         screening:
           source_peer: { peers: { local: { networks: [127.0.0.0/8] } } }
+          block_list: { file: block.txt }
           stir_shaken:
             trust_anchors: [ca.pem]
             deadline_ms: 3000   # generous: the first fetch also starts TLS on a busy test machine
@@ -92,6 +96,41 @@ class StirFetchThroughProxyTest {
     assertThat(requestsFor("/sti.pem")).isEqualTo(1);
     assertThat(StirShakenThroughProxyTest.counter(proxy.metrics(), "sipscreen_stir_fail_open", Map.of()))
         .isZero();
+  }
+
+  private void reload() throws Exception {
+    var result = proxy.reloader().reload("test").get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(result.applied()).as(result.toString()).isTrue();
+  }
+
+  @Test
+  void aReloadOfAnotherListKeepsTheFetchedCertificates() throws Exception {
+    var before = proxy.proxy().snapshot().chain();
+    WireProbe.Outcome first = probe.sendAndWait(invite(stub.url("/sti.pem")), 8000);
+    assertThat(first.forwarded()).singleElement().asString().contains(";verstat=TN-Validation-Passed@");
+
+    Files.writeString(dir.resolve("block.txt"), "+12025550999\n+12025550998\n");
+    reload();
+    assertThat(proxy.proxy().snapshot().chain()).isNotSameAs(before);
+
+    WireProbe.Outcome second = probe.sendAndWait(invite(stub.url("/sti.pem")), 8000);
+    assertThat(second.forwarded()).singleElement().asString().contains(";verstat=TN-Validation-Passed@");
+    assertThat(requestsFor("/sti.pem")).isEqualTo(1);
+  }
+
+  @Test
+  void aFetchedCertificateMeetsChangedTrustAnchorsWithoutBeingFetchedAgain() throws Exception {
+    WireProbe.Outcome first = probe.sendAndWait(invite(stub.url("/sti.pem")), 8000);
+    assertThat(first.forwarded()).singleElement().asString().contains(";verstat=TN-Validation-Passed@");
+
+    // Another CA replaces the one that issued the served certificate.
+    Files.writeString(dir.resolve("ca.pem"), PemCertificateChain.encode(List.of(new TestSti().ca)));
+    reload();
+
+    WireProbe.Outcome second = probe.sendAndWait(invite(stub.url("/sti.pem")), 8000);
+    assertThat(String.join("\n", second.forwarded()) + String.join("\n", second.answers()))
+        .doesNotContain("TN-Validation-Passed").containsAnyOf("TN-Validation-Failed", "SIP/2.0 437");
+    assertThat(requestsFor("/sti.pem")).isEqualTo(1);
   }
 
   @Test

@@ -80,6 +80,16 @@ class RecentTransactionsTest {
   }
 
   @Test
+  void clearForgetsEveryKey() {
+    RecentTransactions recent = new RecentTransactions(WINDOW, 1000);
+    recent.seenRecently(1, 0);
+    recent.seenRecently(2, WINDOW + 1); // key 1 now in the previous generation
+    recent.clear();
+    assertThat(recent.seenRecently(1, WINDOW + 2)).isFalse();
+    assertThat(recent.seenRecently(2, WINDOW + 3)).isFalse();
+  }
+
+  @Test
   void rejectsBadArguments() {
     assertThatThrownBy(() -> new RecentTransactions(0, 10)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RecentTransactions(10, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -21,13 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.admin.AdminAuth;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.records.LiveRecorder;
+import org.sipscreen.records.TestRecords;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
+import org.sipscreen.screening.NumberList;
+import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.reputation.ReputationFeed;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -130,6 +137,56 @@ class ReloaderTest {
     assertThat(list.path()).isEqualTo(block.toAbsolutePath().normalize());
   }
 
+  LoadedFile file(String name) {
+    return reloader.files().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  int versionInfo(String list, String version) {
+    for (MetricSnapshot m : registry.scrape(n -> n.equals("sipscreen_list_version"))) {
+      for (DataPointSnapshot dp : m.getDataPoints()) {
+        if (list.equals(dp.getLabels().get("list")) && version.equals(dp.getLabels().get("version"))) {
+          return 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  @Test
+  void eachListShowsItsOwnContentVersionAndLoadTime() throws Exception {
+    start("");
+    NumberList running = check(proxy.snapshot().chain(), NumberListCheck.class).list();
+    LoadedFile block = file("block_list");
+    assertThat(block.contentVersion()).isEqualTo(running.version())
+        .isEqualTo(NumberList.of("same", "+12025550199").version());
+    assertThat(block.loadMillis()).isEqualTo(running.loadDuration().toMillis());
+    assertThat(block.generation()).isEqualTo(1);
+    ReputationFeed feed = check(proxy.snapshot().chain(), ReputationCheck.class).feed();
+    assertThat(file("reputation_feed").contentVersion()).isEqualTo(feed.version());
+    assertThat(file("reputation_feed").loadMillis()).isEqualTo(feed.loadDuration().toMillis());
+    assertThat(file("config").isList()).isFalse();
+    assertThat(file("config").contentVersion()).isEmpty();
+    assertThat(gauge("sipscreen_list_load_seconds", "list", "block_list"))
+        .isEqualTo(running.loadDuration().toMillis() / 1000.0);
+    assertThat(versionInfo("block_list", running.version())).isEqualTo(1);
+
+    // The same entries in another order (a new modification time): same version, same generation.
+    Files.writeString(block.path(), "+12025550199\n# reordered\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(file("block_list").contentVersion()).isEqualTo(running.version());
+    assertThat(file("block_list").generation()).isEqualTo(1);
+
+    Files.writeString(block.path(), "+12025550199\n" + CALLER + "\n");
+    assertThat(reload().applied()).isTrue();
+    NumberList changed = check(proxy.snapshot().chain(), NumberListCheck.class).list();
+    assertThat(file("block_list").contentVersion()).isEqualTo(changed.version())
+        .isNotEqualTo(running.version());
+    assertThat(file("block_list").generation()).isEqualTo(2);
+    assertThat(file("block_list").loadMillis()).isEqualTo(changed.loadDuration().toMillis());
+    assertThat(versionInfo("block_list", changed.version())).isEqualTo(1);
+    assertThat(versionInfo("block_list", running.version())).as("the replaced version's series").isZero();
+  }
+
   @Test
   void badListLineKeepsTheRunningChainAndNamesFileAndLine() throws Exception {
     start("");
@@ -219,6 +276,73 @@ class ReloaderTest {
   }
 
   @Test
+  void reputationSeriesReadTheCheckOfTheReloadedChain() throws Exception {
+    start("");
+    PrometheusRegistry proxyRegistry = new PrometheusRegistry();
+    ProxyMetrics metrics = new ProxyMetrics(proxyRegistry);
+    proxy = new StatelessProxy(proxy.settings(), proxy.snapshot().chain(), metrics);
+    metrics.watch(proxy.snapshot().chain());
+    reloader.close();
+    reloader = new Reloader(config, reloader.config(), AdminAuth.OPEN, proxy,
+        new ReloadMetrics(proxyRegistry), s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    String listed = "+14155550100";
+    screen(listed);
+    ReputationCheck before = check(proxy.snapshot().chain(), ReputationCheck.class);
+    assertThat(metrics.counterValue("sipscreen_reputation_feed_hits")).isEqualTo(1);
+
+    // Other bands: a new check with its own counters, which the series now read.
+    Files.writeString(config, yaml("").replace("reputation: {feed_file: lists/feed.csv}",
+        "reputation: {feed_file: lists/feed.csv, bands: {medium: 30, high: 60, very_high: 85}}"));
+    assertThat(reload().applied()).isTrue();
+    ReputationCheck after = check(proxy.snapshot().chain(), ReputationCheck.class);
+    assertThat(after.stats()).isNotSameAs(before.stats());
+    screen(listed);
+    screen(listed);
+    screen(listed);
+
+    assertThat(after.stats().feedHits()).isEqualTo(3);
+    assertThat(metrics.counterValue("sipscreen_reputation_feed_hits")).isEqualTo(3);
+  }
+
+  @Test
+  void changedRecordsSectionSwitchesTheRecorderOnReload() throws Exception {
+    start("");
+    Files.writeString(config, yaml("") + "records: {directory: rec-a}\n");
+    SipscreenConfig first = org.sipscreen.config.ConfigLoader.load(config);
+    LiveRecorder records = new LiveRecorder(new PrometheusRegistry());
+    records.prepare(first.records(), config).apply();
+    reloader.close();
+    reloader = new Reloader(config, first, AdminAuth.OPEN, proxy, new ReloadMetrics(new PrometheusRegistry()),
+        s -> Optional.empty(), org.sipscreen.config.StirWiring.OFFLINE, records,
+        Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    DecisionRecorder before = records.current();
+
+    Files.writeString(config, yaml("") + "records: {directory: rec-b, flush_interval_ms: 100}\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(records.directory()).isEqualTo(dir.resolve("rec-b"));
+    assertThat(records.current()).isNotSameAs(before).isNotNull();
+    assertThat(before.record(TestRecords.forwarded(NOW.toEpochMilli(), "late", CALLER, OTHER, "local")))
+        .as("a record offered to the retired recorder goes to the new one").isTrue();
+
+    // A records directory that cannot be made: the reload is refused, the running recorder stays.
+    DecisionRecorder running = records.current();
+    Files.writeString(dir.resolve("blocker"), "a file, not a folder");
+    Files.writeString(config, yaml("") + "records: {directory: blocker/records}\n");
+    ReloadResult bad = reload();
+    assertThat(bad.applied()).isFalse();
+    assertThat(bad.error().orElseThrow()).contains("records.directory");
+    assertThat(records.current()).isSameAs(running);
+    assertThat(records.directory()).isEqualTo(dir.resolve("rec-b"));
+
+    // Records off: no recorder, what was queued is written.
+    Files.writeString(config, yaml("") + "records: {enabled: false}\n");
+    assertThat(reload().applied()).isTrue();
+    assertThat(records.current()).isNull();
+    assertThat(TestRecords.readAll(dir.resolve("rec-b"))).extracting(n -> n.get("call_id").asText())
+        .containsExactly("late");
+  }
+
+  @Test
   void listenerChangeWaitsForARestartWhileTheRestApplies() throws Exception {
     start("");
     var endpoints = proxy.settings().endpoints();
@@ -245,6 +369,6 @@ class ReloaderTest {
       Thread.sleep(20);
     }
     assertThat(reloader.files().stream().filter(f -> f.name().equals("block_list")).findFirst()
-        .orElseThrow().version()).isGreaterThanOrEqualTo(2);
+        .orElseThrow().generation()).isGreaterThanOrEqualTo(2);
   }
 }

@@ -97,8 +97,16 @@ public final class CertificateCache implements CertificateSource {
     };
   }
 
-  /** What the cache stores: the answer and how long it may be kept. */
-  private record Entry(CertificateLookup lookup, long ttlNanos) {}
+  /**
+   * What the cache stores: the answer, how long it may be kept, and for a fetched chain the chain itself
+   * (null otherwise), so that a cache built after a reload can validate it again instead of fetching it.
+   */
+  private record Entry(CertificateLookup lookup, long ttlNanos, List<X509Certificate> fetched) {
+
+    Entry(CertificateLookup lookup, long ttlNanos) {
+      this(lookup, ttlNanos, null);
+    }
+  }
 
   private static final CertificateLookup.Unavailable NOT_PRELOADED_LOOKUP =
       new CertificateLookup.Unavailable(NOT_PRELOADED);
@@ -216,6 +224,43 @@ public final class CertificateCache implements CertificateSource {
     return started;
   }
 
+  /**
+   * Takes over the chains {@code running} fetched, when both caches fetch with the same fetcher (one
+   * fetcher per fetch settings, so: unchanged fetch settings) and keep entries alike (TTLs, size): for a
+   * reload, so that fetched certificates are not fetched again. Each chain is validated again against
+   * this cache's trust anchors (no I/O), so a trust-anchor change still takes effect, and keeps at most the
+   * time it had left. URLs this cache preloads keep the preloaded chain; failed fetches and fetches still
+   * in flight are not taken over. Call it before this cache is in use.
+   *
+   * @return how many chains were taken over (0 when the settings differ)
+   */
+  public int adopt(CertificateCache running) {
+    if (fetcher == null || running.fetcher != fetcher || running.maxTtlNanos != maxTtlNanos
+        || running.negativeTtlNanos != negativeTtlNanos
+        || !running.cache.synchronous().policy().eviction().map(e -> e.getMaximum())
+            .equals(cache.synchronous().policy().eviction().map(e -> e.getMaximum()))) {
+      return 0;
+    }
+    var expiry = running.cache.synchronous().policy().expireVariably();
+    int adopted = 0;
+    for (Map.Entry<String, CompletableFuture<Entry>> e : running.cache.asMap().entrySet()) {
+      CompletableFuture<Entry> future = e.getValue();
+      if (!future.isDone() || preloadedChains.containsKey(e.getKey())) {
+        continue;
+      }
+      Entry old = future.join();
+      long left = expiry.flatMap(v -> v.getExpiresAfter(e.getKey())).map(Duration::toNanos).orElse(0L);
+      if (old.fetched() == null || left <= 0) {
+        continue;
+      }
+      Entry validated = validated(old.fetched());
+      cache.put(e.getKey(), CompletableFuture.completedFuture(
+          new Entry(validated.lookup(), Math.min(validated.ttlNanos(), left), old.fetched())));
+      adopted++;
+    }
+    return adopted;
+  }
+
   /** How many URLs the preload directory supplied. */
   public int preloaded() {
     return preloadedChains.size();
@@ -280,7 +325,8 @@ public final class CertificateCache implements CertificateSource {
           Rejection.badInfo("x5u did not serve a PEM certificate chain: " + e.getMessage())),
           negativeTtlNanos);
     }
-    return validated(chain);
+    Entry validated = validated(chain);
+    return new Entry(validated.lookup(), validated.ttlNanos(), chain);
   }
 
   /** Validates a chain now; a trusted one may be kept until its earliest notAfter, at most maxTtl. */

@@ -273,6 +273,52 @@ class CertificateCacheTest {
   }
 
   @Test
+  void adoptTakesOverFetchedChainsWithTheTimeTheyHadLeft() throws IOException {
+    CertificateCache running = builder().build();
+    X509Certificate leaf = leaf(PKI, Duration.ofDays(30));
+    running.lookup(URL);
+    fetcher.answer(URL, pem(leaf));
+    time.advance(Duration.ofMinutes(40));
+
+    CertificateCache reloaded = builder().build();
+    assertThat(reloaded.adopt(running)).isEqualTo(1);
+
+    assertTrusted(now(reloaded.lookup(URL)), leaf);
+    assertThat(fetcher.requests).hasSize(1);
+    time.advance(Duration.ofMinutes(20));
+    assertThat(reloaded.cached(URL)).as("expires when the running entry would have").isNull();
+  }
+
+  @Test
+  void adoptValidatesAgainAgainstTheNewTrustAnchors() throws IOException {
+    CertificateCache running = builder().build();
+    running.lookup(URL);
+    fetcher.answer(URL, pem(leaf(PKI, Duration.ofDays(30))));
+
+    CertificateCache reloaded = builder()
+        .validator(new CertificateChainValidator(List.of(ROGUE.ca), clock)).build();
+    assertThat(reloaded.adopt(running)).isEqualTo(1);
+
+    assertThat(reloaded.cached(URL)).isInstanceOf(CertificateLookup.Found.class);
+    assertThat(((CertificateLookup.Found) reloaded.cached(URL)).result())
+        .isNotInstanceOf(ChainResult.Trusted.class);
+    assertThat(fetcher.requests).hasSize(1);
+  }
+
+  @Test
+  void adoptTakesNothingWhenFetcherOrCacheSettingsDiffer() throws IOException {
+    CertificateCache running = builder().build();
+    running.lookup(URL);
+    fetcher.answer(URL, pem(leaf(PKI, Duration.ofDays(30))));
+
+    assertThat(builder().fetcher(new FakeFetcher()).build().adopt(running)).isZero();
+    assertThat(builder().maxTtl(MAX_TTL.plusSeconds(1)).build().adopt(running)).isZero();
+    assertThat(builder().negativeTtl(NEGATIVE_TTL.plusSeconds(1)).build().adopt(running)).isZero();
+    assertThat(builder().maximumSize(999).build().adopt(running)).isZero();
+    assertThat(builder().fetcher(null).build().adopt(running)).isZero();
+  }
+
+  @Test
   void trustedChainIsKeptAtMostMaxTtl() throws IOException {
     CertificateCache cache = builder().build();
     X509Certificate leaf = leaf(PKI, Duration.ofDays(30));
