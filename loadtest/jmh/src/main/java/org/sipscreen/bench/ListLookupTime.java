@@ -17,7 +17,8 @@ import org.sipscreen.screening.reputation.ReputationFeed;
  * {@link ListBenchmark}'s wall-clock averages mostly measure time spent waiting for a CPU: the same lists
  * and probes as ListBenchmark (half listed, half random numbers, random order), 4 million lookups per
  * round, 7 rounds; prints the best and the median round in ns per lookup, the same lookups of listed
- * numbers only (hits) and of unlisted numbers only (misses, what most of a blocklist's lookups are), and
+ * numbers only (hits) and of unlisted numbers only (misses, what most of a blocklist's lookups are), the
+ * exact lookup and one read with each probe chosen by the previous result (no overlapping misses), and
  * two baselines: reading the probe's digits alone, and the digits plus one random read of an int array as
  * large as the list's keys (one cache miss to memory). Run:
  * {@code java -Xmx4g -cp loadtest/jmh/target/benchmarks.jar org.sipscreen.bench.ListLookupTime 1000000
@@ -100,6 +101,11 @@ public final class ListLookupTime {
                 >>> 1) % entries)]));
         print("exact (containsExact)", list.exactCount(),
             measure(probes, n -> list.containsExact(n) ? 1 : 0));
+        print("baseline, each probe chosen by the previous result: one read", 0,
+            measureChained(probes, n -> memory[(int) (((((PhoneNumber.E164) n).digitsAsLong() * 0x9E3779B1L)
+                >>> 1) % entries)]));
+        print("exact, each probe chosen by the previous result", list.exactCount(),
+            measureChained(probes, n -> list.containsExact(n) ? 1 : -1));
         print("reputation (indexOf)", feed.size(), measure(feedProbes, feed::indexOf));
         print("exact, listed numbers only (hits)", list.exactCount(),
             measure(hits, n -> list.containsExact(n) ? 1 : 0));
@@ -120,6 +126,32 @@ public final class ListLookupTime {
       long start = THREAD.getCurrentThreadCpuTime();
       for (int i = 0; i < LOOKUPS; i++) {
         sink += lookup.run(probes[i & (PROBES - 1)]);
+      }
+      if (r >= 0) {
+        nanos[r] = (double) (THREAD.getCurrentThreadCpuTime() - start) / LOOKUPS;
+      }
+    }
+    if (sink == 42) {
+      System.out.println("(sink)");
+    }
+    Arrays.sort(nanos);
+    return nanos;
+  }
+
+  /**
+   * As {@link #measure}, but the next probe depends on this lookup's result, so that no two lookups'
+   * cache misses overlap: the latency one lookup has among other work, as in the proxy.
+   */
+  private static double[] measureChained(PhoneNumber[] probes, Lookup lookup) {
+    double[] nanos = new double[ROUNDS];
+    long sink = 0;
+    for (int r = -2; r < ROUNDS; r++) {
+      long start = THREAD.getCurrentThreadCpuTime();
+      int probe = 0;
+      for (int i = 0; i < LOOKUPS; i++) {
+        int result = lookup.run(probes[probe]);
+        sink += result;
+        probe = (probe + 1 + (result >>> 31)) & (PROBES - 1);
       }
       if (r >= 0) {
         nanos[r] = (double) (THREAD.getCurrentThreadCpuTime() - start) / LOOKUPS;
