@@ -97,8 +97,10 @@ public final class Sipscreen implements AutoCloseable {
         && prepared.config().screening().stirShaken().enabled();
     if (stir || prepared.config().screening().reputation() != null
         && prepared.config().screening().reputation().url() != null) {
-      // The chain that runs has the real client of the reputation service, on the proxy's event loops.
-      chain = ScreeningFactory.build(prepared.config(), prepared.configFile(), remote, stirWiring);
+      // The chain that runs has the real client of the reputation service, on the proxy's event loops,
+      // and the certificate fetcher; the lists the prepared chain loaded are not read again.
+      chain = ScreeningFactory.live(prepared.chain(), prepared.config(), prepared.configFile(), remote,
+          stirWiring);
     }
     metrics.watch(chain);
     warmUp(prepared, group);

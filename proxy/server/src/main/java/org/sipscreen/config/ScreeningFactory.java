@@ -282,14 +282,7 @@ public final class ScreeningFactory {
           c.maxCachedNumbers() == null ? d.maxCachedNumbers() : c.maxCachedNumbers(),
           c.circuitBreaker().failures() == null ? d.circuitFailures() : c.circuitBreaker().failures(),
           seconds(c.circuitBreaker().coolDownSeconds(), d.circuitCoolDown()), bands, scores);
-      if (c.url() != null) {
-        var dh = org.sipscreen.reputation.HttpReputationSource.Settings.of(c.url());
-        http = Optional.of(new org.sipscreen.reputation.HttpReputationSource.Settings(c.url(),
-            millis(c.connectTimeoutMs(), dh.connectTimeout()),
-            millis(c.requestTimeoutMs(), dh.requestTimeout()),
-            c.maxConnections() == null ? dh.maxConnections() : c.maxConnections(),
-            c.maxResponseBytes() == null ? dh.maxResponseBytes() : c.maxResponseBytes()));
-      }
+      http = reputationService(c);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ": " + e.getMessage());
     }
@@ -310,6 +303,52 @@ public final class ScreeningFactory {
     }
     return new ReputationCheck(settings, feed, source, com.github.benmanes.caffeine.cache.Ticker
         .systemTicker(), REPUTATION_TIMER);
+  }
+
+  /** The reputation service's client settings, when the config names a url. */
+  private static Optional<org.sipscreen.reputation.HttpReputationSource.Settings> reputationService(
+      CheckConfigs.Reputation c) {
+    if (c.url() == null) {
+      return Optional.empty();
+    }
+    var dh = org.sipscreen.reputation.HttpReputationSource.Settings.of(c.url());
+    return Optional.of(new org.sipscreen.reputation.HttpReputationSource.Settings(c.url(),
+        millis(c.connectTimeoutMs(), dh.connectTimeout()),
+        millis(c.requestTimeoutMs(), dh.requestTimeout()),
+        c.maxConnections() == null ? dh.maxConnections() : c.maxConnections(),
+        c.maxResponseBytes() == null ? dh.maxResponseBytes() : c.maxResponseBytes()));
+  }
+
+  /**
+   * The chain {@code prepared} was built from {@code config} (by {@link #build(SipscreenConfig, Path)}),
+   * with its network-facing checks on live clients: reputation asks the service {@code remote} makes a
+   * client for (its loaded feed kept) and stir_shaken fetches through {@code stir}. Every other check and
+   * every loaded list is shared, not read again.
+   */
+  public static ScreeningChain live(ScreeningChain prepared, SipscreenConfig config, Path configFile,
+      java.util.function.Function<org.sipscreen.reputation.HttpReputationSource.Settings,
+          Optional<ReputationSource>> remote, StirWiring stir) throws ConfigException {
+    SipscreenConfig.Screening s = config.screening();
+    List<Check> checks = new ArrayList<>(prepared.checks().size());
+    for (Check c : prepared.checks()) {
+      if (c instanceof ReputationCheck r && s.reputation() != null) {
+        Optional<ReputationSource> source;
+        try {
+          source = reputationService(s.reputation()).flatMap(remote);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(configFile + ": screening.reputation: " + e.getMessage());
+        }
+        checks.add(source.isEmpty() ? r : new ReputationCheck(r.settings(), r.feed(), source,
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker(), REPUTATION_TIMER));
+      } else if (c instanceof org.sipscreen.screening.StirShakenCheck
+          && s.stirShaken() != null && s.stirShaken().enabled()) {
+        checks.add(StirShakenFactory.check(s.stirShaken(), configFile.toAbsolutePath().getParent(),
+            configFile, stir));
+      } else {
+        checks.add(c);
+      }
+    }
+    return prepared.withChecks(checks);
   }
 
   /**

@@ -1,0 +1,75 @@
+package org.sipscreen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sipscreen.WarmupChainTest.check;
+import static org.sipscreen.WarmupChainTest.screen;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.config.ScreeningFactory;
+import org.sipscreen.config.StirWiring;
+import org.sipscreen.reputation.HttpReputationSource;
+import org.sipscreen.screening.NumberListCheck;
+import org.sipscreen.screening.ReputationCheck;
+import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.reputation.ReputationAnswer;
+import org.sipscreen.screening.reputation.ReputationSource;
+
+/** The chain start() runs: the prepared chain's loaded lists, with the reputation service's live client. */
+class LiveChainTest {
+
+  @Test
+  void sharesTheLoadedListsAndAsksTheServiceTheConfigNames(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("block.txt"), "+12025550199\n");
+    Files.writeString(dir.resolve("feed.csv"), "+14155550100,80,robocall\n");
+    Path config = dir.resolve("sipscreen.yaml");
+    Files.writeString(config, """
+        sip:
+          listen: [{address: 127.0.0.1, port: 25999}]
+          warmup_calls: 0
+        routing:
+          default_route: sip:127.0.0.1:25998
+        screening:
+          source_peer:
+            peers:
+              local: {networks: [127.0.0.0/8]}
+          block_list: {file: block.txt}
+          reputation: {feed_file: feed.csv, url: "http://127.0.0.1:9/reputation/{number}", deadline_ms: 1000}
+          velocity: {caller_per_hour: 100, action: reject_analytics}
+          policy: {redress_url: "https://redress.example.net/"}
+        """);
+    Sipscreen.Prepared prepared = Sipscreen.prepare(config);
+    List<String> asked = new ArrayList<>();
+    List<String> looked = new ArrayList<>();
+    ReputationSource service = number -> {
+      looked.add(number);
+      return CompletableFuture.completedFuture(ReputationAnswer.NOT_FOUND);
+    };
+
+    ScreeningChain live = ScreeningFactory.live(prepared.chain(), prepared.config(), config,
+        (HttpReputationSource.Settings s) -> {
+          asked.add(s.url());
+          return Optional.of(service);
+        }, StirWiring.OFFLINE);
+
+    assertThat(asked).containsExactly("http://127.0.0.1:9/reputation/{number}");
+    assertThat(check(live, NumberListCheck.class)).isSameAs(check(prepared.chain(), NumberListCheck.class));
+    assertThat(check(live, VelocityCheck.class)).isSameAs(check(prepared.chain(), VelocityCheck.class));
+    assertThat(check(live, ReputationCheck.class).feed())
+        .isSameAs(check(prepared.chain(), ReputationCheck.class).feed());
+    assertThat(live.policy()).isSameAs(prepared.chain().policy());
+
+    // a number the feed does not know goes to the live service; the feed still answers for its own
+    screen(live, "+13125550123");
+    screen(live, "+14155550100");
+    assertThat(looked).containsExactly("+13125550123");
+    assertThat(check(live, ReputationCheck.class).stats().feedHits()).isEqualTo(1);
+  }
+}
