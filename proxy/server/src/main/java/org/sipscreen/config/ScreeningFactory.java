@@ -297,7 +297,12 @@ public final class ScreeningFactory {
         throw new ConfigException(key + ".feed_file: " + e.getMessage());
       }
     }
-    Optional<ReputationSource> source = http.flatMap(remote);
+    return withService(settings, feed, http.flatMap(remote));
+  }
+
+  /** A reputation check on the service {@code source} (feed-only when empty), timed on the shared timer. */
+  private static ReputationCheck withService(ReputationSettings settings, ReputationFeed feed,
+      Optional<ReputationSource> source) {
     if (source.isEmpty()) {
       return ReputationCheck.feedOnly(settings, feed);
     }
@@ -338,8 +343,7 @@ public final class ScreeningFactory {
         } catch (IllegalArgumentException e) {
           throw new ConfigException(configFile + ": screening.reputation: " + e.getMessage());
         }
-        checks.add(source.isEmpty() ? r : new ReputationCheck(r.settings(), r.feed(), source,
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker(), REPUTATION_TIMER));
+        checks.add(source.isEmpty() ? r : withService(r.settings(), r.feed(), source));
       } else if (c instanceof org.sipscreen.screening.StirShakenCheck
           && s.stirShaken() != null && s.stirShaken().enabled()) {
         checks.add(StirShakenFactory.check(s.stirShaken(), configFile.toAbsolutePath().getParent(),
