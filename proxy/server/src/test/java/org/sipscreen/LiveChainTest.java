@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.sipscreen.WarmupChainTest.check;
 import static org.sipscreen.WarmupChainTest.screen;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,24 +26,8 @@ class LiveChainTest {
 
   @Test
   void sharesTheLoadedListsAndAsksTheServiceTheConfigNames(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("block.txt"), "+12025550199\n");
-    Files.writeString(dir.resolve("feed.csv"), "+14155550100,80,robocall\n");
-    Path config = dir.resolve("sipscreen.yaml");
-    Files.writeString(config, """
-        sip:
-          listen: [{address: 127.0.0.1, port: 25999}]
-          warmup_calls: 0
-        routing:
-          default_route: sip:127.0.0.1:25998
-        screening:
-          source_peer:
-            peers:
-              local: {networks: [127.0.0.0/8]}
-          block_list: {file: block.txt}
-          reputation: {feed_file: feed.csv, url: "http://127.0.0.1:9/reputation/{number}", deadline_ms: 1000}
-          velocity: {caller_per_hour: 100, action: reject_analytics}
-          policy: {redress_url: "https://redress.example.net/"}
-        """);
+    Path config = WarmupChainTest.writeConfig(dir,
+        "{feed_file: feed.csv, url: \"http://127.0.0.1:9/reputation/{number}\", deadline_ms: 1000}", 100);
     Sipscreen.Prepared prepared = Sipscreen.prepare(config);
     List<String> asked = new ArrayList<>();
     List<String> looked = new ArrayList<>();

@@ -31,8 +31,11 @@ class WarmupChainTest {
     return chain.checks().stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
   }
 
-  @Test
-  void sharesTheListsAndStartsTheStatefulChecksAfresh(@TempDir Path dir) throws Exception {
+  /**
+   * A config with a block list, a reputation feed ({@code reputation}: the check's flow mapping) and a
+   * velocity limit of {@code callerPerHour}, its files in {@code dir}.
+   */
+  static Path writeConfig(Path dir, String reputation, int callerPerHour) throws java.io.IOException {
     Files.writeString(dir.resolve("block.txt"), "+12025550199\n");
     Files.writeString(dir.resolve("feed.csv"), "+14155550100,80,robocall\n");
     Path config = dir.resolve("sipscreen.yaml");
@@ -47,10 +50,16 @@ class WarmupChainTest {
             peers:
               local: {networks: [127.0.0.0/8]}
           block_list: {file: block.txt}
-          reputation: {feed_file: feed.csv}
-          velocity: {caller_per_hour: 2, action: reject_analytics}
+          reputation: %s
+          velocity: {caller_per_hour: %d, action: reject_analytics}
           policy: {redress_url: "https://redress.example.net/"}
-        """);
+        """.formatted(reputation, callerPerHour));
+    return config;
+  }
+
+  @Test
+  void sharesTheListsAndStartsTheStatefulChecksAfresh(@TempDir Path dir) throws Exception {
+    Path config = writeConfig(dir, "{feed_file: feed.csv}", 2);
     ScreeningChain prepared = Sipscreen.prepare(config).chain();
 
     ScreeningChain warmup = WarmupChain.of(prepared);
