@@ -99,7 +99,7 @@ public final class StirShakenCheck implements Check {
         case REJECT -> new Verdict.Reject(f.sipStatus(), f.reasonPhrase(), List.of(new SipHeader(
             "Reason", new CallTag.StirReason(f.sipStatus(), f.reasonPhrase()).headerValue())));
         case REASON_HEADER -> verdict(Category.SIGNATURE_FAILED, FAILED,
-            new CallTag.StirReason(f.sipStatus(), f.reasonPhrase()));
+            new CallTag.StirReason(f.sipStatus(), f.reasonPhrase(), settings.reasonDownstream()));
         case TAG -> verdict(Category.SIGNATURE_FAILED, FAILED, null);
       };
       failed.put(f, v);

@@ -103,7 +103,7 @@ public final class CheckConfigs {
    */
   public record StirShaken(Boolean enabled, List<String> trustAnchors, String certificateDir,
       StirFetch fetch, Integer deadlineMs, Integer freshnessSeconds, StirCache cache, String onFailure,
-      Map<String, Integer> scores, String action, Boolean shadow) {
+      Boolean reasonDownstream, Map<String, Integer> scores, String action, Boolean shadow) {
     public StirShaken {
       enabled = enabled == null ? Boolean.TRUE : enabled;
       trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
@@ -123,6 +123,7 @@ public final class CheckConfigs {
       cache = cache == null ? new StirCache(null, null, null) : cache;
       onFailure = onFailure == null ? "tag" : onFailure;
       org.sipscreen.screening.stir.StirShakenSettings.OnFailure.fromLabel(onFailure);
+      reasonDownstream = reasonDownstream == null ? Boolean.FALSE : reasonDownstream;
       scores = scores == null ? Map.of() : Map.copyOf(scores);
       for (Map.Entry<String, Integer> e : scores.entrySet()) {
         try {

@@ -84,6 +84,9 @@ public final class ScreeningFactory {
     checks.add(new CallingNumberCheck());
     NumberList allow = load(s.allowList(), base, configFile, "screening.allow_list.file");
     Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    // Access control holds in global shadow mode; only its own shadow flag makes it observe.
+    checkPolicies.put(SourcePeerCheck.NAME, new Policy.CheckPolicy(PolicyAction.SCORE,
+        s.sourcePeer().shadow()));
     if (s.invalidNumber() != null) {
       checks.add(invalidNumber(s.invalidNumber(), base, configFile));
       checkPolicies.put("invalid_number", checkPolicy(s.invalidNumber().action(),

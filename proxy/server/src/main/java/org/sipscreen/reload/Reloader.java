@@ -192,7 +192,7 @@ public final class Reloader implements AutoCloseable {
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
-        settings.unknownSources());
+        settings.unknownSources(), settings.limits());
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
     // The inventory first: whoever sees the new chain also sees its files.
@@ -264,6 +264,9 @@ public final class Reloader implements AutoCloseable {
     }
     if (!bound.sip().tcpIdleTimeoutSeconds().equals(next.sip().tcpIdleTimeoutSeconds())) {
       keys.add("sip.tcp_idle_timeout_seconds");
+    }
+    if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
+      keys.add("sip.transaction_memory");
     }
     if (!bound.http().address().equals(next.http().address())) {
       keys.add("http.address");

@@ -204,6 +204,7 @@ class RobocallConfigTest {
   void eachSectionsActionAndShadowBecomeItsCheckPolicy() throws Exception {
     Policy policy = Sipscreen.prepare(fullConfig()).chain().policy();
     assertThat(policy.checks()).containsOnly(
+        Map.entry("source_peer", new Policy.CheckPolicy(PolicyAction.SCORE, false)),
         Map.entry("invalid_number", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("do_not_originate", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("neighbor_spoofing", new Policy.CheckPolicy(PolicyAction.SCORE, true)),
@@ -332,6 +333,7 @@ class RobocallConfigTest {
         """);
     ScreeningChain chain = Sipscreen.prepare(file).chain();
     assertThat(chain.policy().checks()).containsOnly(
+        Map.entry("source_peer", new Policy.CheckPolicy(PolicyAction.SCORE, false)),
         Map.entry("invalid_number", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("do_not_originate", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("neighbor_spoofing", new Policy.CheckPolicy(PolicyAction.TAG, false)),
