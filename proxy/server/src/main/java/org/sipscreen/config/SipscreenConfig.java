@@ -23,7 +23,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     sip = sip == null ? new Sip(null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
-    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
+    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
   }
 
   /** SIP listeners and wire limits. */
@@ -154,7 +154,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       NumberListConfig allowList, NumberListConfig blockList, NumberListConfig tagList,
       PolicyConfig policy, CheckConfigs.DoNotOriginate doNotOriginate, CheckConfigs.Velocity velocity,
       CheckConfigs.NeighborSpoofing neighborSpoofing, CheckConfigs.Reputation reputation,
-      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken) {
+      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken,
+      CheckConfigs.CallingNumber callingNumber) {
     public Screening {
       defaultCountryCode = defaultCountryCode == null ? "1" : defaultCountryCode;
       if (!defaultCountryCode.matches("[1-9][0-9]{0,2}")) {
@@ -167,6 +168,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       blockList = blockList == null ? NumberListConfig.NONE : blockList;
       tagList = tagList == null ? NumberListConfig.NONE : tagList;
       policy = policy == null ? PolicyConfig.DEFAULT : policy;
+      callingNumber = callingNumber == null ? CheckConfigs.CallingNumber.DEFAULT : callingNumber;
     }
   }
 
