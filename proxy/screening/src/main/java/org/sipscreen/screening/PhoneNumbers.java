@@ -170,6 +170,22 @@ public final class PhoneNumbers {
   }
 
   /**
+   * The URI of the first value of a From, To or P-Asserted-Identity header (inside the angle brackets of a
+   * name-addr, or the addr-spec), or "" when the value is malformed or longer than
+   * {@link #MAX_INPUT_LENGTH}. Never throws.
+   */
+  public static String uriOf(String headerValue) {
+    if (headerValue == null || headerValue.length() > MAX_INPUT_LENGTH) {
+      return "";
+    }
+    long parsed = scanValue(headerValue, 0);
+    if (parsed < 0) {
+      return "";
+    }
+    return headerValue.substring((int) (parsed >>> 42) & 0x1fffff, (int) (parsed >>> 21) & 0x1fffff);
+  }
+
+  /**
    * Whether the Request-URI is the RFC 5031 emergency service URN {@code urn:service:sos} or one of its
    * sub-services ({@code urn:service:sos.police}). Service URNs compare case-insensitively (RFC 5031
    * section 4.1).
