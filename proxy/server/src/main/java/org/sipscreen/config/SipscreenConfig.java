@@ -11,15 +11,21 @@ import java.util.Objects;
  * so a {@code SipscreenConfig} that exists is one the proxy can run with.
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening,
-    RecordsConfig records) {
+    RecordsConfig records, ReloadConfig reload) {
 
   /** A config without a {@code records:} section. */
   public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
-    this(sip, routing, http, screening, null);
+    this(sip, routing, http, screening, null, null);
+  }
+
+  /** A config without a {@code reload:} section. */
+  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening, RecordsConfig records) {
+    this(sip, routing, http, screening, records, null);
   }
 
   public SipscreenConfig {
     records = records == null ? RecordsConfig.OFF : records;
+    reload = reload == null ? ReloadConfig.DEFAULT : reload;
     sip = sip == null ? new Sip(null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
