@@ -23,8 +23,9 @@ import org.sipscreen.screening.velocity.VelocityLimits;
  * peer's {@link VelocityLimits}; categories are checked in the order caller_per_second,
  * caller_per_minute, caller_per_hour, sequential_dialing, anonymous_per_second, peer_per_second, and the
  * first exceeded wins. Callers without an E.164 number are counted per peer only; anonymous ones also in
- * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. State lives in size-bounded Caffeine caches
- * on the injected {@link Ticker}; counting is lock-free (see {@link SlidingWindowCounter} for the bound).
+ * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. State lives in
+ * size-bounded Caffeine caches on the injected {@link Ticker}; counting is lock-free (see
+ * {@link SlidingWindowCounter} for the bound).
  */
 public final class VelocityCheck implements Check {
 

@@ -256,6 +256,16 @@ class PhoneNumbersTest {
   }
 
   @Test
+  void uriOfTakesTheUriOfTheFirstHeaderValue() {
+    assertThat(PhoneNumbers.uriOf("\"Bob, Jr.\" <sip:5550199@h;user=phone>;tag=x, <tel:+1>"))
+        .isEqualTo("sip:5550199@h;user=phone");
+    assertThat(PhoneNumbers.uriOf("tel:+12025550123")).isEqualTo("tel:+12025550123");
+    assertThat(PhoneNumbers.uriOf("<sip:unterminated@h")).isEmpty();
+    assertThat(PhoneNumbers.uriOf(null)).isEmpty();
+    assertThat(PhoneNumbers.uriOf("<" + "a".repeat(PhoneNumbers.MAX_INPUT_LENGTH) + ">")).isEmpty();
+  }
+
+  @Test
   void recognizesSosServiceUrnsCaseInsensitively() {
     assertThat(PhoneNumbers.isEmergencyServiceUrn("urn:service:sos")).isTrue();
     assertThat(PhoneNumbers.isEmergencyServiceUrn("URN:Service:SOS.police")).isTrue();

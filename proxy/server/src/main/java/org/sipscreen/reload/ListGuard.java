@@ -41,7 +41,8 @@ final class ListGuard {
     ScreeningChain chain = built;
     for (String name : LISTS) {
       Path file = builtFiles.get(name);
-      if (file == null || runningFiles.stream().noneMatch(f -> f.name().equals(name) && f.path().equals(file))) {
+      if (file == null
+          || runningFiles.stream().noneMatch(f -> f.name().equals(name) && f.path().equals(file))) {
         continue;
       }
       Reloader.ListData before = Reloader.list(name, running);

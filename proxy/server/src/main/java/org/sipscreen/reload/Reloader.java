@@ -1,5 +1,6 @@
 package org.sipscreen.reload;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
-import com.github.benmanes.caffeine.cache.Scheduler;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.admin.AdminAuth;
 import org.sipscreen.config.ConfigException;
