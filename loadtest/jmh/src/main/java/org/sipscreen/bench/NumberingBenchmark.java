@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sipscreen.screening.InvalidNumberCheck;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.numbering.NanpDataReader;
 import org.sipscreen.screening.numbering.NanpNumberingPlan;

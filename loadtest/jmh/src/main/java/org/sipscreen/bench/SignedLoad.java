@@ -32,8 +32,8 @@ import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.sipscreen.screening.stir.CertificatePreloadDirectory;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.CertificatePreloadDirectory;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 
 /**
  * Prepares a STIR/SHAKEN signed load for {@code loadtest/run-load.sh --signed}: a throwaway test CA and

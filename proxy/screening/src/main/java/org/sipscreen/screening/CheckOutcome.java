@@ -53,7 +53,7 @@ public record CheckOutcome(String check, String outcome) {
   }
 
   /** Throws unless {@code name} is a valid snake_case check name. */
-  static String requireCheckName(String name) {
+  public static String requireCheckName(String name) {
     Objects.requireNonNull(name, "name");
     if (!isSnakeCase(name)) {
       throw new IllegalArgumentException("check name must be snake_case: '" + name + "'");

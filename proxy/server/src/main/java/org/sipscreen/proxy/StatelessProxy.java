@@ -97,7 +97,6 @@ public final class StatelessProxy {
   /** Replaces the screening chain; calls already inside the old one finish with it. */
   public void replaceChain(ScreeningChain next) {
     current.updateAndGet(s -> new ProxySnapshot(s.settings(), next));
-    metrics.watch(next);
   }
 
   /**
@@ -106,7 +105,6 @@ public final class StatelessProxy {
    */
   public void replace(ProxySnapshot next) {
     current.set(Objects.requireNonNull(next, "next"));
-    metrics.watch(next.chain()); // the stateful checks' series follow the chain that runs
   }
 
   /** The snapshot new messages are handled with. */

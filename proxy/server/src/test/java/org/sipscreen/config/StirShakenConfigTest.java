@@ -20,8 +20,8 @@ import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.StirShakenCheck;
-import org.sipscreen.screening.stir.StirShakenSettings;
+import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
 
 /**
  * {@code screening.stir_shaken}: a good section puts the check in the chain with its settings and the

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.screening.PhoneNumber;
-import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 
 /**
  * The admin API on the HTTP port of a running proxy: authorization (open on loopback without a token,

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 import org.sipscreen.stir.CertificateStub;
 
 /**

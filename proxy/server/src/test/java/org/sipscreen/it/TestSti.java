@@ -22,8 +22,8 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.sipscreen.screening.stir.CertificatePreloadDirectory;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.CertificatePreloadDirectory;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 
 /**
  * A throwaway STI PKI for integration tests: a CA and one STI-SP certificate, with TEST KEYS generated at

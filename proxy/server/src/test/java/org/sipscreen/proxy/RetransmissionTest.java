@@ -21,21 +21,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallTag;
-import org.sipscreen.screening.CallingNumberCheck;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.velocity.VelocityLimits;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
 
 /**
  * A retransmitted initial INVITE is the same call: it gets the first copy's decision from the transaction

@@ -32,12 +32,12 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.StirShakenCheck;
-import org.sipscreen.screening.stir.CertificateChainValidator;
-import org.sipscreen.screening.stir.CertificateLookup;
-import org.sipscreen.screening.stir.CertificateSource;
-import org.sipscreen.screening.stir.PassportVerifier;
-import org.sipscreen.screening.stir.StirShakenSettings;
+import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
+import org.sipscreen.screening.check.stir_shaken.CertificateChainValidator;
+import org.sipscreen.screening.check.stir_shaken.CertificateLookup;
+import org.sipscreen.screening.check.stir_shaken.CertificateSource;
+import org.sipscreen.screening.check.stir_shaken.PassportVerifier;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
 
 /**
  * stir_shaken's outcome in the forwarded bytes: the verstat replaces the one the peer put on

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
-import org.sipscreen.admin.AdminAuth;
+import org.sipscreen.config.AdminAuth;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.StatelessProxy;
@@ -29,12 +29,12 @@ import org.sipscreen.records.TestRecords;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
-import org.sipscreen.screening.ReputationCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -582,7 +582,7 @@ class ReloaderTest {
         .containsExactly("allow_list", "do_not_originate", "reputation_feed");
     ScreeningChain chain = proxy.snapshot().chain();
     assertThat(chain.allowList().exactCount()).isEqualTo(1);
-    assertThat(check(chain, org.sipscreen.screening.DoNotOriginateCheck.class).dnoList().exactCount())
+    assertThat(check(chain, org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck.class).dnoList().exactCount())
         .isEqualTo(1);
     assertThat(check(chain, ReputationCheck.class).feed().size()).isEqualTo(1);
   }

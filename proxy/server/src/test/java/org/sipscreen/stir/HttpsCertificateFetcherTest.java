@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.screening.stir.CertificateFetchException;
+import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
 
 /** HttpsCertificateFetcher against a local HTTPS stub with a test-generated certificate. */
 class HttpsCertificateFetcherTest {

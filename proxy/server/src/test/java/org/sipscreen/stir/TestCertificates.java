@@ -24,7 +24,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 
 /**
  * TEST KEYS ONLY: certificates and P-256 keys generated in memory when a test runs, never written to the

@@ -26,7 +26,7 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 
 /** The UDP and TCP handlers on EmbeddedChannels that report real socket addresses, so Sender can use them. */
 class SipUdpHandlerTest {

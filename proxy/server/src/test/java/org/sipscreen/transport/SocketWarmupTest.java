@@ -22,7 +22,7 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 
 /** The start-up warm-up over loopback sockets runs whole calls through a throwaway listener. */
 class SocketWarmupTest {

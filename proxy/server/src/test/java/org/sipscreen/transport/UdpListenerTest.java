@@ -37,7 +37,7 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 
 /**
  * Real loopback sockets: several SO_REUSEPORT UDP sockets on one address (epoll), one socket with NIO, and

@@ -1,0 +1,28 @@
+package org.sipscreen.config;
+
+import java.util.Map;
+import java.util.Optional;
+import org.sipscreen.screening.check.reputation.ReputationServices;
+
+/**
+ * The clients the server offers to checks that talk to the network, by type
+ * ({@link org.sipscreen.screening.check.CheckContext#service}). {@link #OFFLINE} offers none of them, only
+ * what checks the settings: for check-config and for building a chain before the event loops run.
+ */
+public record CheckServices(Map<Class<?>, Object> byType) {
+
+  /** No network clients; the reputation service's settings are still checked. */
+  public static final CheckServices OFFLINE = new CheckServices(Map.of(ReputationServices.class,
+      (ReputationServices) service -> {
+        org.sipscreen.reputation.HttpReputationSource.Settings.of(service); // validates the URL template
+        return Optional.empty();
+      }));
+
+  public CheckServices {
+    byType = Map.copyOf(byType);
+  }
+
+  public <T> Optional<T> get(Class<T> type) {
+    return Optional.ofNullable(byType.get(type)).map(type::cast);
+  }
+}
