@@ -28,3 +28,14 @@ for layer in $(node -e 'const fs=require("fs"),d=process.argv[1];
 done
 java -jar proxy/target/sipscreen.jar check-config "$image/root/etc/sipscreen/sipscreen.yaml" >/dev/null
 echo "image config: check-config OK"
+
+echo "== Kubernetes manifests (kubernetes-models schemas, node --test)"
+conf=$(mktemp -d)
+trap 'rm -rf "$image" "$conf"' EXIT
+(cd deploy/kubernetes/validate && npm ci --no-audit --no-fund --loglevel=error \
+  && SIPSCREEN_CONFIGMAP_DIR="$conf/conf" npm test --silent)
+# The ConfigMap's config with its lists, the image's data files and a token where the Secret goes.
+cp -r config/data "$conf/data"
+mkdir -p "$conf/secret" && echo "check-token-0123456789abcdef" > "$conf/secret/admin.token"
+java -jar proxy/target/sipscreen.jar check-config "$conf/conf/sipscreen.yaml" >/dev/null
+echo "ConfigMap config: check-config OK"

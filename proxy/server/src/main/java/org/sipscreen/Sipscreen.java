@@ -134,7 +134,7 @@ public final class Sipscreen implements AutoCloseable {
       sip.start();
       http = HttpServer.start(group, Transports.serverChannel(),
           new InetSocketAddress(config.http().address(), config.http().port()), registry,
-          () -> !lifecycle.draining() && sip.isUp(), admin);
+          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin);
     } catch (RuntimeException | InterruptedException e) {
       reloader.close();
       sip.close();
@@ -162,6 +162,16 @@ public final class Sipscreen implements AutoCloseable {
         http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
     StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
+  }
+
+  /** {@code /readyz}: listeners up, the running snapshot's lists loaded, no shutdown begun. */
+  private static org.sipscreen.http.Readiness readiness(Lifecycle lifecycle, SipServer sip,
+      org.sipscreen.reload.Reloader reloader) {
+    Map<String, Long> lists = new java.util.LinkedHashMap<>();
+    List<org.sipscreen.reload.LoadedFile> files = reloader.files();
+    files.stream().filter(org.sipscreen.reload.LoadedFile::isList).forEach(f -> lists.put(f.name(), f.entries()));
+    return org.sipscreen.http.Readiness.of(lifecycle.draining(), sip.listeners().size(), sip.listenersUp(),
+        lists, !files.isEmpty());
   }
 
   /**

@@ -113,6 +113,15 @@ public final class SipServer implements AutoCloseable {
     return true;
   }
 
+  /** SIP listening sockets open now (every UDP socket of a listener counts). */
+  public int listenersUp() {
+    int up = 0;
+    for (Channel c : listeners) {
+      up += c.isActive() ? 1 : 0;
+    }
+    return up;
+  }
+
   /**
    * Closes the TCP listening sockets, so no new connection is accepted; UDP and the open connections
    * keep working (responses of calls in flight still get through).
