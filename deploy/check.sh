@@ -39,3 +39,7 @@ cp -r config/data "$conf/data"
 mkdir -p "$conf/secret" && echo "check-token-0123456789abcdef" > "$conf/secret/admin.token"
 java -jar proxy/target/sipscreen.jar check-config "$conf/conf/sipscreen.yaml" >/dev/null
 echo "ConfigMap config: check-config OK"
+
+echo "== Prometheus alert rules"
+promtool check rules deploy/prometheus/sipscreen-rules.yml
+promtool test rules deploy/prometheus/sipscreen-rules.test.yml

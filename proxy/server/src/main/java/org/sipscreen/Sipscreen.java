@@ -125,6 +125,8 @@ public final class Sipscreen implements AutoCloseable {
         config, org.sipscreen.admin.AdminAuth.of(config.http().admin(), prepared.configFile()), proxy,
         new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, recorder,
         java.time.Clock.systemUTC(), prepared.buildMillis());
+    org.sipscreen.metrics.ProcessGauges.register(registry, () -> sip.listeners().size(), sip::listenersUp,
+        sip::openConnections, () -> proxy.snapshot().chain(), () -> !reloader.restartPending().isEmpty());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     if (traceback != null) {

@@ -184,6 +184,11 @@ public final class DecisionRecorder implements AutoCloseable {
   }
 
   /** Records in files (handed to the operating system). */
+  /** Bytes of the records directory ({@link DecisionLog#diskBytes}). */
+  public long diskBytes() {
+    return files.diskBytes();
+  }
+
   public long written() {
     return files.written();
   }

@@ -126,6 +126,14 @@ public final class Reloader implements AutoCloseable {
     return running.auth();
   }
 
+  /**
+   * Config keys changed in the running config that take a restart to apply (new sockets); empty when
+   * the sockets match the config.
+   */
+  public List<String> restartPending() {
+    return needsRestart(bound, running.config());
+  }
+
   /** The running config. */
   public SipscreenConfig config() {
     return running.config();
@@ -181,13 +189,14 @@ public final class Reloader implements AutoCloseable {
       }
     } catch (ConfigException | RuntimeException e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      Path bad = culprit(message, before);
-      metrics.loaded(bad.toString(), false, clock.millis() / 1000.0);
+      Map.Entry<String, Path> bad = culprit(message, before);
+      metrics.loaded(ConfigFiles.key(bad.getKey()), false, clock.millis() / 1000.0);
       metrics.reload(trigger, false);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.error("reload rejected trigger={} file={} error=\"{}\"; the running version stays", trigger,
-          bad, message);
-      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.toString()), List.of(), ms);
+          bad.getValue(), message);
+      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.getValue().toString()),
+          List.of(), ms);
     }
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
@@ -218,7 +227,7 @@ public final class Reloader implements AutoCloseable {
   private void publish(List<LoadedFile> files, String trigger) {
     double now = clock.millis() / 1000.0;
     for (LoadedFile f : files) {
-      metrics.loaded(f.path().toString(), true, now);
+      metrics.loaded(ConfigFiles.key(f.name()), true, now);
       if (f.isList()) {
         metrics.list(f.name(), f.entries(), f.contentVersion(), f.loadMillis());
       }
@@ -228,8 +237,8 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
-  /** The list and data files named in {@code message}; the config file when none is. */
-  private Path culprit(String message, Running before) {
+  /** The list or data file named in {@code message} (name and path); the config file when none is. */
+  private Map.Entry<String, Path> culprit(String message, Running before) {
     Map<String, Path> named;
     try {
       named = ConfigFiles.of(ConfigLoader.load(configFile), configFile);
@@ -238,16 +247,16 @@ public final class Reloader implements AutoCloseable {
     }
     for (Map.Entry<String, Path> e : named.entrySet()) {
       if (!e.getKey().equals(ConfigFiles.CONFIG) && message.contains(e.getValue().toString())) {
-        return e.getValue();
+        return e;
       }
     }
     for (Map.Entry<String, Path> e : named.entrySet()) {
       if (!e.getKey().equals(ConfigFiles.CONFIG)
           && message.contains(e.getValue().getFileName().toString() + ":")) {
-        return e.getValue();
+        return e;
       }
     }
-    return configFile.toAbsolutePath().normalize();
+    return Map.entry(ConfigFiles.CONFIG, configFile.toAbsolutePath().normalize());
   }
 
   /** Config keys whose change needs new sockets. */
