@@ -158,12 +158,35 @@ public final class Sipscreen implements AutoCloseable {
     } catch (java.io.IOException e) {
       log.warn("file watch unavailable ({}); reload with SIGHUP or POST /admin/reload", e.toString());
     }
-    log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
-        Transports.name(), prepared.settings().endpoints().stream()
-            .map(e -> e.hostPort() + e.transports()).toList(),
-        http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
+    log.info("sipscreen up: version={} commit={} transport={} sip={} http={} default_route={} checks={}",
+        BuildInfo.version(), BuildInfo.commit(), Transports.name(), listenersText(prepared.settings()),
+        hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
+        String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
+  }
+
+  /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */
+  static String listenersText(ProxySettings settings) {
+    List<String> sockets = new ArrayList<>();
+    for (LocalEndpoint e : settings.endpoints()) {
+      for (Transport t : Transport.values()) {
+        if (e.transports().contains(t)) {
+          sockets.add(t.label() + ":" + hostPort(e.bind()));
+        }
+      }
+    }
+    return String.join(",", sockets);
+  }
+
+  /** {@code sip:127.0.0.1:5070;transport=udp}. */
+  static String routeText(NextHop route) {
+    return "sip:" + hostPort(route.address()) + ";transport=" + route.transport().label();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   /** {@code /readyz}: listeners up, the running snapshot's lists loaded, no shutdown begun. */
@@ -259,7 +282,8 @@ public final class Sipscreen implements AutoCloseable {
           new ProxyMetrics(new PrometheusRegistry()), recorder, prepared.config().sip().maxMessageBytes(),
           Math.min(calls, SOCKET_WARMUP_CALLS), 5_000);
     } catch (java.io.IOException | RuntimeException e) {
-      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}", e.toString());
+      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
+          e.getMessage() != null ? e.getMessage() : e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

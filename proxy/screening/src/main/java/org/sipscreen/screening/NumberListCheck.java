@@ -84,6 +84,11 @@ public final class NumberListCheck implements Check {
     return name;
   }
 
+  /** What a listed caller gets: a Reject, Drop or Tag. */
+  public Verdict onListed() {
+    return onListed;
+  }
+
   public NumberList list() {
     return list;
   }

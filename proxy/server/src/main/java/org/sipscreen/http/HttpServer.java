@@ -66,15 +66,15 @@ public final class HttpServer implements AutoCloseable {
       java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin)
       throws InterruptedException {
     Handler handler = new Handler(registry, healthy, readiness, admin);
-    Channel ch = new ServerBootstrap().group(group).channel(channelType)
+    io.netty.channel.ChannelFuture future = new ServerBootstrap().group(group).channel(channelType)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
             c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
           }
         })
-        .bind(bind).sync().channel();
-    return new HttpServer(ch);
+        .bind(bind);
+    return new HttpServer(org.sipscreen.transport.ListenException.bound(future, bind, "http"));
   }
 
   public InetSocketAddress localAddress() {

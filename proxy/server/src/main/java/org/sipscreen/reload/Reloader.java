@@ -321,7 +321,7 @@ public final class Reloader implements AutoCloseable {
   }
 
   /** Entries, content version and load time of one list of the chain. */
-  record ListData(long entries, String version, long loadMillis) {
+  public record ListData(long entries, String version, long loadMillis) {
 
     static ListData of(NumberList list) {
       return new ListData((long) list.exactCount() + list.prefixCount(), list.version(),
@@ -330,7 +330,7 @@ public final class Reloader implements AutoCloseable {
   }
 
   /** The named list of the chain, null for files that are not lists. */
-  static ListData list(String name, ScreeningChain chain) {
+  public static ListData list(String name, ScreeningChain chain) {
     if (name.equals("allow_list")) {
       return ListData.of(chain.allowList());
     }
