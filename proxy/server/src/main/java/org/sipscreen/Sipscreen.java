@@ -69,11 +69,15 @@ public final class Sipscreen implements AutoCloseable {
   /** Loads and checks a config file and everything it refers to, without opening any socket. */
   public static Prepared prepare(Path configFile) throws ConfigException {
     long t0 = System.nanoTime();
-    SipscreenConfig config = ConfigLoader.load(configFile);
-    ScreeningChain chain = ScreeningFactory.build(config, configFile);
-    ProxySettings settings = settings(config, configFile);
-    org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
-    return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
+    try {
+      SipscreenConfig config = ConfigLoader.load(configFile);
+      ScreeningChain chain = ScreeningFactory.build(config, configFile);
+      ProxySettings settings = settings(config, configFile);
+      org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
+      return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
+    } catch (ConfigException e) {
+      throw ConfigLoader.located(e, configFile); // the line of the key an error names
+    }
   }
 
   /** A checked config, ready to run; {@code buildMillis}: how long loading it and its lists took. */
@@ -110,7 +114,7 @@ public final class Sipscreen implements AutoCloseable {
       recorder.prepare(config.records(), prepared.configFile()).apply();
     } catch (ConfigException e) {
       group.shutdownGracefully();
-      throw e;
+      throw ConfigLoader.located(e, prepared.configFile());
     }
     // Served whether or not records are on now: a reload may turn them on, and old records stay useful.
     TracebackRoute traceback = new TracebackRoute(recorder::directory,

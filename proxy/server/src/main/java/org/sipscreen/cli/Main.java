@@ -159,7 +159,8 @@ public final class Main implements Callable<Integer> {
       }
       var problem = ConfigReport.recordsProblem(prepared);
       if (problem.isPresent()) {
-        System.err.println(problem.get());
+        System.err.println(org.sipscreen.config.ConfigLoader.located(new ConfigException(problem.get()), file)
+            .getMessage());
         return 2;
       }
       ConfigReport.warnings(prepared).forEach(w -> System.err.println("warning: " + w));

@@ -143,7 +143,8 @@ public final class DecisionRecorder implements AutoCloseable {
       files = new DecisionLog(dir, config.maxFileBytes(), config.retentionHours(), config.retentionBytes(),
           Clock.systemUTC());
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": " + e);
+      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": "
+          + (e instanceof IOException io ? ConfigException.describe(io) : e.getMessage()));
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
         Clock.systemUTC(), start);

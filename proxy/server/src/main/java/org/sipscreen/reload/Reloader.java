@@ -188,7 +188,8 @@ public final class Reloader implements AutoCloseable {
         recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
       }
     } catch (ConfigException | RuntimeException e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      Exception located = e instanceof ConfigException c ? ConfigLoader.located(c, configFile) : e;
+      String message = located.getMessage() == null ? e.toString() : located.getMessage();
       Map.Entry<String, Path> bad = culprit(message, before);
       metrics.loaded(ConfigFiles.key(bad.getKey()), false, clock.millis() / 1000.0);
       metrics.reload(trigger, false);
