@@ -171,7 +171,7 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */
-  static String listenersText(ProxySettings settings) {
+  public static String listenersText(ProxySettings settings) {
     List<String> sockets = new ArrayList<>();
     for (LocalEndpoint e : settings.endpoints()) {
       for (Transport t : Transport.values()) {
@@ -184,12 +184,12 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   /** {@code sip:127.0.0.1:5070;transport=udp}. */
-  static String routeText(NextHop route) {
+  public static String routeText(NextHop route) {
     return "sip:" + hostPort(route.address()) + ";transport=" + route.transport().label();
   }
 
   private static String hostPort(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
+    String host = io.netty.util.NetUtil.toAddressString(a.getAddress()); // RFC 5952: 2001:db8::10
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 

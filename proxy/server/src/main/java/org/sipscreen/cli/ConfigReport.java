@@ -86,6 +86,8 @@ final class ConfigReport {
   static List<String> summary(Sipscreen.Prepared prepared) {
     List<String> lines = new ArrayList<>();
     Policy policy = prepared.chain().policy();
+    lines.add("sip: " + Sipscreen.listenersText(prepared.settings()) + " -> "
+        + Sipscreen.routeText(prepared.settings().defaultRoute()));
     lines.add("checks, in order:");
     int i = 0;
     for (String name : prepared.chain().checkNames()) {
@@ -96,13 +98,18 @@ final class ConfigReport {
     lines.add("policy: tag at score " + threshold(policy.tagScore()) + ", 603+ at score "
         + threshold(policy.blockScore()) + (policy.shadow() ? ", SHADOW (nothing enforced)" : ""));
     List<String> peers = new ArrayList<>();
+    List<String> own = new ArrayList<>();
     prepared.chain().checks().stream().filter(c -> c instanceof SourcePeerCheck)
         .map(c -> ((SourcePeerCheck) c).peers().peerNames()).findFirst().orElse(java.util.Set.of())
         .stream().sorted().forEach(p -> {
+          peers.add(p);
           Policy.PeerPolicy pp = policy.peers().get(p);
-          peers.add(pp == null ? p : p + (pp.blockAll() ? " (blocked: every INVITE refused)" : " (own policy)"));
+          if (pp != null) {
+            own.add("  " + p + ": " + peerPolicy(pp, policy));
+          }
         });
     lines.add("peers: " + (peers.isEmpty() ? "none" : String.join(", ", peers)));
+    lines.addAll(own);
     lines.add("lists:");
     for (Map.Entry<String, Path> f : ConfigFiles.of(prepared.config(), prepared.configFile()).entrySet()) {
       Reloader.ListData list = Reloader.list(f.getKey(), prepared.chain());
@@ -117,6 +124,17 @@ final class ConfigReport {
             .normalize().toString()
         : "off"));
     return lines;
+  }
+
+  private static String peerPolicy(Policy.PeerPolicy p, Policy policy) {
+    if (p.blockAll()) {
+      return "blocked: every INVITE refused";
+    }
+    StringBuilder sb = new StringBuilder("tag at score " + threshold(p.tagScore().orElse(policy.tagScore()))
+        + ", 603+ at score " + threshold(p.blockScore().orElse(policy.blockScore())));
+    new java.util.TreeMap<>(p.checks()).forEach((check, c) -> sb.append("; ").append(check).append(' ')
+        .append(c.action().label()).append(c.shadow() ? " (shadow)" : ""));
+    return sb.toString();
   }
 
   private static String threshold(int score) {

@@ -40,7 +40,8 @@ public final class ListenException extends RuntimeException {
   }
 
   private static String hostPort(InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    String host = a.getAddress() == null ? a.getHostString()
+        : io.netty.util.NetUtil.toAddressString(a.getAddress()); // RFC 5952: 2001:db8::10
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
