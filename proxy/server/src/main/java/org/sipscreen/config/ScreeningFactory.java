@@ -47,8 +47,8 @@ public final class ScreeningFactory {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(configFile + ": screening.emergency.numbers: " + e.getMessage());
     }
-    Context context = new Context(base, numbers, peerTable(config, configFile), overrides(config),
-        services);
+    PeerTable peers = peerTable(config, configFile);
+    Context context = new Context(base, numbers, peers, overrides(config), services);
     NumberList allow = NumberList.EMPTY;
     if (s.allowList() != null) {
       try {
@@ -59,7 +59,7 @@ public final class ScreeningFactory {
     }
     InstalledChain.Setup setup = new InstalledChain.Setup(numbers, emergency, allow,
         s.allowList() == null ? null : s.allowList().file(), policy(config, configFile),
-        overridesByPeer(config));
+        overridesByPeer(config), peers);
     try {
       InstalledChain chain = InstalledChain.build(setup, s.checks(), context);
       requireRedress(chain.chain().policy(), s.policy(), configFile);

@@ -66,4 +66,14 @@ final class StirMetrics {
   java.util.function.LongConsumer verificationTimes() {
     return nanos -> latency.observe(nanos / 1e9);
   }
+
+  /** Creates the result series of every known outcome for each peer, at 0. */
+  void startAtZero(java.util.Collection<String> peers) {
+    for (Map.Entry<String, String[]> e : LABELS.entrySet()) {
+      Map<String, CounterDataPoint> byPeer = points.computeIfAbsent(e.getKey(), k -> new ConcurrentHashMap<>());
+      for (String peer : peers) {
+        byPeer.computeIfAbsent(peer, k -> verifications.labelValues(e.getValue()[0], e.getValue()[1], peer));
+      }
+    }
+  }
 }

@@ -62,9 +62,9 @@ public abstract class CheckModule<C, K extends Check> {
    */
   public abstract K build(C config, CheckContext context) throws CheckConfigException;
 
-  /** The files the check reads, by a stable snake_case name, as written in the section. */
-  public Map<String, String> files(C config) {
-    return Map.of();
+  /** The files the check reads, as written in the section. */
+  public List<DataFile> files(C config) {
+    return List.of();
   }
 
   /**

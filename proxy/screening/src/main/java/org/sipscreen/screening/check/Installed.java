@@ -42,7 +42,7 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.lists(check);
   }
 
-  Map<String, String> files() {
+  List<DataFile> files() {
     return module.files(config);
   }
 }

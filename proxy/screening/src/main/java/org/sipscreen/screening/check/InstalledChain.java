@@ -29,11 +29,14 @@ public final class InstalledChain {
    *     sections and the peers' overrides
    * @param peerOverrides {@code peers.<peer>.checks.<check>}, by peer, then check
    * @param allowListFile the allow list's file as written, or null
+   * @param peers the configured peers
    */
   public record Setup(PhoneNumbers numbers, EmergencyCheck emergency, NumberList allowList,
-      String allowListFile, Policy policy, Map<String, Map<String, PeerOverride>> peerOverrides) {
+      String allowListFile, Policy policy, Map<String, Map<String, PeerOverride>> peerOverrides,
+      org.sipscreen.screening.PeerTable peers) {
     public Setup {
       Objects.requireNonNull(numbers, "numbers");
+      Objects.requireNonNull(peers, "peers");
       Objects.requireNonNull(emergency, "emergency");
       Objects.requireNonNull(allowList, "allowList");
       Objects.requireNonNull(policy, "policy");
@@ -151,6 +154,11 @@ public final class InstalledChain {
     return chain;
   }
 
+  /** The names of the configured peers. */
+  public java.util.Set<String> peerNames() {
+    return setup.peers().peerNames();
+  }
+
   /** The checks with their modules, in evaluation order. */
   public List<Installed<?, ?>> installed() {
     return installed;
@@ -187,7 +195,7 @@ public final class InstalledChain {
     if (list.equals(ALLOW_LIST)) {
       Setup s = setup;
       Setup kept = new Setup(s.numbers(), s.emergency(), running.setup.allowList(), s.allowListFile(),
-          s.policy(), s.peerOverrides());
+          s.policy(), s.peerOverrides(), s.peers());
       return new InstalledChain(chain.withAllowList(running.setup.allowList()), installed, kept);
     }
     List<Installed<?, ?>> next = new ArrayList<>(installed.size());
@@ -231,13 +239,13 @@ public final class InstalledChain {
     return lists;
   }
 
-  /** Every file the chain's config names, by stable name, as written (relative to the config folder). */
-  public Map<String, String> files() {
-    Map<String, String> files = new LinkedHashMap<>();
+  /** Every file the chain's config names, as written (relative to the config folder). */
+  public List<DataFile> files() {
+    List<DataFile> files = new ArrayList<>();
     if (setup.allowListFile() != null) {
-      files.put(ALLOW_LIST, setup.allowListFile());
+      files.add(new DataFile(ALLOW_LIST, "screening.allow_list.file", setup.allowListFile()));
     }
-    installed.forEach(i -> files.putAll(i.files()));
+    installed.forEach(i -> files.addAll(i.files()));
     return files;
   }
 }

@@ -6,6 +6,7 @@ import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 import org.sipscreen.screening.check.LoadedList;
 
 /** Builds do_not_originate from {@code screening.do_not_originate}: on when the section is present. */
@@ -29,8 +30,8 @@ public final class DoNotOriginateModule extends CheckModule<DoNotOriginateConfig
   }
 
   @Override
-  public Map<String, String> files(DoNotOriginateConfig config) {
-    return Map.of(name(), config.file());
+  public List<DataFile> files(DoNotOriginateConfig config) {
+    return List.of(new DataFile(name(), "screening.do_not_originate.file", config.file()));
   }
 
   @Override

@@ -1,7 +1,10 @@
 package org.sipscreen.screening.check.invalid_number;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +13,7 @@ import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 import org.sipscreen.screening.numbering.CountryCodeLengths;
 import org.sipscreen.screening.numbering.NanpNumberingPlan;
 import org.sipscreen.screening.numbering.NumberValidity;
@@ -82,11 +86,12 @@ public final class InvalidNumberModule extends CheckModule<InvalidNumberConfig, 
   }
 
   @Override
-  public Map<String, String> files(InvalidNumberConfig config) {
-    Map<String, String> files = new LinkedHashMap<>();
-    files.put("invalid_number_npa", config.npa().file());
+  public List<DataFile> files(InvalidNumberConfig config) {
+    List<DataFile> files = new ArrayList<>();
+    files.add(new DataFile("invalid_number_npa", "screening.invalid_number.npa.file", config.npa().file()));
     if (config.coCodes() != null) {
-      files.put("invalid_number_co_code", config.coCodes().file());
+      files.add(new DataFile("invalid_number_co_code", "screening.invalid_number.co_codes.file",
+          config.coCodes().file()));
     }
     return files;
   }

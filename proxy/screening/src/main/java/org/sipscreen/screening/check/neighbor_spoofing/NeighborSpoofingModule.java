@@ -7,6 +7,7 @@ import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 import org.sipscreen.screening.check.LoadedList;
 
 /** Builds neighbor_spoofing from {@code screening.neighbor_spoofing}: on when the section is present. */
@@ -37,8 +38,9 @@ public final class NeighborSpoofingModule
   }
 
   @Override
-  public Map<String, String> files(NeighborSpoofingConfig config) {
-    return config.allowList() == null ? Map.of() : Map.of(ALLOW_LIST, config.allowList().file());
+  public List<DataFile> files(NeighborSpoofingConfig config) {
+    return config.allowList() == null ? List.of() : List.of(new DataFile(ALLOW_LIST,
+        "screening.neighbor_spoofing.allow_list.file", config.allowList().file()));
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 import org.sipscreen.screening.check.LoadedList;
 
 /**
@@ -60,8 +61,8 @@ public final class NumberListModule extends CheckModule<NumberListConfig, Number
   }
 
   @Override
-  public Map<String, String> files(NumberListConfig config) {
-    return Map.of(name(), config.file());
+  public List<DataFile> files(NumberListConfig config) {
+    return List.of(new DataFile(name(), "screening." + name() + ".file", config.file()));
   }
 
   @Override

@@ -15,6 +15,7 @@ import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckMetrics;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 import org.sipscreen.screening.check.LoadedList;
 
 /**
@@ -124,8 +125,9 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
   }
 
   @Override
-  public Map<String, String> files(ReputationConfig c) {
-    return c.feed() == null ? Map.of() : Map.of(FEED, c.feed().file());
+  public List<DataFile> files(ReputationConfig c) {
+    return c.feed() == null ? List.of()
+        : List.of(new DataFile(FEED, "screening.reputation.feed.file", c.feed().file()));
   }
 
   @Override

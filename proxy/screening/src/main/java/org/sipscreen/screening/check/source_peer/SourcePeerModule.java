@@ -17,6 +17,12 @@ public final class SourcePeerModule extends CheckModule<SourcePeerConfig, Source
     return SourcePeerConfig.DEFAULT;
   }
 
+  /** The warm-up plays its calls from loopback: there the check knows 127.0.0.1 as a peer too. */
+  @Override
+  public SourcePeerCheck forWarmup(SourcePeerCheck prepared) {
+    return prepared.withWarmupLoopback();
+  }
+
   @Override
   public SourcePeerCheck build(SourcePeerConfig config, CheckContext context) {
     return new SourcePeerCheck(context.peers(), config.onUnknown());

@@ -22,6 +22,7 @@ import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
 import org.sipscreen.screening.check.CheckMetrics;
 import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
 
 /**
  * Builds stir_shaken from {@code screening.stir_shaken}: trust anchors from PEM files, the certificate
@@ -135,14 +136,15 @@ public final class StirShakenModule extends CheckModule<StirShakenConfig, StirSh
   }
 
   @Override
-  public Map<String, String> files(StirShakenConfig c) {
-    Map<String, String> files = new LinkedHashMap<>();
+  public List<DataFile> files(StirShakenConfig c) {
+    List<DataFile> files = new ArrayList<>();
     for (int i = 0; i < c.trustAnchors().size(); i++) {
-      files.put("stir_trust_anchor_" + i, c.trustAnchors().get(i));
+      files.add(new DataFile("stir_trust_anchor_" + i, "screening.stir_shaken.trust_anchors[" + i + "]",
+          c.trustAnchors().get(i)));
     }
     if (c.certificateDir() != null) {
-      files.put("stir_certificate_index",
-          Path.of(c.certificateDir()).resolve(CertificatePreloadDirectory.INDEX).toString());
+      files.add(new DataFile("stir_certificate_index", "screening.stir_shaken.certificate_dir",
+          Path.of(c.certificateDir()).resolve(CertificatePreloadDirectory.INDEX).toString()));
     }
     return files;
   }
