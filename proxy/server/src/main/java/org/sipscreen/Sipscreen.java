@@ -225,8 +225,17 @@ public final class Sipscreen implements AutoCloseable {
       List<AutoCloseable> clients) {
     java.util.function.Function<HttpReputationSource.Settings, HttpReputationSource> reputationClients =
         onePerSettings(s -> new HttpReputationSource(s, group, Transports.socketChannel()), clients);
-    ReputationServices reputation = service ->
-        Optional.of(reputationClients.apply(HttpReputationSource.Settings.of(service)));
+    ReputationServices reputation = new ReputationServices() {
+      @Override
+      public Optional<org.sipscreen.screening.check.reputation.ReputationSource> source(Service service) {
+        return Optional.of(reputationClients.apply(HttpReputationSource.Settings.of(service)));
+      }
+
+      @Override
+      public void validate(Service service) {
+        HttpReputationSource.Settings.of(service);
+      }
+    };
     java.util.function.Function<StirServices.FetchSettings, org.sipscreen.stir.HttpsCertificateFetcher>
         fetchers = onePerSettings(fetch -> {
           var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()

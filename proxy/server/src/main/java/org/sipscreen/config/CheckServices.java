@@ -13,9 +13,16 @@ public record CheckServices(Map<Class<?>, Object> byType) {
 
   /** No network clients; the reputation service's settings are still checked. */
   public static final CheckServices OFFLINE = new CheckServices(Map.of(ReputationServices.class,
-      (ReputationServices) service -> {
-        org.sipscreen.reputation.HttpReputationSource.Settings.of(service); // validates the URL template
-        return Optional.empty();
+      new ReputationServices() {
+        @Override
+        public Optional<org.sipscreen.screening.check.reputation.ReputationSource> source(Service service) {
+          return Optional.empty();
+        }
+
+        @Override
+        public void validate(Service service) {
+          org.sipscreen.reputation.HttpReputationSource.Settings.of(service); // the URL template
+        }
       }));
 
   public CheckServices {

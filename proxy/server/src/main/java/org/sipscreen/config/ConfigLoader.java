@@ -195,9 +195,13 @@ public final class ConfigLoader {
       // A record's own check names its key first ("port must be 0-65535, was 99999"): point at that key.
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z][a-z0-9_]*)(?= must |: | is | and )")
           .matcher(message == null ? "" : message);
-      if (m.find() && locate(bytes, pointer + "/" + m.group(1)) != null) {
-        pointer = pointer + "/" + m.group(1);
-        where = (where.equals("(top level)") ? "" : where + ".") + m.group(1);
+      if (m.find()) {
+        String key = (where.equals("(top level)") ? "" : where + ".") + m.group(1);
+        if (locate(bytes, pointer + "/" + m.group(1)) != null
+            || !migration.oldKeyOf(key).equals(key)) {
+          pointer = pointer + "/" + m.group(1);
+          where = key;
+        }
       }
     }
     JsonLocation at = locate(bytes, pointer);

@@ -81,7 +81,8 @@ final class LegacyConfig {
     }
     ObjectNode records = object(out, "records");
     if (records != null) {
-      JsonNode enabled = records.remove("enabled");
+      JsonNode enabled = records.get("enabled") != null && records.get("enabled").isBoolean()
+          ? records.remove("enabled") : null;
       if (enabled != null) {
         if (enabled.asBoolean(true)) {
           renames.add(new Rename("records.enabled", "", "", "a section is on when present"));
@@ -201,7 +202,8 @@ final class LegacyConfig {
     }
     ObjectNode stir = object(s, "stir_shaken");
     if (stir != null) {
-      JsonNode enabled = stir.remove("enabled");
+      JsonNode enabled = stir.get("enabled") != null && stir.get("enabled").isBoolean()
+          ? stir.remove("enabled") : null;
       if (enabled != null && !enabled.asBoolean(true)) {
         s.remove("stir_shaken");
         renames.add(new Rename("screening.stir_shaken.enabled", "", "",
@@ -215,7 +217,8 @@ final class LegacyConfig {
         seconds(stir, k, "freshness_seconds", "freshness", renames);
         ObjectNode fetch = object(stir, "fetch");
         if (fetch != null) {
-          JsonNode on = fetch.remove("enabled");
+          JsonNode on = fetch.get("enabled") != null && fetch.get("enabled").isBoolean()
+              ? fetch.remove("enabled") : null;
           if (on != null && !on.asBoolean(false)) {
             stir.remove("fetch");
             renames.add(new Rename(k + ".fetch.enabled", "", "", "false: the fetch section is left out"));

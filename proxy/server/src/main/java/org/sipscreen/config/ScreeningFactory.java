@@ -96,8 +96,10 @@ public final class ScreeningFactory {
     Map<String, Policy.PeerPolicy> peers = new LinkedHashMap<>();
     for (Map.Entry<String, SipscreenConfig.PeerConfig> e : config.peers().entrySet()) {
       SipscreenConfig.PeerConfig pc = e.getValue();
-      peers.put(e.getKey(), new Policy.PeerPolicy(pc.blockAll(), Optional.ofNullable(pc.tagScore()),
-          Optional.ofNullable(pc.blockScore()), Map.of()));
+      if (pc.blockAll() || pc.tagScore() != null || pc.blockScore() != null) {
+        peers.put(e.getKey(), new Policy.PeerPolicy(pc.blockAll(), Optional.ofNullable(pc.tagScore()),
+            Optional.ofNullable(pc.blockScore()), Map.of()));
+      }
     }
     List<CallTag> tags = new ArrayList<>();
     tags.add(new CallTag.DisplayLabel(p.label()));

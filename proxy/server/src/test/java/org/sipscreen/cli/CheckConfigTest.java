@@ -106,7 +106,7 @@ class CheckConfigTest {
     String out = r.out();
     assertThat(out).containsSubsequence("checks, in order:", " 0 emergency", " 1 source_peer",
         "unknown sources: reject 403 Forbidden", "invalid_number", "reject_deterministic",
-        "block_list", "reject 603 Decline", "tag_list", "tag", "velocity", "reject_analytics");
+        "block_list", "603 Decline", "tag_list", "tag", "velocity", "reject_analytics");
     assertThat(out).contains("policy: tag at score 50, 603+ at score 90").contains("peers: local");
     assertThat(out).containsPattern("block_list +3 entries +\\S*block.txt");
     assertThat(out.lines().count()).isLessThanOrEqualTo(40);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.AdminAuth;
+import org.sipscreen.config.CheckServices;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.StatelessProxy;
@@ -80,8 +81,9 @@ class ReloaderTest {
     Sipscreen.Prepared prepared = Sipscreen.prepare(config);
     proxy = new StatelessProxy(prepared.settings(), prepared.chain(),
         new ProxyMetrics(new PrometheusRegistry()));
-    reloader = new Reloader(config, prepared.config(), AdminAuth.OPEN, proxy, new ReloadMetrics(registry),
-        s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), prepared.buildMillis());
+    reloader = new Reloader(config, prepared.config(), prepared.installed(), AdminAuth.OPEN, proxy,
+        new ReloadMetrics(registry), CheckServices.OFFLINE, chain -> { }, null, Clock.fixed(NOW, ZoneOffset.UTC),
+        prepared.buildMillis());
   }
 
   @AfterEach
@@ -281,10 +283,12 @@ class ReloaderTest {
     PrometheusRegistry proxyRegistry = new PrometheusRegistry();
     ProxyMetrics metrics = new ProxyMetrics(proxyRegistry);
     proxy = new StatelessProxy(proxy.settings(), proxy.snapshot().chain(), metrics);
-    metrics.watch(proxy.snapshot().chain());
+    metrics.watch(reloader.chain());
+    org.sipscreen.screening.check.InstalledChain running = reloader.chain();
     reloader.close();
-    reloader = new Reloader(config, reloader.config(), AdminAuth.OPEN, proxy,
-        new ReloadMetrics(proxyRegistry), s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    reloader = new Reloader(config, reloader.config(), running, AdminAuth.OPEN, proxy,
+        new ReloadMetrics(proxyRegistry), CheckServices.OFFLINE, metrics::watch, null,
+        Clock.fixed(NOW, ZoneOffset.UTC), 0);
     String listed = "+14155550100";
     screen(listed);
     ReputationCheck before = check(proxy.snapshot().chain(), ReputationCheck.class);
@@ -311,9 +315,10 @@ class ReloaderTest {
     SipscreenConfig first = org.sipscreen.config.ConfigLoader.load(config);
     LiveRecorder records = new LiveRecorder(new PrometheusRegistry());
     records.prepare(first.records(), config).apply();
+    org.sipscreen.screening.check.InstalledChain started = reloader.chain();
     reloader.close();
-    reloader = new Reloader(config, first, AdminAuth.OPEN, proxy, new ReloadMetrics(new PrometheusRegistry()),
-        s -> Optional.empty(), org.sipscreen.config.StirWiring.OFFLINE, records,
+    reloader = new Reloader(config, first, started, AdminAuth.OPEN, proxy,
+        new ReloadMetrics(new PrometheusRegistry()), CheckServices.OFFLINE, c -> { }, records,
         Clock.fixed(NOW, ZoneOffset.UTC), 0);
     DecisionRecorder before = records.current();
 

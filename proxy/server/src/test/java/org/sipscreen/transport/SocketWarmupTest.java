@@ -70,7 +70,7 @@ class SocketWarmupTest {
         configured().destinations(), true, new ProxySettings.UnknownSources(true, 403, "Forbidden"));
     ScreeningChain droppingChain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
         NumberList.EMPTY, List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of("192.0.2.0/24"))),
-            new org.sipscreen.screening.Verdict.Drop("unknown source"))));
+            new org.sipscreen.screening.Verdict.Drop("unknown source")).withWarmupLoopback()));
 
     int played = SocketWarmup.run(group, dropping, droppingChain, metrics, null, 65536, 20, 60_000);
 
@@ -113,8 +113,10 @@ class SocketWarmupTest {
         PeerTable.of(Map.of("next_hops", List.of("127.0.0.0/8"))), true);
   }
 
+  /** The warm-up's chain (as {@code InstalledChain#forWarmup} makes it) of a proxy with one peer. */
   private static ScreeningChain chain(String peerNetwork) {
     return new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
-        List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of(peerNetwork))))));
+        List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of(peerNetwork))))
+            .withWarmupLoopback()));
   }
 }

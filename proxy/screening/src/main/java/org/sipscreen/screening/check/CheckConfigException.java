@@ -19,6 +19,23 @@ public final class CheckConfigException extends Exception {
     this.key = key;
   }
 
+  /** What went wrong reading a file, in the operator's words: no Java class names. */
+  public static String describe(java.io.IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "not a directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    return e.getMessage() != null ? e.getMessage() : "read error";
+  }
+
   /** The key under the section, empty for the section as a whole. */
   public String key() {
     return key;

@@ -41,7 +41,8 @@ public interface CheckContext {
     try {
       return NumberList.load(path);
     } catch (IOException e) {
-      throw new CheckConfigException(key, "cannot read " + path + ": " + e.getMessage(), e);
+      throw new CheckConfigException(key, "cannot read " + path + ": " + CheckConfigException.describe(e),
+          e);
     } catch (IllegalArgumentException e) {
       throw new CheckConfigException(key, e.getMessage(), e);
     }

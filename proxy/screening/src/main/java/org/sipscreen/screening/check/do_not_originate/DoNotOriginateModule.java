@@ -34,6 +34,12 @@ public final class DoNotOriginateModule extends CheckModule<DoNotOriginateConfig
     return List.of(new DataFile(name(), "screening.do_not_originate.file", config.file()));
   }
 
+  /** The check holds nothing but its list: the running check is the running list. */
+  @Override
+  public DoNotOriginateCheck keepList(String list, DoNotOriginateCheck running, DoNotOriginateCheck built) {
+    return running;
+  }
+
   @Override
   public List<LoadedList> lists(DoNotOriginateCheck check) {
     return List.of(LoadedList.of(name(), check.dnoList()));

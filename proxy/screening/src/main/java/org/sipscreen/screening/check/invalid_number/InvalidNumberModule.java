@@ -59,7 +59,9 @@ public final class InvalidNumberModule extends CheckModule<InvalidNumberConfig, 
       plan = NanpNumberingPlan.load(context.resolve(config.npa().file()),
           Optional.ofNullable(config.coCodes()).map(c -> context.resolve(c.file())));
     } catch (IOException e) {
-      throw new CheckConfigException("npa", "cannot read numbering data: " + e, e);
+      throw new CheckConfigException("npa", "cannot read numbering data: "
+          + (e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
+          + CheckConfigException.describe(e), e);
     } catch (IllegalArgumentException e) {
       throw new CheckConfigException("npa", e.getMessage(), e);
     }

@@ -50,12 +50,21 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
       try {
         feed = ReputationFeed.load(file);
       } catch (IOException e) {
-        throw new CheckConfigException("feed.file", "cannot read " + file + ": " + e, e);
+        throw new CheckConfigException("feed.file", "cannot read " + file + ": "
+            + CheckConfigException.describe(e), e);
       } catch (IllegalArgumentException e) {
         throw new CheckConfigException("feed.file", e.getMessage(), e);
       }
     }
-    service(c); // validates the service settings before anything runs
+    Optional<ReputationServices.Service> service = service(c);
+    Optional<ReputationServices> services = context.service(ReputationServices.class);
+    if (service.isPresent() && services.isPresent()) {
+      try {
+        services.get().validate(service.get()); // the URL template, before anything runs
+      } catch (IllegalArgumentException e) {
+        throw new CheckConfigException("url", e.getMessage(), e);
+      }
+    }
     return ReputationCheck.feedOnly(settings, feed);
   }
 

@@ -13,6 +13,9 @@ public interface ReputationServices {
 
   Optional<ReputationSource> source(Service service);
 
+  /** Checks the service's settings (its URL template) without making a client. */
+  default void validate(Service service) {}
+
   /** The remote service as config describes it. */
   record Service(String url, Duration connectTimeout, Duration requestTimeout, int maxConnections,
       int maxResponseBytes) {

@@ -73,12 +73,12 @@ public record StirShakenConfig(List<String> trustAnchors, String certificateDir,
   public record Cache(Duration maxTtl, Duration negativeTtl, Long maximumSize) {
     public Cache {
       maxTtl = maxTtl == null ? Duration.ofDays(1) : maxTtl;
-      ConfigDurations.require(maxTtl, "cache.max_ttl", Duration.ofSeconds(1), Duration.ofDays(365));
+      ConfigDurations.require(maxTtl, "max_ttl", Duration.ofSeconds(1), Duration.ofDays(365));
       negativeTtl = negativeTtl == null ? Duration.ofSeconds(60) : negativeTtl;
-      ConfigDurations.require(negativeTtl, "cache.negative_ttl", Duration.ofSeconds(1), Duration.ofDays(1));
+      ConfigDurations.require(negativeTtl, "negative_ttl", Duration.ofSeconds(1), Duration.ofDays(1));
       maximumSize = maximumSize == null ? 10_000L : maximumSize;
       if (maximumSize < 1) {
-        throw new IllegalArgumentException("cache.maximum_size must be positive, was " + maximumSize);
+        throw new IllegalArgumentException("maximum_size must be positive, was " + maximumSize);
       }
     }
   }

@@ -105,7 +105,8 @@ public final class StirShakenModule extends CheckModule<StirShakenConfig, StirSh
           .listener(listener)
           .build();
     } catch (IOException e) {
-      throw new CheckConfigException("certificate_dir", "cannot read " + dir + ": " + e, e);
+      throw new CheckConfigException("certificate_dir", "cannot read " + dir + ": "
+          + CheckConfigException.describe(e), e);
     } catch (IllegalArgumentException e) {
       throw new CheckConfigException("certificate_dir", e.getMessage(), e);
     }
@@ -129,7 +130,7 @@ public final class StirShakenModule extends CheckModule<StirShakenConfig, StirSh
       }
       return out;
     } catch (IOException e) {
-      throw new CheckConfigException(key, "cannot read " + file + ": " + e, e);
+      throw new CheckConfigException(key, "cannot read " + file + ": " + CheckConfigException.describe(e), e);
     } catch (CertificateException | ClassCastException e) {
       throw new CheckConfigException(key, "not a PEM certificate file: " + file + ": " + e.getMessage(), e);
     }

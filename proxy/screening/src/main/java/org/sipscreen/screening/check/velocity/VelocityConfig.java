@@ -32,7 +32,7 @@ public record VelocityConfig(Integer callerPerSecond, Integer callerPerMinute, I
       if (count == null || window == null) {
         throw new IllegalArgumentException("sequential_dialing needs count and window");
       }
-      ConfigDurations.require(window, "sequential_dialing.window", Duration.ofSeconds(1),
+      ConfigDurations.require(window, "window", Duration.ofSeconds(1),
           Duration.ofDays(1));
       maxStep = maxStep == null ? 1 : maxStep;
     }
