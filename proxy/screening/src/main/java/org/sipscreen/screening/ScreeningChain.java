@@ -268,7 +268,8 @@ public final class ScreeningChain {
         case REJECT_ANALYTICS:
           return end(ScreeningResult.Action.Reject.of(policy.analyticsReject()), check);
         case REJECT_DETERMINISTIC:
-          return end(ScreeningResult.Action.Reject.of(policy.deterministicReject()), check);
+          return end(ScreeningResult.Action.Reject.of(
+              flag.deterministic().orElse(policy.deterministicReject())), check);
         case DROP:
           return end(new ScreeningResult.Action.Drop(check), check);
         default:

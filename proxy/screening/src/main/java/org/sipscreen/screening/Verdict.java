@@ -41,14 +41,23 @@ public sealed interface Verdict {
    * shadowed, tuned per peer or made stricter without changing its code. {@code tags} go on the call
    * whatever the policy does with the flag (unless global shadow mode forwards the call unchanged): the
    * outcome of a verification, such as stir_shaken's verstat, rather than a policy decision.
+   * {@code deterministic}, when present, is the answer of this flag when the policy rejects it
+   * deterministically, instead of the policy's own ({@code deterministic_status}): a list with its own
+   * answer.
    */
-  record Flag(String category, int score, List<CallTag> tags) implements Verdict {
+  record Flag(String category, int score, List<CallTag> tags, java.util.Optional<Reject> deterministic)
+      implements Verdict {
     public Flag {
       CheckOutcome.requireCheckName(category);
       if (score < 0 || score > 100) {
         throw new IllegalArgumentException("flag score must be 0-100, was " + score);
       }
       tags = List.copyOf(tags);
+      Objects.requireNonNull(deterministic, "deterministic");
+    }
+
+    public Flag(String category, int score, List<CallTag> tags) {
+      this(category, score, tags, java.util.Optional.empty());
     }
 
     public Flag(String category, int score) {

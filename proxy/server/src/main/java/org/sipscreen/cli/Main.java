@@ -135,11 +135,14 @@ public final class Main implements Callable<Integer> {
 
   /** Validates a config file and the lists it names; exit 0 when good, 2 with the reason when not. */
   @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-      description = "Check a config file and the files it refers to, then exit.",
+      description = {"Check a config file and the files it refers to, then exit.",
+          "A config in the schema before 1.0 is read as 1.0: each old key is printed with its new"
+              + " spelling; --migrate prints the whole file in 1.0."},
       footerHeading = "%nExamples:%n",
       footer = {
           "  sipscreen check-config /etc/sipscreen/sipscreen.yaml",
-          "  sipscreen check-config config/sipscreen.yaml && systemctl reload sipscreen"},
+          "  sipscreen check-config config/sipscreen.yaml && systemctl reload sipscreen",
+          "  sipscreen check-config --migrate old.yaml > sipscreen.yaml"},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {
           "0:the config is good (warnings, if any, are printed but do not fail it)",
@@ -148,14 +151,32 @@ public final class Main implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "YAML config file")
     Path file;
 
+    @Option(names = "--migrate", description = "print the config in the 1.0 schema (comments are not"
+        + " kept) instead of checking it")
+    boolean migrate;
+
     @Override
     public Integer call() {
+      if (migrate) {
+        try {
+          System.out.print(org.sipscreen.config.ConfigLoader.migrated(file));
+          return 0;
+        } catch (ConfigException | java.io.IOException e) {
+          System.err.println(file + ": " + e.getMessage());
+          return 2;
+        }
+      }
       Sipscreen.Prepared prepared;
       try {
         prepared = Sipscreen.prepare(file);
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
         return 2;
+      }
+      if (!prepared.renames().isEmpty()) {
+        System.err.println("warning: " + file + " uses the schema before 1.0; it loads, but its keys have"
+            + " new spellings (check-config --migrate prints the file in 1.0):");
+        prepared.renames().forEach(r -> System.err.println("  " + r));
       }
       var problem = ConfigReport.recordsProblem(prepared);
       if (problem.isPresent()) {

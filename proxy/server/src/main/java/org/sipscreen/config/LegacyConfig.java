@@ -166,12 +166,7 @@ final class LegacyConfig {
         renames.add(new Rename("screening." + list + ".action", "screening." + list + ".action",
             "reject_deterministic", "one action vocabulary for every check"));
       }
-      for (String gone : List.of("reject_status", "reject_reason", "reason_text")) {
-        if (l.remove(gone) != null) {
-          renames.add(new Rename("screening." + list + "." + gone, "", "",
-              "a listed caller gets policy.deterministic_status (603 Decline or 608 Rejected)"));
-        }
-      }
+
     }
     ObjectNode neighbor = object(s, "neighbor_spoofing");
     if (neighbor != null && neighbor.get("allow_list") instanceof TextNode file) {

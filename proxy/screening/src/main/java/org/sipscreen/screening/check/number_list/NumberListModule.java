@@ -56,8 +56,10 @@ public final class NumberListModule extends CheckModule<NumberListConfig, Number
       }
     }
     int score = config.score() == null ? defaultScore : config.score();
+    Verdict.Reject answer = NumberListCheck.reject(config.rejectStatus(), config.rejectReason(),
+        Optional.ofNullable(config.reasonText()));
     return new NumberListCheck(name(), context.loadList("file", config.file()),
-        new Verdict.Flag(NumberListCheck.LISTED, score, tags));
+        new Verdict.Flag(NumberListCheck.LISTED, score, tags, Optional.of(answer)));
   }
 
   @Override
