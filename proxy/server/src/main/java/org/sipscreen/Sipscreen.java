@@ -28,7 +28,7 @@ import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Warmup;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
@@ -133,7 +133,7 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, recorder);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
     HttpServer http = null;
@@ -314,7 +314,7 @@ public final class Sipscreen implements AutoCloseable {
     // The prepared chain's lists, with fresh state: the lists are not read again for the warm-up.
     ScreeningChain throwawayChain = prepared.installed().forWarmup().chain();
     StatelessProxy throwaway = new StatelessProxy(prepared.settings(), throwawayChain,
-        new ProxyMetrics(new PrometheusRegistry()), recorder);
+        new ProxyMetrics(new PrometheusRegistry()), org.sipscreen.records.RecordingSink.of(recorder));
     InetAddress peer = prepared.config().peers().values().stream()
         .flatMap(p -> p.networks().stream())
         .map(n -> NextHop.ipLiteral(n.contains("/") ? n.substring(0, n.indexOf('/')) : n))

@@ -27,7 +27,7 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 
 /**
  * One whole call (INVITE, 180, 200, ACK, BYE, 200) through the UDP receive -> proxy -> send path, as the

@@ -9,8 +9,16 @@ import java.util.Objects;
  */
 public sealed interface Verdict {
 
-  /** The check has nothing against the call. */
-  record Continue() implements Verdict {}
+  /**
+   * The check has nothing against the call. {@code outcome} says why, as the check's outcome label
+   * ({@code continue}, or e.g. reputation's {@code not_found}, {@code unknown_timeout}): every continue
+   * means the same to the chain, and the label tells metrics and records apart.
+   */
+  record Continue(String outcome) implements Verdict {
+    public Continue {
+      CheckOutcome.requireCheckName(outcome);
+    }
+  }
 
   /** Forward the call, marked with these tags. */
   record Tag(List<CallTag> tags) implements Verdict {
@@ -84,5 +92,5 @@ public sealed interface Verdict {
     }
   }
 
-  Continue CONTINUE = new Continue();
+  Continue CONTINUE = new Continue(CheckOutcome.CONTINUE);
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.check.source_peer.SourcePeerConfig;
 import org.sipscreen.sip.SipUri;

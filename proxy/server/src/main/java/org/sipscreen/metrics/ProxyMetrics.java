@@ -7,7 +7,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.CheckOutcome;
 
 /**

@@ -3,6 +3,7 @@ package org.sipscreen.proxy;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import org.sipscreen.sip.WireMessage;
+import org.sipscreen.sip.Transport;
 
 /** What the proxy does with one inbound message: send one message somewhere, or nothing. */
 public sealed interface ProxyAction {

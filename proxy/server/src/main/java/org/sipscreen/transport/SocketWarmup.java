@@ -19,7 +19,7 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.proxy.Warmup;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.PeerTable;
@@ -63,7 +63,7 @@ public final class SocketWarmup {
           new NextHop(calleeAddress, Transport.UDP),
           PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))),
           configured.recordRoute(), ProxySettings.UnknownSources.FORBIDDEN);
-      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, recorder);
+      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
       SipServer server = new SipServer(proxy, metrics, group, maxMessageBytes, 30, 1);
       try {
         server.start();

@@ -27,6 +27,7 @@ import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.sip.Transport;
 
 /** Swapping the proxy's snapshot: new messages see the new one at once, calls in flight keep theirs. */
 class ProxySnapshotTest {

@@ -36,6 +36,7 @@ import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.sip.Transport;
 
 /**
  * A retransmitted initial INVITE is the same call: it gets the first copy's decision from the transaction

@@ -23,6 +23,7 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.sip.WireMessage;
+import org.sipscreen.sip.Transport;
 
 /**
  * The proxy core without sockets: hand-written SIP in, the exact bytes it would send out. The proxy listens

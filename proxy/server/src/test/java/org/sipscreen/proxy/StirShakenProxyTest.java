@@ -38,6 +38,7 @@ import org.sipscreen.screening.check.stir_shaken.CertificateLookup;
 import org.sipscreen.screening.check.stir_shaken.CertificateSource;
 import org.sipscreen.screening.check.stir_shaken.PassportVerifier;
 import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
+import org.sipscreen.sip.Transport;
 
 /**
  * stir_shaken's outcome in the forwarded bytes: the verstat replaces the one the peer put on
@@ -82,7 +83,7 @@ class StirShakenProxyTest {
     StirShakenCheck check = new StirShakenCheck(settings, preloaded,
         new PassportVerifier(Clock.systemUTC()), Scheduler.disabledScheduler());
     return new StatelessProxy(settings("127.0.0.0/8"), new ScreeningChain(PhoneNumbers.NANP,
-        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, recorder);
+        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, org.sipscreen.records.RecordingSink.of(recorder));
   }
 
   /** An INVITE whose PAI claims a Passed verstat, with a PASSporT signed for {@code orig}. */

@@ -31,7 +31,7 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;

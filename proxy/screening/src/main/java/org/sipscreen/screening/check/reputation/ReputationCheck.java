@@ -44,8 +44,8 @@ import org.sipscreen.screening.Verdict;
  *       "circuit_open" at once without a request.</li>
  * </ul>
  * Completions run on whichever thread completes them: the source's (the HTTP client's event loop) or the
- * scheduler's (deadlines); nothing here blocks. The unknown outcomes are distinct {@code Continue}
- * instances and {@link #outcomeLabel} tells them apart by identity, so pass verdicts on unchanged.
+ * scheduler's (deadlines); nothing here blocks. The unknown outcomes are {@code Continue} verdicts
+ * that carry their outcome label, so pass verdicts on unchanged.
  */
 public final class ReputationCheck implements Check {
 
@@ -64,13 +64,14 @@ public final class ReputationCheck implements Check {
   /** Outcome label: the circuit breaker is open; the service was not asked. */
   public static final String CIRCUIT_OPEN = "circuit_open";
 
-  private static final Verdict.Continue ALLOWED_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue NO_NUMBER_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue NOT_FOUND_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue TIMEOUT_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue ERROR_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue CIRCUIT_OPEN_VERDICT = new Verdict.Continue();
-  private static final Verdict.Continue LOW_VERDICT = new Verdict.Continue();
+  private static final Verdict.Continue ALLOWED_VERDICT = new Verdict.Continue(ALLOWED);
+  private static final Verdict.Continue NO_NUMBER_VERDICT = new Verdict.Continue(NO_NUMBER);
+  private static final Verdict.Continue NOT_FOUND_VERDICT = new Verdict.Continue(NOT_FOUND);
+  private static final Verdict.Continue TIMEOUT_VERDICT = new Verdict.Continue(UNKNOWN_TIMEOUT);
+  private static final Verdict.Continue ERROR_VERDICT = new Verdict.Continue(UNKNOWN_ERROR);
+  private static final Verdict.Continue CIRCUIT_OPEN_VERDICT = new Verdict.Continue(CIRCUIT_OPEN);
+  private static final Verdict.Continue LOW_VERDICT =
+      new Verdict.Continue(ReputationBands.Band.LOW.label());
 
   private static final Executor DIRECT = Runnable::run;
 
@@ -194,26 +195,6 @@ public final class ReputationCheck implements Check {
     return remote == null ? Optional.empty() : Optional.of(remote.source);
   }
 
-  @Override
-  public String outcomeLabel(Verdict verdict, ScreenedCall call) {
-    if (verdict == LOW_VERDICT) {
-      return ReputationBands.Band.LOW.label();
-    } else if (verdict == NOT_FOUND_VERDICT) {
-      return NOT_FOUND;
-    } else if (verdict == TIMEOUT_VERDICT) {
-      return UNKNOWN_TIMEOUT;
-    } else if (verdict == ERROR_VERDICT) {
-      return UNKNOWN_ERROR;
-    } else if (verdict == CIRCUIT_OPEN_VERDICT) {
-      return CIRCUIT_OPEN;
-    } else if (verdict == NO_NUMBER_VERDICT) {
-      return NO_NUMBER;
-    } else if (verdict == ALLOWED_VERDICT) {
-      return ALLOWED;
-    }
-    return CheckOutcome.labelOf(verdict);
-  }
-
   private static Verdict[] verdictsByScore(ReputationSettings settings) {
     Verdict[] byScore = new Verdict[101];
     Verdict.Flag[] fixed = new Verdict.Flag[ReputationBands.Band.values().length];
@@ -334,7 +315,8 @@ public final class ReputationCheck implements Check {
           .executor(DIRECT) // maintenance is a few map operations; no pool hop, deterministic in tests
           .maximumSize(settings.maxCachedNumbers())
           .expireAfter(Expiry.<String, Verdict>creating((number, verdict) ->
-              verdict == NOT_FOUND_VERDICT ? notFoundTtl : verdict == ERROR_VERDICT ? errorTtl : ttl))
+              verdict.equals(NOT_FOUND_VERDICT) ? notFoundTtl
+                  : verdict.equals(ERROR_VERDICT) ? errorTtl : ttl))
           .buildAsync();
     }
 

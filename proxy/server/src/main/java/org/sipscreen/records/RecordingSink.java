@@ -1,8 +1,10 @@
-package org.sipscreen.proxy;
+package org.sipscreen.records;
 
-import org.sipscreen.records.DecisionRecord;
-import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.records.LiveRecorder;
+import java.util.Optional;
+import org.sipscreen.proxy.DecisionSink;
+import org.sipscreen.proxy.InboundMessage;
+import org.sipscreen.proxy.LocalResponse;
+import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
 import org.sipscreen.screening.check.stir_shaken.IdentityHeader;
@@ -12,23 +14,39 @@ import org.sipscreen.sip.SipMessage;
 import org.sipscreen.sip.SipRequest;
 
 /**
- * The proxy's side of decision records: once the action for a screened initial INVITE is known, it builds
- * the {@link DecisionRecord} (references to what the proxy already has; the JSON is written on the
- * recorder's thread) and offers it without waiting.
+ * Decision records as the proxy's {@link DecisionSink}: once the action for a screened initial INVITE is
+ * known, it builds the {@link DecisionRecord} (references to what the proxy already has; the JSON is
+ * written on the recorder's thread) and offers it to the running recorder without waiting.
  */
-final class DecisionRecording {
+public final class RecordingSink implements DecisionSink {
 
   private final LiveRecorder recorders;
 
-  DecisionRecording(LiveRecorder recorders) {
+  private RecordingSink(LiveRecorder recorders) {
     this.recorders = recorders;
+  }
+
+  /** Records into whichever recorder {@code recorders} runs (a reload may switch it). */
+  public static DecisionSink of(LiveRecorder recorders) {
+    return recorders == null ? DecisionSink.NONE : new RecordingSink(recorders);
+  }
+
+  /** Records into {@code recorder}; null records nothing. */
+  public static DecisionSink of(DecisionRecorder recorder) {
+    return recorder == null ? DecisionSink.NONE : new RecordingSink(LiveRecorder.of(recorder));
+  }
+
+  @Override
+  public void decided(SipRequest request, InboundMessage in, Optional<ScreeningResult> screening,
+      ProxyAction action) {
+    record(request, in, screening.orElse(null), action);
   }
 
   /**
    * @param screening the chain's result, or null when the chain failed and the INVITE went on unscreened
    * @param action what the proxy does with the INVITE
    */
-  void record(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
+  private void record(SipRequest request, InboundMessage in, ScreeningResult screening, ProxyAction action) {
     DecisionRecorder recorder = recorders.current();
     if (recorder == null) {
       return; // records are off

@@ -1,4 +1,4 @@
-package org.sipscreen.proxy;
+package org.sipscreen.sip;
 
 import java.util.Locale;
 
