@@ -18,12 +18,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sipscreen.screening.numbering.CountryCodeLengths;
 import org.sipscreen.screening.numbering.NanpNumberingPlan;
-import org.sipscreen.screening.reputation.ManualTime;
 import org.sipscreen.screening.reputation.ReputationAnswer;
 import org.sipscreen.screening.reputation.ReputationFeed;
 import org.sipscreen.screening.reputation.ReputationSettings;
 import org.sipscreen.screening.reputation.ReputationSource;
 import org.sipscreen.screening.velocity.VelocityLimits;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * Issue 3: "911/emergency calls are never blocked, dropped or delayed by any check, in any mode". One real

@@ -13,12 +13,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.reputation.CircuitBreaker;
-import org.sipscreen.screening.reputation.ManualTime;
 import org.sipscreen.screening.reputation.ReputationAnswer;
 import org.sipscreen.screening.reputation.ReputationBands;
 import org.sipscreen.screening.reputation.ReputationFeed;
 import org.sipscreen.screening.reputation.ReputationSettings;
 import org.sipscreen.screening.reputation.ReputationSource;
+import org.sipscreen.testkit.ManualTime;
 
 class ReputationCheckTest {
 

@@ -1,12 +1,12 @@
 package org.sipscreen.screening;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sipscreen.screening.stir.TestPki.NOW;
-import static org.sipscreen.screening.stir.TestPki.X5U;
-import static org.sipscreen.screening.stir.TestPki.header;
-import static org.sipscreen.screening.stir.TestPki.identity;
-import static org.sipscreen.screening.stir.TestPki.jws;
-import static org.sipscreen.screening.stir.TestPki.shakenClaims;
+import static org.sipscreen.testkit.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.X5U;
+import static org.sipscreen.testkit.TestPki.header;
+import static org.sipscreen.testkit.TestPki.identity;
+import static org.sipscreen.testkit.TestPki.jws;
+import static org.sipscreen.testkit.TestPki.shakenClaims;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -22,7 +22,6 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.sipscreen.screening.reputation.ManualTime;
 import org.sipscreen.screening.stir.CertificateChainValidator;
 import org.sipscreen.screening.stir.CertificateLookup;
 import org.sipscreen.screening.stir.CertificateSource;
@@ -30,7 +29,8 @@ import org.sipscreen.screening.stir.PassportVerifier;
 import org.sipscreen.screening.stir.StirShakenSettings;
 import org.sipscreen.screening.stir.StirShakenSettings.Category;
 import org.sipscreen.screening.stir.StirShakenSettings.OnFailure;
-import org.sipscreen.screening.stir.TestPki;
+import org.sipscreen.testkit.ManualTime;
+import org.sipscreen.testkit.TestPki;
 
 /**
  * The stir_shaken check on PASSporTs signed at test time by a throwaway PKI (test keys only): verstat,

@@ -14,21 +14,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.VelocityCheck.Window;
 import org.sipscreen.screening.velocity.SequentialDialing;
 import org.sipscreen.screening.velocity.VelocityLimits;
+import org.sipscreen.testkit.ManualTime;
 
 class VelocityCheckTest {
 
   private static final String CALLER = "+12025550123";
 
-  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final Ticker ticker = nanos::get;
+  private final ManualTime time = new ManualTime();
+  private final Ticker ticker = time;
 
   private void advance(Duration d) {
-    nanos.addAndGet(d.toNanos());
+    time.advance(d);
   }
 
   private VelocityCheck check(VelocityLimits defaults) {

@@ -35,6 +35,7 @@ import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.testkit.Await;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -362,12 +363,9 @@ class ReloaderTest {
     start("");
     reloader.watchFiles(Duration.ofMillis(50));
     Files.writeString(block, CALLER + "\n");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (gauge("sipscreen_list_entries", "list", "block_list") != 1
-        || screen(CALLER).action() == ScreeningResult.Action.FORWARD) {
-      assertThat(System.nanoTime() - deadline).as("reload after the file changed").isNegative();
-      Thread.sleep(20);
-    }
+    Await.until("reload after the file changed",
+        () -> gauge("sipscreen_list_entries", "list", "block_list") == 1
+            && screen(CALLER).action() != ScreeningResult.Action.FORWARD);
     assertThat(reloader.files().stream().filter(f -> f.name().equals("block_list")).findFirst()
         .orElseThrow().generation()).isGreaterThanOrEqualTo(2);
   }

@@ -1,4 +1,4 @@
-package org.sipscreen.it;
+package org.sipscreen.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,13 +12,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Runs SIPp (Debian package sip-tester) as the independent peer in integration tests. */
-final class Sipp {
+/**
+ * Runs SIPp (Debian package sip-tester) as the independent peer in integration tests. Scenarios are read
+ * from the test classpath under {@code /sipp/}.
+ */
+public final class Sipp {
 
   private Sipp() {}
 
   /** Fails, never skips, when SIPp is missing: .ci/run installs it. */
-  static void requireInstalled() throws IOException, InterruptedException {
+  public static void requireInstalled() throws IOException, InterruptedException {
     Process p;
     try {
       p = new ProcessBuilder("sipp", "-v").redirectErrorStream(true).start();
@@ -30,7 +33,7 @@ final class Sipp {
   }
 
   /** Copies a scenario from test resources into {@code dir}. */
-  static Path scenario(Path dir, String name) throws IOException {
+  public static Path scenario(Path dir, String name) throws IOException {
     Path out = dir.resolve(name);
     try (InputStream in = Sipp.class.getResourceAsStream("/sipp/" + name)) {
       if (in == null) {
@@ -41,20 +44,33 @@ final class Sipp {
     return out;
   }
 
-  /** Starts a uas that handles {@code calls} calls and then exits. */
-  static Process uas(Path dir, String scenario, int port, String transport, int calls)
+  /**
+   * Starts a uas that handles {@code calls} calls and then exits; returns once it has bound its port (so
+   * calls sent from then on reach it).
+   */
+  public static Process uas(Path dir, String scenario, int port, String transport, int calls)
       throws IOException {
     List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario(dir, scenario).toString(),
         "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", transport, "-m", Integer.toString(calls),
         "-nostdin", "-trace_msg", "-trace_err", "-trace_stat", "-timeout", "120s"));
-    return new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectOutput(dir.resolve("uas.out").toFile()).redirectErrorStream(true).start();
+    return listening(new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectOutput(dir.resolve("uas.out").toFile()).redirectErrorStream(true).start(), port, transport);
+  }
+
+  /**
+   * Waits until a SIPp process started as a uas on {@code port} has bound it, for SIPp transport mode
+   * {@code transport} ({@code u1}, {@code un}: UDP; {@code t1}, {@code tn}: TCP), and returns it; fails
+   * with SIPp's exit code when it exits first.
+   */
+  public static Process listening(Process uas, int port, String transport) {
+    Await.bound(transport.startsWith("t") ? Await.Protocol.TCP : Await.Protocol.UDP, port, uas);
+    return uas;
   }
 
   /** Result of a uac run: SIPp's exit code and its final successful/failed call counts. */
-  record Result(int exitCode, long successful, long failed, String output) {}
+  public record Result(int exitCode, long successful, long failed, String output) {}
 
-  static Result uac(Path dir, String scenario, int proxyPort, String transport, int calls, int rate,
+  public static Result uac(Path dir, String scenario, int proxyPort, String transport, int calls, int rate,
       String service, Map<String, String> keys) throws IOException, InterruptedException {
     Path work = Files.createDirectories(dir.resolve("uac-" + System.nanoTime()));
     List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario(work, scenario).toString(),
@@ -79,7 +95,7 @@ final class Sipp {
   }
 
   /** Waits for a uas to finish its calls. */
-  static int await(Process uas) throws InterruptedException {
+  public static int await(Process uas) throws InterruptedException {
     if (!uas.waitFor(60, TimeUnit.SECONDS)) {
       uas.destroyForcibly();
       throw new AssertionError("sipp uas did not finish in 60 s");
@@ -88,7 +104,7 @@ final class Sipp {
   }
 
   /** Every message the uas received or sent, from its -trace_msg log. */
-  static String messages(Path dir) throws IOException {
+  public static String messages(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       StringBuilder sb = new StringBuilder();
       for (Path f : files.filter(f -> f.getFileName().toString().endsWith("_messages.log")).toList()) {
@@ -123,7 +139,7 @@ final class Sipp {
     }
   }
 
-  static Map<String, String> caller(String number) {
+  public static Map<String, String> caller(String number) {
     return Map.of("caller", number);
   }
 }

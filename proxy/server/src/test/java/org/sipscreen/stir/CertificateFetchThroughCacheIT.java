@@ -2,7 +2,6 @@ package org.sipscreen.stir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Scheduler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -16,49 +15,35 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.stir.CertificateCache;
 import org.sipscreen.screening.stir.CertificateChainValidator;
 import org.sipscreen.screening.stir.CertificateLookup;
 import org.sipscreen.screening.stir.ChainResult;
+import org.sipscreen.testkit.ManualTime;
+import org.sipscreen.testkit.TestPki;
 
 /**
  * The certificate cache with the real HTTPS fetcher against a slow local stub: many INVITEs waiting for one
  * x5u cause one request, each gives up at its deadline (fail-open), and the late chain still lands in the
  * cache for the INVITEs after them.
  */
-class CertificateFetchThroughCacheTest {
+@Timeout(120)
+class CertificateFetchThroughCacheIT {
 
   @TempDir
   Path dir;
-
-  /** Deadline timers that fire only when the test says so (no sleeping). */
-  private static final class ManualScheduler implements Scheduler {
-    final List<Runnable> timers = new CopyOnWriteArrayList<>();
-
-    @Override
-    public Future<?> schedule(Executor executor, Runnable command, long delay, TimeUnit unit) {
-      timers.add(() -> executor.execute(command));
-      return new CompletableFuture<>();
-    }
-
-    void fireAll() {
-      timers.forEach(Runnable::run);
-      timers.clear();
-    }
-  }
 
   @Test
   void waitingInvitesShareOneFetchFailOpenAtTheDeadlineAndTheLateChainIsCached() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (CertificateStub stub = CertificateStub.https(dir.resolve("stub-ca.pem"))) {
-      TestCertificates.Issued ca = TestCertificates.ca("STI-CA Test",
+      TestPki.Issued ca = TestPki.ca("STI-CA Test",
           Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
-      TestCertificates.Issued leaf = TestCertificates.leaf(ca,
+      TestPki.Issued leaf = TestPki.leaf(ca,
           Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
       stub.serve("/sti.pem", new CertificateStub.Answer(200,
           (leaf.pem() + ca.pem()).getBytes(java.nio.charset.StandardCharsets.US_ASCII), null, true, false));
@@ -70,7 +55,7 @@ class CertificateFetchThroughCacheTest {
               .withAllowPrivateAddresses(true)
               .withTimeout(Duration.ofSeconds(20)),
           group, NioSocketChannel.class);
-      ManualScheduler deadlines = new ManualScheduler();
+      ManualTime deadlines = new ManualTime(); // deadline timers fire only when the test moves it
       CountDownLatch fetched = new CountDownLatch(1);
       List<String> failures = new CopyOnWriteArrayList<>();
       CertificateCache cache = CertificateCache.builder()
@@ -108,7 +93,7 @@ class CertificateFetchThroughCacheTest {
       }
       assertThat(waiting).noneMatch(CompletableFuture::isDone);
 
-      deadlines.fireAll();
+      deadlines.advance(Duration.ofMillis(100));
       assertThat(waiting).allSatisfy(answer -> assertThat(answer.getNow(null))
           .isEqualTo(new CertificateLookup.Unavailable(CertificateCache.TIMEOUT)));
 

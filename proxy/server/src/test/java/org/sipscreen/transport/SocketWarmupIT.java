@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
@@ -25,7 +26,8 @@ import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.SourcePeerCheck;
 
 /** The start-up warm-up over loopback sockets runs whole calls through a throwaway listener. */
-class SocketWarmupTest {
+@Timeout(120)
+class SocketWarmupIT {
 
   private final EventLoopGroup group = Transports.newGroup(2);
 

@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
+import org.sipscreen.testkit.Ports;
 
 /**
  * The reputation service seen from the wire: the running proxy asks a stub service (on loopback) about
@@ -23,7 +25,8 @@ import org.sipscreen.Sipscreen;
  * forwards (fail-open) when the service is slower than the deadline (1 s here, so that opening the first
  * connection on a busy test machine never counts as slow).
  */
-class ReputationThroughProxyTest {
+@Timeout(120)
+class ReputationThroughProxyIT {
 
   private HttpServer stub;
   private final AtomicInteger requests = new AtomicInteger();

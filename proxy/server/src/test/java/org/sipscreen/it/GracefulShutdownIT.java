@@ -15,13 +15,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Await;
 
 /**
  * Shutdown of a running proxy: it stops accepting TCP connections and reports unhealthy, waits for the
  * open connections to close (up to the drain bound), and only then runs the shutdown hooks, in order.
  */
-class GracefulShutdownTest {
+@Timeout(120)
+class GracefulShutdownIT {
 
   @Test
   void stopsAcceptingDrainsOpenConnectionsThenRunsHooks(@TempDir Path dir) throws Exception {
@@ -43,7 +47,7 @@ class GracefulShutdownTest {
     Thread shutdown = new Thread(() -> proxy.running.shutdown(Duration.ofSeconds(60)));
     shutdown.start();
 
-    awaitTrue(() -> !accepts(proxy.sipPort), "TCP listener closed");
+    Await.until("TCP listener closed", () -> !accepts(proxy.sipPort));
     assertThat(health(http)).isEqualTo(503);
     assertThat(hooks).as("hooks wait for the drain").isEmpty();
     assertThat(shutdown.isAlive()).isTrue();
@@ -82,17 +86,5 @@ class GracefulShutdownTest {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + port + "/healthz")).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition c, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!c.holds()) {
-      assertThat(System.nanoTime() - deadline).as(what).isNegative();
-      Thread.sleep(20);
-    }
   }
 }

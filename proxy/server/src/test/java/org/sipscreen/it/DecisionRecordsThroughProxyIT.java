@@ -18,16 +18,21 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.records.DecisionFiles;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Sipp;
+import org.sipscreen.testkit.Await;
 
 /**
  * Calls through a running proxy leave decision records: SIPp places 100 calls (an independent peer), and
  * raw INVITEs cover a blocked, a tagged and an emergency call and a retransmission. Each call's record is
  * found with the right peer, source address, result and response; /admin/traceback finds them over HTTP.
  */
-class DecisionRecordsThroughProxyTest {
+@Timeout(300)
+class DecisionRecordsThroughProxyIT {
 
   static final String CLEAN = TestProxy.CLEAN;
   static final String BLOCKED = TestProxy.BLOCKED;
@@ -78,11 +83,10 @@ class DecisionRecordsThroughProxyTest {
       int peerPort = probe.peerPort();
       try {
         Process uas = Sipp.uas(dir, "uas.xml", uasPort, "u1", 100);
-        Thread.sleep(300);
         Sipp.Result uac = Sipp.uac(dir, "uac-call.xml", sipPort, "u1", 100, 50, "+13105550100",
             Sipp.caller(CLEAN));
         // Every INVITE reached the proxy and was screened; whether each BYE made it on a loaded machine is
-        // SippCallsTest's business, not this test's.
+        // SippCallsIT's business, not this test's.
         assertThat(uac.successful() + uac.failed()).as(uac.output()).isEqualTo(100);
         uas.destroy();
         uas.waitFor();
@@ -99,19 +103,17 @@ class DecisionRecordsThroughProxyTest {
 
         // Over HTTP, while the proxy runs (once the writer has flushed: 50 ms).
         HttpClient http = HttpClient.newHttpClient();
-        JsonNode answer = null;
-        for (int i = 0; i < 200; i++) {
+        JsonNode[] last = {null};
+        Await.until("/admin/traceback finds the 3 records of the blocked caller", () -> {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
               + proxy.httpAddress().getPort() + "/admin/traceback?caller=%2B" + BLOCKED.substring(1)
               + "&from=" + start + "&to=" + start.plusSeconds(3600))).build(),
               HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-          answer = JSON.readTree(r.body());
-          if (answer.get("count").asInt() == 3) {
-            break;
-          }
-          Thread.sleep(50);
-        }
+          last[0] = JSON.readTree(r.body());
+          return last[0].get("count").asInt() == 3;
+        });
+        JsonNode answer = last[0];
         assertThat(answer.get("count").asInt()).as(answer.toString()).isEqualTo(3);
         assertThat(answer.get("records").get(0).get("peer").asText()).isEqualTo("local");
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"

@@ -1,4 +1,4 @@
-package org.sipscreen.it;
+package org.sipscreen.testkit;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -6,12 +6,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Free loopback ports, free for UDP and TCP at once, for tests that run real sockets. */
-final class Ports {
+/**
+ * Free loopback ports, free for UDP and TCP at once, for tests that run real sockets. A port is free when
+ * asked; run socket tests in a network namespace of their own (README, "Tests") so that no other process
+ * takes it before the test binds it.
+ */
+public final class Ports {
 
   private Ports() {}
 
-  static int free() {
+  public static int free() {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
         int port = udp.getLocalPort();

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Sipp;
 
 /**
  * Real calls over loopback: SIPp uac -> sipscreen -> SIPp uas, over UDP and TCP. ACK and BYE follow the
  * Record-Route, so the proxy carries the whole dialog; the uas checks that they carry the proxy's Via.
  */
-class SippCallsTest {
+@Timeout(300)
+class SippCallsIT {
 
   @BeforeAll
   static void sippIsInstalled() throws Exception {
@@ -33,7 +37,6 @@ class SippCallsTest {
     int uasPort = Ports.free();
     try (TestProxy proxy = TestProxy.start(dir, "sip:127.0.0.1:" + uasPort + routeParam)) {
       Process uas = Sipp.uas(dir, "uas.xml", uasPort, sippTransport, 500);
-      Thread.sleep(300);
       Sipp.Result uac = Sipp.uac(dir, "uac-call.xml", proxy.sipPort, sippTransport, 500, 250,
           "+13105550100", Sipp.caller(TestProxy.CLEAN));
       assertThat(uac.failed()).as(uac.output()).isZero();
@@ -53,7 +56,6 @@ class SippCallsTest {
     int uasPort = Ports.free();
     try (TestProxy proxy = TestProxy.start(dir, "sip:127.0.0.1:" + uasPort)) {
       Process uas = Sipp.uas(dir, "uas.xml", uasPort, "u1", 1);
-      Thread.sleep(300);
       Sipp.Result blocked = Sipp.uac(dir, "uac-rejected.xml", proxy.sipPort, "u1", 5, 50,
           "+13105550100", Sipp.caller(TestProxy.BLOCKED));
       assertThat(blocked.successful()).as(blocked.output()).isEqualTo(5);
@@ -75,7 +77,6 @@ class SippCallsTest {
     int uasPort = Ports.free();
     try (TestProxy proxy = TestProxy.start(dir, "sip:127.0.0.1:" + uasPort)) {
       Process uas = Sipp.uas(dir, "uas.xml", uasPort, "u1", 3);
-      Thread.sleep(300);
       Sipp.Result call = Sipp.uac(dir, "uac-call.xml", proxy.sipPort, "u1", 3, 10, "911",
           Sipp.caller(TestProxy.BLOCKED));
       assertThat(call.successful()).as(call.output()).isEqualTo(3);
@@ -90,7 +91,6 @@ class SippCallsTest {
     int uasPort = Ports.free();
     try (TestProxy proxy = TestProxy.start(dir, "sip:127.0.0.1:" + uasPort)) {
       Process uas = Sipp.uas(dir, "uas-tagged.xml", uasPort, "u1", 3);
-      Thread.sleep(300);
       Sipp.Result call = Sipp.uac(dir, "uac-call.xml", proxy.sipPort, "u1", 3, 10, "+13105550100",
           Sipp.caller(TestProxy.SUSPECT));
       assertThat(call.successful()).as(call.output()).isEqualTo(3);

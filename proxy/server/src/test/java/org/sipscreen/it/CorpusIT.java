@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * they carry), invalid ones are answered or dropped and never forwarded, and the proxy still carries a
  * normal call afterwards.
  */
-class CorpusTest {
+@Timeout(300)
+class CorpusIT {
 
   @TempDir
   static Path dir;

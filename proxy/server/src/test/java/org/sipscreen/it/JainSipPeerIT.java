@@ -37,14 +37,17 @@ import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Ports;
 
 /**
  * A second, independent peer: two JAIN-SIP RI user agents (the NIST stack, with its own parser and
  * transaction layer) call each other through sipscreen. The callee answers, the caller ACKs and hangs up
  * along the dialog's route set, which the proxy's Record-Route made; a blocked caller gets 603.
  */
-class JainSipPeerTest {
+@Timeout(120)
+class JainSipPeerIT {
 
   private Agent caller;
   private Agent callee;

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
@@ -45,9 +46,11 @@ import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.reputation.ReputationAnswer;
 import org.sipscreen.screening.reputation.ReputationFeed;
 import org.sipscreen.screening.reputation.ReputationSettings;
+import org.sipscreen.testkit.Await;
 
 /** HttpReputationSource against a stub reputation service on 127.0.0.1 (the JDK's HTTP server). */
-class ReputationOverHttpTest {
+@Timeout(120)
+class ReputationOverHttpIT {
 
   private static EventLoopGroup group;
 
@@ -253,10 +256,7 @@ class ReputationOverHttpTest {
     assertThat(check.stats().timeouts()).isEqualTo(1);
 
     release.countDown(); // the late answer still arrives and fills the cache
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (check.stats().lateAnswers() == 0 && System.nanoTime() < until) {
-      Thread.sleep(5);
-    }
+    Await.until("the late answer arrives", () -> check.stats().lateAnswers() > 0);
     assertThat(check.check(callFrom("+12025550123"))).isEqualTo(new Verdict.Flag("reputation_very_high", 90));
   }
 

@@ -17,8 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.records.DecisionFiles;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Await;
 
 /**
  * What the design promises about decision records when the process dies: the proxy runs in a child JVM
@@ -27,7 +30,8 @@ import org.sipscreen.records.DecisionFiles;
  * the kill may be missing (at most the last flush interval's worth) but never leave a broken line. A
  * restart appends to the same files, and an orderly stop (SIGTERM) writes everything.
  */
-class DecisionRecordsKillTest {
+@Timeout(300)
+class DecisionRecordsKillIT {
 
   static final String BLOCKED = "+12025550199";
   static final int FLUSH_MS = 200;
@@ -59,10 +63,11 @@ class DecisionRecordsKillTest {
       Process child = startProxy(config, dir.resolve("proxy-1.out"));
       List<String> answered;
       try {
-        awaitUp(peer, proxy, child);
+        Await.answersOptions(peer, proxy, child);
         answered = callAll(peer, proxy, "first-", 300);
-        // The guarantee: what was decided more than one flush interval ago is in the files. Wait well past
-        // it (a loaded machine may be slow to schedule the writer), then send more and kill at once.
+        // The guarantee: what was decided more than one flush interval ago is in the files. Time passing is
+        // the premise here, not a state to wait for: let ten flush intervals pass (a loaded machine may be
+        // slow to schedule the writer), then send more and kill at once.
         Thread.sleep(10L * FLUSH_MS);
         for (int i = 0; i < 100; i++) {
           send(peer, proxy, invite("late-" + i, peer.getLocalPort()));
@@ -80,7 +85,7 @@ class DecisionRecordsKillTest {
       Process again = startProxy(config, dir.resolve("proxy-2.out"));
       List<String> second;
       try {
-        awaitUp(peer, proxy, again);
+        Await.answersOptions(peer, proxy, again);
         second = callAll(peer, proxy, "second-", 50);
       } finally {
         again.destroy(); // SIGTERM: the shutdown hook closes the recorder, which writes everything
@@ -97,26 +102,6 @@ class DecisionRecordsKillTest {
     return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         "org.sipscreen.cli.Main", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-  }
-
-  /** Pings the proxy with OPTIONS until it answers (it is listening) or 60 s pass. */
-  static void awaitUp(DatagramSocket peer, InetSocketAddress proxy, Process child) throws IOException {
-    peer.setSoTimeout(200);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    for (int i = 0; System.nanoTime() < deadline; i++) {
-      assertThat(child.isAlive()).as("the proxy process is running").isTrue();
-      String callId = "ping-" + i;
-      send(peer, proxy, ("OPTIONS sip:127.0.0.1:" + proxy.getPort() + " SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.getLocalPort() + ";branch=z9hG4bK-" + callId + "\r\n"
-          + "From: <sip:ping@127.0.0.1>;tag=p\r\nTo: <sip:ping@127.0.0.1>\r\nCall-ID: " + callId
-          + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      String answer = receive(peer);
-      if (answer != null && answer.startsWith("SIP/2.0 200")) {
-        return;
-      }
-    }
-    throw new AssertionError("the proxy did not come up within 60 s");
   }
 
   /** Places {@code n} calls from a blocked caller, one at a time, each until its 603 arrives. */

@@ -26,11 +26,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.stir.CertificateFetchException;
+import org.sipscreen.testkit.TestPki;
 
 /** HttpsCertificateFetcher against a local HTTPS stub with a test-generated certificate. */
-class HttpsCertificateFetcherTest {
+@Timeout(120)
+class HttpsCertificateFetcherIT {
 
   private static EventLoopGroup group;
 
@@ -54,9 +57,9 @@ class HttpsCertificateFetcherTest {
   @BeforeEach
   void startStub() throws IOException {
     stub = CertificateStub.https(dir.resolve("stub-ca.pem"));
-    TestCertificates.Issued ca = TestCertificates.ca("STI-CA Test",
+    TestPki.Issued ca = TestPki.ca("STI-CA Test",
         Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
-    TestCertificates.Issued leaf = TestCertificates.leaf(ca,
+    TestPki.Issued leaf = TestPki.leaf(ca,
         Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
     chainPem = leaf.pem() + ca.pem();
     stub.serve("/sti.pem", CertificateStub.Answer.pem(chainPem));

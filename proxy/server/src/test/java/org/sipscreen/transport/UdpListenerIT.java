@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
@@ -38,12 +39,14 @@ import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.testkit.Ports;
 
 /**
  * Real loopback sockets: several SO_REUSEPORT UDP sockets on one address (epoll), one socket with NIO, and
  * calls through either, every datagram leaving from the listener's address and port.
  */
-class UdpListenerTest {
+@Timeout(120)
+class UdpListenerIT {
 
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -123,7 +126,7 @@ class UdpListenerTest {
   }
 
   private SipServer server(EventLoopGroup group, DatagramSocket uas, int udpSockets) throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
     ProxyMetrics metrics = new ProxyMetrics(new PrometheusRegistry());
     StatelessProxy proxy = new StatelessProxy(
@@ -149,12 +152,6 @@ class UdpListenerTest {
     s.setSoTimeout(5000);
     open.add(s);
     return s;
-  }
-
-  private static int freePort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      return s.getLocalPort();
-    }
   }
 
   private static void send(DatagramSocket from, InetSocketAddress to, String message) throws IOException {

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Sipp;
 
 /**
  * The robocall mix on the wire: SIPp places the calls of loadtest/scenarios/robocall-mix.csv (legitimate,
@@ -23,7 +26,8 @@ import org.sipscreen.Sipscreen;
  * the exact 603+ status line and Reason header, 608 and 603 for deterministic blocks, and the tag on the
  * INVITEs that reach the uas.
  */
-class RobocallMixTest {
+@Timeout(300)
+class RobocallMixIT {
 
   static final String REASON_603_PLUS =
       "SIP;cause=603;text=\"v=analytics1;url=https://redress.example.net/sipscreen\";location=TN";
@@ -90,7 +94,7 @@ class RobocallMixTest {
           "-nostdin", "-trace_logs", "-trace_err", "-timeout", "60s")
           .directory(uasDir.toFile()).redirectErrorStream(true)
           .redirectOutput(uasDir.resolve("uas.out").toFile()).start();
-      Thread.sleep(300);
+      Sipp.listening(uas, uasPort, "u1");
       Path uacDir = Files.createDirectories(dir.resolve("uac"));
       Process uac = new ProcessBuilder("sipp", "-sf",
           repo().resolve("loadtest/scenarios/uac-mix.xml").toAbsolutePath().toString(),

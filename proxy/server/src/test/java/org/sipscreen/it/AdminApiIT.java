@@ -14,18 +14,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.testkit.Ports;
 
 /**
  * The admin API on the HTTP port of a running proxy: authorization (open on loopback without a token,
  * 401 without or with a wrong bearer token when one is set), the lookup dry run, peers, lists, reload.
  * A test token, made up for this test only.
  */
-class AdminApiTest {
+@Timeout(120)
+class AdminApiIT {
 
   /** Test-only token, not a secret. */
   static final String TEST_TOKEN = "test-token-0123456789abcdef";

@@ -12,27 +12,29 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.stir.CertificatePreloadDirectory;
 import org.sipscreen.stir.CertificateStub;
-import org.sipscreen.stir.TestCertificates;
+import org.sipscreen.testkit.TestPki;
 
 /** {@code sipscreen stir-preload} against a local HTTPS certificate stub. */
-class StirPreloadCommandTest {
+@Timeout(120)
+class StirPreloadCommandIT {
 
   @TempDir
   Path dir;
 
   private CertificateStub stub;
-  private TestCertificates.Issued ca;
-  private TestCertificates.Issued leaf;
+  private TestPki.Issued ca;
+  private TestPki.Issued leaf;
 
   @BeforeEach
   void startStub() throws IOException {
     stub = CertificateStub.https(dir.resolve("stub-ca.pem"));
-    ca = TestCertificates.ca("STI-CA Test", Instant.now().minusSeconds(3600),
+    ca = TestPki.ca("STI-CA Test", Instant.now().minusSeconds(3600),
         Instant.now().plusSeconds(86_400));
-    leaf = TestCertificates.leaf(ca, Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
+    leaf = TestPki.leaf(ca, Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400));
     stub.serve("/a.pem", CertificateStub.Answer.pem(leaf.pem() + ca.pem()));
     stub.serve("/not-pem.pem", CertificateStub.Answer.pem("hello"));
   }
@@ -94,7 +96,7 @@ class StirPreloadCommandTest {
 
   @Test
   void withTrustAnchorsStoresOnlyChainsThatValidate() throws IOException {
-    TestCertificates.Issued otherCa = TestCertificates.ca("Other CA", Instant.now().minusSeconds(3600),
+    TestPki.Issued otherCa = TestPki.ca("Other CA", Instant.now().minusSeconds(3600),
         Instant.now().plusSeconds(86_400));
     Path anchors = Files.writeString(dir.resolve("anchors.pem"), otherCa.pem());
     String a = stub.url("/a.pem");

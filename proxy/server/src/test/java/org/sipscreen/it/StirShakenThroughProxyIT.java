@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Sipp;
 
 /**
  * STIR/SHAKEN on the wire: SIPp sends INVITEs carrying PASSporTs signed at test time (fresh iat, a test
@@ -21,7 +24,8 @@ import org.sipscreen.Sipscreen;
  * tampered one, whose answer carries the RFC 9410 STIR Reason back to the uac, No-TN-Validation without Identity and for a certificate
  * the proxy cannot get (fail open, counted).
  */
-class StirShakenThroughProxyTest {
+@Timeout(300)
+class StirShakenThroughProxyIT {
 
   private static final String CALLEE = "+13035550199";
 
@@ -90,7 +94,7 @@ class StirShakenThroughProxyTest {
           "-nostdin", "-trace_logs", "-trace_err", "-timeout", "60s")
           .directory(uasDir.toFile()).redirectErrorStream(true)
           .redirectOutput(uasDir.resolve("uas.out").toFile()).start();
-      Thread.sleep(300);
+      Sipp.listening(uas, uasPort, "u1");
       Path uacDir = Files.createDirectories(dir.resolve("uac"));
       Process uac = new ProcessBuilder("sipp", "-sf", Sipp.scenario(uacDir, "uac-signed.xml").toString(),
           "-inf", csv.toString(), "-i", "127.0.0.1", "-p", Integer.toString(Ports.free()),

@@ -7,13 +7,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Sipp;
 
 /**
  * SIPp's own Timer A against a uas that answers late: every INVITE reaches the proxy two or three times
  * before any answer comes back. The caller's velocity limit is exactly the number of calls, so counting a
  * copy as a call would reject the last calls (and answer one transaction 200 and 603+).
  */
-class RetransmissionThroughProxyTest {
+@Timeout(300)
+class RetransmissionThroughProxyIT {
 
   static final int CALLS = 6;
 
@@ -34,7 +37,6 @@ class RetransmissionThroughProxyTest {
         """.formatted(CALLS);
     try (TestProxy proxy = TestProxy.start(dir, "sip:127.0.0.1:" + uasPort, screening)) {
       Process uas = Sipp.uas(dir, "uas-slow.xml", uasPort, "u1", CALLS);
-      Thread.sleep(300);
       Sipp.Result uac = Sipp.uac(dir, "uac-call.xml", proxy.sipPort, "u1", CALLS, 3, "+13105550100",
           Sipp.caller(TestProxy.CLEAN));
       assertThat(uac.failed()).as(uac.output()).isZero();

@@ -10,10 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.screening.stir.PemCertificateChain;
 import org.sipscreen.stir.CertificateStub;
+import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.Await;
 
 /**
  * Certificates fetched by the running proxy from a local HTTPS stub (test CA, SSRF guard off for loopback):
@@ -21,7 +24,8 @@ import org.sipscreen.stir.CertificateStub;
  * without a request; calls waiting for a certificate host that does not answer share one fetch and go on as
  * No-TN-Validation at the deadline (fail open, counted), and the late answer still fills the cache.
  */
-class StirFetchThroughProxyTest {
+@Timeout(120)
+class StirFetchThroughProxyIT {
 
   private CertificateStub stub;
   private WireProbe probe;
@@ -94,7 +98,7 @@ class StirFetchThroughProxyTest {
     WireProbe.Outcome second = probe.sendAndWait(invite(stub.url("/sti.pem")), 8000);
     assertThat(second.forwarded()).singleElement().asString().contains(";verstat=TN-Validation-Passed@");
     assertThat(requestsFor("/sti.pem")).isEqualTo(1);
-    assertThat(StirShakenThroughProxyTest.counter(proxy.metrics(), "sipscreen_stir_fail_open", Map.of()))
+    assertThat(StirShakenThroughProxyIT.counter(proxy.metrics(), "sipscreen_stir_fail_open", Map.of()))
         .isZero();
   }
 
@@ -142,18 +146,18 @@ class StirFetchThroughProxyTest {
 
     assertThat(forwarded).hasSize(3).allMatch(f -> f.contains(";verstat=No-TN-Validation@"));
     assertThat(requestsFor("/slow.pem")).isEqualTo(1);
-    assertThat(StirShakenThroughProxyTest.counter(proxy.metrics(), "sipscreen_stir_fail_open", Map.of()))
+    assertThat(StirShakenThroughProxyIT.counter(proxy.metrics(), "sipscreen_stir_fail_open", Map.of()))
         .isEqualTo(3);
 
     // The late answer fills the cache: a later call is verified without waiting for another fetch.
     stub.release();
-    String verstat = "";
-    for (int attempt = 0; attempt < 50 && !verstat.contains("Passed"); attempt++) {
+    String[] verstat = {""};
+    Await.until("a later call is verified from the cache", () -> {
       WireProbe.Outcome later = probe.sendAndWait(invite(stub.url("/slow.pem")), 8000);
-      verstat = later.forwarded().isEmpty() ? "" : later.forwarded().get(0);
-      Thread.sleep(100);
-    }
-    assertThat(verstat).contains(";verstat=TN-Validation-Passed@");
+      verstat[0] = later.forwarded().isEmpty() ? "" : later.forwarded().get(0);
+      return verstat[0].contains("Passed");
+    });
+    assertThat(verstat[0]).contains(";verstat=TN-Validation-Passed@");
     assertThat(requestsFor("/slow.pem")).isEqualTo(1);
   }
 }

@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
+import org.sipscreen.testkit.Ports;
 
 /** The proxy on an IPv6 listener: forwards to an IPv6 default route and relays the answer back. */
-class Ipv6Test {
+@Timeout(120)
+class Ipv6IT {
 
   @Test
   void forwardsAndRelaysOverIpv6Loopback(@TempDir Path dir) throws Exception {
