@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Corpus;
 
 /**
  * Every message of the RFC 4475 torture tests and of the PROTOS c07-sip selection, sent to the running
@@ -47,13 +48,12 @@ class CorpusIT {
     probe.close();
   }
 
+  /**
+   * RFC 4475 from the repository's test data; the other corpora from ../shared/corpus (or
+   * -Dsipscreen.corpus), the test being skipped when they are not there.
+   */
   static Path corpus(String name) {
-    String override = System.getProperty("sipscreen.corpus");
-    Path base = override != null ? Path.of(override)
-        : Path.of(System.getProperty("sipscreen.repo", "../.."), "..", "shared", "corpus");
-    Path p = base.resolve(name);
-    assertThat(p).as("corpus folder (../shared/corpus beside the checkout)").isDirectory();
-    return p;
+    return name.equals("rfc4475") ? Corpus.rfc4475() : Corpus.folder(name);
   }
 
   /** What the proxy must do with each RFC 4475 message; the reasons are in EXPECTED.tsv. */
