@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.records.DecisionFiles;
-import org.sipscreen.testkit.Ports;
 import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.Ports;
 
 /**
  * What the design promises about decision records when the process dies: the proxy runs in a child JVM

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.records.DecisionFiles;
+import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.Ports;
 import org.sipscreen.testkit.Sipp;
-import org.sipscreen.testkit.Await;
 
 /**
  * Calls through a running proxy leave decision records: SIPp places 100 calls (an independent peer), and

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.testkit.Ports;
 import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.Ports;
 
 /**
  * Shutdown of a running proxy: it stops accepting TCP connections and reports unhealthy, waits for the

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.Ports;
 import org.sipscreen.testkit.Sipp;
-import org.sipscreen.testkit.Await;
 
 /**
  * The issue's reload test: SIPp places 1,000 calls at 100 calls/s from one caller while the block list

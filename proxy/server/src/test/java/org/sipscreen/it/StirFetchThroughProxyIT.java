@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.screening.stir.PemCertificateChain;
 import org.sipscreen.stir.CertificateStub;
-import org.sipscreen.testkit.Ports;
 import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.Ports;
 
 /**
  * Certificates fetched by the running proxy from a local HTTPS stub (test CA, SSRF guard off for loopback):

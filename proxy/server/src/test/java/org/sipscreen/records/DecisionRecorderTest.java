@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.testkit.ManualTime;
 import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.ManualTime;
 
 class DecisionRecorderTest {
 
