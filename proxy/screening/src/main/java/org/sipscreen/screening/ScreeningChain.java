@@ -148,6 +148,11 @@ public final class ScreeningChain {
     return new ScreeningChain(numbers, emergency, allowList, replaced, policy);
   }
 
+  /** This chain with another version of the allow list (same numbers, emergency numbers, checks, policy). */
+  public ScreeningChain withAllowList(NumberList replaced) {
+    return new ScreeningChain(numbers, emergency, replaced, checks, policy);
+  }
+
   /** The allow list every number-list check consults. */
   public NumberList allowList() {
     return allowList;

@@ -11,19 +11,25 @@ import java.util.Objects;
  * so a {@code SipscreenConfig} that exists is one the proxy can run with.
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening,
-    RecordsConfig records) {
+    RecordsConfig records, ReloadConfig reload) {
 
   /** A config without a {@code records:} section. */
   public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
-    this(sip, routing, http, screening, null);
+    this(sip, routing, http, screening, null, null);
+  }
+
+  /** A config without a {@code reload:} section. */
+  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening, RecordsConfig records) {
+    this(sip, routing, http, screening, records, null);
   }
 
   public SipscreenConfig {
     records = records == null ? RecordsConfig.OFF : records;
+    reload = reload == null ? ReloadConfig.DEFAULT : reload;
     sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
-    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
+    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
   }
 
   /** SIP listeners and wire limits. */
@@ -175,7 +181,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       NumberListConfig allowList, NumberListConfig blockList, NumberListConfig tagList,
       PolicyConfig policy, CheckConfigs.DoNotOriginate doNotOriginate, CheckConfigs.Velocity velocity,
       CheckConfigs.NeighborSpoofing neighborSpoofing, CheckConfigs.Reputation reputation,
-      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken) {
+      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken,
+      CheckConfigs.CallingNumber callingNumber) {
     public Screening {
       defaultCountryCode = defaultCountryCode == null ? "1" : defaultCountryCode;
       if (!defaultCountryCode.matches("[1-9][0-9]{0,2}")) {
@@ -188,6 +195,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       blockList = blockList == null ? NumberListConfig.NONE : blockList;
       tagList = tagList == null ? NumberListConfig.NONE : tagList;
       policy = policy == null ? PolicyConfig.DEFAULT : policy;
+      callingNumber = callingNumber == null ? CheckConfigs.CallingNumber.DEFAULT : callingNumber;
     }
   }
 
