@@ -36,6 +36,7 @@ import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.reputation.ReputationFeed;
 import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -398,20 +399,16 @@ class ReloaderTest {
   }
 
   /** Waits (without advancing the test's clock) until the watch has seen more than {@code seen} events. */
-  void awaitWatchEvents(long seen) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (reloader.fileWatch().events() <= seen) {
-      assertThat(System.nanoTime() - deadline).as("the watch saw the write").isNegative();
-      Thread.sleep(5);
-    }
+  void awaitWatchEvents(long seen) {
+    Await.until("the watch saw the write", () -> reloader.fileWatch().events() > seen);
   }
 
   @Test
   void aListWrittenSlowlyInPiecesIsNeverAppliedHalfWritten() throws Exception {
     start("");
     String before = blockList().version();
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time); // settle: the default 5 s
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read); // settle: the default 5 s
     String full = "+12025550199\n" + CALLER + "\n" + OTHER + "\n";
     // Cut inside numbers: "+1312555" and "+13125550" read as numbers too, wrong ones.
     String[] pieces = {"+12025550199\n+1312555", "0123\n+13125550", "124\n"};
@@ -439,8 +436,8 @@ class ReloaderTest {
   @Test
   void aListRenamedIntoPlaceIsAppliedWithoutWaitingToSettle() throws Exception {
     start("");
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read);
     Path next = dir.resolve("lists/block.txt.new");
     Files.writeString(next, "+12025550199\n" + CALLER + "\n");
     long seen = reloader.fileWatch().events();
@@ -456,8 +453,8 @@ class ReloaderTest {
     start("");
     Files.writeString(config, yaml("") + "reload: {settle_ms: 1000}\n");
     assertThat(reload().applied()).isTrue();
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read);
     long seen = reloader.fileWatch().events();
     Files.writeString(block, "+12025550199\n" + CALLER + "\n");
     awaitWatchEvents(seen);
