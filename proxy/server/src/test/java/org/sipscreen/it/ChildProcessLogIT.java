@@ -78,7 +78,12 @@ class ChildProcessLogIT {
     List<String> lines = Files.readAllLines(output);
     List<JsonNode> events = new ArrayList<>();
     for (String line : lines) {
-      events.add(JSON.readTree(line)); // throws on any line that is not JSON
+      try {
+        events.add(JSON.readTree(line)); // throws on any line that is not JSON
+      } catch (IOException e) {
+        throw new AssertionError("not a JSON line: " + line + "\nthe whole output:\n"
+            + String.join("\n", lines), e);
+      }
     }
     assertThat(events).allSatisfy(e -> assertThat(e.has("level") && e.has("formattedMessage")).isTrue());
     assertThat(events).anySatisfy(e -> {
