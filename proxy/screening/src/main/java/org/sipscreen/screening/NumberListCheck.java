@@ -84,6 +84,11 @@ public final class NumberListCheck implements Check {
     return name;
   }
 
+  @Override
+  public long heapBytes() {
+    return list.heapBytes();
+  }
+
   public NumberList list() {
     return list;
   }

@@ -275,6 +275,22 @@ public final class VelocityCheck implements Check {
   }
 
   /**
+   * The same limits, score and clock with nothing counted yet and room for at most {@code
+   * maxTrackedNumbers} callers (at most this check's own bound): for a throwaway chain that sees few
+   * callers, whose table should not take the heap of a full-size one.
+   */
+  public VelocityCheck withFreshState(long maxTrackedNumbers) {
+    return new VelocityCheck(defaults, peerLimits, score, Math.min(maxTrackedNumbers, this.maxTrackedNumbers),
+        ticker);
+  }
+
+  /** Whether {@code other} has the same limits and score (its size bound may differ). */
+  public boolean sameLimits(VelocityCheck other) {
+    return other != null && defaults.equals(other.defaults) && peerLimits.equals(other.peerLimits)
+        && score == other.score;
+  }
+
+  /**
    * Whether {@code other} was built with the same limits, score and size bound: then a reload can keep
    * this check, and with it every window counted so far.
    */
@@ -324,6 +340,11 @@ public final class VelocityCheck implements Check {
   /** Heap bytes per tracked calling number (0 when nothing is tracked per caller). */
   public int bytesPerTrackedNumber() {
     return callers == null ? 0 : callers.bytesPerNumber();
+  }
+
+  @Override
+  public long heapBytes() {
+    return bytesAtCapacity();
   }
 
   /** The most heap the per-caller state takes: every one of {@code maxTrackedNumbers} in use. */

@@ -77,8 +77,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       try {
-        Sipscreen.prepare(file);
+        Sipscreen.Prepared prepared = Sipscreen.prepare(file);
         System.out.println(file + ": OK");
+        System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.chain()).describe());
         return 0;
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
