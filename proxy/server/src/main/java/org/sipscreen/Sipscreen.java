@@ -237,22 +237,37 @@ public final class Sipscreen implements AutoCloseable {
         .filter(a -> a != null && a.getAddress().length == prepared.settings().endpoints().get(0).bind()
             .getAddress().getAddress().length)
         .findFirst().orElse(InetAddress.getLoopbackAddress());
+    // The socket warm-up waits on round trips most of the time, the synthetic one keeps a CPU busy: played
+    // side by side they take about as long as the longer one (the chain and recorder are thread-safe).
+    DecisionRecorder socketRecorder = recorder;
+    java.util.concurrent.FutureTask<Integer> sockets = new java.util.concurrent.FutureTask<>(() -> {
+      long socketsStart = System.nanoTime();
+      int overSockets = 0;
+      try {
+        overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
+            new ProxyMetrics(new PrometheusRegistry()), socketRecorder,
+            prepared.config().sip().maxMessageBytes(), Math.min(calls, SOCKET_WARMUP_CALLS), 10_000);
+      } catch (java.io.IOException | RuntimeException e) {
+        log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}", e.toString());
+      }
+      log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
+          (System.nanoTime() - socketsStart) / 1_000_000);
+      return overSockets;
+    });
+    Thread socketThread = new Thread(sockets, "sipscreen-socket-warmup");
+    socketThread.setDaemon(true);
+    socketThread.start();
     int played = Warmup.run(throwaway, peer, calls, 10_000);
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
-    long socketsStart = System.nanoTime();
-    int overSockets = 0;
     try {
-      overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
-          new ProxyMetrics(new PrometheusRegistry()), recorder, prepared.config().sip().maxMessageBytes(),
-          Math.min(calls, SOCKET_WARMUP_CALLS), 5_000);
-    } catch (java.io.IOException | RuntimeException e) {
-      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}", e.toString());
+      sockets.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
+          e.getCause().toString());
     }
-    log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
-        (System.nanoTime() - socketsStart) / 1_000_000);
     if (recorder != null) {
       recorder.close();
       deleteQuietly(recordsDir);
@@ -263,6 +278,24 @@ public final class Sipscreen implements AutoCloseable {
       int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
       log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
           (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.stir.Es256Key.preferredEngine());
+    }
+  }
+
+  /**
+   * Plays the start-up warm-up of {@code prepared} on event loops of its own and opens none of the
+   * configured listeners, then releases them: the build runs it under {@code -XX:ArchiveClassesAtExit}
+   * to record the classes a start-up loads in a class-data-sharing archive (README, "Start-up").
+   */
+  public static void warmUpOnly(Prepared prepared) throws ConfigException, InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    new ProxyMetrics(registry).watch(prepared.chain());
+    EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
+    try {
+      warmUp(prepared, group);
+    } finally {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
+          java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

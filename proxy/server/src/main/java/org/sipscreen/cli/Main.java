@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
     description = "SIP-edge call-screening proxy.",
-    subcommands = {Main.CheckConfig.class, StirPreloadCommand.class, TracebackCommand.class})
+    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, StirPreloadCommand.class,
+        TracebackCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -65,6 +66,29 @@ public final class Main implements Callable<Integer> {
     }, "sipscreen-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Plays a config's start-up warm-up without opening its listeners, then exits: how the build records
+   * the class-data-sharing archive that deploy/jvm.options uses.
+   */
+  @Command(name = "warm-up", mixinStandardHelpOptions = true,
+      description = "Play the start-up warm-up of a config without opening its listeners, then exit"
+          + " (run under -XX:ArchiveClassesAtExit=FILE.jsa it records the classes a start-up loads).")
+  static final class WarmUp implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "YAML config file")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        Sipscreen.warmUpOnly(Sipscreen.prepare(file));
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+    }
   }
 
   /** Validates a config file and the lists it names; exit 0 when good, 2 with the reason when not. */

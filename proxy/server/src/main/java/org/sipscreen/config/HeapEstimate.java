@@ -14,7 +14,7 @@ import org.sipscreen.screening.VelocityCheck;
  * check-config}): what the proxy itself keeps, each check's lists and tables at their size bounds, room
  * to load the largest list again while the old one serves (a reload), the decision-record queue when full
  * and the traceback index of an open file, the caches at their bounds, and room for the garbage of calls
- * in flight between two young collections.
+ * between two young collections and for the collector.
  *
  * @param parts MiB per part, in the order printed
  */
@@ -22,8 +22,13 @@ public record HeapEstimate(Map<String, Double> parts) {
 
   /** The proxy's own live heap after start-up (classes' data, Netty, metrics, config), rounded up. */
   static final long BASE_BYTES = 32L << 20;
-  /** Room for per-call garbage: about 40 KB per call, a young collection every second or so at 1,000/s. */
-  static final long YOUNG_BYTES = 48L << 20;
+  /**
+   * Room for per-call garbage (about 40 KB per call) and for the collector: at least this, and at least
+   * {@link #YOUNG_SHARE} of everything else, so that what stays live sits below G1's marking threshold (45 %
+   * of the heap) instead of starting a marking cycle every few seconds.
+   */
+  static final long YOUNG_BYTES = 64L << 20;
+  static final double YOUNG_SHARE = 0.6;
   /** A queued decision record: the record, its strings and its screening result, rounded up. */
   static final long RECORD_BYTES = 1024;
   /** Traceback index of the open decision file: two 8-byte hashes per record of about 512 bytes. */
@@ -70,7 +75,8 @@ public record HeapEstimate(Map<String, Double> parts) {
     if (stir != null && stir.enabled()) {
       parts.put("certificate_cache", stir.cache().maximumSize() * CERTIFICATE_CHAIN_BYTES / MIB);
     }
-    parts.put("young", YOUNG_BYTES / MIB);
+    double rest = parts.values().stream().mapToDouble(Double::doubleValue).sum();
+    parts.put("young", Math.max(YOUNG_BYTES / MIB, rest * YOUNG_SHARE));
     return new HeapEstimate(java.util.Collections.unmodifiableMap(parts));
   }
 

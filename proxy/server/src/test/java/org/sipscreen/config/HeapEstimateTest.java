@@ -25,7 +25,9 @@ class HeapEstimateTest {
     String options = Files.readString(repo().resolve("deploy/jvm.options"));
     assertThat(options).contains("\n-Xmx" + estimate.heapMiB() + "m\n")
         .contains("\n-Xms" + estimate.heapMiB() + "m\n");
-    assertThat(estimate.describe()).endsWith("run with -Xms208m -Xmx208m");
+    assertThat(estimate.parts().get("young")).isCloseTo(0.6 * (32 + 72 + estimate.parts().get("velocity")),
+        org.assertj.core.data.Offset.offset(0.2));
+    assertThat(estimate.describe()).endsWith("run with -Xms256m -Xmx256m");
   }
 
   @Test
