@@ -341,7 +341,8 @@ public final class Sipscreen implements AutoCloseable {
     }
     return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute(),
         new ProxySettings.UnknownSources(config.screening().sourcePeer().unknownSource().equals("drop"),
-            config.screening().sourcePeer().rejectStatus(), config.screening().sourcePeer().rejectReason()));
+            config.screening().sourcePeer().rejectStatus(), config.screening().sourcePeer().rejectReason()),
+        config.sip().limits());
   }
 
   private static String canonicalCidr(String cidr) {

@@ -1,5 +1,6 @@
 package org.sipscreen.screening;
 
+import java.util.List;
 import java.util.Objects;
 
 /** A mark the proxy puts on a forwarded INVITE (DOMAIN.md, "Outcomes on the wire"). */
@@ -7,16 +8,24 @@ public sealed interface CallTag {
 
   /**
    * A 3GPP TS 24.229 verstat parameter on the caller's URI in P-Asserted-Identity (or From when there is
-   * none), replacing any verstat the peer sent.
+   * none), replacing any verstat the peer sent. When several checks give one, the most severe wins
+   * ({@link #merge}): TN-Validation-Failed over No-TN-Validation over TN-Validation-Passed.
    */
   record Verstat(String value) implements CallTag {
+    public static final String PASSED = "TN-Validation-Passed";
+    public static final String FAILED = "TN-Validation-Failed";
+    public static final String NO_VALIDATION = "No-TN-Validation";
+
     public Verstat {
       Objects.requireNonNull(value, "value");
-      if (!value.equals("TN-Validation-Passed")
-          && !value.equals("TN-Validation-Failed")
-          && !value.equals("No-TN-Validation")) {
+      if (!value.equals(PASSED) && !value.equals(FAILED) && !value.equals(NO_VALIDATION)) {
         throw new IllegalArgumentException("unknown verstat value: " + value);
       }
+    }
+
+    /** 2 for TN-Validation-Failed, 1 for No-TN-Validation, 0 for TN-Validation-Passed. */
+    public int severity() {
+      return value.equals(FAILED) ? 2 : value.equals(NO_VALIDATION) ? 1 : 0;
     }
   }
 
@@ -33,10 +42,11 @@ public sealed interface CallTag {
   }
 
   /**
-   * An RFC 9410 {@code Reason: STIR;cause=<code>;text="<text>"} header added to the forwarded INVITE: the
-   * call goes on although its Identity failed verification, and the next hop learns why (RFC 8224 code).
+   * An RFC 9410 {@code Reason: STIR;cause=<code>;text="<text>"}: the call goes on although its Identity
+   * failed verification. The proxy sends it upstream, on the responses relayed toward the signer (RFC 9410
+   * §4); with {@code downstream} it also adds it to the forwarded INVITE, for a next hop that wants to know.
    */
-  record StirReason(int cause, String text) implements CallTag {
+  record StirReason(int cause, String text, boolean downstream) implements CallTag {
     public StirReason {
       if (cause < 400 || cause > 699) {
         throw new IllegalArgumentException("STIR reason cause must be a 4xx-6xx code, was " + cause);
@@ -49,9 +59,54 @@ public sealed interface CallTag {
       }
     }
 
+    /** Upstream only. */
+    public StirReason(int cause, String text) {
+      this(cause, text, false);
+    }
+
     /** The header value, e.g. {@code STIR;cause=438;text="Invalid Identity Header"}. */
     public String headerValue() {
       return "STIR;cause=" + cause + ";text=\"" + text + "\"";
     }
+
+    /**
+     * The reason for an RFC 8224 failure code read back from our own Via (RFC 8224 §6.2.2 and §13.2 name
+     * the texts); null for anything else, which a forged response could have put there.
+     */
+    public static StirReason forCause(String cause) {
+      switch (cause) {
+        case "403": return new StirReason(403, "Stale Date");
+        case "428": return new StirReason(428, "Use Identity Header");
+        case "436": return new StirReason(436, "Bad Identity Info");
+        case "437": return new StirReason(437, "Unsupported Credential");
+        case "438": return new StirReason(438, "Invalid Identity Header");
+        default: return null;
+      }
+    }
+  }
+
+  /**
+   * Adds {@code tag} to the tags a call has so far, the one place where tags from several checks meet: a
+   * verstat replaces a less severe one and is dropped beside a more severe one; a display label or a STIR
+   * reason is kept once (the first); equal tags are not repeated.
+   */
+  static void merge(List<CallTag> tags, CallTag tag) {
+    for (int i = 0; i < tags.size(); i++) {
+      CallTag t = tags.get(i);
+      if (t.equals(tag)) {
+        return;
+      }
+      if (t instanceof Verstat have && tag instanceof Verstat next) {
+        if (next.severity() > have.severity()) {
+          tags.set(i, next);
+        }
+        return;
+      }
+      if ((t instanceof DisplayLabel && tag instanceof DisplayLabel)
+          || (t instanceof StirReason && tag instanceof StirReason)) {
+        return;
+      }
+    }
+    tags.add(tag);
   }
 }

@@ -23,6 +23,15 @@ public interface Check {
   }
 
   /**
+   * Whether this check controls access rather than screening calls (source_peer): it runs on emergency
+   * calls too, before their bypass, and its Reject or Drop holds in global shadow mode; only the policy's
+   * shadow flag for this check itself ({@code source_peer.shadow}) turns it into an observation.
+   */
+  default boolean controlsAccess() {
+    return false;
+  }
+
+  /**
    * Judges one call for a dry run (the admin API's lookup): the same verdict {@link #check} would give,
    * without changing any state (no counting, no remote request). Checks without state need not override.
    */

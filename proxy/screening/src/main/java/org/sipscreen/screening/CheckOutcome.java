@@ -15,6 +15,8 @@ public record CheckOutcome(String check, String outcome) {
   public static final String DROP = "drop";
   /** The emergency check recognized an emergency call; no other check ran. */
   public static final String BYPASS = "bypass";
+  /** An emergency call from a source access control refused (it never reached the emergency bypass). */
+  public static final String REFUSED = "refused";
   /** The caller is on the allow list, so a number-list check let the call through. */
   public static final String ALLOWED = "allowed";
 

@@ -12,9 +12,11 @@ import org.sipscreen.screening.numbering.NumberValidity;
  * them). +1 callers are checked against the {@link NanpNumberingPlan} (structure, assigned area codes,
  * allocated exchanges), other E.164 callers against {@link CountryCodeLengths} (known country code,
  * possible length). A hit is a {@link Verdict.Flag} whose category is the {@link NumberValidity} label
- * ({@code n11_nxx}, {@code unassigned_npa}, ...); a valid number continues. Anonymous and unparseable
- * callers continue with outcome {@code anonymous} / {@code unparseable}: calling_number reports those
- * kinds and the policy acts on them, so counting them here too would double-count one fault.
+ * ({@code n11_nxx}, {@code unassigned_npa}, ...); a valid number continues. A caller written as a
+ * telephone number that no number can be ({@link PhoneNumber.Invalid}: {@code too_long}, {@code too_short},
+ * {@code unknown_country_code}, {@code not_a_number}) is flagged with that category. Anonymous and
+ * unparseable callers continue with outcome {@code anonymous} / {@code unparseable}: calling_number
+ * reports those kinds (and flags anonymous ones), so counting them here too would double-count one fault.
  * Immutable; the verdicts are built once, so a call allocates nothing here.
  */
 public final class InvalidNumberCheck implements Check {
@@ -88,8 +90,12 @@ public final class InvalidNumberCheck implements Check {
 
   @Override
   public Verdict check(ScreenedCall call) {
-    if (call.callerNumber() instanceof PhoneNumber.E164 e164) {
+    PhoneNumber caller = call.callerNumber();
+    if (caller instanceof PhoneNumber.E164 e164) {
       return verdicts[classify(e164).ordinal()];
+    }
+    if (caller instanceof PhoneNumber.Invalid invalid) {
+      return verdicts[invalid.category().ordinal()];
     }
     return Verdict.CONTINUE;
   }

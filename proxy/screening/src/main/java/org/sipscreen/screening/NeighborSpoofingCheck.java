@@ -83,6 +83,11 @@ public final class NeighborSpoofingCheck implements Check {
     return allowList;
   }
 
+  /** The same check (mode, score) with another version of its allow list, e.g. the one a reload kept. */
+  public NeighborSpoofingCheck withAllowList(NumberList other) {
+    return new NeighborSpoofingCheck(mode, other, neighbor.score());
+  }
+
   public Mode mode() {
     return mode;
   }

@@ -1,14 +1,19 @@
 package org.sipscreen.screening;
 
 import java.util.Objects;
+import org.sipscreen.screening.numbering.NumberValidity;
 
 /**
  * A calling or called number as the screening checks see it: a valid E.164 number, a caller who withheld
- * the number, or something that is not a number at all. Produced by {@link PhoneNumbers}; never null.
+ * the number, a telephone number that cannot exist, or something that is not a number at all. Produced by
+ * {@link PhoneNumbers}; never null.
  */
 public sealed interface PhoneNumber {
 
-  /** Stable metric and log label of the state: {@code e164}, {@code anonymous} or {@code unparseable}. */
+  /**
+   * Stable metric and log label of the state: {@code e164}, {@code anonymous}, {@code invalid} or
+   * {@code unparseable}.
+   */
   String kind();
 
   /** An E.164 number: {@code +} followed by 1 to 15 digits, the first of which is not 0. */
@@ -78,7 +83,43 @@ public sealed interface PhoneNumber {
     }
   }
 
-  /** The value names no phone number (letters, too long, malformed); {@code reason} is for logs only. */
+  /**
+   * Written as a telephone number — a {@code tel:} URI, a {@code sip:} URI with {@code user=phone}, a user
+   * part that starts with {@code +} or is all digits — but no number can be that: more digits than E.164
+   * allows ({@link NumberValidity#TOO_LONG}), fewer than the country's numbers have
+   * ({@link NumberValidity#TOO_SHORT}), a country code starting with 0
+   * ({@link NumberValidity#UNKNOWN_COUNTRY_CODE}) or letters where digits belong
+   * ({@link NumberValidity#NOT_A_NUMBER}, {@code tel:+1-214-393-CASH}). The invalid_number check flags it
+   * with {@code category} as the flag's category.
+   */
+  record Invalid(NumberValidity category) implements PhoneNumber {
+    public static final Invalid TOO_LONG = new Invalid(NumberValidity.TOO_LONG);
+    public static final Invalid TOO_SHORT = new Invalid(NumberValidity.TOO_SHORT);
+    public static final Invalid UNKNOWN_COUNTRY_CODE = new Invalid(NumberValidity.UNKNOWN_COUNTRY_CODE);
+    public static final Invalid NOT_A_NUMBER = new Invalid(NumberValidity.NOT_A_NUMBER);
+
+    public Invalid {
+      Objects.requireNonNull(category, "category");
+      if (category == NumberValidity.VALID) {
+        throw new IllegalArgumentException("an invalid number needs a category other than 'valid'");
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "invalid";
+    }
+
+    @Override
+    public String toString() {
+      return "invalid(" + category.label() + ")";
+    }
+  }
+
+  /**
+   * The value names no phone number (a non-numeric user such as {@code sip:alice@host}, a URI without a
+   * user part that is not anonymous, malformed syntax); {@code reason} is for logs only.
+   */
   record Unparseable(String reason) implements PhoneNumber {
     public Unparseable {
       Objects.requireNonNull(reason, "reason");

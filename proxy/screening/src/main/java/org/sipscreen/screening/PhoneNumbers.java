@@ -1,6 +1,7 @@
 package org.sipscreen.screening;
 
 import java.util.Objects;
+import org.sipscreen.screening.numbering.NumberValidity;
 
 /**
  * Turns raw header values and URIs into {@link PhoneNumber}s: E.164 from tel: and sip:/sips: URIs,
@@ -22,6 +23,14 @@ import java.util.Objects;
  * the 00 international prefix is replaced by +, a single leading 0 (trunk prefix) by +CC, and digits that
  * already start with the country code are taken as international without the +; anything else is
  * ambiguous and therefore unparseable.
+ *
+ * <p>Impossible numbers are {@link PhoneNumber.Invalid}, not unparseable: a value written as a telephone
+ * number — a {@code tel:} URI, a {@code sip:} URI with {@code user=phone}, a user part starting with
+ * {@code +}, or a user part of digits and visual separators — whose digits no E.164 number can have (more
+ * than 15, fewer than {@link #MIN_E164_DIGITS}, a NANP national number of other than 10 or 1+10 digits, a
+ * country code starting with 0) is {@code too_long}, {@code too_short} or {@code unknown_country_code};
+ * letters in a {@code tel:}, {@code user=phone} or {@code +}-prefixed number are {@code not_a_number}. A
+ * user part that does not claim to be a number ({@code sip:alice@host}) stays unparseable.
  */
 public final class PhoneNumbers {
 
@@ -122,7 +131,7 @@ public final class PhoneNumbers {
     }
     int from = skipSpace(text, 0, text.length());
     int to = trimEnd(text, from, text.length());
-    return classifyUser(text, from, to);
+    return classifyUser(text, from, to, false);
   }
 
   /**
@@ -158,6 +167,22 @@ public final class PhoneNumbers {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The URI of the first value of a From, To or P-Asserted-Identity header (inside the angle brackets of a
+   * name-addr, or the addr-spec), or "" when the value is malformed or longer than
+   * {@link #MAX_INPUT_LENGTH}. Never throws.
+   */
+  public static String uriOf(String headerValue) {
+    if (headerValue == null || headerValue.length() > MAX_INPUT_LENGTH) {
+      return "";
+    }
+    long parsed = scanValue(headerValue, 0);
+    if (parsed < 0) {
+      return "";
+    }
+    return headerValue.substring((int) (parsed >>> 42) & 0x1fffff, (int) (parsed >>> 21) & 0x1fffff);
   }
 
   /**
@@ -291,11 +316,11 @@ public final class PhoneNumbers {
         return PhoneNumber.ANONYMOUS;
       }
       int userEnd = endOfUser(s, colon + 1, at);
-      return classifyUser(s, colon + 1, userEnd);
+      return classifyUser(s, colon + 1, userEnd, hasUserPhone(s, hostEnd, to));
     }
     if (isScheme(s, from, colon, "tel")) {
       int end = indexOf(s, ';', colon + 1, to);
-      return classifyUser(s, colon + 1, end < 0 ? to : end);
+      return classifyUser(s, colon + 1, end < 0 ? to : end, true);
     }
     return new PhoneNumber.Unparseable("not a sip:, sips: or tel: URI");
   }
@@ -331,13 +356,44 @@ public final class PhoneNumbers {
     return at;
   }
 
-  private PhoneNumber classifyUser(String s, int from, int to) {
+  /**
+   * Whether the URI parameters in {@code s[from, to)} (after the host) include {@code user=phone}
+   * (RFC 3261 section 19.1.1: the user part is a telephone-subscriber). Parameters end at {@code ?}
+   * (URI headers); names and values compare case-insensitively.
+   */
+  private static boolean hasUserPhone(String s, int from, int to) {
+    String param = "user=phone";
+    for (int i = indexOf(s, ';', from, to); i >= 0 && i < to; i = indexOf(s, ';', i + 1, to)) {
+      int start = skipSpace(s, i + 1, to);
+      int end = start;
+      while (end < to && s.charAt(end) != ';' && s.charAt(end) != '?') {
+        end++;
+      }
+      if (trimEnd(s, start, end) - start == param.length()
+          && s.regionMatches(true, start, param, 0, param.length())) {
+        return true;
+      }
+      if (end < to && s.charAt(end) == '?') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The number in a user part {@code s[from, to)}.
+   *
+   * @param telephone whether the URI says it holds a telephone number ({@code tel:}, {@code user=phone});
+   *     a leading {@code +} says so too. Letters in such a user part are {@link NumberValidity#NOT_A_NUMBER};
+   *     in any other user part they make it unparseable (a name such as {@code alice}).
+   */
+  private PhoneNumber classifyUser(String s, int from, int to, boolean telephone) {
     if (indexOf(s, '%', from, to) >= 0) {
       String decoded = percentDecode(s, from, to);
       if (decoded == null) {
         return new PhoneNumber.Unparseable("bad percent-escape");
       }
-      return classifyUser(decoded, 0, decoded.length());
+      return classifyUser(decoded, 0, decoded.length(), telephone);
     }
     if (from >= to) {
       return PhoneNumber.ANONYMOUS;
@@ -346,41 +402,38 @@ public final class PhoneNumbers {
       return PhoneNumber.ANONYMOUS;
     }
     boolean plus = false;
+    boolean separated = false; // a visual separator after the first digit: the digits must be copied
     int digitStart = -1;
     int digits = 0;
-    StringBuilder sb = null;
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);
       if (c >= '0' && c <= '9') {
         if (digits++ == 0) {
           digitStart = i;
         }
-        if (sb != null) {
-          sb.append(c);
-        }
       } else if (c == '+' && digits == 0 && !plus) {
         plus = true;
       } else if (isVisualSeparator(c)) {
-        if (sb == null && digits > 0) {
-          sb = new StringBuilder(to - from).append(s, digitStart, i);
-        }
+        separated |= digits > 0;
       } else {
-        return new PhoneNumber.Unparseable("not a number");
-      }
-      if (digits > 3 + PhoneNumber.E164.MAX_DIGITS) {
-        return new PhoneNumber.Unparseable("too many digits");
+        return telephone || plus ? PhoneNumber.Invalid.NOT_A_NUMBER
+            : new PhoneNumber.Unparseable("not a number");
       }
     }
     if (digits == 0) {
-      return new PhoneNumber.Unparseable("no digits");
+      return telephone || plus ? PhoneNumber.Invalid.NOT_A_NUMBER
+          : new PhoneNumber.Unparseable("no digits");
     }
-    if (plus && sb == null && s.charAt(digitStart - 1) == '+') {
+    if (digits > 3 + PhoneNumber.E164.MAX_DIGITS) {
+      // Longer than any international prefix (at most 3 digits) plus 15: no reading makes it E.164.
+      return PhoneNumber.Invalid.TOO_LONG;
+    }
+    if (plus && !separated && s.charAt(digitStart - 1) == '+') {
       // "+digits" appears as is: one substring, not the digits and then "+" + digits.
-      String bad = e164Defect(s, digitStart, digitStart + digits);
-      return bad != null ? new PhoneNumber.Unparseable(bad)
-          : new PhoneNumber.E164(s.substring(digitStart - 1, digitStart + digits));
+      PhoneNumber.Invalid bad = e164Defect(s, digitStart, digitStart + digits);
+      return bad != null ? bad : new PhoneNumber.E164(s.substring(digitStart - 1, digitStart + digits));
     }
-    String d = sb != null ? sb.toString() : s.substring(digitStart, digitStart + digits);
+    String d = separated ? digitsOf(s, digitStart, to, digits) : s.substring(digitStart, digitStart + digits);
     if (plus) {
       return e164(d);
     }
@@ -394,7 +447,8 @@ public final class PhoneNumbers {
       if (d.length() == 11 && d.charAt(0) == '1') {
         return e164(d);
       }
-      return new PhoneNumber.Unparseable("not a NANP number");
+      // A NANP national number is 10 digits, or 11 with the leading 1.
+      return d.length() < 10 ? PhoneNumber.Invalid.TOO_SHORT : PhoneNumber.Invalid.TOO_LONG;
     }
     if (d.startsWith("00")) {
       return e164(d.substring(2));
@@ -405,24 +459,42 @@ public final class PhoneNumbers {
     if (d.startsWith(countryCode)) {
       return e164(d);
     }
+    if (d.length() < MIN_E164_DIGITS) {
+      return PhoneNumber.Invalid.TOO_SHORT;
+    }
+    if (d.length() > PhoneNumber.E164.MAX_DIGITS) {
+      return PhoneNumber.Invalid.TOO_LONG;
+    }
     return new PhoneNumber.Unparseable("national number without trunk prefix");
   }
 
+  /** The {@code count} digits of {@code s[from, to)}, visual separators left out. */
+  private static String digitsOf(String s, int from, int to, int count) {
+    StringBuilder sb = new StringBuilder(count);
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
   private static PhoneNumber e164(String digits) {
-    String bad = e164Defect(digits, 0, digits.length());
-    return bad != null ? new PhoneNumber.Unparseable(bad) : new PhoneNumber.E164("+" + digits);
+    PhoneNumber.Invalid bad = e164Defect(digits, 0, digits.length());
+    return bad != null ? bad : new PhoneNumber.E164("+" + digits);
   }
 
   /** Why the digits {@code s[from, to)} are no E.164 number, or null when they are one. */
-  private static String e164Defect(String s, int from, int to) {
+  private static PhoneNumber.Invalid e164Defect(String s, int from, int to) {
     if (to - from < MIN_E164_DIGITS) {
-      return "too few digits";
+      return PhoneNumber.Invalid.TOO_SHORT;
     }
     if (to - from > PhoneNumber.E164.MAX_DIGITS) {
-      return "too many digits";
+      return PhoneNumber.Invalid.TOO_LONG;
     }
     if (s.charAt(from) == '0') {
-      return "country code starts with 0";
+      return PhoneNumber.Invalid.UNKNOWN_COUNTRY_CODE; // no country code starts with 0
     }
     return null;
   }

@@ -16,6 +16,7 @@ public final class ScreenedCall {
 
   private PhoneNumber callerNumber;
   private PhoneNumber calledNumber;
+  private PhoneNumber toNumber;
   private String dialedDigits;
   private byte allowListed; // 0 = not computed yet, 1 = no, 2 = yes
   private Optional<String> peerName = Optional.empty();
@@ -55,6 +56,17 @@ public final class ScreenedCall {
       calledNumber = numbers.fromUri(attempt.requestUri());
     }
     return calledNumber;
+  }
+
+  /**
+   * The number of the To header: the destination identity STIR signs (RFC 8224 section 4.1). It differs
+   * from {@link #calledNumber()} when a carrier retargeted the call by changing the Request-URI.
+   */
+  public PhoneNumber toNumber() {
+    if (toNumber == null) {
+      toNumber = numbers.fromHeader(attempt.toHeader());
+    }
+    return toNumber;
   }
 
   /** See {@link PhoneNumbers#dialedDigits(String)}. */

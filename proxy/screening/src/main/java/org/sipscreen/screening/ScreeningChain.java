@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Screens one call: the emergency check first (a match forwards at once, outcome "bypass", and no other
- * check runs), then the checks in order; the first Reject or Drop ends the chain, Tags accumulate, Flags
+ * Screens one call: the emergency check first (a match passes access control and is then forwarded at
+ * once, outcome "bypass", and no other check runs), then the checks in order; the first Reject or Drop ends the chain, Tags accumulate, Flags
  * go through the {@link Policy}, and at the end the policy's score thresholds apply. Immutable and thread-safe; on a config or list reload build a new chain
  * and swap the reference, so a call is screened against one consistent snapshot.
  */
@@ -89,19 +89,36 @@ public final class ScreeningChain {
   public ScreeningOutcome evaluate(CallAttempt attempt) {
     ScreenedCall call = new ScreenedCall(attempt, numbers, allowList);
     if (emergency.isEmergency(call)) {
-      // The call is forwarded before anything judges it; the source peer is only looked up, so that
-      // per-peer counts put emergency calls under their peer.
-      Optional<String> peer = Optional.empty();
-      for (Check c : checks) {
-        if (c instanceof SourcePeerCheck sp) {
-          peer = sp.peerOf(attempt.sourceAddress());
-        }
-      }
-      return new ScreeningResult(ScreeningResult.Action.FORWARD, List.of(),
-          Optional.of(EmergencyCheck.NAME), peer, call.callerNumber(), call.calledNumber(),
-          List.of(EMERGENCY_BYPASS), 0, List.of(), Optional.empty());
+      return emergency(call);
     }
     return new Run(call).advance(0);
+  }
+
+  /**
+   * An emergency call: access control applies as to any call (at an interconnect emergency calls arrive
+   * from peers, and the source ACL is what keeps the core's emergency route from being anyone's), then the
+   * call is forwarded before anything judges it, so no check can block or delay it. The access check also
+   * names the peer, so that per-peer counts put emergency calls under their peer.
+   */
+  private ScreeningResult emergency(ScreenedCall call) {
+    for (Check c : checks) {
+      if (!c.controlsAccess()) {
+        continue;
+      }
+      Verdict v = c.check(call);
+      if ((v instanceof Verdict.Reject || v instanceof Verdict.Drop)
+          && !policy.forCheck(call.peerName(), c.name()).shadow()) {
+        ScreeningResult.Action action = v instanceof Verdict.Reject r
+            ? ScreeningResult.Action.Reject.of(r) : new ScreeningResult.Action.Drop(((Verdict.Drop) v).why());
+        return new ScreeningResult(action, List.of(), Optional.of(c.name()), call.peerName(),
+            call.callerNumber(), call.calledNumber(),
+            List.of(EMERGENCY_REFUSED, new CheckOutcome(c.name(), c.outcomeLabel(v, call))), 0, List.of(),
+            Optional.empty());
+      }
+    }
+    return new ScreeningResult(ScreeningResult.Action.FORWARD, List.of(),
+        Optional.of(EmergencyCheck.NAME), call.peerName(), call.callerNumber(), call.calledNumber(),
+        List.of(EMERGENCY_BYPASS), 0, List.of(), Optional.empty());
   }
 
   /**
@@ -129,6 +146,11 @@ public final class ScreeningChain {
   /** This chain with other checks (same numbers, emergency numbers, allow list and policy). */
   public ScreeningChain withChecks(List<Check> replaced) {
     return new ScreeningChain(numbers, emergency, allowList, replaced, policy);
+  }
+
+  /** This chain with another version of the allow list (same numbers, emergency numbers, checks, policy). */
+  public ScreeningChain withAllowList(NumberList replaced) {
+    return new ScreeningChain(numbers, emergency, replaced, checks, policy);
   }
 
   /** The allow list every number-list check consults. */
@@ -208,10 +230,10 @@ public final class ScreeningChain {
         return null;
       }
       if (verdict instanceof Verdict.Reject reject) {
-        return end(ScreeningResult.Action.Reject.of(reject), check.name());
+        return end(ScreeningResult.Action.Reject.of(reject), check);
       }
       if (verdict instanceof Verdict.Drop drop) {
-        return end(new ScreeningResult.Action.Drop(drop.why()), check.name());
+        return end(new ScreeningResult.Action.Drop(drop.why()), check);
       }
       if (check.name().equals(SourcePeerCheck.NAME) && policy.blocksPeer(call.peerName())) {
         decisions.add(new PolicyDecision(PEER_POLICY, "block_all", 100, PolicyAction.REJECT_DETERMINISTIC,
@@ -254,6 +276,21 @@ public final class ScreeningChain {
       }
     }
 
+    /**
+     * Ends the chain with a check's own reject or drop. Global shadow mode does not open the door: an
+     * access check's verdict holds unless that check itself is shadowed.
+     */
+    private ScreeningResult end(ScreeningResult.Action action, Check check) {
+      if (check.controlsAccess()) {
+        if (policy.forCheck(call.peerName(), check.name()).shadow()) {
+          suppressed = action;
+          return result(ScreeningResult.Action.FORWARD, null);
+        }
+        return result(action, check.name());
+      }
+      return end(action, check.name());
+    }
+
     /** Ends the chain with {@code action}, or in global shadow mode records it and forwards. */
     private ScreeningResult end(ScreeningResult.Action action, String decidedBy) {
       if (policy.shadow()) {
@@ -282,9 +319,7 @@ public final class ScreeningChain {
 
     private void addTags(List<CallTag> more) {
       for (CallTag t : more) {
-        if (!tags.contains(t)) {
-          tags.add(t);
-        }
+        CallTag.merge(tags, t);
       }
     }
 
@@ -299,6 +334,8 @@ public final class ScreeningChain {
       new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE);
   private static final CheckOutcome EMERGENCY_BYPASS =
       new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.BYPASS);
+  private static final CheckOutcome EMERGENCY_REFUSED =
+      new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.REFUSED);
 
   /**
    * One check's outcomes by label, each built (and validated) once: labels come from a small fixed set per

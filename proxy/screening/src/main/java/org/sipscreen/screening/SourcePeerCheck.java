@@ -48,6 +48,12 @@ public final class SourcePeerCheck implements Check {
     return peers.peerOf(address);
   }
 
+  /** Access control: unknown sources are refused in global shadow mode and on emergency calls too. */
+  @Override
+  public boolean controlsAccess() {
+    return true;
+  }
+
   @Override
   public Verdict check(ScreenedCall call) {
     Optional<String> peer = peers.peerOf(call.attempt().sourceAddress());

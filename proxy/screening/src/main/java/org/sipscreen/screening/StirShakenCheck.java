@@ -99,7 +99,7 @@ public final class StirShakenCheck implements Check {
         case REJECT -> new Verdict.Reject(f.sipStatus(), f.reasonPhrase(), List.of(new SipHeader(
             "Reason", new CallTag.StirReason(f.sipStatus(), f.reasonPhrase()).headerValue())));
         case REASON_HEADER -> verdict(Category.SIGNATURE_FAILED, FAILED,
-            new CallTag.StirReason(f.sipStatus(), f.reasonPhrase()));
+            new CallTag.StirReason(f.sipStatus(), f.reasonPhrase(), settings.reasonDownstream()));
         case TAG -> verdict(Category.SIGNATURE_FAILED, FAILED, null);
       };
       failed.put(f, v);
@@ -152,7 +152,7 @@ public final class StirShakenCheck implements Check {
       return failed.get(IdentityFailure.INVALID_IDENTITY);
     }
     String caller = call.callerNumber() instanceof PhoneNumber.E164 e ? e.value() : "";
-    String called = call.calledNumber() instanceof PhoneNumber.E164 e ? e.value() : call.dialedDigits();
+    List<String> called = calledNumbers(call);
     List<IdentityParseResult> parsed = new ArrayList<>(values.size());
     Map<String, CertificateLookup> known = new ConcurrentHashMap<>(4);
     List<String> missing = null;
@@ -182,9 +182,21 @@ public final class StirShakenCheck implements Check {
     return waitForCertificates(parsed, known, missing, caller, called);
   }
 
+  /**
+   * The numbers a PASSporT's dest may name: the To header's (the destination identity, RFC 8224 section
+   * 4.1) and the Request-URI's (a carrier may retarget without a div PASSporT). Each is its E.164 number,
+   * or else the digits as dialed, so that a national dest matches digit for digit.
+   */
+  private static List<String> calledNumbers(ScreenedCall call) {
+    String uri = call.calledNumber() instanceof PhoneNumber.E164 e ? e.value() : call.dialedDigits();
+    String to = call.toNumber() instanceof PhoneNumber.E164 e ? e.value()
+        : PhoneNumbers.dialedDigits(PhoneNumbers.uriOf(call.attempt().toHeader()));
+    return to.isEmpty() || to.equals(uri) ? List.of(uri) : List.of(to, uri);
+  }
+
   /** Looks the missing certificates up and decides when they answer or the deadline passes. */
   private Verdict waitForCertificates(List<IdentityParseResult> parsed, Map<String, CertificateLookup> known,
-      List<String> missing, String caller, String called) {
+      List<String> missing, String caller, List<String> called) {
     CompletableFuture<Verdict> verdict = new CompletableFuture<>();
     Future<?> timer = scheduler.schedule(DIRECT, () -> {
       // Counted before the call goes on, so whoever sees the verdict also sees the count.
@@ -240,7 +252,7 @@ public final class StirShakenCheck implements Check {
    * first header when none parsed as shaken).
    */
   private Verdict decide(List<IdentityParseResult> parsed, Map<String, CertificateLookup> known,
-      String caller, String called) {
+      String caller, List<String> called) {
     long t0 = System.nanoTime();
     List<VerificationResult> results = verifier.verifyParsed(parsed, caller, called, x5u -> {
       CertificateLookup lookup = known.get(x5u);

@@ -21,11 +21,12 @@ import org.sipscreen.screening.velocity.VelocityLimits;
  * Counts every call it sees per calling number (sliding 1 s, 1 min and 1 h windows, plus runs of
  * ascending called numbers) and per source peer (1 s), and flags the call that exceeds a limit of the
  * peer's {@link VelocityLimits}; categories are checked in the order caller_per_second,
- * caller_per_minute, caller_per_hour, sequential_dialing, peer_per_second, and the first exceeded wins.
- * Anonymous and unparseable callers are counted per peer only. Per caller, state lives in a compact
- * {@link CallerTable} (a few dozen bytes per number, bounded by {@code maxTrackedNumbers}); per peer in a
- * size-bounded Caffeine cache of lock-free {@link SlidingWindowCounter}s; both on the injected
- * {@link Ticker}.
+ * caller_per_minute, caller_per_hour, sequential_dialing, anonymous_per_second, peer_per_second, and the
+ * first exceeded wins. Callers without an E.164 number are counted per peer only; anonymous ones also in
+ * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. Per caller, state
+ * lives in a compact {@link CallerTable} (a few dozen bytes per number, bounded by {@code
+ * maxTrackedNumbers}); per peer in size-bounded Caffeine caches of lock-free {@link SlidingWindowCounter}s;
+ * all on the injected {@link Ticker}.
  */
 public final class VelocityCheck implements Check {
 
@@ -35,6 +36,7 @@ public final class VelocityCheck implements Check {
   public static final String CALLER_PER_HOUR = "caller_per_hour";
   public static final String SEQUENTIAL_DIALING = "sequential_dialing";
   public static final String PEER_PER_SECOND = "peer_per_second";
+  public static final String ANONYMOUS_PER_SECOND = "anonymous_per_second";
 
   /** Peers come from config, so this bound only guards against misuse. */
   public static final int MAX_TRACKED_PEERS = 10_000;
@@ -74,12 +76,15 @@ public final class VelocityCheck implements Check {
   private final SlidingWindows peerWindows; // null when no peer_per_second limit is configured
   private final Cache<String, SlidingWindowCounter> peers;
   private final Function<String, SlidingWindowCounter> newPeerCounter;
+  /** Anonymous calls per peer (1 s); null when no anonymous_per_second limit is configured. */
+  private final Cache<String, SlidingWindowCounter> anonymousPeers;
 
   private final Verdict.Flag callerPerSecond;
   private final Verdict.Flag callerPerMinute;
   private final Verdict.Flag callerPerHour;
   private final Verdict.Flag sequentialDialing;
   private final Verdict.Flag peerPerSecond;
+  private final Verdict.Flag anonymousPerSecond;
 
   /**
    * @param defaults the limits for calls from peers without an override and from an unknown peer
@@ -164,13 +169,25 @@ public final class VelocityCheck implements Check {
       this.peerWindows = null;
       this.peers = null;
     }
-    this.newPeerCounter = peer -> peerWindows.newCounter();
+    if (all.stream().anyMatch(limits -> limits.anonymousPerSecond().isPresent())) {
+      this.anonymousPeers = Caffeine.newBuilder()
+          .maximumSize(MAX_TRACKED_PEERS)
+          .expireAfterAccess(PEER_WINDOW)
+          .ticker(ticker)
+          .executor(Runnable::run)
+          .build();
+    } else {
+      this.anonymousPeers = null;
+    }
+    SlidingWindows perSecond = peerWindows != null ? peerWindows : new SlidingWindows(List.of(PEER_WINDOW));
+    this.newPeerCounter = peer -> perSecond.newCounter();
 
     this.callerPerSecond = new Verdict.Flag(CALLER_PER_SECOND, score);
     this.callerPerMinute = new Verdict.Flag(CALLER_PER_MINUTE, score);
     this.callerPerHour = new Verdict.Flag(CALLER_PER_HOUR, score);
     this.sequentialDialing = new Verdict.Flag(SEQUENTIAL_DIALING, score);
     this.peerPerSecond = new Verdict.Flag(PEER_PER_SECOND, score);
+    this.anonymousPerSecond = new Verdict.Flag(ANONYMOUS_PER_SECOND, score);
   }
 
   /** The same check on the system clock. */
@@ -209,6 +226,11 @@ public final class VelocityCheck implements Check {
       peerCounter = peers.get(peer.get(), newPeerCounter);
       peerCounter.record(now);
     }
+    SlidingWindowCounter anonymousCounter = null;
+    if (anonymousPeers != null && peer.isPresent() && call.callerNumber() instanceof PhoneNumber.Anonymous) {
+      anonymousCounter = anonymousPeers.get(peer.get(), newPeerCounter);
+      anonymousCounter.record(now);
+    }
 
     if (exceeded != 0) {
       if (exceeded(exceeded, Window.PER_SECOND)) {
@@ -223,6 +245,10 @@ public final class VelocityCheck implements Check {
     }
     if ((exceeded & CallerTable.SEQUENTIAL_BIT) != 0) {
       return sequentialDialing;
+    }
+    if (anonymousCounter != null && limits.anonymousPerSecond().isPresent()
+        && anonymousCounter.count(0, now) > limits.anonymousPerSecond().getAsInt()) {
+      return anonymousPerSecond;
     }
     if (peerCounter != null && limits.peerPerSecond().isPresent()
         && peerCounter.count(0, now) > limits.peerPerSecond().getAsInt()) {
@@ -250,6 +276,14 @@ public final class VelocityCheck implements Check {
       }
       if (exceedsWithOne(digits, Window.PER_HOUR, limits.callerPerHour(), now)) {
         return callerPerHour;
+      }
+    }
+    if (anonymousPeers != null && peer.isPresent() && limits.anonymousPerSecond().isPresent()
+        && call.callerNumber() instanceof PhoneNumber.Anonymous) {
+      SlidingWindowCounter counter = anonymousPeers.policy().getIfPresentQuietly(peer.get());
+      long count = counter == null ? 0 : counter.count(0, now);
+      if (count + 1 > limits.anonymousPerSecond().getAsInt()) {
+        return anonymousPerSecond;
       }
     }
     if (peers != null && peer.isPresent() && limits.peerPerSecond().isPresent()) {
@@ -317,6 +351,19 @@ public final class VelocityCheck implements Check {
       return 0;
     }
     return callers.count(number.digitsAsLong(), index, ticker.read() - origin);
+  }
+
+  /**
+   * Anonymous calls counted for source peer {@code peer} in the last second (0 when no
+   * anonymous_per_second limit is configured).
+   */
+  public long anonymousCalls(String peer) {
+    Objects.requireNonNull(peer, "peer");
+    if (anonymousPeers == null) {
+      return 0;
+    }
+    SlidingWindowCounter counter = anonymousPeers.policy().getIfPresentQuietly(peer);
+    return counter == null ? 0 : counter.count(0, ticker.read() - origin);
   }
 
   /** Calls counted for source peer {@code peer} in the last second (0 when peers are not counted). */

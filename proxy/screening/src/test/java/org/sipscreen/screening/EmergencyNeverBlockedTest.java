@@ -159,7 +159,8 @@ class EmergencyNeverBlockedTest {
 
       Map<String, Policy.CheckPolicy> policies = new LinkedHashMap<>();
       for (Check c : checks) {
-        policies.put(c.name(), new Policy.CheckPolicy(action, mode == Mode.CHECK_SHADOW));
+        // Per-check shadow covers the screening checks; access control is shadowed only on purpose.
+        policies.put(c.name(), new Policy.CheckPolicy(action, mode == Mode.CHECK_SHADOW && !c.controlsAccess()));
       }
       Policy policy = new Policy(mode == Mode.GLOBAL_SHADOW, 50, 90,
           List.of(new CallTag.DisplayLabel("SPAM?"), new CallTag.Verstat("TN-Validation-Failed")),
@@ -227,6 +228,11 @@ class EmergencyNeverBlockedTest {
 
     assertThat(outcome).as("answered synchronously, not Pending").isInstanceOf(ScreeningResult.class);
     ScreeningResult result = (ScreeningResult) outcome;
+    if (trip == Trip.UNKNOWN_SOURCE_PEER) {
+      // Emergency bypasses screening, not access control: a source outside every peer is refused.
+      assertEmergencyRefused(result, action);
+      return;
+    }
     assertEmergencyForward(result);
     assertThat(rig.reputationService.asked).as("no reputation lookup for an emergency call")
         .hasSize(lookups);
@@ -282,6 +288,22 @@ class EmergencyNeverBlockedTest {
     assertThat(result.shadowAction()).isEmpty();
   }
 
+  private static void assertEmergencyRefused(ScreeningResult result, PolicyAction action) {
+    if (action == PolicyAction.DROP) {
+      assertThat(result.action()).isInstanceOf(ScreeningResult.Action.Drop.class);
+    } else {
+      assertThat(result.action()).isEqualTo(ScreeningResult.Action.Reject.of(SourcePeerCheck.FORBIDDEN));
+    }
+    assertThat(result.isEmergency()).isFalse();
+    assertThat(result.decidedBy()).contains(SourcePeerCheck.NAME);
+    assertThat(result.outcomes()).containsExactly(
+        new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.REFUSED),
+        new CheckOutcome(SourcePeerCheck.NAME,
+            action == PolicyAction.DROP ? CheckOutcome.DROP : CheckOutcome.REJECT));
+    assertThat(result.tags()).isEmpty();
+    assertThat(result.shadowAction()).as("access control is not shadowed by global shadow mode").isEmpty();
+  }
+
   @Test
   void neighborOfTheConfiguredEmergencyNumberIsForwardedAsEmergency() {
     // 911 has no NPA-NXX; the configured full number does, and the caller shares it.
@@ -298,19 +320,35 @@ class EmergencyNeverBlockedTest {
 
   @Test
   void emergencyCallWithACallerThatTripsEveryCheckAtOnceIsForwarded() {
-    // From an unknown source, claiming a DNO number that is also block-listed and over its velocity.
+    // From the peer whose calls are all blocked, claiming a DNO number that is also block-listed and
+    // over its velocity.
     Rig rig = new Rig(PolicyAction.DROP, Mode.ENFORCE);
     for (int i = 0; i <= VELOCITY_LIMIT; i++) {
       rig.chain.evaluate(attempt(PEER_A_SOURCE, Trip.VELOCITY.caller, "sip:" + ORDINARY_CALLEE + "@p"));
     }
     for (String uri : EMERGENCY_URIS) {
       for (Trip trip : Trip.values()) {
-        ScreeningOutcome outcome = rig.chain.evaluate(attempt(UNKNOWN_SOURCE, trip.caller, uri));
+        ScreeningOutcome outcome = rig.chain.evaluate(attempt(BLOCKED_PEER_SOURCE, trip.caller, uri));
         assertThat(outcome).as(trip + " to " + uri).isInstanceOf(ScreeningResult.class);
         assertEmergencyForward((ScreeningResult) outcome);
       }
     }
     assertThat(rig.reputationService.asked).isEmpty();
+  }
+
+  @Test
+  void emergencyCallFromOutsideEveryPeerIsRefusedInEveryModeAndNotScreened() {
+    for (Mode mode : Mode.values()) {
+      for (PolicyAction action : List.of(PolicyAction.REJECT_DETERMINISTIC, PolicyAction.DROP)) {
+        Rig rig = new Rig(action, mode);
+        for (String uri : EMERGENCY_URIS) {
+          ScreeningOutcome outcome = rig.chain.evaluate(attempt(UNKNOWN_SOURCE, Trip.VELOCITY.caller, uri));
+          assertThat(outcome).as(mode + " " + uri).isInstanceOf(ScreeningResult.class);
+          assertEmergencyRefused((ScreeningResult) outcome, action);
+        }
+        assertThat(rig.reputationService.asked).isEmpty();
+      }
+    }
   }
 
   @Test

@@ -118,6 +118,48 @@ class InvalidNumberCheckTest {
   }
 
   @Test
+  void flagsNanpNationalNumbersOfNineOrTwelveDigitsAsTooShortOrTooLong() {
+    assertThat(STRUCTURE.check(from("sip:212555123@peer.example;user=phone")))
+        .isEqualTo(flag("too_short", 100));
+    assertThat(STRUCTURE.check(from("tel:212555123"))).isEqualTo(flag("too_short", 100));
+    assertThat(STRUCTURE.check(from("sip:212555123456@peer.example;user=phone")))
+        .isEqualTo(flag("too_long", 100));
+    assertThat(STRUCTURE.check(from("tel:212-555-123-456"))).isEqualTo(flag("too_long", 100));
+    assertThat(STRUCTURE.check(from("sip:+1212555123@peer.example"))).isEqualTo(flag("too_short", 100));
+    assertThat(STRUCTURE.check(from("sip:+121255512345@peer.example"))).isEqualTo(flag("too_long", 100));
+  }
+
+  @Test
+  void flagsDigitStringsLongerThanE164AsTooLong() {
+    ScreenedCall call = from("sip:+1212555123456789@peer.example;user=phone");
+    Verdict verdict = STRUCTURE.check(call);
+    assertThat(verdict).isEqualTo(flag("too_long", 100));
+    assertThat(STRUCTURE.outcomeLabel(verdict, call)).isEqualTo("too_long");
+    assertThat(STRUCTURE.check(from("tel:+44207946001812345"))).isEqualTo(flag("too_long", 100));
+    assertThat(STRUCTURE.check(from("sip:00442079460018123456@peer.example")))
+        .isEqualTo(flag("too_long", 100));
+  }
+
+  @Test
+  void flagsLettersInATelephoneNumberAsNotANumber() {
+    ScreenedCall call = from("tel:+1-214-393-CASH");
+    Verdict verdict = STRUCTURE.check(call);
+    assertThat(verdict).isEqualTo(flag("not_a_number", 100));
+    assertThat(STRUCTURE.outcomeLabel(verdict, call)).isEqualTo("not_a_number");
+    assertThat(STRUCTURE.check(from("sip:+1-214-393-CASH@peer.example;user=phone")))
+        .isEqualTo(flag("not_a_number", 100));
+    assertThat(STRUCTURE.check(TestCalls.invite().pai("<tel:+1-214-393-CASH>").screened()))
+        .isEqualTo(flag("not_a_number", 100));
+  }
+
+  @Test
+  void takesTheScoreOfNotANumberFromConfiguration() {
+    InvalidNumberCheck check = new InvalidNumberCheck(NanpNumberingPlan.structureOnly(),
+        CountryCodeLengths.libphonenumber(), Map.of(NumberValidity.NOT_A_NUMBER, 80));
+    assertThat(check.check(from("tel:+1-214-393-CASH"))).isEqualTo(flag("not_a_number", 80));
+  }
+
+  @Test
   void anonymousAndUnparseableCallersContinueWithTheirKindAsOutcome() {
     ScreenedCall anonymous = from("sip:anonymous@anonymous.invalid");
     assertThat(STRUCTURE.check(anonymous)).isEqualTo(Verdict.CONTINUE);

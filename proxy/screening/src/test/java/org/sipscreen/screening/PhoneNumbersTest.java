@@ -127,10 +127,7 @@ class PhoneNumbersTest {
   @ValueSource(strings = {
     "sip:alice@example.com",
     "<http://example.com/+12025550123>",
-    "sip:+1202555012345678901@host",
-    "sip:5550123@host",
-    "sip:+0123456789@host",
-    "sip:+12-ab-3456789@host",
+    "sip:12-ab-3456789@host",
     "sip:%zz12025550123@host",
     "sip:%2@host",
     "\"unbalanced <sip:+12025550123@host>",
@@ -160,9 +157,72 @@ class PhoneNumbersTest {
   }
 
   @Test
-  void longDigitStringBelowTheSizeCapIsUnparseable() {
-    assertThat(nanp.fromUri("sip:+" + "1".repeat(4000) + "@h"))
-        .isEqualTo(new PhoneNumber.Unparseable("too many digits"));
+  void longDigitStringBelowTheSizeCapIsTooLong() {
+    assertThat(nanp.fromUri("sip:+" + "1".repeat(4000) + "@h")).isEqualTo(PhoneNumber.Invalid.TOO_LONG);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "sip:+1202555012345678901@host",
+    "<sip:+1234567890123456@carrier.example;user=phone>",
+    "tel:+1234567890123456",
+    "<sip:1234567890123456789@carrier.example>",
+    "<sip:202555012345@carrier.example;user=phone>",
+    "tel:202555012345"
+  })
+  void digitStringsLongerThanE164OrANanpNumberAreTooLong(String value) {
+    assertThat(nanp.fromHeader(value)).isEqualTo(PhoneNumber.Invalid.TOO_LONG);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "<sip:202555012@carrier.example;user=phone>",
+    "tel:202555012",
+    "tel:202-555-012",
+    "sip:5550123@host",
+    "<sip:+12345@carrier.example>",
+    "tel:+1-202"
+  })
+  void digitStringsShorterThanAnyNumberOfTheCountryAreTooShort(String value) {
+    assertThat(nanp.fromHeader(value)).isEqualTo(PhoneNumber.Invalid.TOO_SHORT);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "tel:+1-214-393-CASH",
+    "<sip:+1-214-393-CASH@carrier.example;user=phone>",
+    "<sip:214393CASH@carrier.example;user=phone>",
+    "<sip:214393cash@carrier.example;USER=Phone;transport=udp>",
+    "sip:+12-ab-3456789@host",
+    "tel:+"
+  })
+  void lettersInATelephoneNumberAreNotANumber(String value) {
+    assertThat(nanp.fromHeader(value)).isEqualTo(PhoneNumber.Invalid.NOT_A_NUMBER);
+  }
+
+  @Test
+  void aCountryCodeStartingWithZeroIsUnknown() {
+    assertThat(nanp.fromUri("sip:+0123456789@host")).isEqualTo(PhoneNumber.Invalid.UNKNOWN_COUNTRY_CODE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "<sip:alice@carrier.example>",
+    "<sip:alice@carrier.example;user=ip>",
+    "<sip:214393CASH@carrier.example>",
+    "<sip:alice@carrier.example;transport=tcp>;user=phone-ish"
+  })
+  void aNonNumericSipUserStaysUnparseable(String value) {
+    assertThat(nanp.fromHeader(value)).isInstanceOf(PhoneNumber.Unparseable.class);
+  }
+
+  @Test
+  void nationalNumbersOfOtherCountriesOutsideE164AreInvalid() {
+    PhoneNumbers uk = new PhoneNumbers("44");
+    assertThat(uk.fromUri("sip:0207@h")).isEqualTo(PhoneNumber.Invalid.TOO_SHORT);
+    assertThat(uk.fromUri("sip:12345@h")).isEqualTo(PhoneNumber.Invalid.TOO_SHORT);
+    assertThat(uk.fromUri("sip:0207123456789012@h")).isEqualTo(PhoneNumber.Invalid.TOO_LONG);
+    assertThat(uk.fromUri("sip:2071234567890123@h")).isEqualTo(PhoneNumber.Invalid.TOO_LONG);
   }
 
   @Test
@@ -175,14 +235,14 @@ class PhoneNumbersTest {
   @Test
   void acceptsFifteenDigitsAndRejectsSixteen() {
     assertThat(nanp.fromUri("tel:+123456789012345")).isEqualTo(e164("+123456789012345"));
-    assertThat(nanp.fromUri("tel:+1234567890123456")).isInstanceOf(PhoneNumber.Unparseable.class);
+    assertThat(nanp.fromUri("tel:+1234567890123456")).isEqualTo(PhoneNumber.Invalid.TOO_LONG);
   }
 
   @Test
   void fromNumberNormalizesConfigStyleNumbers() {
     assertThat(nanp.fromNumber(" +1 (202) 555-0123 ")).isEqualTo(e164("+12025550123"));
     assertThat(nanp.fromNumber("202.555.0123")).isEqualTo(e164("+12025550123"));
-    assertThat(nanp.fromNumber("911")).isInstanceOf(PhoneNumber.Unparseable.class);
+    assertThat(nanp.fromNumber("911")).isEqualTo(PhoneNumber.Invalid.TOO_SHORT);
   }
 
   @Test
@@ -193,6 +253,16 @@ class PhoneNumbersTest {
     assertThat(PhoneNumbers.dialedDigits("sip:%39%31%31@h")).isEqualTo("911");
     assertThat(PhoneNumbers.dialedDigits("sip:host.example")).isEmpty();
     assertThat(PhoneNumbers.dialedDigits("urn:service:sos")).isEmpty();
+  }
+
+  @Test
+  void uriOfTakesTheUriOfTheFirstHeaderValue() {
+    assertThat(PhoneNumbers.uriOf("\"Bob, Jr.\" <sip:5550199@h;user=phone>;tag=x, <tel:+1>"))
+        .isEqualTo("sip:5550199@h;user=phone");
+    assertThat(PhoneNumbers.uriOf("tel:+12025550123")).isEqualTo("tel:+12025550123");
+    assertThat(PhoneNumbers.uriOf("<sip:unterminated@h")).isEmpty();
+    assertThat(PhoneNumbers.uriOf(null)).isEmpty();
+    assertThat(PhoneNumbers.uriOf("<" + "a".repeat(PhoneNumbers.MAX_INPUT_LENGTH) + ">")).isEmpty();
   }
 
   @Test

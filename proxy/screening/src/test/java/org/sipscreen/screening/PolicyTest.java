@@ -136,6 +136,76 @@ class PolicyTest {
   }
 
   @Test
+  void globalShadowModeStillRefusesAnUnknownSource() {
+    ScreeningChain chain = chain(policy(true, 10, 101, Map.of(), Map.of()),
+        new FlagEverything("velocity", "caller_per_second", 80));
+    ScreeningResult r = chain.screen(TestCalls.invite().source("192.0.2.7").build());
+    assertThat(r.action()).isEqualTo(ScreeningResult.Action.Reject.of(SourcePeerCheck.FORBIDDEN));
+    assertThat(r.decidedBy()).contains(SourcePeerCheck.NAME);
+    assertThat(r.shadowAction()).isEmpty();
+    assertThat(r.outcomes()).extracting(CheckOutcome::check).doesNotContain("velocity");
+  }
+
+  @Test
+  void globalShadowModeStillDropsAnUnknownSourceConfiguredToDrop() {
+    List<Check> checks = List.of(new SourcePeerCheck(PEERS, new Verdict.Drop("unknown source")));
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
+        checks, policy(true, 10, 101, Map.of(), Map.of()));
+    ScreeningResult r = chain.screen(TestCalls.invite().source("192.0.2.7").build());
+    assertThat(r.action()).isEqualTo(new ScreeningResult.Action.Drop("unknown source"));
+  }
+
+  @Test
+  void sourcePeerShadowedOnPurposeAdmitsAnUnknownSourceAndRecordsWhatItWouldHaveDone() {
+    ScreeningChain chain = chain(policy(false, 10, 101,
+        Map.of(SourcePeerCheck.NAME, new Policy.CheckPolicy(PolicyAction.SCORE, true)), Map.of()));
+    ScreeningResult r = chain.screen(TestCalls.invite().source("192.0.2.7").build());
+    assertThat(r.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(r.shadowAction()).contains(ScreeningResult.Action.Reject.of(SourcePeerCheck.FORBIDDEN));
+  }
+
+  @Test
+  void mostSevereVerstatWinsWhateverTheOrderOfTheChecks() {
+    Check stirLike = new Check() {
+      @Override
+      public String name() {
+        return "stir_shaken";
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        return new Verdict.Tag(List.of(new CallTag.Verstat(CallTag.Verstat.NO_VALIDATION)));
+      }
+    };
+    Check tagList = new NumberListCheck("tag_list", NumberList.of("t", "+12025550123"),
+        NumberListCheck.tag(Optional.empty(), Optional.of(CallTag.Verstat.FAILED)));
+    for (List<Check> order : List.of(List.of(tagList, stirLike), List.of(stirLike, tagList))) {
+      ScreeningChain chain = chain(policy(false, 101, 101, Map.of(), Map.of()),
+          order.toArray(new Check[0]));
+      ScreeningResult r = chain.screen(TestCalls.invite().build());
+      assertThat(r.tags()).as(order.get(0).name() + " first")
+          .containsExactly(new CallTag.Verstat(CallTag.Verstat.FAILED));
+    }
+  }
+
+  @Test
+  void tagsMergeByPrecedence() {
+    List<CallTag> tags = new java.util.ArrayList<>();
+    CallTag.merge(tags, new CallTag.Verstat(CallTag.Verstat.PASSED));
+    CallTag.merge(tags, new CallTag.DisplayLabel("SPAM?"));
+    CallTag.merge(tags, new CallTag.Verstat(CallTag.Verstat.NO_VALIDATION));
+    CallTag.merge(tags, new CallTag.DisplayLabel("Robo?"));
+    CallTag.merge(tags, new CallTag.StirReason(438, "Invalid Identity Header"));
+    CallTag.merge(tags, new CallTag.StirReason(436, "Bad Identity Info"));
+    assertThat(tags).containsExactly(new CallTag.Verstat(CallTag.Verstat.NO_VALIDATION),
+        new CallTag.DisplayLabel("SPAM?"), new CallTag.StirReason(438, "Invalid Identity Header"));
+    CallTag.merge(tags, new CallTag.Verstat(CallTag.Verstat.FAILED));
+    CallTag.merge(tags, new CallTag.Verstat(CallTag.Verstat.PASSED));
+    assertThat(tags).first().isEqualTo(new CallTag.Verstat(CallTag.Verstat.FAILED));
+    assertThat(tags).hasSize(3);
+  }
+
+  @Test
   void shadowedCheckIsRecordedWithoutScoreOrAction() {
     ScreeningChain chain = chain(policy(false, 10, 50,
         Map.of("velocity", new Policy.CheckPolicy(PolicyAction.REJECT_ANALYTICS, true)), Map.of()),

@@ -136,6 +136,73 @@ class StirShakenCheckTest {
     assertThat(certificates.lookups).isZero();
   }
 
+  /** A call retargeted by changing the Request-URI only: To still names the number the caller dialed. */
+  private Verdict retargeted(StirShakenCheck check, String dest) {
+    return check.check(TestCalls.invite()
+        .toHeader("<sip:+" + CALLEE + "@proxy.example;user=phone>")
+        .to("sip:+13035550100@core.example;user=phone")
+        .identity(signed(shakenClaims("A", CALLER, dest, IAT))).screened());
+  }
+
+  @Test
+  void destMatchingTheToHeaderPassesWhenTheRequestUriWasRetargeted() {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    assertOutcome(check, retargeted(check, CALLEE), Category.ATTESTATION_A, "TN-Validation-Passed");
+  }
+
+  @Test
+  void destMatchingTheRequestUriPassesWhenToNamesAnotherNumber() {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    assertOutcome(check, retargeted(check, "13035550100"), Category.ATTESTATION_A, "TN-Validation-Passed");
+  }
+
+  @Test
+  void destMatchingNeitherToNorRequestUriFails438() {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    assertThat(retargeted(check, "13035550111")).isInstanceOfSatisfying(Verdict.Reject.class,
+        r -> assertThat(r.status()).isEqualTo(438));
+  }
+
+  @Test
+  void destMatchesTheDigitsOfANationalToHeader() {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    Verdict v = check.check(TestCalls.invite()
+        .toHeader("\"Bob\" <sip:5550199@proxy.example>")
+        .to("sip:+13035550100@core.example;user=phone")
+        .identity(signed(shakenClaims("A", CALLER, "5550199", IAT))).screened());
+    assertOutcome(check, v, Category.ATTESTATION_A, "TN-Validation-Passed");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"none, 0", "HS256, 32", "ES384, 96"})
+  void unsupportedAlgorithmIsRejected437(String alg, int signatureBytes) {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    String h = "{\"alg\":\"" + alg + "\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" + X5U + "\"}";
+    String token = TestPki.b64(h) + "." + TestPki.b64(shakenClaims("A", CALLER, CALLEE, IAT)) + "."
+        + TestPki.b64(new byte[signatureBytes]);
+    assertThat(verdictFor(check, token + ";info=<" + X5U + ">;ppt=shaken"))
+        .isInstanceOfSatisfying(Verdict.Reject.class, r -> {
+          assertThat(r.status()).isEqualTo(437);
+          assertThat(r.reasonPhrase()).isEqualTo("Unsupported Credential");
+        });
+  }
+
+  @Test
+  void critNamingAnUnknownExtensionIsRejected438() {
+    certificates.cache(X5U, SP_CERT);
+    StirShakenCheck check = check(OnFailure.REJECT, Map.of());
+    String h = "{\"alg\":\"ES256\",\"crit\":[\"xyz\"],\"ppt\":\"shaken\",\"typ\":\"passport\","
+        + "\"x5u\":\"" + X5U + "\",\"xyz\":true}";
+    String token = jws(h, shakenClaims("A", CALLER, CALLEE, IAT), SP_KEYS.getPrivate());
+    assertThat(verdictFor(check, identity(token, "shaken")))
+        .isInstanceOfSatisfying(Verdict.Reject.class, r -> assertThat(r.status()).isEqualTo(438));
+  }
+
   @Test
   void configuredScoresReplaceTheDefaults() {
     certificates.cache(X5U, SP_CERT);

@@ -11,6 +11,7 @@ final class TestCalls {
   private String requestUri = "sip:+12025550199@proxy.example;user=phone";
   private String from = "\"Caller\" <sip:+12025550123@peer.example;user=phone>;tag=a1";
   private Optional<String> pai = Optional.empty();
+  private String toHeader; // null: the Request-URI in angle brackets
   private List<String> identity = List.of();
 
   static TestCalls invite() {
@@ -38,6 +39,12 @@ final class TestCalls {
     return this;
   }
 
+  /** A To header that differs from the Request-URI (a retargeted call). */
+  TestCalls toHeader(String value) {
+    this.toHeader = value;
+    return this;
+  }
+
   TestCalls source(String address) {
     this.source = address;
     return this;
@@ -46,7 +53,7 @@ final class TestCalls {
   CallAttempt build() {
     try {
       return new CallAttempt("call-1@test", InetAddress.getByName(source), requestUri,
-          "<" + requestUri + ">", from, pai, identity);
+          toHeader != null ? toHeader : "<" + requestUri + ">", from, pai, identity);
     } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }

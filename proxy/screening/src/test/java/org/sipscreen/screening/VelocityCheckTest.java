@@ -162,6 +162,43 @@ class VelocityCheckTest {
     assertThat(check.callerCalls(PhoneNumber.ANONYMOUS, Window.PER_SECOND)).isZero();
   }
 
+  private static ScreenedCall anonymousCall(String peer) {
+    ScreenedCall call = TestCalls.invite().from("\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=1")
+        .screened();
+    call.peerName(Optional.of(peer));
+    return call;
+  }
+
+  @Test
+  void flagsAnonymousCallsAboveTheirPerPeerLimit() {
+    VelocityCheck check = check(VelocityLimits.NONE.withAnonymousPerSecond(2),
+        Map.of("carrier_b", VelocityLimits.NONE.withAnonymousPerSecond(1)));
+    assertThat(check.check(anonymousCall("carrier_a"))).isEqualTo(Verdict.CONTINUE);
+    assertThat(check.check(anonymousCall("carrier_a"))).isEqualTo(Verdict.CONTINUE);
+    // callers with a number are not anonymous calls
+    assertThat(check.check(call(CALLER))).isEqualTo(Verdict.CONTINUE);
+    assertThat(check.dryRun(anonymousCall("carrier_a")))
+        .isEqualTo(new Verdict.Flag("anonymous_per_second", 60));
+    assertThat(check.check(anonymousCall("carrier_a")))
+        .isEqualTo(new Verdict.Flag("anonymous_per_second", 60));
+    assertThat(check.anonymousCalls("carrier_a")).isEqualTo(3);
+    // each peer has its own window and its own limit
+    assertThat(check.check(anonymousCall("carrier_b"))).isEqualTo(Verdict.CONTINUE);
+    assertThat(check.check(anonymousCall("carrier_b")))
+        .isEqualTo(new Verdict.Flag("anonymous_per_second", 60));
+    advance(Duration.ofSeconds(1));
+    assertThat(check.anonymousCalls("carrier_a")).isZero();
+    assertThat(check.check(anonymousCall("carrier_a"))).isEqualTo(Verdict.CONTINUE);
+  }
+
+  @Test
+  void anonymousLimitWinsOverThePeerLimit() {
+    VelocityCheck check = check(VelocityLimits.NONE.withAnonymousPerSecond(1).withPeerPerSecond(1));
+    assertThat(check.check(anonymousCall("carrier_a"))).isEqualTo(Verdict.CONTINUE);
+    assertThat(check.check(anonymousCall("carrier_a")))
+        .isEqualTo(new Verdict.Flag("anonymous_per_second", 60));
+  }
+
   @Test
   void callerLimitsWinOverSequentialDialingAndPeerLimit() {
     VelocityCheck check = check(VelocityLimits.NONE.withCallerPerSecond(2).withPeerPerSecond(2)

@@ -37,6 +37,17 @@ public final class AdminRoutes {
     r.error().ifPresent(e -> out.put("error", e));
     r.file().ifPresent(f -> out.put("file", f));
     out.put("needs_restart", r.needsRestart());
+    List<Map<String, Object>> refused = new ArrayList<>();
+    for (org.sipscreen.reload.RefusedList l : r.refusedLists()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("list", l.name());
+      m.put("file", l.file().toString());
+      m.put("reason", l.reason());
+      m.put("running_entries", l.runningEntries());
+      m.put("refused_entries", l.refusedEntries());
+      refused.add(m);
+    }
+    out.put("refused_lists", refused);
     out.put("took_ms", r.millis());
     return new AdminResponse(r.applied() ? 200 : 422, out);
   }

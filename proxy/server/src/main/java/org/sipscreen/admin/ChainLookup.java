@@ -153,6 +153,6 @@ public final class ChainLookup {
     if (n instanceof PhoneNumber.E164 e) {
       return e.value();
     }
-    return n instanceof PhoneNumber.Anonymous ? "anonymous" : "unparseable";
+    return n.kind();
   }
 }

@@ -13,6 +13,22 @@ public final class CheckConfigs {
   private CheckConfigs() {}
 
   /**
+   * {@code screening.calling_number}: what a caller without a number (flag {@code anonymous}) gets. The
+   * check always runs; by default the flag is allowed (forwarded and counted) with score 0.
+   */
+  public record CallingNumber(Integer score, String action, Boolean shadow) {
+    static final CallingNumber DEFAULT = new CallingNumber(null, null, null);
+
+    public CallingNumber {
+      score = score == null ? 0 : score;
+      if (score < 0 || score > 100) {
+        throw new IllegalArgumentException("score must be 0-100, was " + score);
+      }
+      checkAction(action);
+    }
+  }
+
+  /**
    * {@code screening.invalid_number}: NANP structure and numbering data, E.164 lengths; a deterministic
    * block by default. {@code npa_file} defaults to the shipped area-code list when the section is present.
    */
@@ -39,7 +55,7 @@ public final class CheckConfigs {
   /** {@code screening.velocity}: call-rate limits per caller and per peer; 603+ by default. */
   public record Velocity(Integer callerPerSecond, Integer callerPerMinute, Integer callerPerHour,
       Integer peerPerSecond, Sequential sequentialDialing, Long maxTrackedNumbers, Integer score,
-      Map<String, VelocityLimits> peers, String action, Boolean shadow) {
+      Map<String, VelocityLimits> peers, String action, Boolean shadow, Integer anonymousPerSecond) {
     public Velocity {
       maxTrackedNumbers = maxTrackedNumbers == null ? 100_000L : maxTrackedNumbers;
       score = score == null ? 60 : score;
@@ -50,7 +66,7 @@ public final class CheckConfigs {
 
   /** One peer's velocity limits; a key left out keeps the global value. */
   public record VelocityLimits(Integer callerPerSecond, Integer callerPerMinute, Integer callerPerHour,
-      Integer peerPerSecond, Sequential sequentialDialing) {}
+      Integer peerPerSecond, Sequential sequentialDialing, Integer anonymousPerSecond) {}
 
   /** Sequential dialing: {@code count} ascending called numbers within {@code window_seconds}. */
   public record Sequential(Integer count, Integer windowSeconds, Integer maxStep) {
@@ -103,7 +119,7 @@ public final class CheckConfigs {
    */
   public record StirShaken(Boolean enabled, List<String> trustAnchors, String certificateDir,
       StirFetch fetch, Integer deadlineMs, Integer freshnessSeconds, StirCache cache, String onFailure,
-      Map<String, Integer> scores, String action, Boolean shadow) {
+      Boolean reasonDownstream, Map<String, Integer> scores, String action, Boolean shadow) {
     public StirShaken {
       enabled = enabled == null ? Boolean.TRUE : enabled;
       trustAnchors = trustAnchors == null ? List.of() : List.copyOf(trustAnchors);
@@ -123,6 +139,7 @@ public final class CheckConfigs {
       cache = cache == null ? new StirCache(null, null, null) : cache;
       onFailure = onFailure == null ? "tag" : onFailure;
       org.sipscreen.screening.stir.StirShakenSettings.OnFailure.fromLabel(onFailure);
+      reasonDownstream = reasonDownstream == null ? Boolean.FALSE : reasonDownstream;
       scores = scores == null ? Map.of() : Map.copyOf(scores);
       for (Map.Entry<String, Integer> e : scores.entrySet()) {
         try {

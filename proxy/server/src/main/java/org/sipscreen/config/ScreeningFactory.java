@@ -81,9 +81,14 @@ public final class ScreeningFactory {
         s.sourcePeer().unknownSource().equals("drop")
             ? new Verdict.Drop("unknown source")
             : new Verdict.Reject(s.sourcePeer().rejectStatus(), s.sourcePeer().rejectReason(), List.of())));
-    checks.add(new CallingNumberCheck());
+    checks.add(new CallingNumberCheck(s.callingNumber().score()));
     NumberList allow = load(s.allowList(), base, configFile, "screening.allow_list.file");
     Map<String, Policy.CheckPolicy> checkPolicies = new LinkedHashMap<>();
+    // Access control holds in global shadow mode; only its own shadow flag makes it observe.
+    checkPolicies.put(SourcePeerCheck.NAME, new Policy.CheckPolicy(PolicyAction.SCORE,
+        s.sourcePeer().shadow()));
+    checkPolicies.put(CallingNumberCheck.NAME, checkPolicy(s.callingNumber().action(),
+        s.callingNumber().shadow(), PolicyAction.ALLOW));
     if (s.invalidNumber() != null) {
       checks.add(invalidNumber(s.invalidNumber(), base, configFile));
       checkPolicies.put("invalid_number", checkPolicy(s.invalidNumber().action(),
@@ -114,7 +119,7 @@ public final class ScreeningFactory {
       CheckConfigs.Velocity c = s.velocity();
       try {
         VelocityLimits defaults = limits(VelocityLimits.NONE, c.callerPerSecond(), c.callerPerMinute(),
-            c.callerPerHour(), c.peerPerSecond(), c.sequentialDialing());
+            c.callerPerHour(), c.peerPerSecond(), c.sequentialDialing(), c.anonymousPerSecond());
         Map<String, VelocityLimits> peers = new LinkedHashMap<>();
         for (Map.Entry<String, CheckConfigs.VelocityLimits> e : c.peers().entrySet()) {
           if (!s.sourcePeer().peers().containsKey(e.getKey())) {
@@ -123,7 +128,7 @@ public final class ScreeningFactory {
           }
           CheckConfigs.VelocityLimits p = e.getValue();
           peers.put(e.getKey(), limits(defaults, p.callerPerSecond(), p.callerPerMinute(),
-              p.callerPerHour(), p.peerPerSecond(), p.sequentialDialing()));
+              p.callerPerHour(), p.peerPerSecond(), p.sequentialDialing(), p.anonymousPerSecond()));
         }
         checks.add(new VelocityCheck(defaults, peers, c.score(), c.maxTrackedNumbers()));
       } catch (IllegalArgumentException e) {
@@ -372,7 +377,8 @@ public final class ScreeningFactory {
 
   /** Velocity limits: the given values over {@code base}, each left-out value keeping the base's. */
   private static VelocityLimits limits(VelocityLimits base, Integer perSecond, Integer perMinute,
-      Integer perHour, Integer peerPerSecond, CheckConfigs.Sequential sequential) {
+      Integer perHour, Integer peerPerSecond, CheckConfigs.Sequential sequential,
+      Integer anonymousPerSecond) {
     VelocityLimits l = base;
     if (perSecond != null) {
       l = l.withCallerPerSecond(perSecond);
@@ -385,6 +391,9 @@ public final class ScreeningFactory {
     }
     if (peerPerSecond != null) {
       l = l.withPeerPerSecond(peerPerSecond);
+    }
+    if (anonymousPerSecond != null) {
+      l = l.withAnonymousPerSecond(anonymousPerSecond);
     }
     if (sequential != null) {
       l = l.withSequentialDialing(new SequentialDialing(sequential.count(),

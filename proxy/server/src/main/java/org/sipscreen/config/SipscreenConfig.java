@@ -11,24 +11,37 @@ import java.util.Objects;
  * so a {@code SipscreenConfig} that exists is one the proxy can run with.
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening,
-    RecordsConfig records) {
+    RecordsConfig records, ReloadConfig reload) {
 
   /** A config without a {@code records:} section. */
   public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
-    this(sip, routing, http, screening, null);
+    this(sip, routing, http, screening, null, null);
+  }
+
+  /** A config without a {@code reload:} section. */
+  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening, RecordsConfig records) {
+    this(sip, routing, http, screening, records, null);
   }
 
   public SipscreenConfig {
     records = records == null ? RecordsConfig.OFF : records;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null) : sip;
+    reload = reload == null ? ReloadConfig.DEFAULT : reload;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
-    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
+    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
   }
 
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, Integer maxMessageBytes,
-      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls, Integer udpSockets) {
+      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
+      Integer udpMaxBytes, String udpOverflow, Integer transactionMemory) {
+    /** The wire limits of the proxy core. */
+    public org.sipscreen.proxy.ProxySettings.Limits limits() {
+      return new org.sipscreen.proxy.ProxySettings.Limits(udpMaxBytes, udpOverflow.equals("tcp"),
+          transactionMemory);
+    }
+
     /** Netty's default number of event loops (2 per CPU), which the proxy runs with. */
     public static final int EVENT_LOOPS = Math.max(1,
         Integer.getInteger("io.netty.eventLoopThreads", 2 * Runtime.getRuntime().availableProcessors()));
@@ -52,6 +65,20 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       warmupCalls = warmupCalls == null ? 5000 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
         throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
+      }
+      udpMaxBytes = udpMaxBytes == null ? org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX : udpMaxBytes;
+      if (udpMaxBytes < 512 || udpMaxBytes > org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX) {
+        throw new IllegalArgumentException("udp_max_bytes must be 512-"
+            + org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX + ", was " + udpMaxBytes);
+      }
+      udpOverflow = udpOverflow == null ? "reject" : udpOverflow;
+      if (!udpOverflow.equals("reject") && !udpOverflow.equals("tcp")) {
+        throw new IllegalArgumentException("udp_overflow must be reject or tcp, was '" + udpOverflow + "'");
+      }
+      transactionMemory = transactionMemory == null ? 65_536 : transactionMemory;
+      if (transactionMemory < 1024 || transactionMemory > 16_777_216) {
+        throw new IllegalArgumentException(
+            "transaction_memory must be 1024-16777216 transactions, was " + transactionMemory);
       }
       udpSockets = udpSockets == null ? EVENT_LOOPS : udpSockets;
       if (udpSockets < 1 || udpSockets > 256) {
@@ -154,7 +181,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       NumberListConfig allowList, NumberListConfig blockList, NumberListConfig tagList,
       PolicyConfig policy, CheckConfigs.DoNotOriginate doNotOriginate, CheckConfigs.Velocity velocity,
       CheckConfigs.NeighborSpoofing neighborSpoofing, CheckConfigs.Reputation reputation,
-      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken) {
+      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken,
+      CheckConfigs.CallingNumber callingNumber) {
     public Screening {
       defaultCountryCode = defaultCountryCode == null ? "1" : defaultCountryCode;
       if (!defaultCountryCode.matches("[1-9][0-9]{0,2}")) {
@@ -162,11 +190,12 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
             "default_country_code must be 1-3 digits, was '" + defaultCountryCode + "'");
       }
       emergency = emergency == null ? new Emergency(null) : emergency;
-      sourcePeer = sourcePeer == null ? new SourcePeer(null, null, null, null) : sourcePeer;
+      sourcePeer = sourcePeer == null ? new SourcePeer(null, null, null, null, null) : sourcePeer;
       allowList = allowList == null ? NumberListConfig.NONE : allowList;
       blockList = blockList == null ? NumberListConfig.NONE : blockList;
       tagList = tagList == null ? NumberListConfig.NONE : tagList;
       policy = policy == null ? PolicyConfig.DEFAULT : policy;
+      callingNumber = callingNumber == null ? CheckConfigs.CallingNumber.DEFAULT : callingNumber;
     }
   }
 
@@ -184,8 +213,9 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
 
   /** Named interconnect peers and what happens to traffic from anywhere else. */
   public record SourcePeer(Map<String, Peer> peers, String unknownSource, Integer rejectStatus,
-      String rejectReason) {
+      String rejectReason, Boolean shadow) {
     public SourcePeer {
+      shadow = shadow != null && shadow;
       peers = peers == null
           ? Map.of("local", new Peer(List.of("127.0.0.0/8", "::1/128"))) : Map.copyOf(peers);
       for (String name : peers.keySet()) {

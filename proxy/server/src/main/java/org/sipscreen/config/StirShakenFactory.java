@@ -93,7 +93,7 @@ final class StirShakenFactory {
     c.scores().forEach((category, score) ->
         scores.put(StirShakenSettings.Category.fromLabel(category), score));
     StirShakenSettings settings = new StirShakenSettings(deadline,
-        StirShakenSettings.OnFailure.fromLabel(c.onFailure()), scores);
+        StirShakenSettings.OnFailure.fromLabel(c.onFailure()), scores, c.reasonDownstream());
     return new StirShakenCheck(settings, cache,
         new PassportVerifier(Duration.ofSeconds(c.freshnessSeconds()), clock), TIMER);
   }

@@ -32,6 +32,8 @@ public final class ProxyMetrics {
   private final Counter policyDecisions;
   private final Counter peerInvites;
   private final Counter peerOutcomes;
+  private final Counter retransmissions;
+  private final Counter udpTooLarge;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
   private final ReputationMetrics reputation;
@@ -64,11 +66,27 @@ public final class ProxyMetrics {
         "check", "category", "action", "mode");
     peerInvites = counter("sipscreen_peer_invites_total",
         "Initial INVITEs screened per source peer, by result (forwarded, tagged, rejected,"
-            + " rejected_analytics, dropped, emergency)",
+            + " rejected_analytics, dropped, emergency, emergency_refused: an emergency call from a source"
+            + " access control refused)",
         "peer", "result");
     peerOutcomes = counter("sipscreen_peer_screening_outcomes_total",
         "Outcome of each screening check per source peer: what a traceback notice asks about",
         "peer", "check", "outcome");
+    retransmissions = counter("sipscreen_retransmissions_total",
+        "Copies of an initial INVITE transaction already decided (answered from the transaction memory,"
+            + " never screened or counted again), by what the copy got; pending: the first copy was still"
+            + " waiting for a check",
+        "outcome");
+    for (String outcome : List.of("forwarded", "answered", "dropped", "pending")) {
+      point(retransmissions, outcome);
+    }
+    udpTooLarge = counter("sipscreen_udp_too_large_total",
+        "Messages larger than sip.udp_max_bytes for a UDP next hop: requests answered 513 or moved to"
+            + " TCP, responses dropped",
+        "outcome");
+    for (String outcome : List.of("answered_513", "moved_to_tcp", "response_dropped")) {
+      point(udpTooLarge, outcome);
+    }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
         .classicUpperBounds(0.000_002, 0.000_005, 0.000_010, 0.000_025, 0.000_050, 0.000_100,
@@ -117,6 +135,10 @@ public final class ProxyMetrics {
     if (r.isEmergency()) {
       return "emergency";
     }
+    if (r.outcomeOf(org.sipscreen.screening.EmergencyCheck.NAME)
+        .filter(org.sipscreen.screening.CheckOutcome.REFUSED::equals).isPresent()) {
+      return "emergency_refused";
+    }
     if (r.action() instanceof org.sipscreen.screening.ScreeningResult.Action.Reject rej) {
       return rej.status() == 603 && rej.reasonPhrase().equals("Network Blocked")
           ? "rejected_analytics" : "rejected";
@@ -147,6 +169,33 @@ public final class ProxyMetrics {
     }
     reputation.watch(chain);
   }
+
+  /** A retransmitted initial INVITE answered from the transaction memory; see the counter's help. */
+  public void retransmission(String outcome) {
+    point(retransmissions, outcome).inc();
+  }
+
+  /** A message too large for a UDP datagram to its next hop; see the counter's help. */
+  public void udpTooLarge(String outcome) {
+    point(udpTooLarge, outcome).inc();
+  }
+
+  /**
+   * Exports how often the transaction memory forgot transactions early because a generation was full
+   * (their retransmissions were screened again): a sign that {@code sip.transaction_memory} is too small.
+   */
+  public void watchTransactions(java.util.function.LongSupplier earlyRetirements) {
+    if (transactionsWatched.compareAndSet(false, true)) {
+      io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+          .name("sipscreen_transaction_memory_overflows_total")
+          .help("Generations of the transaction memory retired before Timer B because they were full")
+          .callback(cb -> cb.call(earlyRetirements.getAsLong()))
+          .register(registry);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean transactionsWatched =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A chain that failed and was skipped (fail open). */
   public void screeningError() {

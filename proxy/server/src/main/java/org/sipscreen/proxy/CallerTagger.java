@@ -13,7 +13,8 @@ import org.sipscreen.sip.SipSyntaxException;
  * the first P-Asserted-Identity value, or From when there is none, gets a display-name label and/or a
  * verstat parameter (3GPP TS 24.229 §7.2A.20: on a tel: URI a URI parameter, on a sip: URI a parameter of
  * the user part), replacing any verstat the peer sent. Header parameters such as the From tag stay as they
- * were. A STIR reason tag becomes an RFC 9410 {@code Reason} header at the end of the headers.
+ * were. A STIR reason tag meant for downstream becomes an RFC 9410 {@code Reason} header at the end of
+ * the headers.
  */
 final class CallerTagger {
 
@@ -24,8 +25,10 @@ final class CallerTagger {
       return;
     }
     for (CallTag tag : tags) {
-      if (tag instanceof CallTag.StirReason reason) {
-        // RFC 9410: the call goes on although its Identity failed; tell the next hop why.
+      if (tag instanceof CallTag.StirReason reason && reason.downstream()
+          && !StatelessProxy.hasStirReason(message)) {
+        // RFC 9410: the call goes on although its Identity failed; tell the next hop why too (the
+        // signer upstream hears it on the responses). A STIR Reason already there is kept alone.
         edits.insert(message.headersEnd(), "Reason: " + reason.headerValue() + "\r\n");
       }
     }

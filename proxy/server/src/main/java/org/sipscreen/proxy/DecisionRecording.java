@@ -54,10 +54,11 @@ final class DecisionRecording {
     java.net.InetSocketAddress nextHop = null;
     String nextHopTransport = null;
     if (action instanceof ProxyAction.Send send) {
-      if (screening != null && screening.action() instanceof ScreeningResult.Action.Reject r) {
+      if (send.message() instanceof LocalResponse answer) {
+        // A screening reject, or an answer the forward itself needed (513 for a datagram too large).
         delivery = DecisionRecord.Delivery.ANSWERED;
-        status = r.status();
-        reason = r.reasonPhrase();
+        status = answer.status();
+        reason = answer.reasonPhrase();
       } else {
         delivery = DecisionRecord.Delivery.FORWARDED;
         nextHop = send.destination();

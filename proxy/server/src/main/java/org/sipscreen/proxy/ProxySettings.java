@@ -14,7 +14,33 @@ import org.sipscreen.screening.PeerTable;
  *     route); anything else is refused, so a forged Via or Route can never aim the proxy elsewhere
  */
 public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
-    boolean recordRoute, UnknownSources unknownSources) {
+    boolean recordRoute, UnknownSources unknownSources, Limits limits) {
+
+  /**
+   * Wire limits of the proxy core.
+   *
+   * @param udpMaxBytes the largest message the proxy sends in one UDP datagram; a larger request moves to
+   *     TCP when {@code udpOverflowToTcp} and the next hop's endpoint serves TCP (RFC 3261 §18.1.1), else
+   *     is answered 513 Message Too Large; a larger response is dropped
+   * @param udpOverflowToTcp whether an oversized request goes to its next hop over TCP instead
+   * @param transactionMemory initial INVITE transactions remembered per generation, so retransmissions get
+   *     the first copy's decision; read when the proxy starts
+   */
+  public record Limits(int udpMaxBytes, boolean udpOverflowToTcp, int transactionMemory) {
+    /** The largest UDP payload over IPv4 (65,535 minus the IP and UDP headers). */
+    public static final int UDP_MAX = 65_507;
+    public static final Limits DEFAULT = new Limits(UDP_MAX, false, 65_536);
+
+    public Limits {
+      if (udpMaxBytes < 512 || udpMaxBytes > UDP_MAX) {
+        throw new IllegalArgumentException("udpMaxBytes must be 512-" + UDP_MAX + ", was " + udpMaxBytes);
+      }
+      if (transactionMemory < 1024) {
+        throw new IllegalArgumentException("transactionMemory must be at least 1024, was "
+            + transactionMemory);
+      }
+    }
+  }
 
   /**
    * What happens to requests other than initial INVITEs (which the source_peer check judges) from an
@@ -34,6 +60,17 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     this(endpoints, defaultRoute, destinations, recordRoute, UnknownSources.FORBIDDEN);
   }
 
+  /** Settings with the {@link Limits#DEFAULT default limits}. */
+  public ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
+      boolean recordRoute, UnknownSources unknownSources) {
+    this(endpoints, defaultRoute, destinations, recordRoute, unknownSources, Limits.DEFAULT);
+  }
+
+  /** These settings with other limits. */
+  public ProxySettings withLimits(Limits other) {
+    return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, other);
+  }
+
   public ProxySettings {
     endpoints = List.copyOf(endpoints);
     if (endpoints.isEmpty()) {
@@ -42,6 +79,7 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     Objects.requireNonNull(defaultRoute, "defaultRoute");
     Objects.requireNonNull(destinations, "destinations");
     Objects.requireNonNull(unknownSources, "unknownSources");
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Whether {@code address} is inside a configured network (a peer, a next hop, the default route). */

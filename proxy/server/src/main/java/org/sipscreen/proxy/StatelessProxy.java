@@ -3,11 +3,14 @@ package org.sipscreen.proxy;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.CallAttempt;
+import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningOutcome;
@@ -27,6 +30,8 @@ import org.sipscreen.sip.SipSyntaxException;
 import org.sipscreen.sip.SipUri;
 import org.sipscreen.sip.Via;
 import org.sipscreen.sip.WireMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stateless RFC 3261 proxy (§16, §16.11) with a screening chain on initial INVITEs. One inbound message
@@ -47,10 +52,18 @@ public final class StatelessProxy {
       "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE",
       "Accept: application/sdp");
 
+  private static final Logger log = LoggerFactory.getLogger(StatelessProxy.class);
+
+  /** Our Via parameter that carries an RFC 9410 STIR cause back to the responses of that branch. */
+  static final String STIR_VIA_PARAM = "ss-stir";
+
   /** Read once per message (see {@link ProxySnapshot}); replaced whole by a reload. */
   private final AtomicReference<ProxySnapshot> current;
   private final ProxyMetrics metrics;
   private final DecisionRecording recording;
+  /** The decisions of recent initial INVITE transactions, for their retransmissions; kept over reloads. */
+  private final TransactionDecisions decisions;
+  private final AtomicBoolean udpOverflowLogged = new AtomicBoolean();
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
     this(settings, chain, metrics, (DecisionRecorder) null);
@@ -66,9 +79,19 @@ public final class StatelessProxy {
   /** @param recorders the recorder in use, replaced by a reload of {@code records:}; null records nothing */
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
       org.sipscreen.records.LiveRecorder recorders) {
+    this(settings, chain, metrics, recorders, new TransactionDecisions(
+        settings.limits().transactionMemory(), TransactionDecisions.TIMER_B_MILLIS,
+        System::currentTimeMillis));
+  }
+
+  /** @param decisions the transaction memory (tests give it a fake clock) */
+  StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
+      org.sipscreen.records.LiveRecorder recorders, TransactionDecisions decisions) {
     this.current = new AtomicReference<>(new ProxySnapshot(settings, chain));
     this.metrics = metrics;
     this.recording = recorders == null ? null : new DecisionRecording(recorders);
+    this.decisions = Objects.requireNonNull(decisions, "decisions");
+    metrics.watchTransactions(decisions::earlyRetirements);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
@@ -82,7 +105,7 @@ public final class StatelessProxy {
    * asynchronous check, finish with the snapshot they started with.
    */
   public void replace(ProxySnapshot next) {
-    current.set(java.util.Objects.requireNonNull(next, "next"));
+    current.set(Objects.requireNonNull(next, "next"));
     metrics.watch(next.chain()); // the stateful checks' series follow the chain that runs
   }
 
@@ -109,7 +132,7 @@ public final class StatelessProxy {
       metrics.malformed(e.reason());
       return drop("malformed");
     }
-    return message.isRequest() ? onRequest(now, message, in) : onResponse(settings, message);
+    return message.isRequest() ? onRequest(now, message, in) : onResponse(settings, message, in);
   }
 
   private ProxyAction onRequest(ProxySnapshot now, SipMessage message, InboundMessage in) {
@@ -173,6 +196,19 @@ public final class StatelessProxy {
       hop = settings.defaultRoute();
     } else if (ownRoutes < routes.size()) {
       hop = nextHopOf(routes.get(ownRoutes).uri());
+    } else if (ownRoutes == 0) {
+      // A To tag without our Route entry is no dialog of ours: we record-route every dialog we carry, so
+      // its requests name us. Routing it by its Request-URI would let any initial INVITE skip screening
+      // by adding a To tag (Kamailio configs: has_totag() without loose_route()). Only the ACK of a
+      // non-2xx answer legitimately comes without a Route (RFC 3261 §17.1.1.3): it follows its INVITE.
+      if (!ack) {
+        metrics.dropped("not_in_dialog");
+        boolean dialogMethod = message.method().equals("BYE") || message.method().equals("INVITE");
+        return dialogMethod
+            ? answer(request, in, 481, "Call/Transaction Does Not Exist", List.of())
+            : answer(request, in, 403, "Forbidden - Not In A Dialog Of This Proxy", List.of());
+      }
+      hop = settings.defaultRoute();
     } else if (ruri.isSip() && !settings.isLocal(ruri.host(), ruri.port())) {
       hop = NextHop.of(ruri);
     } else {
@@ -188,76 +224,126 @@ public final class StatelessProxy {
     }
 
     if (!initialInvite) {
-      MessageEdits edits = forwardEdits(settings, request, in, hop, initial, ownRoutes);
-      metrics.requestForwarded(message.method(), hop.transport());
-      return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+      return forward(settings, request, in, hop, initial, ownRoutes, List.of());
+    }
+    long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
+    TransactionDecisions.Seen seen = decisions.begin(key);
+    if (seen != null) {
+      return replay(settings, request, in, hop, ownRoutes, seen);
     }
     long t0 = System.nanoTime();
     ScreeningOutcome outcome = screen(now.chain(), request, in);
     if (outcome == null) {
-      return afterScreening(settings, request, in, hop, ownRoutes, t0, failedOpen());
+      return afterScreening(settings, request, in, hop, ownRoutes, t0, failedOpen(), key);
     }
     if (outcome instanceof ScreeningOutcome.Pending pending) {
       NextHop target = hop;
       int own = ownRoutes;
       return new ProxyAction.Pending(pending.result()
           .handle((result, error) -> afterScreening(settings, request, in, target, own, t0,
-              error == null ? result : failedOpen()))
-          .exceptionally(error -> forwardUnscreened(settings, request, in, target, own)));
+              error == null ? result : failedOpen(), key))
+          .exceptionally(error -> forwardUnscreened(settings, request, in, target, own, key)));
     }
-    return afterScreening(settings, request, in, hop, ownRoutes, t0, (ScreeningResult) outcome);
+    return afterScreening(settings, request, in, hop, ownRoutes, t0, (ScreeningResult) outcome, key);
   }
 
   /**
    * Where every screened INVITE ends, on the synchronous and the asynchronous path: the result and the
-   * wire action are both known here, so this is where the decision record is made.
+   * wire action are both known here, so this is where the decision is remembered for the transaction's
+   * retransmissions and the decision record is made.
    */
   private ProxyAction afterScreening(ProxySettings settings, SipRequest request, InboundMessage in,
-      NextHop hop, int ownRoutes,
-      long t0, ScreeningResult screening) {
-    ProxyAction action = act(settings, request, in, hop, ownRoutes, t0, screening);
+      NextHop hop, int ownRoutes, long t0, ScreeningResult screening, long key) {
+    metrics.screeningLatencyNanos(System.nanoTime() - t0);
+    if (screening != null) {
+      metrics.screened(screening);
+    }
+    TransactionDecisions.Decision decision = TransactionDecisions.Decision.of(screening);
+    decisions.decide(key, decision);
+    ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
     if (recording != null) {
       recording.record(request, in, screening, action);
     }
     return action;
   }
 
-  /** Turns the chain's result into the wire action: a reject, a drop, or the forward with its tags. */
-  private ProxyAction act(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
-      int ownRoutes,
-      long t0, ScreeningResult screening) {
-    metrics.screeningLatencyNanos(System.nanoTime() - t0);
-    SipMessage message = request.message();
-    if (screening != null) {
-      metrics.screened(screening);
-      if (screening.action() instanceof ScreeningResult.Action.Reject r) {
-        List<String> extra = new ArrayList<>(r.extraHeaders().size());
-        for (SipHeader h : r.extraHeaders()) {
-          extra.add(h.name() + ": " + h.value());
-        }
-        return answer(request, in, r.status(), r.reasonPhrase(), extra);
-      }
-      if (screening.action() instanceof ScreeningResult.Action.Drop) {
-        return drop("screening");
-      }
+  /**
+   * A copy of an initial INVITE whose transaction was seen within Timer B: it gets exactly what the first
+   * copy got, without being screened or counted again. While the first copy still waits for an
+   * asynchronous check, the copy is absorbed; the client retransmits again (Timer A) and then gets the
+   * decision.
+   */
+  private ProxyAction replay(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
+      int ownRoutes, TransactionDecisions.Seen seen) {
+    if (seen instanceof TransactionDecisions.Decision decision) {
+      ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
+      metrics.retransmission(action instanceof ProxyAction.Drop ? "dropped"
+          : decision.action() instanceof ScreeningResult.Action.Forward ? "forwarded" : "answered");
+      return action;
     }
-    MessageEdits edits = forwardEdits(settings, request, in, hop, true, ownRoutes);
-    if (screening != null) {
-      CallerTagger.apply(message, edits, screening.tags());
-    }
-    metrics.requestForwarded(message.method(), hop.transport());
-    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    metrics.retransmission("pending");
+    return new ProxyAction.Drop("retransmission_pending");
   }
 
-  private ProxyAction forwardUnscreened(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
+  /** Turns a decision into the wire action: a reject, a drop, or the forward with its tags. */
+  private ProxyAction act(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
+      int ownRoutes, TransactionDecisions.Decision decision) {
+    if (decision.action() instanceof ScreeningResult.Action.Reject r) {
+      List<String> extra = new ArrayList<>(r.extraHeaders().size());
+      for (SipHeader h : r.extraHeaders()) {
+        extra.add(h.name() + ": " + h.value());
+      }
+      return answer(request, in, r.status(), r.reasonPhrase(), extra);
+    }
+    if (decision.action() instanceof ScreeningResult.Action.Drop) {
+      return drop("screening");
+    }
+    return forward(settings, request, in, hop, true, ownRoutes, decision.tags());
+  }
+
+  private ProxyAction forwardUnscreened(ProxySettings settings, SipRequest request, InboundMessage in,
+      NextHop hop, int ownRoutes, long key) {
     metrics.screeningError();
-    MessageEdits edits = forwardEdits(settings, request, in, hop, true, ownRoutes);
-    metrics.requestForwarded(request.method(), hop.transport());
-    ProxyAction.Send send = new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    decisions.decide(key, TransactionDecisions.FORWARD);
+    ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of());
     if (recording != null) {
       recording.record(request, in, null, send);
     }
     return send;
+  }
+
+  /**
+   * Forwards a request with its edits and the tags of its screening. A request too large for one UDP
+   * datagram to its next hop moves to TCP where the config allows it (RFC 3261 §18.1.1), else is answered
+   * 513: a datagram over the limit would only fail in the kernel (EMSGSIZE) or at the next hop.
+   */
+  private ProxyAction forward(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
+      boolean initial, int ownRoutes, List<CallTag> tags) {
+    MessageEdits edits = forwardEdits(settings, request, in, hop, initial, ownRoutes, tags);
+    ProxySettings.Limits limits = settings.limits();
+    if (hop.transport() == Transport.UDP && edits.length() > limits.udpMaxBytes()) {
+      logUdpOverflowOnce(request.method(), edits.length(), limits.udpMaxBytes(), hop);
+      NextHop tcp = new NextHop(hop.address(), Transport.TCP);
+      if (limits.udpOverflowToTcp()
+          && settings.endpointFor(hop.address().getAddress(), Transport.TCP).transports()
+              .contains(Transport.TCP)) {
+        metrics.udpTooLarge("moved_to_tcp");
+        hop = tcp;
+        edits = forwardEdits(settings, request, in, hop, initial, ownRoutes, tags);
+      } else {
+        metrics.udpTooLarge("answered_513");
+        return answer(request, in, 513, "Message Too Large", List.of());
+      }
+    }
+    metrics.requestForwarded(request.method(), hop.transport());
+    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+  }
+
+  private void logUdpOverflowOnce(String what, int length, int limit, NextHop hop) {
+    if (udpOverflowLogged.compareAndSet(false, true)) {
+      log.warn("udp_too_large what={} bytes={} limit={} next_hop={} (sip.udp_max_bytes; logged once,"
+          + " counted in sipscreen_udp_too_large_total)", what, length, limit, hop.address());
+    }
   }
 
   /** A chain that failed is treated as no screening at all: the call goes on (fail open), counted. */
@@ -283,8 +369,13 @@ public final class StatelessProxy {
     }
   }
 
-  private MessageEdits forwardEdits(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop, boolean initial,
-      int ownRoutes) {
+  /**
+   * The forwarded request: our Via, Max-Forwards, Route and Record-Route edits, and the screening's tags.
+   * An RFC 9410 STIR cause goes into our Via ({@value #STIR_VIA_PARAM}), so that the responses of this
+   * branch carry it back upstream without the proxy remembering the call ({@link #onResponse}).
+   */
+  private MessageEdits forwardEdits(ProxySettings settings, SipRequest request, InboundMessage in,
+      NextHop hop, boolean initial, int ownRoutes, List<CallTag> tags) {
     SipMessage m = request.message();
     MessageEdits edits = new MessageEdits(m);
     LocalEndpoint local = settings.endpointFor(hop.address().getAddress(), hop.transport());
@@ -295,7 +386,14 @@ public final class StatelessProxy {
     List<String> lineVias = m.lineValues(vi);
     StringBuilder via = new StringBuilder(160);
     via.append("Via: SIP/2.0/").append(hop.transport().name()).append(' ').append(local.hostPort())
-        .append(";branch=").append(BranchIds.branch(request)).append("\r\n");
+        .append(";branch=").append(BranchIds.branch(request));
+    for (CallTag tag : tags) {
+      if (tag instanceof CallTag.StirReason reason) {
+        via.append(';').append(STIR_VIA_PARAM).append('=').append(reason.cause());
+        break;
+      }
+    }
+    via.append("\r\n");
     via.append("Via: ").append(request.topVia().withReceived(
         receivedText(in.sender()), in.sender().getPort())).append("\r\n");
     if (lineVias.size() > 1) {
@@ -338,6 +436,7 @@ public final class StatelessProxy {
     if (m.indexOf(HeaderName.CONTENT_LENGTH) < 0) {
       edits.insert(m.headersEnd(), "Content-Length: " + m.bodyLength() + "\r\n");
     }
+    CallerTagger.apply(m, edits, tags);
     return edits;
   }
 
@@ -362,7 +461,7 @@ public final class StatelessProxy {
         : settings.endpoints().get(0).bind().getAddress(), transport);
   }
 
-  private ProxyAction onResponse(ProxySettings settings, SipMessage message) {
+  private ProxyAction onResponse(ProxySettings settings, SipMessage message, InboundMessage in) {
     SipResponse response;
     try {
       response = SipResponse.validate(message);
@@ -373,6 +472,11 @@ public final class StatelessProxy {
     List<Via> vias = response.vias();
     if (!isOurs(settings, vias.get(0))) {
       return drop("response_not_ours");
+    }
+    if (!settings.isKnownSource(in.sender().getAddress())) {
+      // Only a next hop or a peer can answer what we forwarded; from anywhere else a response with our
+      // Via is forged, and relaying it would reflect it toward the address in its next Via.
+      return drop("response_from_unknown_source");
     }
     if (vias.size() < 2) {
       return drop("response_without_upstream");
@@ -404,8 +508,34 @@ public final class StatelessProxy {
       // Framed by the datagram on the way in; a stream on the way out needs the length (§18.3).
       edits.insert(message.headersEnd(), "Content-Length: " + message.bodyLength() + "\r\n");
     }
+    String stirCause = vias.get(0).params().get(STIR_VIA_PARAM);
+    if (stirCause != null && message.status() > 100 && !hasStirReason(message)) {
+      // RFC 9410 §4: the verifier tells the signer upstream why its Identity failed, on the provisional
+      // and final responses of the INVITE it forwarded anyway.
+      CallTag.StirReason reason = CallTag.StirReason.forCause(stirCause);
+      if (reason != null) {
+        edits.insert(message.headersEnd(), "Reason: " + reason.headerValue() + "\r\n");
+      }
+    }
+    if (transport == Transport.UDP && edits.length() > settings.limits().udpMaxBytes()) {
+      logUdpOverflowOnce("response", edits.length(), settings.limits().udpMaxBytes(),
+          new NextHop(new InetSocketAddress(ip, port), transport));
+      metrics.udpTooLarge("response_dropped");
+      return drop("udp_too_large");
+    }
     metrics.responseRelayed(message.status());
     return new ProxyAction.Send(transport, new InetSocketAddress(ip, port), edits);
+  }
+
+  /** Whether the message already carries a {@code Reason: STIR...} header (RFC 9410), which is kept alone. */
+  static boolean hasStirReason(SipMessage message) {
+    for (String value : message.values(HeaderName.REASON)) {
+      if (value.regionMatches(true, 0, "STIR", 0, 4)
+          && (value.length() == 4 || value.charAt(4) == ';' || value.charAt(4) == ' ')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ProxyAction answer(SipRequest request, InboundMessage in, int status, String phrase,
@@ -417,7 +547,7 @@ public final class StatelessProxy {
     byte[] bytes = ResponseBuilder.build(request.message(), topVia, status, phrase,
         BranchIds.toTag(request), extraHeaders);
     metrics.responseSent(status);
-    return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
+    return new ProxyAction.Send(in.transport(), in.sender(), new LocalResponse(status, phrase, bytes));
   }
 
   /**

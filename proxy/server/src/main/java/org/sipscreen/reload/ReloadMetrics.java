@@ -20,6 +20,7 @@ public final class ReloadMetrics {
   private final Gauge listLoadSeconds;
   private final Info listVersion;
   private final Counter reloads;
+  private final Counter refused;
   private final Map<String, String> versions = new ConcurrentHashMap<>();
 
   public ReloadMetrics(PrometheusRegistry registry) {
@@ -41,6 +42,9 @@ public final class ReloadMetrics {
     reloads = Counter.builder().name("sipscreen_reloads_total")
         .help("Reloads by trigger (start, watch, sighup, admin) and result (applied, rejected)")
         .labelNames("trigger", "result").register(registry);
+    refused = Counter.builder().name("sipscreen_list_refused_total")
+        .help("New versions of a list a reload refused (empty, or shrunk too far); the running one stayed")
+        .labelNames("list", "reason").register(registry);
   }
 
   void loaded(String file, boolean success, double epochSeconds) {
@@ -57,6 +61,10 @@ public final class ReloadMetrics {
     if (before != null && !before.equals(version)) {
       listVersion.remove(list, before);
     }
+  }
+
+  void refused(String list, String reason) {
+    refused.labelValues(list, reason).inc();
   }
 
   void reload(String trigger, boolean applied) {

@@ -9,9 +9,16 @@ import java.util.Optional;
  *
  * @param needsRestart config keys that changed but only take effect after a restart (the running values
  *     were kept)
+ * @param refusedLists lists whose new version was refused (empty or shrunk too far): their running
+ *     version stays while the rest of the reload applies
  */
 public record ReloadResult(String trigger, Optional<String> error, Optional<String> file,
-    List<String> needsRestart, long millis) {
+    List<String> needsRestart, long millis, List<RefusedList> refusedLists) {
+
+  public ReloadResult {
+    needsRestart = List.copyOf(needsRestart);
+    refusedLists = List.copyOf(refusedLists);
+  }
 
   public boolean applied() {
     return error.isEmpty();

@@ -1,5 +1,6 @@
 package org.sipscreen.reload;
 
+import com.github.benmanes.caffeine.cache.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,8 @@ public final class Reloader implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile Running running;
   private volatile FileWatch watch;
+  /** The content version of each list's last refused version, so a refusal is logged once; reload thread. */
+  private final Map<String, String> refusedVersions = new java.util.HashMap<>();
 
   /** The config and files the running snapshot was built from. */
   private record Running(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {}
@@ -116,6 +119,11 @@ public final class Reloader implements AutoCloseable {
     publish(files, "start");
   }
 
+  /** The file watch, once {@link #watchFiles} started it (for tests that wait for its events). */
+  FileWatch fileWatch() {
+    return watch;
+  }
+
   /** The files of the running snapshot. */
   public List<LoadedFile> files() {
     return running.files();
@@ -153,11 +161,19 @@ public final class Reloader implements AutoCloseable {
   }
 
   /**
-   * Reloads when any file of the running config changes, once changes have been quiet for
-   * {@code debounce}.
+   * Reloads when any file of the running config changes, once the change is complete: renamed into place
+   * and quiet for {@code debounce}, or written in place and then unwritten for {@code reload.settle_ms}
+   * ({@link FileWatch}).
    */
   public void watchFiles(Duration debounce) throws IOException {
-    FileWatch w = new FileWatch(thread, debounce, () -> reloadNow("watch"));
+    watchFiles(debounce, Scheduler.forScheduledExecutorService(thread), System::nanoTime);
+  }
+
+  /** {@link #watchFiles(Duration)} on a given clock and scheduler (tests advance a fake one). */
+  void watchFiles(Duration debounce, Scheduler scheduler, java.util.function.LongSupplier nanoTime)
+      throws IOException {
+    FileWatch w = new FileWatch(scheduler, nanoTime, debounce, running.config().reload().settle(),
+        () -> reloadNow("watch"));
     w.watch(paths(running.files()));
     watch = w;
   }
@@ -170,10 +186,15 @@ public final class Reloader implements AutoCloseable {
     ProxySettings settings;
     AdminAuth auth;
     LiveRecorder.Change recordsChange = null;
+    List<RefusedList> refused;
     try {
       next = ConfigLoader.load(configFile);
-      chain = ChainCarryOver.apply(proxy.snapshot().chain(),
-          ScreeningFactory.build(next, configFile, remote, stir));
+      ScreeningChain runningChain = proxy.snapshot().chain();
+      chain = ChainCarryOver.apply(runningChain, ScreeningFactory.build(next, configFile, remote, stir));
+      ListGuard.Result guarded = ListGuard.apply(runningChain, before.files(), chain,
+          ConfigFiles.of(next, configFile), next.reload());
+      chain = guarded.chain();
+      refused = guarded.refused();
       settings = Sipscreen.settings(next, configFile);
       auth = AdminAuth.of(next.http().admin(), configFile);
       if (records != null) {
@@ -187,12 +208,13 @@ public final class Reloader implements AutoCloseable {
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.error("reload rejected trigger={} file={} error=\"{}\"; the running version stays", trigger,
           bad, message);
-      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.toString()), List.of(), ms);
+      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.toString()), List.of(), ms,
+          List.of());
     }
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
-        settings.unknownSources());
+        settings.unknownSources(), settings.limits());
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
     // The inventory first: whoever sees the new chain also sees its files.
@@ -202,9 +224,11 @@ public final class Reloader implements AutoCloseable {
       recordsChange.apply();
     }
     publish(files, trigger);
+    refusals(refused);
     FileWatch w = watch;
     if (w != null) {
       w.watch(paths(files));
+      w.settle(next.reload().settle());
     }
     if (!restart.isEmpty()) {
       log.warn("reload: {} changed in {}; that takes a restart, the running values stay", restart,
@@ -212,7 +236,26 @@ public final class Reloader implements AutoCloseable {
     }
     log.info("reload applied trigger={} took_ms={} checks={} lists={}", trigger, ms,
         chain.checkNames(), summary(files));
-    return new ReloadResult(trigger, Optional.empty(), Optional.empty(), restart, ms);
+    return new ReloadResult(trigger, Optional.empty(), Optional.empty(), restart, ms, refused);
+  }
+
+  /**
+   * Marks each refused list's file as failed (its previous version runs), and counts and logs a refusal
+   * once per refused version: a reload for another reason that finds the same file refuses it quietly.
+   */
+  private void refusals(List<RefusedList> refused) {
+    double now = clock.millis() / 1000.0;
+    Set<String> names = new HashSet<>();
+    for (RefusedList r : refused) {
+      names.add(r.name());
+      metrics.loaded(r.file().toString(), false, now);
+      if (!r.refusedVersion().equals(refusedVersions.put(r.name(), r.refusedVersion()))) {
+        metrics.refused(r.name(), r.reason());
+        log.warn("reload kept list={} file={} reason={} running_entries={} new_entries={}: {}", r.name(),
+            r.file(), r.reason(), r.runningEntries(), r.refusedEntries(), r.message());
+      }
+    }
+    refusedVersions.keySet().retainAll(names);
   }
 
   private void publish(List<LoadedFile> files, String trigger) {
@@ -264,6 +307,9 @@ public final class Reloader implements AutoCloseable {
     }
     if (!bound.sip().tcpIdleTimeoutSeconds().equals(next.sip().tcpIdleTimeoutSeconds())) {
       keys.add("sip.tcp_idle_timeout_seconds");
+    }
+    if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
+      keys.add("sip.transaction_memory");
     }
     if (!bound.http().address().equals(next.http().address())) {
       keys.add("http.address");

@@ -184,6 +184,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void reloadSectionDefaultsAndValues() throws Exception {
+    assertThat(ConfigLoader.load(write("empty.yaml", "")).reload()).isEqualTo(ReloadConfig.DEFAULT);
+    assertThat(ReloadConfig.DEFAULT.settle()).isEqualTo(java.time.Duration.ofSeconds(5));
+    ReloadConfig shipped = ConfigLoader.load(shippedConfig()).reload();
+    assertThat(shipped).isEqualTo(new ReloadConfig(5000, false, 50, 100));
+    assertThat(shipped.refusal(100, 0)).isEqualTo("empty");
+    assertThat(shipped.refusal(100, 49)).isEqualTo("shrink");
+    assertThat(shipped.refusal(100, 50)).isNull();
+    assertThat(shipped.refusal(99, 1)).as("small lists are not shrink-checked").isNull();
+    assertThat(shipped.refusal(0, 0)).isNull();
+    assertThat(new ReloadConfig(null, true, null, null).refusal(100, 0)).isNull();
+  }
+
+  @Test
+  void badReloadValuesNameTheKey() throws IOException {
+    assertThat(loadError("reload:\n  max_shrink_percent: 101\n")).contains("sipscreen.yaml")
+        .contains("reload").contains("max_shrink_percent must be 0-100, was 101");
+    assertThat(loadError("reload:\n  settle_ms: -1\n")).contains("settle_ms must be 0-600000, was -1");
+    assertThat(loadError("reload:\n  settle: 5s\n")).contains("reload.settle")
+        .contains("unknown key 'settle'").contains("(line 2)");
+  }
+
+  @Test
   void sameListenerTwiceIsRefused() throws IOException {
     String message = loadError("""
         sip:

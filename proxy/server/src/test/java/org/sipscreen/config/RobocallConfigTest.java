@@ -92,6 +92,7 @@ class RobocallConfigTest {
             numbers: ["911", "+12126391000"]
           block_list: {file: lists/block.txt}
           tag_list: {file: lists/suspect.txt, action: tag, label: "SPAM?"}
+          calling_number: {action: tag, score: 20, shadow: true}
           invalid_number:
             npa_file: %s
             score: 95
@@ -204,6 +205,8 @@ class RobocallConfigTest {
   void eachSectionsActionAndShadowBecomeItsCheckPolicy() throws Exception {
     Policy policy = Sipscreen.prepare(fullConfig()).chain().policy();
     assertThat(policy.checks()).containsOnly(
+        Map.entry("source_peer", new Policy.CheckPolicy(PolicyAction.SCORE, false)),
+        Map.entry("calling_number", new Policy.CheckPolicy(PolicyAction.TAG, true)),
         Map.entry("invalid_number", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("do_not_originate", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("neighbor_spoofing", new Policy.CheckPolicy(PolicyAction.SCORE, true)),
@@ -293,6 +296,62 @@ class RobocallConfigTest {
         ScreeningResult.Action.Drop.class);
   }
 
+  private static CallAttempt anonymousCall(String source) throws IOException {
+    return new CallAttempt("c@test", InetAddress.getByName(source), "sip:+13019440199@p;user=phone",
+        "<sip:+13019440199@p;user=phone>", "\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=1",
+        Optional.empty());
+  }
+
+  @Test
+  void anonymousCallersAreForwardedAndCountedByDefault() throws Exception {
+    ScreeningChain chain = Sipscreen.prepare(config(PEERS)).chain();
+    ScreeningResult r = chain.screen(anonymousCall("10.1.2.3"));
+    assertThat(r.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(r.decisions()).containsExactly(new org.sipscreen.screening.PolicyDecision(
+        "calling_number", "anonymous", 0, PolicyAction.ALLOW, false));
+  }
+
+  @Test
+  void callingNumberSectionSetsTheActionAndScoreOfAnonymousCallers() throws Exception {
+    ScreeningChain chain = Sipscreen.prepare(config(PEERS + """
+          calling_number: {action: reject_deterministic, score: 30}
+        """)).chain();
+    ScreeningResult r = chain.screen(anonymousCall("10.1.2.3"));
+    assertThat(r.action()).isEqualTo(new ScreeningResult.Action.Reject(603, "Decline", List.of()));
+    assertThat(r.decisions()).extracting(d -> d.check() + "/" + d.category() + "/" + d.score())
+        .containsExactly("calling_number/anonymous/30");
+    assertThat(chain.screen(call("10.1.2.3", "+16172531234", "+13019440199")).action())
+        .isEqualTo(ScreeningResult.Action.FORWARD);
+  }
+
+  @Test
+  void velocityLimitsAnonymousCallsPerPeer() throws Exception {
+    ScreeningChain chain = Sipscreen.prepare(config(PEERS + """
+          velocity:
+            anonymous_per_second: 3
+            action: reject_deterministic
+            peers:
+              carrier_c: {anonymous_per_second: 1}
+        """)).chain();
+    VelocityCheck velocity = check(chain, VelocityCheck.class);
+    assertThat(velocity.limitsFor(Optional.of("carrier_a")).anonymousPerSecond()).hasValue(3);
+    assertThat(velocity.limitsFor(Optional.of("carrier_c")).anonymousPerSecond()).hasValue(1);
+    assertThat(chain.screen(anonymousCall("10.3.3.3")).action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    ScreeningResult second = chain.screen(anonymousCall("10.3.3.3"));
+    assertThat(second.decidedBy()).contains("velocity");
+    assertThat(second.decisions()).extracting(d -> d.category()).contains("anonymous_per_second");
+    assertThat(chain.screen(anonymousCall("10.1.2.3")).action()).isEqualTo(ScreeningResult.Action.FORWARD);
+  }
+
+  @Test
+  void theShippedConfigLimitsAnonymousCallsPerPeer() throws Exception {
+    ScreeningChain chain = Sipscreen.prepare(repo().resolve("config/sipscreen.yaml")).chain();
+    assertThat(check(chain, VelocityCheck.class).limitsFor(Optional.of("local")).anonymousPerSecond())
+        .isPresent();
+    assertThat(chain.policy().forCheck(Optional.of("local"), "calling_number").action())
+        .isEqualTo(PolicyAction.ALLOW);
+  }
+
   @Test
   void reputationSectionSetsUrlFeedBandsScoresAndCircuitBreaker() throws Exception {
     ReputationCheck rep = check(Sipscreen.prepare(fullConfig()).chain(), ReputationCheck.class);
@@ -332,6 +391,8 @@ class RobocallConfigTest {
         """);
     ScreeningChain chain = Sipscreen.prepare(file).chain();
     assertThat(chain.policy().checks()).containsOnly(
+        Map.entry("source_peer", new Policy.CheckPolicy(PolicyAction.SCORE, false)),
+        Map.entry("calling_number", new Policy.CheckPolicy(PolicyAction.ALLOW, false)),
         Map.entry("invalid_number", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("do_not_originate", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("neighbor_spoofing", new Policy.CheckPolicy(PolicyAction.TAG, false)),
@@ -362,6 +423,7 @@ class RobocallConfigTest {
       "screening.invalid_number.npa_fil|invalid_number: {npa_fil: x.txt}",
       "screening.do_not_originate.fil|do_not_originate: {file: dno.txt, fil: x}",
       "screening.velocity.caller_per_minit|velocity: {caller_per_minit: 5}",
+      "screening.calling_number.actoin|calling_number: {actoin: allow}",
       "screening.velocity.sequential_dialing.windows|velocity: {sequential_dialing: {count: 3, window_seconds: 5, windows: 1}}",
       "screening.velocity.peers.carrier_a.caller_per_sec|velocity: {peers: {carrier_a: {caller_per_sec: 1}}}",
       "screening.neighbor_spoofing.mod|neighbor_spoofing: {mod: npa_nxx}",
@@ -381,6 +443,7 @@ class RobocallConfigTest {
   @ParameterizedTest(name = "bad action in {0}")
   @CsvSource(delimiter = '|', value = {
       "screening.invalid_number|invalid_number: {action: block}",
+      "screening.calling_number|calling_number: {action: block}",
       "screening.do_not_originate|do_not_originate: {file: dno.txt, action: block}",
       "screening.velocity|velocity: {caller_per_minute: 5, action: block}",
       "screening.neighbor_spoofing|neighbor_spoofing: {action: block}",
@@ -391,6 +454,12 @@ class RobocallConfigTest {
     String message = error(PEERS + "  " + section + "\n");
     assertThat(message).contains(key).contains("action must be one of allow, score, tag, reject_analytics,"
         + " reject_deterministic, drop; was 'block'");
+  }
+
+  @Test
+  void callingNumberScoreOutsideZeroToHundredIsNamed() throws IOException {
+    assertThat(error(PEERS + "  calling_number: {score: 101}\n")).contains("screening.calling_number")
+        .contains("score must be 0-100, was 101");
   }
 
   @Test

@@ -280,11 +280,15 @@ class PerPeerMetricsTest {
   void emergencyCallsAreCountedAsEmergency() {
     ScreeningChain chain = chain(false);
     screen(chain, call(PEER_A, DNO, "sip:911@proxy.example"));
+    screen(chain, call(PEER_A, CLEAN, "urn:service:sos"));
     screen(chain, call(UNKNOWN, CLEAN, "urn:service:sos"));
     assertThat(totalOverPeers("sipscreen_peer_invites_total", "result", "emergency")).isEqualTo(2);
+    assertThat(totalOverPeers("sipscreen_peer_invites_total", "result", "emergency_refused")).isEqualTo(1);
     assertThat(totalOverPeers("sipscreen_peer_invites_total", "result", "rejected")).isZero();
     assertThat(value("sipscreen_screening_outcomes_total",
         Map.of("check", "emergency", "outcome", "bypass"))).isEqualTo(2);
+    assertThat(value("sipscreen_screening_outcomes_total",
+        Map.of("check", "emergency", "outcome", "refused"))).isEqualTo(1);
     assertThat(decision("do_not_originate", "dno", "reject_deterministic", "enforce")).isZero();
   }
 

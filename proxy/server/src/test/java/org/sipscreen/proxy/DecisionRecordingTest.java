@@ -214,6 +214,37 @@ class DecisionRecordingTest {
   }
 
   @Test
+  void theRecordShowsTheVerstatThatWentOnTheWireWhenTwoChecksSetOne() throws IOException {
+    DecisionRecorder recorder = recorder();
+    Check noValidation = new Check() {
+      @Override
+      public String name() {
+        return "stir_shaken";
+      }
+
+      @Override
+      public Verdict check(ScreenedCall call) {
+        return new Verdict.Tag(List.of(new org.sipscreen.screening.CallTag.Verstat("No-TN-Validation")));
+      }
+    };
+    PeerTable peers = PeerTable.of(Map.of("local", List.of("127.0.0.0/8")));
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
+        List.of(new SourcePeerCheck(peers), new CallingNumberCheck(),
+            new NumberListCheck("tag_list", NumberList.of("suspect.txt", TAGGED),
+                NumberListCheck.tag(Optional.empty(), Optional.of("TN-Validation-Failed"))),
+            noValidation));
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain, metrics,
+        recorder);
+    String out = StatelessProxyTest.sentTo(proxy.process(in(withCallId(invite(
+        "sip:+12025550100@127.0.0.1;user=phone", "<sip:" + TAGGED + "@uac.example;user=phone>;tag=f1"),
+        "two-verstats"), UAC)), UAS, Transport.UDP);
+    recorder.close();
+    assertThat(out).contains(";verstat=TN-Validation-Failed@").doesNotContain("No-TN-Validation");
+    JsonNode tags = records().get("two-verstats").get("tags");
+    assertThat(tags.toString()).isEqualTo("[{\"verstat\":\"TN-Validation-Failed\"}]");
+  }
+
+  @Test
   void aRetransmittedInviteIsRecordedOnce() throws IOException {
     DecisionRecorder recorder = recorder();
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics,
@@ -231,6 +262,7 @@ class DecisionRecordingTest {
       lines.addAll(Files.readAllLines(s.path()));
     }
     assertThat(lines).hasSize(2);
-    assertThat(recorder.retransmissions()).isEqualTo(2);
+    assertThat(recorder.retransmissions()).as("copies never reach the recorder").isZero();
+    assertThat(metrics.counterValue("sipscreen_retransmissions", "answered")).isEqualTo(2);
   }
 }

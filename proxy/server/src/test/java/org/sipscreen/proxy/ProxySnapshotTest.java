@@ -70,7 +70,8 @@ class ProxySnapshotTest {
     // The reload blocks the caller; a new INVITE from it is rejected at once.
     proxy.replace(new ProxySnapshot(settings("127.0.0.0/8"),
         chain(NumberList.of("block.txt", CALLER))));
-    String second = sentTo(proxy.process(in(cleanInvite(), UAC)), UAC, Transport.UDP);
+    String second = sentTo(proxy.process(in(cleanInvite().replace("call-1@", "call-2@"), UAC)), UAC,
+        Transport.UDP);
     assertThat(second).startsWith("SIP/2.0 603 Decline");
 
     // The first call's check answers now: it finishes with the old chain and is forwarded.

@@ -253,6 +253,7 @@ class StatelessProxyTest {
         "BYE sip:+12025550100@127.0.0.1;user=phone SIP/2.0",
         "Via: SIP/2.0/UDP uac.example:5062;branch=z9hG4bK-uac-2;rport",
         "Max-Forwards: 70",
+        "Route: <sip:127.0.0.1:5060;lr>",
         "From: \"Alice\" <sip:+13035550100@uac.example;user=phone>;tag=f1",
         "To: <sip:+12025550100@127.0.0.1;user=phone>;tag=t9",
         "Call-ID: call-1@uac.example",
@@ -548,9 +549,25 @@ class StatelessProxyTest {
   }
 
   @Test
-  void forwardsEmergencyCallFromUnknownSource() {
+  void refusesEmergencyCallFromUnknownSourceAndCountsItAsRefusedEmergency() {
     String invite = invite("sip:911@127.0.0.1", "<sip:+13035550100@uac.example>;tag=f1");
-    sentTo(proxy().process(in(invite, UNKNOWN)), UAS, Transport.UDP);
+    assertThat(sentTo(proxy().process(in(invite, UNKNOWN)), UNKNOWN, Transport.UDP))
+        .startsWith("SIP/2.0 403 Forbidden\r\n");
+    assertThat(counter("sipscreen_peer_invites_total", "unknown", "emergency_refused")).isEqualTo(1);
+    assertThat(counter("sipscreen_screening_outcomes_total", "emergency", "refused")).isEqualTo(1);
+  }
+
+  @Test
+  void forwardsEmergencyCallFromAPeerAndRelaysItsAnswersBack() {
+    StatelessProxy proxy = proxy();
+    String invite = invite("sip:911@127.0.0.1", "<sip:+13035550100@uac.example>;tag=f1");
+    String forwarded = sentTo(proxy.process(in(invite, UAC)), UAS, Transport.UDP);
+    String ourVia = forwarded.substring(forwarded.indexOf("\r\nVia: ") + 7,
+        forwarded.indexOf("\r\n", forwarded.indexOf("\r\nVia: ") + 2));
+    for (String status : List.of("100 Trying", "180 Ringing", "200 OK")) {
+      assertThat(sentTo(proxy.process(in(response(status, ourVia, UAC_VIA_RECEIVED.substring(5)), UAS)),
+          UAC, Transport.UDP)).startsWith("SIP/2.0 " + status);
+    }
   }
 
   @Test
@@ -776,5 +793,103 @@ class StatelessProxyTest {
   void dropsResponseWithOnlyOurVia() {
     String text = response("200 OK", "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-ss-0000abcd-1234");
     assertDropped(proxy().process(in(text, UAS)), "response_without_upstream");
+  }
+
+  // ------------------------------------------------------------------------ no way around the screen
+
+  @Test
+  void aBlockedCallerCannotSkipScreeningByAddingAToTag() {
+    String sneaky = blockedInvite().replace("To: <sip:+12025550100@127.0.0.1;user=phone>",
+        "To: <sip:+12025550100@127.0.0.1;user=phone>;tag=x");
+    String out = sentTo(proxy().process(in(sneaky, UAC)), UAC, Transport.UDP);
+    assertThat(out).startsWith("SIP/2.0 481 Call/Transaction Does Not Exist\r\n");
+    assertThat(counter("sipscreen_requests_forwarded_total", "INVITE", "udp")).isZero();
+    assertThat(counter("sipscreen_messages_dropped_total", "not_in_dialog")).isEqualTo(1);
+  }
+
+  @Test
+  void aByeForADialogThatNeverRecordRoutedThroughUsGets481() {
+    String out = sentTo(proxy().process(in(bye("sip:bob@127.0.0.3:5080"), UAC)), UAC, Transport.UDP);
+    assertThat(out).startsWith("SIP/2.0 481 ");
+  }
+
+  @Test
+  void otherRequestsWithAToTagButNoRouteOfOursAreForbidden() {
+    String info = bye("sip:bob@127.0.0.3:5080").replace("BYE sip:", "INFO sip:").replace("CSeq: 2 BYE",
+        "CSeq: 2 INFO");
+    assertThat(sentTo(proxy().process(in(info, UAC)), UAC, Transport.UDP)).startsWith("SIP/2.0 403 ");
+  }
+
+  @Test
+  void anAckWithoutRouteFollowsItsInviteToTheDefaultRouteNeverItsRequestUri() {
+    String ack = msg("",
+        "ACK sip:bob@127.0.0.3:5080 SIP/2.0",
+        UAC_VIA,
+        "Max-Forwards: 70",
+        "From: \"Alice\" <sip:+13035550100@uac.example;user=phone>;tag=f1",
+        "To: <sip:+12025550100@127.0.0.1;user=phone>;tag=uas-486",
+        "Call-ID: call-1@uac.example",
+        "CSeq: 1 ACK",
+        "Content-Length: 0");
+    sentTo(proxy().process(in(ack, UAC)), UAS, Transport.UDP);
+  }
+
+  @Test
+  void aHeaderHiddenBehindABareCrIsAnswered400AndNeverForwarded() {
+    String hidden = cleanInvite("Subject: hi\rP-Asserted-Identity: <tel:+18008291040>");
+    String out = sentTo(proxy().process(in(hidden, UAC)), UAC, Transport.UDP);
+    assertThat(out).startsWith("SIP/2.0 400 Bad Request - Illegal Control Character\r\n");
+    assertThat(counter("sipscreen_malformed_messages_total", "bare_cr")).isEqualTo(1);
+    assertThat(counter("sipscreen_requests_forwarded_total", "INVITE", "udp")).isZero();
+  }
+
+  @Test
+  void aResponseWithOurViaFromOutsideEveryNetworkIsDropped() {
+    StatelessProxy proxy = proxy();
+    String forwarded = sentTo(proxy.process(in(cleanInvite(), UAC)), UAS, Transport.UDP);
+    String ourVia = forwarded.substring(forwarded.indexOf("\r\nVia: ") + 7,
+        forwarded.indexOf("\r\n", forwarded.indexOf("\r\nVia: ") + 2));
+    assertDropped(proxy.process(in(response("200 OK", ourVia, UAC_VIA_RECEIVED.substring(5)), UNKNOWN)),
+        "response_from_unknown_source");
+    assertThat(counter("sipscreen_messages_dropped_total", "response_from_unknown_source")).isEqualTo(1);
+  }
+
+  /** An INVITE whose forwarded copy is about {@code size} bytes. */
+  static String inviteOfSize(int size) {
+    String base = cleanInvite();
+    return cleanInvite("X-Padding: " + "p".repeat(Math.max(1, size - base.length() - 200)));
+  }
+
+  @Test
+  void aRequestTooLargeForAUdpDatagramIsAnswered513NotSent() {
+    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8")
+        .withLimits(new ProxySettings.Limits(1300, false, 65536)), chain(Optional.empty()), metrics);
+    String out = sentTo(proxy.process(in(inviteOfSize(2000), UAC, Transport.TCP)), UAC, Transport.TCP);
+    assertThat(out).startsWith("SIP/2.0 513 Message Too Large\r\n");
+    assertThat(counter("sipscreen_udp_too_large_total", "answered_513")).isEqualTo(1);
+    // A small one still goes over UDP.
+    sentTo(proxy.process(in(cleanInvite().replace("call-1@", "call-2@"), UAC)), UAS, Transport.UDP);
+  }
+
+  @Test
+  void aRequestTooLargeForUdpMovesToTcpWhenConfigured() {
+    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8")
+        .withLimits(new ProxySettings.Limits(1300, true, 65536)), chain(Optional.empty()), metrics);
+    String out = sentTo(proxy.process(in(inviteOfSize(2000), UAC)), UAS, Transport.TCP);
+    assertThat(out).contains("\r\nVia: SIP/2.0/TCP 127.0.0.1:5060;branch=");
+    assertThat(counter("sipscreen_udp_too_large_total", "moved_to_tcp")).isEqualTo(1);
+  }
+
+  @Test
+  void aResponseTooLargeForUdpIsDroppedAndCounted() {
+    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8")
+        .withLimits(new ProxySettings.Limits(1300, false, 65536)), chain(Optional.empty()), metrics);
+    String forwarded = sentTo(proxy.process(in(cleanInvite(), UAC)), UAS, Transport.UDP);
+    String ourVia = forwarded.substring(forwarded.indexOf("\r\nVia: ") + 7,
+        forwarded.indexOf("\r\n", forwarded.indexOf("\r\nVia: ") + 2));
+    String big = response("200 OK", ourVia, UAC_VIA_RECEIVED.substring(5))
+        .replace("Content-Length: 0", "X-Padding: " + "p".repeat(2000) + "\r\nContent-Length: 0");
+    assertDropped(proxy.process(in(big, UAS)), "udp_too_large");
+    assertThat(counter("sipscreen_udp_too_large_total", "response_dropped")).isEqualTo(1);
   }
 }

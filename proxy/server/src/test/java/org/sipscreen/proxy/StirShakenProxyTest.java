@@ -62,6 +62,10 @@ class StirShakenProxyTest {
   }
 
   private StatelessProxy proxy(StirShakenSettings.OnFailure onFailure, DecisionRecorder recorder) {
+    return proxy(new StirShakenSettings(Duration.ofMillis(100), onFailure, Map.of()), recorder);
+  }
+
+  private StatelessProxy proxy(StirShakenSettings settings, DecisionRecorder recorder) {
     CertificateLookup found = new CertificateLookup.Found(
         new CertificateChainValidator(List.of(sti.ca), Clock.systemUTC()).validate(List.of(sti.sp)));
     CertificateSource preloaded = new CertificateSource() {
@@ -75,8 +79,7 @@ class StirShakenProxyTest {
         return CompletableFuture.completedFuture(found);
       }
     };
-    StirShakenCheck check = new StirShakenCheck(
-        new StirShakenSettings(Duration.ofMillis(100), onFailure, Map.of()), preloaded,
+    StirShakenCheck check = new StirShakenCheck(settings, preloaded,
         new PassportVerifier(Clock.systemUTC()), Scheduler.disabledScheduler());
     return new StatelessProxy(settings("127.0.0.0/8"), new ScreeningChain(PhoneNumbers.NANP,
         EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, recorder);
@@ -92,7 +95,7 @@ class StirShakenProxyTest {
   }
 
   @Test
-  void failedVerificationReplacesThePeersVerstatAndAddsAStirReason() throws Exception {
+  void failedVerificationReplacesThePeersVerstatAndCarriesTheStirCauseInOurVia() throws Exception {
     String in = invite("13035550111");
     String out = sentTo(proxy(StirShakenSettings.OnFailure.REASON_HEADER).process(in(in, UAC)), UAS,
         Transport.UDP);
@@ -100,8 +103,57 @@ class StirShakenProxyTest {
     assertThat(out).contains("\r\nP-Asserted-Identity: <sip:+13035550100;verstat=TN-Validation-Failed"
         + "@uac.example;user=phone>\r\n")
         .doesNotContain("TN-Validation-Passed")
-        .contains("\r\nReason: STIR;cause=438;text=\"Invalid Identity Header\"\r\n\r\n")
+        .doesNotContain("\r\nReason:")
         .contains(in.substring(in.indexOf("\r\nIdentity: "), in.indexOf("\r\n", in.indexOf("Identity: "))));
+    assertThat(out).containsPattern("\r\nVia: SIP/2\\.0/UDP 127\\.0\\.0\\.1:5060;branch=z9hG4bK-ss-[0-9a-f-]+;ss-stir=438\r\n");
+  }
+
+  @Test
+  void responsesOfAFailedVerificationCarryTheStirReasonUpstream() throws Exception {
+    StatelessProxy proxy = proxy(StirShakenSettings.OnFailure.REASON_HEADER);
+    String forwarded = sentTo(proxy.process(in(invite("13035550111"), UAC)), UAS, Transport.UDP);
+    String ourVia = forwarded.substring(forwarded.indexOf("\r\nVia: ") + 7,
+        forwarded.indexOf("\r\n", forwarded.indexOf("\r\nVia: ") + 2));
+    for (String status : List.of("180 Ringing", "200 OK", "486 Busy Here")) {
+      String relayed = sentTo(proxy.process(in(StatelessProxyTest.response(status, ourVia,
+          StatelessProxyTest.UAC_VIA_RECEIVED.substring(5)), UAS)), UAC, Transport.UDP);
+      assertThat(relayed).as(status).startsWith("SIP/2.0 " + status + "\r\n")
+          .contains("\r\nReason: STIR;cause=438;text=\"Invalid Identity Header\"\r\n")
+          .doesNotContain("ss-stir");
+    }
+    String trying = sentTo(proxy.process(in(StatelessProxyTest.response("100 Trying", ourVia,
+        StatelessProxyTest.UAC_VIA_RECEIVED.substring(5)), UAS)), UAC, Transport.UDP);
+    assertThat(trying).doesNotContain("Reason:");
+  }
+
+  @Test
+  void aStirReasonTheResponseAlreadyCarriesIsNotDuplicated() throws Exception {
+    StatelessProxy proxy = proxy(StirShakenSettings.OnFailure.REASON_HEADER);
+    String forwarded = sentTo(proxy.process(in(invite("13035550111"), UAC)), UAS, Transport.UDP);
+    String ourVia = forwarded.substring(forwarded.indexOf("\r\nVia: ") + 7,
+        forwarded.indexOf("\r\n", forwarded.indexOf("\r\nVia: ") + 2));
+    String response = StatelessProxyTest.response("403 Forbidden", ourVia,
+        StatelessProxyTest.UAC_VIA_RECEIVED.substring(5)).replace("Content-Length: 0",
+        "Reason: STIR;cause=436;text=\"Bad Identity Info\"\r\nContent-Length: 0");
+    String relayed = sentTo(proxy.process(in(response, UAS)), UAC, Transport.UDP);
+    assertThat(relayed.split("\r\nReason: ", -1)).hasSize(2);
+    assertThat(relayed).contains("Reason: STIR;cause=436");
+  }
+
+  @Test
+  void reasonDownstreamAlsoPutsOneStirReasonOnTheForwardedInvite() throws Exception {
+    StatelessProxy proxy = proxy(new StirShakenSettings(Duration.ofMillis(100),
+        StirShakenSettings.OnFailure.REASON_HEADER, Map.of(), true), null);
+    String out = sentTo(proxy.process(in(invite("13035550111"), UAC)), UAS, Transport.UDP);
+    assertThat(out).contains("\r\nReason: STIR;cause=438;text=\"Invalid Identity Header\"\r\n\r\n")
+        .contains(";ss-stir=438");
+
+    // A peer's own STIR Reason on the INVITE is kept alone.
+    String withReason = invite("13035550111").replace("call-1@uac.example", "call-2@uac.example")
+        .replace("Content-Type:", "Reason: STIR;cause=437;text=\"Unsupported Credential\"\r\nContent-Type:");
+    String out2 = sentTo(proxy.process(in(withReason, UAC)), UAS, Transport.UDP);
+    assertThat(out2.split("\r\nReason: ", -1)).hasSize(2);
+    assertThat(out2).contains("Reason: STIR;cause=437");
   }
 
   @Test

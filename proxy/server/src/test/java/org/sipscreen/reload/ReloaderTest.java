@@ -360,6 +360,8 @@ class ReloaderTest {
   @Test
   void writingAWatchedFileReloads() throws Exception {
     start("");
+    Files.writeString(config, yaml("") + "reload: {settle_ms: 100}\n");
+    assertThat(reload().applied()).isTrue();
     reloader.watchFiles(Duration.ofMillis(50));
     Files.writeString(block, CALLER + "\n");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -370,5 +372,218 @@ class ReloaderTest {
     }
     assertThat(reloader.files().stream().filter(f -> f.name().equals("block_list")).findFirst()
         .orElseThrow().generation()).isGreaterThanOrEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Lists are applied whole: complete files only, and no empty or sharply shrunken version.
+
+  /** The sum of the counter's series that have these label values ({@code name} without _total). */
+  double counter(String name, String... labels) {
+    double sum = 0;
+    for (MetricSnapshot m : registry.scrape(n -> n.equals(name.replaceFirst("_total$", "")))) {
+      for (DataPointSnapshot dp : m.getDataPoints()) {
+        boolean match = true;
+        for (int i = 0; i < labels.length; i += 2) {
+          match &= labels[i + 1].equals(dp.getLabels().get(labels[i]));
+        }
+        if (match) {
+          sum += ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) dp)
+              .getValue();
+        }
+      }
+    }
+    return sum;
+  }
+
+  NumberList blockList() {
+    return check(proxy.snapshot().chain(), NumberListCheck.class).list();
+  }
+
+  /** Waits (without advancing the test's clock) until the watch has seen more than {@code seen} events. */
+  void awaitWatchEvents(long seen) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (reloader.fileWatch().events() <= seen) {
+      assertThat(System.nanoTime() - deadline).as("the watch saw the write").isNegative();
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void aListWrittenSlowlyInPiecesIsNeverAppliedHalfWritten() throws Exception {
+    start("");
+    String before = blockList().version();
+    ManualScheduler time = new ManualScheduler();
+    reloader.watchFiles(Duration.ofMillis(300), time, time); // settle: the default 5 s
+    String full = "+12025550199\n" + CALLER + "\n" + OTHER + "\n";
+    // Cut inside numbers: "+1312555" and "+13125550" read as numbers too, wrong ones.
+    String[] pieces = {"+12025550199\n+1312555", "0123\n+13125550", "124\n"};
+    try (java.io.OutputStream out = Files.newOutputStream(block,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (String piece : pieces) {
+        long seen = reloader.fileWatch().events();
+        out.write(piece.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.flush();
+        awaitWatchEvents(seen);
+        time.advance(Duration.ofSeconds(2)); // the writer pauses, longer than the debounce
+        assertThat(blockList().version()).as("nothing applied while the file is written").isEqualTo(before);
+        assertThat(counter("sipscreen_reloads_total", "trigger", "watch")).isZero();
+      }
+    }
+    // Unwritten for the settle time: applied once, whole.
+    for (int s = 0; s < 30 && counter("sipscreen_reloads_total", "trigger", "watch") == 0; s++) {
+      time.advance(Duration.ofSeconds(1));
+    }
+    assertThat(counter("sipscreen_reloads_total", "trigger", "watch", "result", "applied")).isEqualTo(1);
+    assertThat(blockList().version()).isEqualTo(NumberList.of("full", full.split("\n")).version());
+    assertThat(screen(CALLER).action()).isInstanceOf(ScreeningResult.Action.Reject.class);
+  }
+
+  @Test
+  void aListRenamedIntoPlaceIsAppliedWithoutWaitingToSettle() throws Exception {
+    start("");
+    ManualScheduler time = new ManualScheduler();
+    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    Path next = dir.resolve("lists/block.txt.new");
+    Files.writeString(next, "+12025550199\n" + CALLER + "\n");
+    long seen = reloader.fileWatch().events();
+    Files.move(next, block, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    awaitWatchEvents(seen);
+    time.advance(Duration.ofMillis(300));
+    assertThat(counter("sipscreen_reloads_total", "trigger", "watch", "result", "applied")).isEqualTo(1);
+    assertThat(screen(CALLER).action()).isInstanceOf(ScreeningResult.Action.Reject.class);
+  }
+
+  @Test
+  void theSettleTimeComesFromTheConfigAndReloadsWithIt() throws Exception {
+    start("");
+    Files.writeString(config, yaml("") + "reload: {settle_ms: 1000}\n");
+    assertThat(reload().applied()).isTrue();
+    ManualScheduler time = new ManualScheduler();
+    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    long seen = reloader.fileWatch().events();
+    Files.writeString(block, "+12025550199\n" + CALLER + "\n");
+    awaitWatchEvents(seen);
+    time.advance(Duration.ofMillis(900));
+    assertThat(counter("sipscreen_reloads_total", "trigger", "watch")).isZero();
+    for (int i = 0; i < 30 && counter("sipscreen_reloads_total", "trigger", "watch") == 0; i++) {
+      time.advance(Duration.ofMillis(100));
+    }
+    assertThat(screen(CALLER).action()).isInstanceOf(ScreeningResult.Action.Reject.class);
+  }
+
+  @Test
+  void anEmptyListFileIsRefusedCountedAndLoggedOnceAndTheRunningListStays() throws Exception {
+    start("");
+    NumberList running = blockList();
+    Files.writeString(block, "# emptied by a failed export\n");
+
+    ReloadResult r = reload();
+
+    assertThat(r.applied()).isTrue();
+    assertThat(r.refusedLists()).extracting(RefusedList::name, RefusedList::reason,
+        RefusedList::runningEntries, RefusedList::refusedEntries)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("block_list", "empty", 1L, 0L));
+    assertThat(blockList()).isSameAs(running);
+    assertThat(screen("+12025550199").action()).isInstanceOf(ScreeningResult.Action.Reject.class);
+    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(0);
+    assertThat(gauge("sipscreen_list_entries", "list", "block_list")).isEqualTo(1);
+    assertThat(counter("sipscreen_list_refused_total", "list", "block_list", "reason", "empty")).isEqualTo(1);
+
+    // Another reload finds the same file: still refused, not counted again.
+    assertThat(reload().refusedLists()).hasSize(1);
+    assertThat(counter("sipscreen_list_refused_total", "list", "block_list", "reason", "empty")).isEqualTo(1);
+
+    // The operator allows it: the empty list applies.
+    Files.writeString(config, yaml("") + "reload: {allow_empty_lists: true}\n");
+    ReloadResult allowed = reload();
+    assertThat(allowed.refusedLists()).isEmpty();
+    assertThat(blockList().exactCount()).isZero();
+    assertThat(screen("+12025550199").action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(1);
+  }
+
+  static String numbers(int from, int count) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; i < from + count; i++) {
+      sb.append("+1312555").append(String.format("%04d", i)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void aListShrunkByMoreThanTheConfiguredShareIsRefusedWhileTheRestOfTheReloadApplies() throws Exception {
+    start("");
+    String guard = "reload: {max_shrink_percent: 50, shrink_check_min_entries: 10}\n";
+    Files.writeString(config, yaml("") + guard);
+    Files.writeString(block, numbers(100, 20));
+    assertThat(reload().refusedLists()).isEmpty();
+    NumberList running = blockList();
+    assertThat(running.exactCount()).isEqualTo(20);
+
+    // 9 of 20 left (55 % lost), and in the same reload a tag list appears.
+    Files.writeString(block, numbers(100, 9));
+    Files.writeString(dir.resolve("lists/suspect.txt"), OTHER + "\n");
+    Files.writeString(config, yaml("  tag_list: {file: lists/suspect.txt}\n") + guard);
+    ReloadResult r = reload();
+
+    assertThat(r.applied()).isTrue();
+    assertThat(r.refusedLists()).extracting(RefusedList::name, RefusedList::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("block_list", "shrink"));
+    assertThat(r.refusedLists().get(0).message()).contains(block.toString()).contains("9 entries")
+        .contains("running one 20");
+    assertThat(blockList()).isSameAs(running);
+    assertThat(screen("+13125550119").action()).as("an entry only the running version has")
+        .isInstanceOf(ScreeningResult.Action.Reject.class);
+    assertThat(screen(OTHER).tags()).as("the new tag list applies").isNotEmpty();
+    assertThat(counter("sipscreen_list_refused_total", "list", "block_list", "reason", "shrink")).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(0);
+    assertThat(file("block_list").entries()).isEqualTo(20);
+  }
+
+  @Test
+  void aShrinkWithinTheConfiguredSharePasses() throws Exception {
+    start("");
+    String guard = "reload: {max_shrink_percent: 50, shrink_check_min_entries: 10}\n";
+    Files.writeString(config, yaml("") + guard);
+    Files.writeString(block, numbers(100, 20));
+    assertThat(reload().refusedLists()).isEmpty();
+
+    Files.writeString(block, numbers(100, 10)); // exactly half
+    ReloadResult r = reload();
+
+    assertThat(r.refusedLists()).isEmpty();
+    assertThat(blockList().exactCount()).isEqualTo(10);
+    assertThat(screen("+13125550119").action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(1);
+
+    // A larger share, allowed by the config, passes too.
+    Files.writeString(config, yaml("") + "reload: {max_shrink_percent: 90, shrink_check_min_entries: 10}\n");
+    Files.writeString(block, numbers(100, 2));
+    assertThat(reload().refusedLists()).isEmpty();
+    assertThat(blockList().exactCount()).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptiedFeedAllowListOrDnoListIsRefusedToo() throws Exception {
+    Files.createDirectories(dir.resolve("lists"));
+    Files.writeString(dir.resolve("lists/allow.txt"), "+14155550199\n");
+    Files.writeString(dir.resolve("lists/dno.txt"), "+18008291040\n");
+    start("""
+          allow_list: {file: lists/allow.txt}
+          do_not_originate: {file: lists/dno.txt}
+        """);
+    Files.writeString(dir.resolve("lists/allow.txt"), "");
+    Files.writeString(dir.resolve("lists/dno.txt"), "");
+    Files.writeString(dir.resolve("lists/feed.csv"), "");
+
+    ReloadResult r = reload();
+
+    assertThat(r.refusedLists()).extracting(RefusedList::name)
+        .containsExactly("allow_list", "do_not_originate", "reputation_feed");
+    ScreeningChain chain = proxy.snapshot().chain();
+    assertThat(chain.allowList().exactCount()).isEqualTo(1);
+    assertThat(check(chain, org.sipscreen.screening.DoNotOriginateCheck.class).dnoList().exactCount())
+        .isEqualTo(1);
+    assertThat(check(chain, ReputationCheck.class).feed().size()).isEqualTo(1);
   }
 }

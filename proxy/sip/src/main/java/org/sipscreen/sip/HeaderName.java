@@ -20,6 +20,7 @@ public enum HeaderName {
   PROXY_REQUIRE("Proxy-Require", (char) 0),
   P_ASSERTED_IDENTITY("P-Asserted-Identity", (char) 0),
   IDENTITY("Identity", 'y'),
+  REASON("Reason", (char) 0),
   OTHER("", (char) 0);
 
   private static final HeaderName[] VALUES = values();

@@ -183,6 +183,10 @@ public final class SipMessageParser {
     if (headersEnd < 0) {
       throw new MalformedMessageException("no_header_end", "headers are not terminated by an empty line");
     }
+    String controlProblem = controlCharacterProblem(buf, start, p);
+    if (controlProblem != null) {
+      headerProblem = controlProblem;
+    }
 
     // Body framing by Content-Length.
     final int bodyStart = p;
@@ -240,7 +244,43 @@ public final class SipMessageParser {
     return v;
   }
 
-  /** Index just after the LF that ends the line starting at {@code from}, or -1 when there is none. */
+  /** The {@link #isControlCharacterProblem control-character problems}, as header problem reasons. */
+  public static final String BARE_CR = "bare_cr";
+  public static final String BARE_LF = "bare_lf";
+  public static final String CONTROL_CHARACTER = "control_character";
+
+  /** Whether a header problem is one of the control-character problems, which no element may forward. */
+  public static boolean isControlCharacterProblem(String problem) {
+    return problem == BARE_CR || problem == BARE_LF || problem == CONTROL_CHARACTER;
+  }
+
+  /**
+   * The first control-character problem in the start line and header lines {@code buf[from, to)}, or null.
+   * Lines end in CRLF (RFC 3261 §7); a CR or LF anywhere else is the classic way to hide a header from one
+   * parser and show it to another (a parser that ends lines on a bare CR sees a header this one does not).
+   * Other control characters (0x00-0x1F but HTAB, and DEL) may appear only escaped, as the second octet of
+   * a quoted-pair (§25.1), as RFC 4475 §3.1.1.2 uses them.
+   */
+  private static String controlCharacterProblem(byte[] buf, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = buf[i];
+      if ((b & 0xe0) != 0 && b != 0x7f) {
+        continue; // printable ASCII and every UTF-8 octet
+      }
+      if (b == '\r') {
+        if (i + 1 >= to || buf[i + 1] != '\n') {
+          return BARE_CR;
+        }
+        i++; // the LF of this CRLF
+      } else if (b == '\n') {
+        return BARE_LF;
+      } else if (b != '\t' && (i == from || buf[i - 1] != '\\')) {
+        return CONTROL_CHARACTER;
+      }
+    }
+    return null;
+  }
+
   /** Lines from {@code from} up to and including the empty line that ends the headers (or the limit). */
   private static int headerLinesAtMost(byte[] buf, int from, int limit) {
     int lines = 0;
@@ -255,6 +295,7 @@ public final class SipMessageParser {
     return lines + 1;
   }
 
+  /** Index just after the LF that ends the line starting at {@code from}, or -1 when there is none. */
   private static int lineEnd(byte[] buf, int from, int limit) {
     for (int i = from; i < limit; i++) {
       if (buf[i] == '\n') {

@@ -101,6 +101,9 @@ public final class SipRequest {
     if (!message.isRequest()) {
       throw new IllegalArgumentException("not a request");
     }
+    if (SipMessageParser.isControlCharacterProblem(message.headerProblem())) {
+      throw new BadMessageException(400, message.headerProblem(), "Illegal Control Character");
+    }
     String slp = message.startLineProblem();
     if (slp != null) {
       if (slp.equals("unsupported_version")) {

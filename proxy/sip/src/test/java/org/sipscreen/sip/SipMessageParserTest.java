@@ -256,15 +256,69 @@ class SipMessageParserTest {
   }
 
   @Test
-  void readsLfOnlyLineEndingsLikeCrlf() throws Exception {
+  void framesLfOnlyLineEndingsButValidateRefusesThemAsBareLf() throws Exception {
     String crlf = INVITE_LINE + HEADERS + "Content-Length: 4\r\n\r\nv=0\n";
     SipMessage m = parse(crlf.replace("\r\n", "\n"), false);
     assertThat(m.method()).isEqualTo("INVITE");
-    assertThat(m.version()).isEqualTo("SIP/2.0");
     assertThat(m.headerCount()).isEqualTo(8);
     assertThat(m.first(HeaderName.CALL_ID)).isEqualTo("3848276298220188511@192.0.2.1");
     assertThat(body(m)).isEqualTo("v=0\n");
-    assertThat(SipRequest.validate(m).cseq()).isEqualTo(1);
+    assertThat(m.headerProblem()).isEqualTo(SipMessageParser.BARE_LF);
+    assertThatThrownBy(() -> SipRequest.validate(m)).isInstanceOfSatisfying(BadMessageException.class,
+        e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.reason()).isEqualTo("bare_lf");
+          assertThat(e.getMessage()).isEqualTo("Illegal Control Character");
+        });
+  }
+
+  @Test
+  void refusesHeaderHiddenBehindBareCr() throws Exception {
+    SipMessage m = parse(INVITE_LINE + HEADERS
+        + "Subject: hi\rP-Asserted-Identity: <tel:+18008291040>\r\nContent-Length: 0\r\n\r\n", true);
+    assertThat(m.headerProblem()).isEqualTo(SipMessageParser.BARE_CR);
+    assertThat(badMessageStatus(m)).isEqualTo(400);
+  }
+
+  @Test
+  void refusesBareLfInsideHeaderBlockEvenWhenOtherLinesEndInCrlf() throws Exception {
+    SipMessage m = parse(INVITE_LINE + HEADERS + "Subject: hi\nP-Asserted-Identity: <tel:+18008291040>\r\n\r\n",
+        true);
+    assertThat(m.headerProblem()).isEqualTo(SipMessageParser.BARE_LF);
+    assertThat(badMessageStatus(m)).isEqualTo(400);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0x00, 0x01, 0x07, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f})
+  void refusesControlCharacterInHeaderValue(int c) throws Exception {
+    SipMessage m = parse(INVITE_LINE + HEADERS + "Subject: a" + (char) c + "b\r\n\r\n", true);
+    assertThat(m.headerProblem()).isEqualTo(SipMessageParser.CONTROL_CHARACTER);
+    assertThat(badMessageStatus(m)).isEqualTo(400);
+  }
+
+  @Test
+  void refusesControlCharacterInRequestLine() throws Exception {
+    SipMessage m = parse("INVITE sip:bob\u0000@example.net SIP/2.0\r\n" + HEADERS + "\r\n", true);
+    assertThat(m.headerProblem()).isEqualTo(SipMessageParser.CONTROL_CHARACTER);
+    assertThat(badMessageStatus(m)).isEqualTo(400);
+  }
+
+  @Test
+  void acceptsEscapedControlCharactersInQuotedString() throws Exception {
+    // RFC 4475 §3.1.1.2: NUL, BEL and DEL as quoted-pairs are legal.
+    SipMessage m = parse(INVITE_LINE + HEADERS.replace("To: <sip:bob@example.net>",
+        "To: \"BEL:\\\u0007 NUL:\\\u0000 DEL:\\\u007f\" <sip:bob@example.net>") + "\r\n", true);
+    assertThat(m.headerProblem()).isNull();
+    assertThat(SipRequest.validate(m).method()).isEqualTo("INVITE");
+  }
+
+  @Test
+  void acceptsTabsAndFoldedLinesAndBinaryBody() throws Exception {
+    SipMessage m = parse(INVITE_LINE + HEADERS + "Subject:\tfolded\r\n  continued\r\n"
+        + "Content-Length: 3\r\n\r\n\u0000\r\u0001", true);
+    assertThat(m.headerProblem()).isNull();
+    assertThat(m.headerCount()).isEqualTo(9);
+    assertThat(SipRequest.validate(m).method()).isEqualTo("INVITE");
   }
 
   @Test

@@ -10,14 +10,25 @@ import java.util.Locale;
 public enum NumberValidity {
   /** Breaks no rule the loaded data can check. */
   VALID(true),
-  /** More digits than E.164 (15) or than the country's longest number (+1: 11 digits). */
+  /**
+   * More digits than E.164 (15) or than the country's longest number (+1: 11 digits; a NANP national
+   * number of 12 digits).
+   */
   TOO_LONG(true),
-  /** Fewer digits than the country's shortest number (+1: 11 digits). */
+  /**
+   * Fewer digits than the country's shortest number (+1: 11 digits; a NANP national number of 9 digits)
+   * or than any E.164 number (7).
+   */
   TOO_SHORT(true),
   /** A length between the country's shortest and longest that no number of the country has. */
   INVALID_LENGTH(true),
-  /** The digits start with no assigned E.164 country code. */
+  /** The digits start with no assigned E.164 country code (or with 0, which no country code does). */
   UNKNOWN_COUNTRY_CODE(true),
+  /**
+   * Letters or other characters where a telephone number's digits belong: a {@code tel:} URI, a
+   * {@code user=phone} URI or a {@code +}-prefixed user part such as {@code tel:+1-214-393-CASH}.
+   */
+  NOT_A_NUMBER(true),
   /** NANP: the area code starts with 0 or 1. */
   BAD_NPA(true),
   /** NANP: the exchange code starts with 0 or 1. */

@@ -31,6 +31,15 @@ public final class IdentityHeader implements IdentityParseResult {
   public static final String TYP_PASSPORT = "passport";
 
   private static final int ES256_SIGNATURE_BYTES = 64;
+  /**
+   * Header parameters a {@code crit} list may name that this verifier understands and checks: {@code ppt}
+   * (RFC 8225 section 8.1). Any other name in crit makes the PASSporT invalid (RFC 7515 section 4.1.11).
+   */
+  static final java.util.Set<String> UNDERSTOOD_CRIT = java.util.Set.of("ppt");
+  /** Header parameters JWS (RFC 7515 section 4.1) and JWA define, which crit must not name. */
+  private static final java.util.Set<String> JWS_DEFINED = java.util.Set.of("alg", "jku", "jwk", "kid",
+      "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "b64", "zip", "enc", "epk", "apu", "apv",
+      "iv", "tag", "p2s", "p2c");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -74,28 +83,46 @@ public final class IdentityHeader implements IdentityParseResult {
     if (dot1 < 0 || dot2 < 0 || jws.indexOf('.', dot2 + 1) >= 0) {
       return Rejection.invalid("PASSporT is not JWS compact serialization (header.payload.signature)");
     }
-    if (dot1 == 0 || dot2 == dot1 + 1 || dot2 == jws.length() - 1) {
-      return Rejection.invalid("PASSporT has an empty part (compact form is not supported)");
+    if (dot1 == 0) {
+      return Rejection.invalid("PASSporT has an empty header");
     }
     String badPart = firstBadBase64Url(jws, 0, dot1, "header");
-    if (badPart == null) {
-      badPart = firstBadBase64Url(jws, dot1 + 1, dot2, "payload");
+    if (badPart != null) {
+      return Rejection.invalid(badPart);
     }
+    Base64.Decoder decoder = Base64.getUrlDecoder();
+    ObjectNode header = jsonObject(decoder.decode(jws.substring(0, dot1)));
+    if (header == null) {
+      return Rejection.invalid("PASSporT header is not a JSON object");
+    }
+    // The algorithm decides how the rest is read (RFC 7515 section 4.1.1): an alg other than ES256 (none,
+    // HS256, ES384, ...) is an unsupported credential, 437, whatever its signature looks like.
+    JsonNode algNode = header.get("alg");
+    if (algNode == null || !algNode.isTextual()) {
+      return Rejection.invalid("PASSporT header has no alg");
+    }
+    String alg = algNode.textValue();
+    if (!ALG_ES256.equals(alg)) {
+      return Rejection.unsupported("algorithm " + printable(alg) + " is not supported, only ES256");
+    }
+    String badCrit = firstNotUnderstoodCrit(header);
+    if (badCrit != null) {
+      return Rejection.invalid(badCrit);
+    }
+    if (dot2 == dot1 + 1 || dot2 == jws.length() - 1) {
+      return Rejection.invalid("PASSporT has an empty part (compact form is not supported)");
+    }
+    badPart = firstBadBase64Url(jws, dot1 + 1, dot2, "payload");
     if (badPart == null) {
       badPart = firstBadBase64Url(jws, dot2 + 1, jws.length(), "signature");
     }
     if (badPart != null) {
       return Rejection.invalid(badPart);
     }
-    Base64.Decoder decoder = Base64.getUrlDecoder();
     byte[] signature = decoder.decode(jws.substring(dot2 + 1));
     if (signature.length != ES256_SIGNATURE_BYTES) {
       return Rejection.invalid(
           "ES256 signature must be 64 bytes R||S (RFC 7518 section 3.4), was " + signature.length);
-    }
-    ObjectNode header = jsonObject(decoder.decode(jws.substring(0, dot1)));
-    if (header == null) {
-      return Rejection.invalid("PASSporT header is not a JSON object");
     }
     ObjectNode claims = jsonObject(decoder.decode(jws.substring(dot1 + 1, dot2)));
     if (claims == null) {
@@ -103,13 +130,6 @@ public final class IdentityHeader implements IdentityParseResult {
     }
 
     // PASSporT header (RFC 8225 section 4, RFC 8588 section 3).
-    String alg = text(header, "alg");
-    if (alg == null) {
-      return Rejection.invalid("PASSporT header has no alg");
-    }
-    if (!ALG_ES256.equals(alg)) {
-      return Rejection.unsupported("algorithm " + alg + " is not supported, only ES256");
-    }
     String typ = text(header, "typ");
     if (!TYP_PASSPORT.equals(typ)) {
       return Rejection.invalid("PASSporT header typ must be \"passport\", was " + typ);
@@ -202,6 +222,53 @@ public final class IdentityHeader implements IdentityParseResult {
       return Rejection.invalid("ppt parameter " + pptParam + " differs from PASSporT ppt " + ppt);
     }
     return new IdentityHeader(jws.substring(0, dot2), signature, info, ppt, x5u, claims);
+  }
+
+  /**
+   * Why the header's {@code crit} parameter (RFC 7515 section 4.1.11) makes the PASSporT invalid, or null
+   * when it is absent or lists only extensions this verifier understands ({@link #UNDERSTOOD_CRIT}). A
+   * recipient must reject a JWS whose crit names an extension it does not understand; crit must also be a
+   * non-empty array of distinct strings, none of them a parameter JWS or JWA itself defines, each present
+   * in the header.
+   */
+  private static String firstNotUnderstoodCrit(ObjectNode header) {
+    JsonNode crit = header.get("crit");
+    if (crit == null) {
+      return null;
+    }
+    if (!crit.isArray() || crit.isEmpty()) {
+      return "PASSporT header crit must be a non-empty array of parameter names";
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (JsonNode element : crit) {
+      if (!element.isTextual()) {
+        return "PASSporT header crit must list parameter names as strings";
+      }
+      String name = element.textValue();
+      if (!seen.add(name)) {
+        return "PASSporT header crit lists " + printable(name) + " twice";
+      }
+      if (JWS_DEFINED.contains(name)) {
+        return "PASSporT header crit lists " + printable(name) + ", which JWS defines";
+      }
+      if (!header.has(name)) {
+        return "PASSporT header crit lists " + printable(name) + ", which the header does not have";
+      }
+      if (!UNDERSTOOD_CRIT.contains(name)) {
+        return "PASSporT header crit lists " + printable(name) + ", which this verifier does not understand";
+      }
+    }
+    return null;
+  }
+
+  /** Peer text for a log detail: at most 40 printable ASCII characters. */
+  private static String printable(String text) {
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), 40) + 2).append('"');
+    for (int i = 0; i < text.length() && i < 40; i++) {
+      char c = text.charAt(i);
+      sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return sb.append(text.length() > 40 ? "...\"" : "\"").toString();
   }
 
   /** The certificate URL (info parameter, equal to the PASSporT's x5u). */

@@ -111,12 +111,37 @@ public final class PassportVerifier {
       String callingTn,
       String calledTn,
       Function<String, Optional<X509Certificate>> certificates) {
+    return verifyParsed(parsedHeaders, callingTn, List.of(Objects.requireNonNull(calledTn, "calledTn")),
+        certificates);
+  }
+
+  /**
+   * {@link #verifyParsed(List, String, String, Function)} for a request with more than one called number:
+   * a dest that contains any of them matches. The destination identity is the To header's (RFC 8224
+   * section 4.1); the Request-URI's number is accepted too, because a carrier that retargets without a div
+   * PASSporT changes only the Request-URI.
+   *
+   * @param calledTns the called numbers, e.g. the To header's and the Request-URI's; values that do not
+   *     normalize to digits are ignored
+   */
+  public List<VerificationResult> verifyParsed(
+      List<IdentityParseResult> parsedHeaders,
+      String callingTn,
+      List<String> calledTns,
+      Function<String, Optional<X509Certificate>> certificates) {
     Objects.requireNonNull(parsedHeaders, "parsedHeaders");
     Objects.requireNonNull(certificates, "certificates");
+    Objects.requireNonNull(calledTns, "calledTns");
     if (parsedHeaders.isEmpty()) {
       return List.of(new Rejection(IdentityFailure.NO_IDENTITY, "no Identity header"));
     }
-    String called = normalizeTn(Objects.requireNonNull(calledTn, "calledTn"));
+    Set<String> called = new HashSet<>(4);
+    for (String tn : calledTns) {
+      String normalized = normalizeTn(Objects.requireNonNull(tn, "called number"));
+      if (normalized != null) {
+        called.add(normalized);
+      }
+    }
     VerificationResult[] results = new VerificationResult[parsedHeaders.size()];
     IdentityHeader[] parsed = new IdentityHeader[results.length];
     for (int i = 0; i < results.length; i++) {
@@ -127,14 +152,11 @@ public final class PassportVerifier {
         parsed[i] = (IdentityHeader) result;
       }
     }
-    Set<String> destinations = new HashSet<>();
-    if (called != null) {
-      destinations.add(called);
-    }
+    Set<String> destinations = new HashSet<>(called);
     // div first: each passing div PASSporT adds the number it was diverted from.
     for (int i = 0; i < results.length; i++) {
       if (parsed[i] != null && Passport.PPT_DIV.equals(parsed[i].ppt())) {
-        results[i] = verifyWith(parsed[i], certificates, callingTn, called == null ? Set.of() : Set.of(called));
+        results[i] = verifyWith(parsed[i], certificates, callingTn, called);
         if (results[i] instanceof VerificationResult.Passed passed) {
           destinations.add(passed.passport().divTn());
         }
@@ -215,7 +237,7 @@ public final class PassportVerifier {
       return Rejection.invalid("orig.tn does not match the calling number");
     }
     if (destTns.stream().noneMatch(destinations::contains)) {
-      return Rejection.invalid("dest.tn does not contain the called number");
+      return Rejection.invalid("dest.tn contains neither the To header's nor the Request-URI's number");
     }
 
     Signer signer = signers.get(certificate, Signer::of);

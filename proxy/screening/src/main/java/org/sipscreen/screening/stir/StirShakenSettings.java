@@ -15,8 +15,16 @@ import java.util.Objects;
  * @param onFailure what a failed verification does, see {@link OnFailure}
  * @param scores the flag score of each category; a category with score 0 raises no flag, its verstat is
  *     applied as a plain tag (so a strict per-peer action cannot block a call that verified)
+ * @param reasonDownstream with {@link OnFailure#REASON_HEADER}: also put the STIR Reason on the forwarded
+ *     INVITE, not only on the responses sent back upstream
  */
-public record StirShakenSettings(Duration deadline, OnFailure onFailure, Map<Category, Integer> scores) {
+public record StirShakenSettings(Duration deadline, OnFailure onFailure, Map<Category, Integer> scores,
+    boolean reasonDownstream) {
+
+  /** Settings that send a STIR Reason upstream only. */
+  public StirShakenSettings(Duration deadline, OnFailure onFailure, Map<Category, Integer> scores) {
+    this(deadline, onFailure, scores, false);
+  }
 
   /** 50 ms: a certificate fetch that takes longer than that waits for the next call. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(50);
@@ -104,7 +112,10 @@ public record StirShakenSettings(Duration deadline, OnFailure onFailure, Map<Cat
     TAG,
     /** Answer with the RFC 8224 code of the failure (438, 437, 436, 403) and a STIR Reason header. */
     REJECT,
-    /** Like {@link #TAG}, plus an RFC 9410 {@code Reason: STIR;cause=...} header on the forwarded INVITE. */
+    /**
+     * Like {@link #TAG}, plus an RFC 9410 {@code Reason: STIR;cause=...} header on the responses relayed
+     * back toward the signer (and, with {@code reason_downstream}, on the forwarded INVITE).
+     */
     REASON_HEADER;
 
     public String label() {

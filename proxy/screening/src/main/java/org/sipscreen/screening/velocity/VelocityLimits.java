@@ -14,17 +14,20 @@ import java.util.OptionalInt;
  * @param callerPerHour calls per calling number per hour
  * @param peerPerSecond calls per source peer per second, all callers together
  * @param sequentialDialing the sequential-dialing rule
+ * @param anonymousPerSecond calls from anonymous callers per source peer per second (they have no number
+ *     to count per caller)
  */
 public record VelocityLimits(
     OptionalInt callerPerSecond,
     OptionalInt callerPerMinute,
     OptionalInt callerPerHour,
     OptionalInt peerPerSecond,
-    Optional<SequentialDialing> sequentialDialing) {
+    Optional<SequentialDialing> sequentialDialing,
+    OptionalInt anonymousPerSecond) {
 
   /** No limits at all. */
   public static final VelocityLimits NONE = new VelocityLimits(OptionalInt.empty(), OptionalInt.empty(),
-      OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
+      OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
 
   public VelocityLimits {
     requireLimit("caller_per_second", callerPerSecond);
@@ -32,31 +35,44 @@ public record VelocityLimits(
     requireLimit("caller_per_hour", callerPerHour);
     requireLimit("peer_per_second", peerPerSecond);
     Objects.requireNonNull(sequentialDialing, "sequentialDialing");
+    requireLimit("anonymous_per_second", anonymousPerSecond);
+  }
+
+  /** Limits without an anonymous_per_second limit. */
+  public VelocityLimits(OptionalInt callerPerSecond, OptionalInt callerPerMinute, OptionalInt callerPerHour,
+      OptionalInt peerPerSecond, Optional<SequentialDialing> sequentialDialing) {
+    this(callerPerSecond, callerPerMinute, callerPerHour, peerPerSecond, sequentialDialing,
+        OptionalInt.empty());
   }
 
   public VelocityLimits withCallerPerSecond(int limit) {
     return new VelocityLimits(OptionalInt.of(limit), callerPerMinute, callerPerHour, peerPerSecond,
-        sequentialDialing);
+        sequentialDialing, anonymousPerSecond);
   }
 
   public VelocityLimits withCallerPerMinute(int limit) {
     return new VelocityLimits(callerPerSecond, OptionalInt.of(limit), callerPerHour, peerPerSecond,
-        sequentialDialing);
+        sequentialDialing, anonymousPerSecond);
   }
 
   public VelocityLimits withCallerPerHour(int limit) {
     return new VelocityLimits(callerPerSecond, callerPerMinute, OptionalInt.of(limit), peerPerSecond,
-        sequentialDialing);
+        sequentialDialing, anonymousPerSecond);
   }
 
   public VelocityLimits withPeerPerSecond(int limit) {
     return new VelocityLimits(callerPerSecond, callerPerMinute, callerPerHour, OptionalInt.of(limit),
-        sequentialDialing);
+        sequentialDialing, anonymousPerSecond);
   }
 
   public VelocityLimits withSequentialDialing(SequentialDialing rule) {
     return new VelocityLimits(callerPerSecond, callerPerMinute, callerPerHour, peerPerSecond,
-        Optional.of(rule));
+        Optional.of(rule), anonymousPerSecond);
+  }
+
+  public VelocityLimits withAnonymousPerSecond(int limit) {
+    return new VelocityLimits(callerPerSecond, callerPerMinute, callerPerHour, peerPerSecond,
+        sequentialDialing, OptionalInt.of(limit));
   }
 
   private static void requireLimit(String key, OptionalInt limit) {

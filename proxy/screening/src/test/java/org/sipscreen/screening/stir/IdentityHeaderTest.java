@@ -114,6 +114,77 @@ class IdentityHeaderTest {
         IdentityFailure.UNSUPPORTED_CREDENTIAL, "ES384");
   }
 
+  private static String headerWithAlg(String alg) {
+    return "{\"alg\":\"" + alg + "\",\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" + X5U + "\"}";
+  }
+
+  @Test
+  void unsecuredPassportWithAlgNoneIs437NotAnEmptySignature() {
+    String unsecured = b64(headerWithAlg("none")) + "." + b64(CLAIMS) + ".";
+    assertRejected(unsecured + ";info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.UNSUPPORTED_CREDENTIAL, "\"none\" is not supported");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {32, 64, 96})
+  void hmacPassportIs437WhateverItsSignatureLength(int signatureBytes) {
+    String hs256 = b64(headerWithAlg("HS256")) + "." + b64(CLAIMS) + "." + b64(new byte[signatureBytes]);
+    assertRejected(hs256 + ";info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.UNSUPPORTED_CREDENTIAL, "\"HS256\" is not supported");
+  }
+
+  @Test
+  void es384PassportWithItsNinetySixByteSignatureIs437() {
+    String es384 = b64(headerWithAlg("ES384")) + "." + b64(CLAIMS) + "." + b64(new byte[96]);
+    assertRejected(es384 + ";info=<" + X5U + ">;alg=ES384;ppt=shaken",
+        IdentityFailure.UNSUPPORTED_CREDENTIAL, "\"ES384\" is not supported");
+  }
+
+  @Test
+  void malformedPassportsStay438() {
+    String noAlg = "{\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" + X5U + "\"}";
+    assertRejected(b64(noAlg) + "." + b64(CLAIMS) + "." + b64(new byte[64]) + ";info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.INVALID_IDENTITY, "no alg");
+    String numericAlg = "{\"alg\":256,\"ppt\":\"shaken\",\"typ\":\"passport\",\"x5u\":\"" + X5U + "\"}";
+    assertRejected(b64(numericAlg) + "." + b64(CLAIMS) + "." + b64(new byte[64]) + ";info=<" + X5U
+        + ">;ppt=shaken", IdentityFailure.INVALID_IDENTITY, "no alg");
+    assertRejected(b64("{\"alg\":\"ES256\"") + "." + b64(CLAIMS) + "." + b64(new byte[64]) + ";info=<" + X5U
+        + ">;ppt=shaken", IdentityFailure.INVALID_IDENTITY, "header is not a JSON object");
+    // ES256 with anything but a 64-byte R||S signature, and an empty signature, stay malformed.
+    assertRejected(b64(header("shaken")) + "." + b64(CLAIMS) + "." + b64(new byte[72]) + ";info=<" + X5U
+        + ">;ppt=shaken", IdentityFailure.INVALID_IDENTITY, "64 bytes");
+    assertRejected(b64(header("shaken")) + "." + b64(CLAIMS) + ".;info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.INVALID_IDENTITY, "empty part");
+  }
+
+  private static String headerWithCrit(String crit, String extra) {
+    return "{\"alg\":\"ES256\",\"crit\":" + crit + extra + ",\"ppt\":\"shaken\",\"typ\":\"passport\","
+        + "\"x5u\":\"" + X5U + "\"}";
+  }
+
+  @Test
+  void critNamingAnExtensionTheVerifierDoesNotUnderstandIs438() {
+    String h = headerWithCrit("[\"exp\"]", ",\"exp\":1800000000");
+    assertRejected(jws(h, CLAIMS, KEYS.getPrivate()) + ";info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.INVALID_IDENTITY, "\"exp\", which this verifier does not understand");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "\"ppt\"", "[1]", "[\"ppt\",\"ppt\"]", "[\"alg\"]", "[\"x5u\"]",
+      "[\"missing\"]"})
+  void malformedCritIs438(String crit) {
+    String h = headerWithCrit(crit, "");
+    assertRejected(jws(h, CLAIMS, KEYS.getPrivate()) + ";info=<" + X5U + ">;ppt=shaken",
+        IdentityFailure.INVALID_IDENTITY, "crit");
+  }
+
+  @Test
+  void critNamingPptIsUnderstood() {
+    String h = headerWithCrit("[\"ppt\"]", "");
+    assertThat(parsed(jws(h, CLAIMS, KEYS.getPrivate()) + ";info=<" + X5U + ">;ppt=shaken").ppt())
+        .isEqualTo("shaken");
+  }
+
   @Test
   void rejectsUnsupportedPptWith437() {
     assertRejected(jws(header("rph"), CLAIMS, KEYS.getPrivate()) + ";info=<" + X5U + ">;ppt=rph",

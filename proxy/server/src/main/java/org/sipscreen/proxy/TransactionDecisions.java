@@ -1,0 +1,229 @@
+package org.sipscreen.proxy;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.sipscreen.screening.CallTag;
+import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.sip.SipRequest;
+
+/**
+ * The decision on every initial INVITE transaction of the last Timer B (RFC 3261 §17.1.1.2: 64·T1 = 32 s,
+ * the longest a client retransmits one INVITE), so that a retransmission gets exactly the first copy's
+ * decision instead of a second screening: no check counts it again and no two copies of one transaction get
+ * different answers. Stateless still means no dialog state; this is the short-lived transaction memory a
+ * stateless proxy needs for that (Kamailio keeps the same in its tm or htable modules).
+ *
+ * <p>Memory is fixed when the table is built: per stripe, two generations of open-addressed slots (a 64-bit
+ * key and a reference to a mostly shared decision), at most half full. The current generation becomes the
+ * previous one once it is a window old, and the previous one is then forgotten whole, so a decision lives
+ * between one and two windows with no time kept per entry (nothing shares a transaction's key once its
+ * Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
+ * are forgotten and their retransmissions screened again, which is the safe failure (counted, never an
+ * error). Thread-safe: each stripe has its own lock, held for a few probes.
+ */
+final class TransactionDecisions {
+
+  /** RFC 3261 Timer B with the default T1 of 500 ms. */
+  static final long TIMER_B_MILLIS = 64 * 500;
+
+  /** Memory per transaction of {@code entries}: two slots (load 1/2) of a key and a reference, twice. */
+  static final int BYTES_PER_ENTRY = 2 * 2 * (8 + 4);
+
+  private static final int STRIPES = 16;
+
+  /** What {@link #begin} found for a transaction already seen. */
+  sealed interface Seen permits Pending, Decision {}
+
+  /** The first copy is still being screened (an asynchronous check has not answered yet). */
+  record Pending() implements Seen {}
+
+  /** What the first copy got: the action and the tags it was forwarded with. */
+  record Decision(ScreeningResult.Action action, List<CallTag> tags) implements Seen {
+    Decision {
+      Objects.requireNonNull(action, "action");
+      tags = List.copyOf(tags);
+    }
+
+    static Decision of(ScreeningResult result) {
+      if (result == null || (result.tags().isEmpty()
+          && result.action() instanceof ScreeningResult.Action.Forward)) {
+        return FORWARD;
+      }
+      return new Decision(result.action(), result.tags());
+    }
+  }
+
+  static final Pending PENDING = new Pending();
+  /** A forward without tags: the decision of most calls, shared. */
+  static final Decision FORWARD = new Decision(ScreeningResult.Action.FORWARD, List.of());
+
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  private final LongSupplier millis;
+  private final long windowMillis;
+  private final java.util.concurrent.atomic.LongAdder earlyRetirements =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /**
+   * @param entries transactions one generation holds (the table holds up to twice that); at 1,000 new
+   *     calls per second a window of 32 s needs 32,000
+   * @param windowMillis how long a decision is kept at least (and at most twice that)
+   * @param millis the clock, in milliseconds
+   */
+  TransactionDecisions(int entries, long windowMillis, LongSupplier millis) {
+    if (entries < STRIPES) {
+      throw new IllegalArgumentException("entries must be at least " + STRIPES + ", was " + entries);
+    }
+    if (windowMillis < 1) {
+      throw new IllegalArgumentException("windowMillis must be positive, was " + windowMillis);
+    }
+    this.millis = Objects.requireNonNull(millis, "millis");
+    this.windowMillis = windowMillis;
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe(entries / STRIPES);
+    }
+  }
+
+  /**
+   * Looks the transaction up and, when it is new, reserves it as {@link #PENDING}: the caller screens it and
+   * then calls {@link #decide}. Returns null for a new transaction, else what the first copy left.
+   */
+  Seen begin(long key) {
+    long k = key == 0 ? 1 : key;
+    return stripeOf(k).begin(k, millis.getAsLong());
+  }
+
+  /** Records the decision for a transaction {@link #begin} reserved; a no-op once it was forgotten. */
+  void decide(long key, Decision decision) {
+    long k = key == 0 ? 1 : key;
+    stripeOf(k).decide(k, Objects.requireNonNull(decision, "decision"));
+  }
+
+  /** How often a full generation was retired before its window ended (its transactions forgotten early). */
+  long earlyRetirements() {
+    return earlyRetirements.sum();
+  }
+
+  /**
+   * The transaction an initial INVITE belongs to, as a 64-bit hash: the sender's address, the top Via's
+   * branch and sent-by, and Call-ID, From tag and CSeq, which every copy of one transaction repeats (RFC
+   * 3261 §17.2.3; without an RFC 3261 branch these identify it on their own). The address keeps one source
+   * from reaching another's decisions; the Call-ID keeps user agents that reuse a branch from getting an
+   * older call's decision.
+   */
+  static long keyOf(SipRequest request, InetAddress sender) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : sender.getAddress()) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    h = fnv(h, request.topVia().branch());
+    h = fnv(h, request.topVia().sentBy());
+    h = fnv(h, request.callId());
+    h = fnv(h, request.from().tag());
+    h = fnv(h, request.message().requestUri());
+    long cseq = request.cseq();
+    for (int i = 0; i < 8; i++) {
+      h = (h ^ (cseq & 0xff)) * 0x100000001b3L;
+      cseq >>>= 8;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  private static long fnv(long h, String s) {
+    if (s != null) {
+      for (int i = 0; i < s.length(); i++) {
+        h = (h ^ s.charAt(i)) * 0x100000001b3L;
+      }
+    }
+    return (h ^ 0x10000) * 0x100000001b3L; // a separator no char can be
+  }
+
+  private Stripe stripeOf(long k) {
+    return stripes[(int) (k >>> 60) & (STRIPES - 1)];
+  }
+
+  private final class Stripe {
+    private final int capacity;
+    private final int mask;
+    private long[] keys;
+    private Seen[] values;
+    private long[] previousKeys;
+    private Seen[] previousValues;
+    private int size;
+    private long generationStart = Long.MIN_VALUE;
+
+    Stripe(int capacity) {
+      this.capacity = capacity;
+      int slots = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) * 2; // load factor at most 1/2
+      this.mask = slots - 1;
+      keys = new long[slots];
+      values = new Seen[slots];
+      previousKeys = new long[slots];
+      previousValues = new Seen[slots];
+    }
+
+    synchronized Seen begin(long k, long now) {
+      if (generationStart == Long.MIN_VALUE || now < generationStart
+          || now - generationStart >= 2 * windowMillis) {
+        retire(now); // both generations are older than a window
+        retire(now);
+      } else if (now - generationStart >= windowMillis) {
+        retire(now);
+      } else if (size >= capacity) {
+        earlyRetirements.increment();
+        retire(now);
+      }
+      int slot = find(keys, k);
+      if (keys[slot] == k) {
+        return values[slot];
+      }
+      int old = find(previousKeys, k);
+      if (previousKeys[old] == k) {
+        return previousValues[old];
+      }
+      keys[slot] = k;
+      values[slot] = PENDING;
+      size++;
+      return null;
+    }
+
+    synchronized void decide(long k, Decision decision) {
+      int slot = find(keys, k);
+      if (keys[slot] == k) {
+        values[slot] = decision;
+        return;
+      }
+      int old = find(previousKeys, k);
+      if (previousKeys[old] == k) {
+        previousValues[old] = decision;
+      }
+    }
+
+    private int find(long[] table, long k) {
+      int slot = (int) (k ^ (k >>> 32)) & mask;
+      while (table[slot] != 0 && table[slot] != k) {
+        slot = (slot + 1) & mask;
+      }
+      return slot;
+    }
+
+    /** The current generation becomes the previous one; the previous one is cleared and reused. */
+    private void retire(long now) {
+      long[] k = previousKeys;
+      Seen[] v = previousValues;
+      previousKeys = keys;
+      previousValues = values;
+      Arrays.fill(k, 0);
+      Arrays.fill(v, null);
+      keys = k;
+      values = v;
+      size = 0;
+      generationStart = now;
+    }
+  }
+}
