@@ -69,11 +69,15 @@ public final class Sipscreen implements AutoCloseable {
   /** Loads and checks a config file and everything it refers to, without opening any socket. */
   public static Prepared prepare(Path configFile) throws ConfigException {
     long t0 = System.nanoTime();
-    SipscreenConfig config = ConfigLoader.load(configFile);
-    ScreeningChain chain = ScreeningFactory.build(config, configFile);
-    ProxySettings settings = settings(config, configFile);
-    org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
-    return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
+    try {
+      SipscreenConfig config = ConfigLoader.load(configFile);
+      ScreeningChain chain = ScreeningFactory.build(config, configFile);
+      ProxySettings settings = settings(config, configFile);
+      org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
+      return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
+    } catch (ConfigException e) {
+      throw ConfigLoader.located(e, configFile); // the line of the key an error names
+    }
   }
 
   /** A checked config, ready to run; {@code buildMillis}: how long loading it and its lists took. */
@@ -110,7 +114,7 @@ public final class Sipscreen implements AutoCloseable {
       recorder.prepare(config.records(), prepared.configFile()).apply();
     } catch (ConfigException e) {
       group.shutdownGracefully();
-      throw e;
+      throw ConfigLoader.located(e, prepared.configFile());
     }
     // Served whether or not records are on now: a reload may turn them on, and old records stay useful.
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
@@ -125,6 +129,8 @@ public final class Sipscreen implements AutoCloseable {
         config, org.sipscreen.admin.AdminAuth.of(config.http().admin(), prepared.configFile()), proxy,
         new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, recorder,
         java.time.Clock.systemUTC(), prepared.buildMillis());
+    org.sipscreen.metrics.ProcessGauges.register(registry, () -> sip.listeners().size(), sip::listenersUp,
+        sip::openConnections, () -> proxy.snapshot().chain(), () -> !reloader.restartPending().isEmpty());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     if (traceback != null) {
@@ -134,7 +140,7 @@ public final class Sipscreen implements AutoCloseable {
       sip.start();
       http = HttpServer.start(group, Transports.serverChannel(),
           new InetSocketAddress(config.http().address(), config.http().port()), registry,
-          () -> !lifecycle.draining() && sip.isUp(), admin);
+          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin);
     } catch (RuntimeException | InterruptedException e) {
       reloader.close();
       sip.close();
@@ -156,12 +162,45 @@ public final class Sipscreen implements AutoCloseable {
     } catch (java.io.IOException e) {
       log.warn("file watch unavailable ({}); reload with SIGHUP or POST /admin/reload", e.toString());
     }
-    log.info("sipscreen up: transport={} sip={} http={} default_route={} checks={}",
-        Transports.name(), prepared.settings().endpoints().stream()
-            .map(e -> e.hostPort() + e.transports()).toList(),
-        http.localAddress(), prepared.settings().defaultRoute(), chain.checkNames());
+    log.info("sipscreen up: version={} commit={} transport={} sip={} http={} default_route={} checks={}",
+        BuildInfo.version(), BuildInfo.commit(), Transports.name(), listenersText(prepared.settings()),
+        hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
+        String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
+  }
+
+  /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */
+  public static String listenersText(ProxySettings settings) {
+    List<String> sockets = new ArrayList<>();
+    for (LocalEndpoint e : settings.endpoints()) {
+      for (Transport t : Transport.values()) {
+        if (e.transports().contains(t)) {
+          sockets.add(t.label() + ":" + hostPort(e.bind()));
+        }
+      }
+    }
+    return String.join(",", sockets);
+  }
+
+  /** {@code sip:127.0.0.1:5070;transport=udp}. */
+  public static String routeText(NextHop route) {
+    return "sip:" + hostPort(route.address()) + ";transport=" + route.transport().label();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = io.netty.util.NetUtil.toAddressString(a.getAddress()); // RFC 5952: 2001:db8::10
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /** {@code /readyz}: listeners up, the running snapshot's lists loaded, no shutdown begun. */
+  private static org.sipscreen.http.Readiness readiness(Lifecycle lifecycle, SipServer sip,
+      org.sipscreen.reload.Reloader reloader) {
+    Map<String, Long> lists = new java.util.LinkedHashMap<>();
+    List<org.sipscreen.reload.LoadedFile> files = reloader.files();
+    files.stream().filter(org.sipscreen.reload.LoadedFile::isList).forEach(f -> lists.put(f.name(), f.entries()));
+    return org.sipscreen.http.Readiness.of(lifecycle.draining(), sip.listeners().size(), sip.listenersUp(),
+        lists, !files.isEmpty());
   }
 
   /**
@@ -248,7 +287,8 @@ public final class Sipscreen implements AutoCloseable {
             new ProxyMetrics(new PrometheusRegistry()), socketRecorder,
             prepared.config().sip().maxMessageBytes(), Math.min(calls, SOCKET_WARMUP_CALLS), 10_000);
       } catch (java.io.IOException | RuntimeException e) {
-        log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}", e.toString());
+        log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
+            e.getMessage() != null ? e.getMessage() : e.toString());
       }
       log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
           (System.nanoTime() - socketsStart) / 1_000_000);
@@ -266,7 +306,7 @@ public final class Sipscreen implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException e) {
       log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
-          e.getCause().toString());
+          e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getCause().toString());
     }
     if (recorder != null) {
       recorder.close();

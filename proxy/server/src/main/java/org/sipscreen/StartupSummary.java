@@ -17,7 +17,7 @@ final class StartupSummary {
   static void log(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {
     config.screening().sourcePeer().peers().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())
-        .forEach(p -> log.info("peer name={} networks={}", p.getKey(), p.getValue().networks()));
+        .forEach(p -> log.info("peer name={} networks={}", p.getKey(), String.join(",", p.getValue().networks())));
     for (LoadedFile f : files) {
       if (f.isList()) {
         log.info("list name={} entries={} file={} version={} load_ms={}", f.name(), f.entries(),

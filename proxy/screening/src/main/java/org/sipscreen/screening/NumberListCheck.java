@@ -94,6 +94,11 @@ public final class NumberListCheck implements Check {
     return new NumberListCheck(name, other, onListed);
   }
 
+  /** What a listed caller gets: a Reject, Drop or Tag. */
+  public Verdict onListed() {
+    return onListed;
+  }
+
   public NumberList list() {
     return list;
   }

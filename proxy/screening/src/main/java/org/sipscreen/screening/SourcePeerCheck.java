@@ -43,6 +43,11 @@ public final class SourcePeerCheck implements Check {
     return NAME;
   }
 
+  /** The configured peers. */
+  public PeerTable peers() {
+    return peers;
+  }
+
   /** The peer {@code address} belongs to, without judging the call (emergency calls are only labelled). */
   public Optional<String> peerOf(java.net.InetAddress address) {
     return peers.peerOf(address);

@@ -58,7 +58,8 @@ public final class AdminAuth {
     try {
       token = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
     } catch (IOException e) {
-      throw new ConfigException(configFile + ": http.admin.token_file: cannot read " + file + ": " + e);
+      throw new ConfigException(configFile + ": http.admin.token_file: cannot read " + file + ": "
+          + ConfigException.describe(e));
     }
     if (token.length() < 16) {
       throw new ConfigException(configFile + ": http.admin.token_file: " + file

@@ -12,13 +12,39 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config;
- * {@code sipscreen traceback ...} queries the decision records.
+ * {@code sipscreen traceback ...} queries the decision records; {@code lookup} and {@code reload} talk to
+ * a running proxy's admin API; {@code sipscreen help [COMMAND]} explains each.
  */
-@Command(name = "sipscreen", mixinStandardHelpOptions = true, version = "sipscreen 0.1.0",
-    description = "SIP-edge call-screening proxy.",
-    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, StirPreloadCommand.class,
-        TracebackCommand.class})
+@Command(name = "sipscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
+        + " forwards, tags, rejects or drops it.",
+    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, LookupCommand.class,
+        ReloadCommand.class, StirPreloadCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sipscreen --config /etc/sipscreen/sipscreen.yaml",
+        "  java @deploy/jvm.options -jar proxy/target/sipscreen.jar --config config/sipscreen.yaml"
+            + " --log-format json",
+        "  sipscreen check-config config/sipscreen.yaml",
+        "  sipscreen help traceback",
+        "",
+        "Signals: SIGHUP reloads config and lists; SIGTERM drains and stops."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:stopped by SIGTERM or Ctrl-C after a graceful shutdown",
+        "1:could not start: a SIP or HTTP port cannot be bound (the message names address, port and"
+            + " transport)",
+        "2:bad option or bad config (the message names file, key and line)"})
 public final class Main implements Callable<Integer> {
+
+  /** {@code --version}: the version and the git commit of the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"sipscreen " + org.sipscreen.BuildInfo.version() + " (commit "
+          + org.sipscreen.BuildInfo.commit() + ")"};
+    }
+  }
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "YAML config file, e.g. config/sipscreen.yaml")
@@ -33,7 +59,12 @@ public final class Main implements Callable<Integer> {
   int drainSeconds;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its subcommands; unknown options and commands exit 2 with a one-line reason. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main());
   }
 
   @Override
@@ -49,14 +80,24 @@ public final class Main implements Callable<Integer> {
       }
       System.setProperty("sipscreen.log.format", logFormat); // before the first logger exists
     }
+    routeJavaUtilLogging();
     Sipscreen.Prepared prepared;
     try {
       prepared = Sipscreen.prepare(config);
     } catch (ConfigException e) {
-      System.err.println("sipscreen: bad config: " + e.getMessage());
+      startupError("bad config: " + e.getMessage());
       return 2;
     }
-    Sipscreen running = Sipscreen.start(prepared);
+    Sipscreen running;
+    try {
+      running = Sipscreen.start(prepared);
+    } catch (org.sipscreen.transport.ListenException e) {
+      startupError(e.getMessage());
+      return 1;
+    } catch (ConfigException e) {
+      startupError("bad config: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     running.reloadOnSighup();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -91,24 +132,65 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /**
+   * Why the proxy cannot start, in one line: plain on stderr, or as a log event when the log format is
+   * json or kv, so that every line of such a log parses.
+   */
+  private void startupError(String message) {
+    String format = System.getProperty("sipscreen.log.format", System.getenv("SIPSCREEN_LOG_FORMAT"));
+    if ("json".equals(format) || "kv".equals(format)) {
+      org.slf4j.LoggerFactory.getLogger(Main.class).error("sipscreen: {}", message);
+    } else {
+      System.err.println("sipscreen: " + message);
+    }
+  }
+
+  /**
+   * Sends java.util.logging, and the JDK's System.Logger that writes to it, to SLF4J: every line of the
+   * proxy's log in the one format chosen (the ES256 engine line comes through here).
+   */
+  static void routeJavaUtilLogging() {
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
+  }
+
   /** Validates a config file and the lists it names; exit 0 when good, 2 with the reason when not. */
-  @Command(name = "check-config", mixinStandardHelpOptions = true,
-      description = "Check a config file and the files it refers to, then exit.")
+  @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+      description = "Check a config file and the files it refers to, then exit.",
+      footerHeading = "%nExamples:%n",
+      footer = {
+          "  sipscreen check-config /etc/sipscreen/sipscreen.yaml",
+          "  sipscreen check-config config/sipscreen.yaml && systemctl reload sipscreen"},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:the config is good (warnings, if any, are printed but do not fail it)",
+          "2:the config or a file it names is bad (the message names file, key and line)"})
   static final class CheckConfig implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "YAML config file")
     Path file;
 
     @Override
     public Integer call() {
+      Sipscreen.Prepared prepared;
       try {
-        Sipscreen.Prepared prepared = Sipscreen.prepare(file);
-        System.out.println(file + ": OK");
-        System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.chain()).describe());
-        return 0;
+        prepared = Sipscreen.prepare(file);
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
         return 2;
       }
+      var problem = ConfigReport.recordsProblem(prepared);
+      if (problem.isPresent()) {
+        System.err.println(org.sipscreen.config.ConfigLoader.located(new ConfigException(problem.get()), file)
+            .getMessage());
+        return 2;
+      }
+      ConfigReport.warnings(prepared).forEach(w -> System.err.println("warning: " + w));
+      System.out.println(file + ": OK");
+      ConfigReport.summary(prepared).forEach(System.out::println);
+      System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.chain()).describe());
+      return 0;
     }
   }
 }

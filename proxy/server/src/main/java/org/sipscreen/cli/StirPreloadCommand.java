@@ -34,8 +34,17 @@ import picocli.CommandLine.Option;
  * limits) and stores them in a certificate preload directory, one line per URL on stdout. Exit 0 when every
  * URL was stored, 1 when some failed (the others are still stored), 2 for a bad argument or file.
  */
-@Command(name = "stir-preload", mixinStandardHelpOptions = true,
-    description = "Fetch STIR/SHAKEN certificate chains (x5u URLs) into a certificate preload directory.")
+@Command(name = "stir-preload", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Fetch STIR/SHAKEN certificate chains (x5u URLs) into a certificate preload directory.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sipscreen stir-preload --urls x5u-urls.txt --dir /var/lib/sipscreen/sti-certs"
+            + " --trust-anchors /etc/sipscreen/sti-pa-roots.pem"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:every URL was stored",
+        "1:some URLs failed (each is listed with the reason)",
+        "2:bad option or file"})
 final class StirPreloadCommand implements Callable<Integer> {
 
   private static final int PARALLEL_FETCHES = 8;

@@ -21,9 +21,20 @@ import picocli.CommandLine.Option;
  * the decision records of the matching calls with the upstream peer each came from. Exit 0 when records
  * matched, 1 when none did, 2 on bad input.
  */
-@Command(name = "traceback", mixinStandardHelpOptions = true,
+@Command(name = "traceback", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "List the screened calls from a caller (and/or to a callee) in a time window, with the"
-        + " upstream peer and address each came from, from the decision records.")
+        + " upstream peer and address each came from, from the decision records.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sipscreen traceback --caller +12025550123 --from 2026-11-28T19:00Z --to 2026-11-28T20:00Z"
+            + " --config /etc/sipscreen/sipscreen.yaml",
+        "  sipscreen traceback --caller 2025550123 --callee +13125550100 --from 2026-11-28 --to 2026-11-29"
+            + " --log-dir /var/lib/sipscreen/records --format jsonl"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:records matched (listed on stdout, a summary on stderr)",
+        "1:no record matched",
+        "2:bad number, time, option or config"})
 final class TracebackCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();

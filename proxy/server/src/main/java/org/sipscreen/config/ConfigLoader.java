@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+
 /**
  * Reads a YAML config file into a {@link SipscreenConfig}. Every failure becomes a {@link ConfigException}
  * whose message starts with the file, then the key path ({@code sip.listen[0].port}) and line.
@@ -34,6 +35,8 @@ public final class ConfigLoader {
       // FAIL_ON_READING_DUP_TREE_KEY covers JsonNode only; records need the parser to refuse duplicates.
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      // 5.5 is not an integer: say so instead of quietly using 5.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .build();
 
   private ConfigLoader() {}
@@ -61,17 +64,188 @@ public final class ConfigLoader {
       throw new ConfigException(file + ": " + where(e) + ": unknown key '" + e.getPropertyName()
           + "'" + line(keyLocation(bytes, e)) + "; known keys: " + e.getKnownPropertyIds());
     } catch (JsonMappingException e) {
-      if (e.getCause() instanceof StreamReadException syntax) {
+      if (e.getCause() instanceof StreamReadException syntax
+          && !(syntax instanceof com.fasterxml.jackson.core.exc.InputCoercionException)) {
         throw new ConfigException(file + ": not valid YAML: " + oneLine(syntax.getOriginalMessage())
             + line(syntax.getLocation()), e);
       }
-      throw new ConfigException(file + ": " + where(e) + ": " + rootMessage(e) + line(e.getLocation()), e);
+      throw valueError(file, bytes, e);
+    } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
+      // A number too large for its key, met while reading it: name the key and its line.
+      throw new ConfigException(file + ": " + e.getProcessor().getParsingContext().pathAsPointer()
+          .toString().substring(1).replace('/', '.') + ": expected " + expected(e.getTargetType())
+          + ", got " + textOf(e.getProcessor()) + line(e.getLocation()), e);
     } catch (JsonProcessingException e) {
       throw new ConfigException(file + ": not valid YAML: " + oneLine(e.getOriginalMessage())
           + line(e.getLocation()), e);
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A bad value: the key path, what was expected in the operator's words ({@code expected an integer, got
+   * "five"}) or the record's own check ({@code tcp_idle_timeout_seconds must be positive, was -5}), and
+   * the line of the offending key itself, not the end of its section.
+   */
+  private static ConfigException valueError(Path file, byte[] bytes, JsonMappingException e) {
+    String where = where(e);
+    String pointer = pointer(e);
+    String message;
+    if (rootCause(e) instanceof com.fasterxml.jackson.core.exc.InputCoercionException range) {
+      message = "expected " + expected(range.getTargetType()) + range(range.getTargetType()) + ", got "
+          + valueAt(bytes, pointer);
+    } else if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+        && mismatch.getTargetType() != null && !(rootCause(e) instanceof IllegalArgumentException)) {
+      message = "expected " + expected(mismatch.getTargetType()) + ", got " + valueAt(bytes, pointer);
+    } else {
+      message = rootMessage(e);
+      // A record's own check names its key first ("port must be 0-65535, was 99999"): point at that key.
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z][a-z0-9_]*)(?= must |: | is | and )")
+          .matcher(message == null ? "" : message);
+      if (m.find() && locate(bytes, pointer + "/" + m.group(1)) != null) {
+        pointer = pointer + "/" + m.group(1);
+        where = (where.equals("(top level)") ? "" : where + ".") + m.group(1);
+      }
+    }
+    JsonLocation at = locate(bytes, pointer);
+    return new ConfigException(file + ": " + where + ": " + message + line(at != null ? at : e.getLocation()),
+        e);
+  }
+
+  private static String textOf(JsonParser p) {
+    try {
+      return p.getText();
+    } catch (IOException e) {
+      return "a value out of range";
+    }
+  }
+
+  private static String range(Class<?> type) {
+    if (type == Integer.class || type == int.class) {
+      return " from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+    if (type == Long.class || type == long.class) {
+      return " from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+    }
+    return "";
+  }
+
+  /** What a Java type is called in a config file. */
+  private static String expected(Class<?> type) {
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+        || type == Short.class || type == short.class) {
+      return "an integer";
+    }
+    if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+      return "a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a text value";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    return "a section of keys (key: value lines)";
+  }
+
+  /** The value written at a pointer, as the operator wrote it: {@code "five"}, {@code 5.5}, a list. */
+  private static String valueAt(byte[] bytes, String pointer) {
+    JsonPointer target = JsonPointer.compile(pointer);
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().equals(target)) {
+          JsonToken v = p.nextToken();
+          return switch (v) {
+            case VALUE_STRING -> "\"" + p.getText() + "\"";
+            case START_ARRAY -> "a list";
+            case START_OBJECT -> "a section of keys";
+            case VALUE_NULL -> "nothing";
+            default -> p.getText();
+          };
+        }
+      }
+    } catch (IOException | IllegalArgumentException ignored) {
+      // Fall through.
+    }
+    return "something else";
+  }
+
+  /** The JSON pointer of the exception's path, e.g. {@code /sip/listen/0/port}. */
+  private static String pointer(JsonMappingException e) {
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        pointer.append('/').append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+      } else if (ref.getIndex() >= 0) {
+        pointer.append('/').append(ref.getIndex());
+      }
+    }
+    return pointer.toString();
+  }
+
+  /** Where the key at {@code pointer} is written, or null when the file has no such key. */
+  private static JsonLocation locate(byte[] bytes, String pointer) {
+    if (pointer.isEmpty()) {
+      return null;
+    }
+    JsonPointer target = JsonPointer.compile(pointer);
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().equals(target)) {
+          return p.currentTokenLocation();
+        }
+      }
+    } catch (IOException | IllegalArgumentException ignored) {
+      // No line then.
+    }
+    return null;
+  }
+
+  /**
+   * The same error with the line of the config key it names ({@code <file>: screening.block_list.file:
+   * ...}) when it has none: for errors found after loading (a list file missing, a directory that cannot
+   * be created), which know the key but not where it is written.
+   */
+  public static ConfigException located(ConfigException e, Path file) {
+    String message = e.getMessage();
+    String prefix = file + ": ";
+    if (message == null || !message.startsWith(prefix) || message.contains("(line ")) {
+      return e;
+    }
+    String rest = message.substring(prefix.length());
+    int colon = rest.indexOf(": ");
+    if (colon < 0) {
+      return e;
+    }
+    String key = rest.substring(0, colon);
+    if (!key.matches("[a-z0-9_.\\[\\]-]+")) {
+      return e;
+    }
+    // A message about a line of another file (a list) keeps that location alone.
+    if (rest.substring(colon + 2).matches("(?s)\\S+:\\d+: .*")) {
+      return e;
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException io) {
+      return e;
+    }
+    String pointer = "/" + key.replaceAll("\\[(\\d+)]", ".$1").replace('.', '/');
+    JsonLocation at = locate(bytes, pointer);
+    return at == null ? e : new ConfigException(message + line(at), e.getCause());
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /**

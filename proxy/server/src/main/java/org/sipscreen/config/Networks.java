@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Argument checks for addresses in config: IP literals only, so that loading never does DNS. */
-final class Networks {
+public final class Networks {
 
   private Networks() {}
 
@@ -21,7 +21,7 @@ final class Networks {
   }
 
   /** Whether an address literal (already checked) is 0.0.0.0 or ::. */
-  static boolean isWildcard(String literal) {
+  public static boolean isWildcard(String literal) {
     try {
       return InetAddress.getByName(literal).isAnyLocalAddress();
     } catch (UnknownHostException e) {

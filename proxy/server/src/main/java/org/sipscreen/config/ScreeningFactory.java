@@ -211,7 +211,9 @@ public final class ScreeningFactory {
     try {
       plan = NanpNumberingPlan.load(npa, co);
     } catch (IOException e) {
-      throw new ConfigException(key + ": cannot read numbering data: " + e);
+      throw new ConfigException(key + ": cannot read numbering data: "
+          + (e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
+          + ConfigException.describe(e));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ": " + e.getMessage());
     }
@@ -297,7 +299,7 @@ public final class ScreeningFactory {
       try {
         feed = ReputationFeed.load(file);
       } catch (IOException e) {
-        throw new ConfigException(key + ".feed_file: cannot read " + file + ": " + e);
+        throw new ConfigException(key + ".feed_file: cannot read " + file + ": " + ConfigException.describe(e));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(key + ".feed_file: " + e.getMessage());
       }
@@ -457,7 +459,7 @@ public final class ScreeningFactory {
     try {
       return NumberList.load(file);
     } catch (IOException e) {
-      throw new ConfigException(configFile + ": " + key + ": cannot read " + file + ": " + e);
+      throw new ConfigException(configFile + ": " + key + ": cannot read " + file + ": " + ConfigException.describe(e));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(configFile + ": " + key + ": " + e.getMessage());
     }

@@ -85,7 +85,7 @@ final class StirShakenFactory {
           .listener(wiring.listener())
           .build();
     } catch (IOException e) {
-      throw new ConfigException(key + ".certificate_dir: cannot read " + dir + ": " + e);
+      throw new ConfigException(key + ".certificate_dir: cannot read " + dir + ": " + ConfigException.describe(e));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ".certificate_dir: " + e.getMessage());
     }
@@ -110,7 +110,7 @@ final class StirShakenFactory {
       }
       return out;
     } catch (IOException e) {
-      throw new ConfigException(key + ": cannot read " + file + ": " + e);
+      throw new ConfigException(key + ": cannot read " + file + ": " + ConfigException.describe(e));
     } catch (CertificateException | ClassCastException e) {
       throw new ConfigException(key + ": not a PEM certificate file: " + file + ": " + e.getMessage());
     }

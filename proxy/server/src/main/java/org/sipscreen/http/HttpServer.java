@@ -24,7 +24,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,8 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operations port: {@code GET /metrics} (Prometheus text format) and {@code GET /healthz} (200 while
- * the SIP listeners are up, 503 otherwise). Served by Netty like every other socket.
+ * The operations port: {@code GET /metrics} (Prometheus text format, OpenMetrics when the scraper asks for
+ * it), {@code GET /healthz} (200 while the SIP listeners are up, 503 otherwise) and {@code GET /readyz}
+ * (200 when listeners are up and lists loaded: {@link Readiness}). Served by Netty like every other socket.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -49,20 +49,32 @@ public final class HttpServer implements AutoCloseable {
     return start(group, channelType, bind, registry, healthy, null);
   }
 
-  /** @param admin serves every path under {@code /admin/} (its own auth and routes); null: none */
   public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
       InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
       org.sipscreen.admin.AdminApi admin) throws InterruptedException {
-    Handler handler = new Handler(registry, healthy, admin);
-    Channel ch = new ServerBootstrap().group(group).channel(channelType)
+    return start(group, channelType, bind, registry, healthy,
+        () -> healthy.getAsBoolean() ? new Readiness(true, "ready\n") : new Readiness(false, "not ready\n"),
+        admin);
+  }
+
+  /**
+   * @param readiness what {@code /readyz} answers
+   * @param admin serves every path under {@code /admin/} (its own auth and routes); null: none
+   */
+  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
+      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
+      java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin)
+      throws InterruptedException {
+    Handler handler = new Handler(registry, healthy, readiness, admin);
+    io.netty.channel.ChannelFuture future = new ServerBootstrap().group(group).channel(channelType)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
             c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
           }
         })
-        .bind(bind).sync().channel();
-    return new HttpServer(ch);
+        .bind(bind);
+    return new HttpServer(org.sipscreen.transport.ListenException.bound(future, bind, "http"));
   }
 
   public InetSocketAddress localAddress() {
@@ -78,12 +90,16 @@ public final class HttpServer implements AutoCloseable {
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final PrometheusRegistry registry;
     private final BooleanSupplier healthy;
-    private final PrometheusTextFormatWriter writer = new PrometheusTextFormatWriter(false);
+    private final java.util.function.Supplier<Readiness> readiness;
+    private final io.prometheus.metrics.expositionformats.ExpositionFormats formats =
+        io.prometheus.metrics.expositionformats.ExpositionFormats.init();
     private final org.sipscreen.admin.AdminApi admin;
 
-    Handler(PrometheusRegistry registry, BooleanSupplier healthy, org.sipscreen.admin.AdminApi admin) {
+    Handler(PrometheusRegistry registry, BooleanSupplier healthy,
+        java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin) {
       this.registry = registry;
       this.healthy = healthy;
+      this.readiness = readiness;
       this.admin = admin;
     }
 
@@ -98,6 +114,8 @@ public final class HttpServer implements AutoCloseable {
       if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
         response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed\n");
       } else if (path.equals("/metrics")) {
+        // Prometheus text format, or OpenMetrics when the Accept header asks for it.
+        var writer = formats.findWriter(request.headers().get(HttpHeaderNames.ACCEPT));
         ByteBuf buf = ctx.alloc().buffer(16 * 1024);
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
           writer.write(out, registry.scrape());
@@ -108,6 +126,10 @@ public final class HttpServer implements AutoCloseable {
         response = healthy.getAsBoolean()
             ? text(HttpResponseStatus.OK, "ok\n")
             : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "sip listeners down\n");
+      } else if (path.equals("/readyz")) {
+        Readiness r = readiness.get();
+        response = text(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            r.detail());
       } else {
         response = text(HttpResponseStatus.NOT_FOUND, "not found\n");
       }

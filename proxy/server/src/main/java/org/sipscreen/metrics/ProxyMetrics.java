@@ -162,6 +162,7 @@ public final class ProxyMetrics {
    * the new chain's checks.
    */
   public void watch(org.sipscreen.screening.ScreeningChain chain) {
+    startAtZero(chain);
     for (org.sipscreen.screening.Check c : chain.checks()) {
       if (c instanceof org.sipscreen.screening.StirShakenCheck check) {
         stir.watch(check);
@@ -196,6 +197,65 @@ public final class ProxyMetrics {
 
   private final java.util.concurrent.atomic.AtomicBoolean transactionsWatched =
       new java.util.concurrent.atomic.AtomicBoolean();
+
+
+  /** Results of {@code sipscreen_peer_invites_total}. */
+  static final List<String> RESULTS = List.of("forwarded", "tagged", "rejected", "rejected_analytics",
+      "dropped", "emergency", "emergency_refused");
+  /** Statuses the proxy answers with on its own, whatever the config. */
+  static final List<String> STATUSES = List.of("200", "400", "403", "416", "420", "481", "482", "483",
+      "505", "513", "603", "608");
+  /** Reasons of {@code sipscreen_messages_dropped_total} (StatelessProxy and the transports). */
+  static final List<String> DROP_REASONS = List.of("keepalive", "malformed", "unknown_source",
+      "ack_for_local_response", "screening", "response_not_ours", "response_without_upstream",
+      "unsupported_transport", "unresolvable_via", "destination_not_allowed", "ack_not_forwardable",
+      "unanswerable", "oversize_datagram", "udp_error", "tcp_idle_close", "no_udp_socket",
+      "no_tcp_client", "tcp_connect_failed", "not_in_dialog", "response_from_unknown_source",
+      "retransmission_pending", "udp_too_large");
+
+  /**
+   * Creates at 0 every counter series whose label values are known before the first message: requests by
+   * method and transport, responses by class and by the proxy's own statuses, drop reasons, each check's
+   * {@code continue} and the chain's {@code error}, each peer's (and {@code unknown}'s) INVITE results and
+   * STIR results. So a rate() or an alert sees a series from start-up, not from the first event. Label
+   * values that come from what happens (flag categories, malformed-message reasons) still appear with
+   * their first event.
+   */
+  private void startAtZero(org.sipscreen.screening.ScreeningChain chain) {
+    for (String method : METHODS) {
+      for (Transport t : Transport.values()) {
+        point(requestsReceived, method, t.label());
+        point(requestsForwarded, method, t.label());
+      }
+    }
+    for (Transport t : Transport.values()) {
+      point(requestsReceived, "other", t.label());
+      point(requestsForwarded, "other", t.label());
+    }
+    for (int c = 1; c <= 6; c++) {
+      point(responsesRelayed, STATUS_CLASSES[c]);
+    }
+    STATUSES.forEach(s -> point(responsesSent, s));
+    DROP_REASONS.forEach(r -> point(dropped, r));
+    point(screeningOutcomes, "chain", "error");
+    point(screeningOutcomes, org.sipscreen.screening.EmergencyCheck.NAME, "bypass");
+    point(screeningOutcomes, org.sipscreen.screening.EmergencyCheck.NAME, "continue");
+    point(screeningOutcomes, org.sipscreen.screening.EmergencyCheck.NAME,
+        org.sipscreen.screening.CheckOutcome.REFUSED);
+    java.util.Set<String> peers = new java.util.TreeSet<>(List.of("unknown"));
+    for (org.sipscreen.screening.Check c : chain.checks()) {
+      point(screeningOutcomes, c.name(), org.sipscreen.screening.CheckOutcome.CONTINUE);
+      if (c instanceof org.sipscreen.screening.SourcePeerCheck s) {
+        peers.addAll(s.peers().peerNames());
+      }
+    }
+    for (String peer : peers) {
+      RESULTS.forEach(r -> point(peerInvites, peer, r));
+    }
+    if (chain.checkNames().contains(org.sipscreen.screening.StirShakenCheck.NAME)) {
+      stir.startAtZero(peers);
+    }
+  }
 
   /** A chain that failed and was skipped (fail open). */
   public void screeningError() {

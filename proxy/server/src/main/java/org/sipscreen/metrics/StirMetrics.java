@@ -67,6 +67,16 @@ final class StirMetrics {
     p.inc();
   }
 
+  /** Creates the result series of every known outcome for each peer, at 0. */
+  void startAtZero(java.util.Collection<String> peers) {
+    for (Map.Entry<String, String[]> e : LABELS.entrySet()) {
+      Map<String, CounterDataPoint> byPeer = points.computeIfAbsent(e.getKey(), k -> new ConcurrentHashMap<>());
+      for (String peer : peers) {
+        byPeer.computeIfAbsent(peer, k -> verifications.labelValues(e.getValue()[0], e.getValue()[1], peer));
+      }
+    }
+  }
+
   /**
    * Feeds the latency histogram from {@code check} and points the counters at it; the counters are
    * registered on the first call, later calls (a reloaded chain) make them read the new check.

@@ -70,6 +70,11 @@ public final class DecisionLog implements AutoCloseable {
     this.retentionMillis = retentionHours * DecisionFiles.HOUR_MILLIS;
     this.retentionBytes = retentionBytes;
     this.clock = clock;
+    long existing = 0;
+    for (DecisionFiles.Segment f : DecisionFiles.list(this.dir)) {
+      existing += sizeOf(f.path());
+    }
+    this.diskBytes = existing;
   }
 
   /** Lines handed to the operating system. */
@@ -102,6 +107,7 @@ public final class DecisionLog implements AutoCloseable {
   /** {@code keyed} false: the line's keys are unknown, so its file gets no index. */
   private void append(long timeMillis, byte[] bytes, int length, long callerKey, long calleeKey,
       boolean keyed) {
+    diskBytes += length; // one writer thread; a lost line is corrected by the next retention pass
     long hour = DecisionFiles.hourOf(timeMillis);
     Open f = fileFor(hour);
     if (f == null) {
@@ -152,6 +158,17 @@ public final class DecisionLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Bytes of the records directory's files: measured by the last retention pass (at most a minute ago)
+   * plus what was appended since. Read from any thread.
+   */
+  public long diskBytes() {
+    return diskBytes;
+  }
+
+  /** Written by the writer thread only; read by the metrics. */
+  private volatile long diskBytes;
+
   /** Deletes files older than the retention age, then the oldest while the total is over the size limit. */
   public void enforceRetention() {
     List<DecisionFiles.Segment> files;
@@ -181,6 +198,7 @@ public final class DecisionLog implements AutoCloseable {
         }
       }
     }
+    diskBytes = total;
   }
 
   @Override

@@ -143,7 +143,8 @@ public final class DecisionRecorder implements AutoCloseable {
       files = new DecisionLog(dir, config.maxFileBytes(), config.retentionHours(), config.retentionBytes(),
           Clock.systemUTC());
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": " + e);
+      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": "
+          + (e instanceof IOException io ? ConfigException.describe(io) : e.getMessage()));
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
         Clock.systemUTC(), start);
@@ -184,6 +185,11 @@ public final class DecisionRecorder implements AutoCloseable {
   }
 
   /** Records in files (handed to the operating system). */
+  /** Bytes of the records directory ({@link DecisionLog#diskBytes}). */
+  public long diskBytes() {
+    return files.diskBytes();
+  }
+
   public long written() {
     return files.written();
   }

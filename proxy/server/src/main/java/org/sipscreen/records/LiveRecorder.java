@@ -152,6 +152,12 @@ public final class LiveRecorder implements AutoCloseable {
         .help("Retransmitted INVITEs that got the same treatment again and were not recorded twice")
         .callback(cb -> cb.call(sum(Counts::retransmissions, DecisionRecorder::retransmissions)))
         .register(registry);
+    GaugeWithCallback.builder().name("sipscreen_decision_records_disk_bytes")
+        .help("Bytes of the decision record files in the records directory of the running config (measured at least once a minute)")
+        .callback(cb -> {
+          State s = state;
+          cb.call(s.current() == null ? 0 : s.current().diskBytes());
+        }).register(registry);
     GaugeWithCallback.builder().name("sipscreen_decision_records_queued")
         .help("Decision records waiting for the writer thread")
         .callback(cb -> {

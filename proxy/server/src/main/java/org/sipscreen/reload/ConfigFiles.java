@@ -7,8 +7,8 @@ import org.sipscreen.config.SipscreenConfig;
 
 /**
  * The files a config consists of: the config file itself and every list or data file it names, by a
- * stable snake_case name (the {@code file} of the reload metrics is the path, the name is the
- * {@code list} label). A change to any of them is a reason to reload.
+ * stable snake_case name (the name is the {@code list} label of the list metrics; {@link #key} the
+ * {@code file} label of the reload metrics). A change to any of them is a reason to reload.
  */
 public final class ConfigFiles {
 
@@ -53,6 +53,27 @@ public final class ConfigFiles {
     }
     put(files, "admin_token", base, config.http().admin().tokenFile());
     return files;
+  }
+
+  /**
+   * The config key that names a file, for the reload metrics' {@code file} label: {@code config} for the
+   * config file itself, e.g. {@code screening.block_list.file}, {@code http.admin.token_file}.
+   */
+  public static String key(String name) {
+    if (name.startsWith("stir_trust_anchor_")) {
+      return "screening.stir_shaken.trust_anchors[" + name.substring("stir_trust_anchor_".length()) + "]";
+    }
+    return switch (name) {
+      case CONFIG -> CONFIG;
+      case "allow_list", "block_list", "tag_list", "do_not_originate" -> "screening." + name + ".file";
+      case "neighbor_spoofing_allow_list" -> "screening.neighbor_spoofing.allow_list";
+      case "invalid_number_npa" -> "screening.invalid_number.npa_file";
+      case "invalid_number_co_code" -> "screening.invalid_number.co_code_file";
+      case "reputation_feed" -> "screening.reputation.feed_file";
+      case "stir_certificate_index" -> "screening.stir_shaken.certificate_dir";
+      case "admin_token" -> "http.admin.token_file";
+      default -> name;
+    };
   }
 
   private static void put(Map<String, Path> files, String name, Path base, String file) {

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reload series: per file, whether its last reload succeeded and when that was; per list, its entries,
- * its load time and its content version; reloads by trigger and result. File label values are paths from
- * the config, never peer text.
+ * its load time and its content version; reloads by trigger and result. The {@code file} label is the
+ * config key that names the file ({@code config}, {@code screening.block_list.file}: the same on every
+ * machine, whatever the paths), never peer text.
  */
 public final class ReloadMetrics {
 
@@ -45,6 +46,10 @@ public final class ReloadMetrics {
     refused = Counter.builder().name("sipscreen_list_refused_total")
         .help("New versions of a list a reload refused (empty, or shrunk too far); the running one stayed")
         .labelNames("list", "reason").register(registry);
+    for (String trigger : java.util.List.of("watch", "sighup", "admin")) {
+      reloads.labelValues(trigger, "applied");
+      reloads.labelValues(trigger, "rejected");
+    }
   }
 
   void loaded(String file, boolean success, double epochSeconds) {

@@ -134,6 +134,14 @@ public final class Reloader implements AutoCloseable {
     return running.auth();
   }
 
+  /**
+   * Config keys changed in the running config that take a restart to apply (new sockets); empty when
+   * the sockets match the config.
+   */
+  public List<String> restartPending() {
+    return needsRestart(bound, running.config());
+  }
+
   /** The running config. */
   public SipscreenConfig config() {
     return running.config();
@@ -201,15 +209,16 @@ public final class Reloader implements AutoCloseable {
         recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
       }
     } catch (ConfigException | RuntimeException e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      Path bad = culprit(message, before);
-      metrics.loaded(bad.toString(), false, clock.millis() / 1000.0);
+      Exception located = e instanceof ConfigException c ? ConfigLoader.located(c, configFile) : e;
+      String message = located.getMessage() == null ? e.toString() : located.getMessage();
+      Map.Entry<String, Path> bad = culprit(message, before);
+      metrics.loaded(ConfigFiles.key(bad.getKey()), false, clock.millis() / 1000.0);
       metrics.reload(trigger, false);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.error("reload rejected trigger={} file={} error=\"{}\"; the running version stays", trigger,
-          bad, message);
-      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.toString()), List.of(), ms,
-          List.of());
+          bad.getValue(), message);
+      return new ReloadResult(trigger, Optional.of(message), Optional.of(bad.getValue().toString()),
+          List.of(), ms, List.of());
     }
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
@@ -248,7 +257,7 @@ public final class Reloader implements AutoCloseable {
     Set<String> names = new HashSet<>();
     for (RefusedList r : refused) {
       names.add(r.name());
-      metrics.loaded(r.file().toString(), false, now);
+      metrics.loaded(ConfigFiles.key(r.name()), false, now);
       if (!r.refusedVersion().equals(refusedVersions.put(r.name(), r.refusedVersion()))) {
         metrics.refused(r.name(), r.reason());
         log.warn("reload kept list={} file={} reason={} running_entries={} new_entries={}: {}", r.name(),
@@ -261,7 +270,7 @@ public final class Reloader implements AutoCloseable {
   private void publish(List<LoadedFile> files, String trigger) {
     double now = clock.millis() / 1000.0;
     for (LoadedFile f : files) {
-      metrics.loaded(f.path().toString(), true, now);
+      metrics.loaded(ConfigFiles.key(f.name()), true, now);
       if (f.isList()) {
         metrics.list(f.name(), f.entries(), f.contentVersion(), f.loadMillis());
       }
@@ -271,8 +280,8 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
-  /** The list and data files named in {@code message}; the config file when none is. */
-  private Path culprit(String message, Running before) {
+  /** The list or data file named in {@code message} (name and path); the config file when none is. */
+  private Map.Entry<String, Path> culprit(String message, Running before) {
     Map<String, Path> named;
     try {
       named = ConfigFiles.of(ConfigLoader.load(configFile), configFile);
@@ -281,16 +290,16 @@ public final class Reloader implements AutoCloseable {
     }
     for (Map.Entry<String, Path> e : named.entrySet()) {
       if (!e.getKey().equals(ConfigFiles.CONFIG) && message.contains(e.getValue().toString())) {
-        return e.getValue();
+        return e;
       }
     }
     for (Map.Entry<String, Path> e : named.entrySet()) {
       if (!e.getKey().equals(ConfigFiles.CONFIG)
           && message.contains(e.getValue().getFileName().toString() + ":")) {
-        return e.getValue();
+        return e;
       }
     }
-    return configFile.toAbsolutePath().normalize();
+    return Map.entry(ConfigFiles.CONFIG, configFile.toAbsolutePath().normalize());
   }
 
   /** Config keys whose change needs new sockets. */
@@ -358,7 +367,7 @@ public final class Reloader implements AutoCloseable {
   }
 
   /** Entries, content version and load time of one list of the chain. */
-  record ListData(long entries, String version, long loadMillis) {
+  public record ListData(long entries, String version, long loadMillis) {
 
     static ListData of(NumberList list) {
       return new ListData((long) list.exactCount() + list.prefixCount(), list.version(),
@@ -367,7 +376,7 @@ public final class Reloader implements AutoCloseable {
   }
 
   /** The named list of the chain, null for files that are not lists. */
-  static ListData list(String name, ScreeningChain chain) {
+  public static ListData list(String name, ScreeningChain chain) {
     if (name.equals("allow_list")) {
       return ListData.of(chain.allowList());
     }

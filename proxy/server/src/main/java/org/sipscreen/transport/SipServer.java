@@ -56,7 +56,7 @@ public final class SipServer implements AutoCloseable {
     this.sender = new Sender(metrics);
   }
 
-  /** Binds every configured endpoint; throws when one cannot be bound. */
+  /** Binds every configured endpoint; throws a {@link ListenException} naming the one that cannot be bound. */
   public void start() throws InterruptedException {
     SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes);
     SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics);
@@ -83,7 +83,7 @@ public final class SipServer implements AutoCloseable {
         }
       }
       if (endpoint.transports().contains(Transport.TCP)) {
-        Channel tcp = new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        Channel tcp = ListenException.bound(new ServerBootstrap().group(group).channel(Transports.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -94,7 +94,7 @@ public final class SipServer implements AutoCloseable {
                 ch.pipeline().addLast(tcpInit);
               }
             })
-            .bind(endpoint.bind()).sync().channel();
+            .bind(endpoint.bind()), endpoint.bind(), "tcp");
         listeners.add(tcp);
       }
     }
@@ -111,6 +111,15 @@ public final class SipServer implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** SIP listening sockets open now (every UDP socket of a listener counts). */
+  public int listenersUp() {
+    int up = 0;
+    for (Channel c : listeners) {
+      up += c.isActive() ? 1 : 0;
+    }
+    return up;
   }
 
   /**

@@ -30,8 +30,9 @@ import org.sipscreen.screening.ScreeningChain;
  * proxy's own event loops, with a caller and a callee socket on loopback, so that receiving, sending and
  * the Netty pipeline are compiled before the real listeners open (the direct {@link Warmup#run} reaches
  * only the proxy's logic). The throwaway proxy may send to 127.0.0.1 only and routes every call to the
- * callee socket. If 127.0.0.1 is not a configured peer, the calls are answered 403 (or as configured):
- * that still runs the socket path.
+ * callee socket. Its source_peer check knows the caller socket as peer {@code warmup}, whatever peers and
+ * unknown-source action the operator configured, so every call runs the whole chain and completes: a
+ * configured {@code unknown_source: drop} cannot leave the warm-up waiting for answers that never come.
  */
 public final class SocketWarmup {
 
@@ -44,7 +45,7 @@ public final class SocketWarmup {
    * Plays up to {@code calls} calls, stopping after {@code maxMillis}; returns the number played. The
    * listener and sockets are closed when it returns.
    *
-   * @param configured the real proxy's settings (record-routing and unknown-source answers are copied)
+   * @param configured the real proxy's settings (record-routing is copied)
    * @param metrics the throwaway proxy's metrics (not the real proxy's)
    * @param recorder decision records of the warm-up calls, or null for none
    */
@@ -60,8 +61,8 @@ public final class SocketWarmup {
           List.of(LocalEndpoint.of(listen, null, EnumSet.of(Transport.UDP))),
           new NextHop(calleeAddress, Transport.UDP),
           PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))),
-          configured.recordRoute(), configured.unknownSources());
-      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, recorder);
+          configured.recordRoute(), ProxySettings.UnknownSources.FORBIDDEN);
+      StatelessProxy proxy = new StatelessProxy(settings, loopbackIsAPeer(chain), metrics, recorder);
       SipServer server = new SipServer(proxy, metrics, group, maxMessageBytes, 30, 1);
       try {
         server.start();
@@ -75,6 +76,17 @@ public final class SocketWarmup {
         server.close();
       }
     }
+  }
+
+  /** The chain with its source_peer check replaced by one that knows 127.0.0.1 as peer "warmup". */
+  static ScreeningChain loopbackIsAPeer(ScreeningChain chain) {
+    List<org.sipscreen.screening.Check> checks = new java.util.ArrayList<>();
+    for (org.sipscreen.screening.Check c : chain.checks()) {
+      checks.add(c instanceof org.sipscreen.screening.SourcePeerCheck
+          ? new org.sipscreen.screening.SourcePeerCheck(PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))))
+          : c);
+    }
+    return chain.withChecks(checks);
   }
 
   private static DatagramChannel open(InetAddress loopback) throws IOException {

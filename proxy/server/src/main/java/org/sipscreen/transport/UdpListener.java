@@ -58,7 +58,7 @@ final class UdpListener {
           bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         // Port 0 means any free port: the later sockets join the port the first one got.
-        Channel channel = bootstrap.bind(bound).sync().channel();
+        Channel channel = ListenException.bound(bootstrap.bind(bound), bound, "udp");
         channels.add(channel);
         bound = (InetSocketAddress) channel.localAddress();
       }

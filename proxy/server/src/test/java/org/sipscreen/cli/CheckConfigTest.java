@@ -97,4 +97,74 @@ class CheckConfigTest {
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.err()).contains("bad config").contains("port must be 0-65535, was 99999");
   }
+
+  @Test
+  void goodConfigPrintsTheChecksInOrderWithActionsPeersAndListEntries() {
+    Run r = run("check-config", shippedConfig().toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String out = r.out();
+    assertThat(out).containsSubsequence("checks, in order:", " 0 emergency", " 1 source_peer",
+        "unknown sources: reject 403 Forbidden", "invalid_number", "reject_deterministic",
+        "block_list", "reject 603 Decline", "tag_list", "tag", "velocity", "reject_analytics");
+    assertThat(out).contains("policy: tag at score 50, 603+ at score 90").contains("peers: local");
+    assertThat(out).containsPattern("block_list +3 entries +\\S*block.txt");
+    assertThat(out.lines().count()).isLessThanOrEqualTo(40);
+  }
+
+  @Test
+  void warnsWhenBlockScoreIsNotAboveTagScore() throws IOException {
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, """
+        screening:
+          policy:
+            tag_score: 70
+            block_score: 60
+            redress_url: https://redress.example.net/
+        """);
+
+    Run r = run("check-config", file.toString());
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).contains("warning: ").contains("screening.policy: block_score 60 is not above"
+        + " tag_score 70");
+  }
+
+  @Test
+  void refusesARecordsDirectoryThatCannotBeCreated() throws IOException {
+    Files.writeString(dir.resolve("blocker"), "a file where the records directory's parent should be\n");
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, "records:\n  directory: blocker/records\n");
+
+    Run r = run("check-config", file.toString());
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("records.directory").contains("blocker is a file, not a directory");
+    assertThat(r.out()).doesNotContain("OK");
+  }
+
+  @Test
+  void helpIsACommandAndExplainsEachCommand() {
+    Run top = run("help");
+    assertThat(top.exitCode()).isZero();
+    assertThat(top.out()).contains("Usage: sipscreen").contains("check-config").contains("lookup")
+        .contains("reload").contains("Exit codes:");
+
+    for (String command : java.util.List.of("check-config", "traceback", "lookup", "reload", "stir-preload")) {
+      Run help = run("help", command);
+      assertThat(help.exitCode()).as(command).isZero();
+      assertThat(help.out()).as(command).contains("Usage: sipscreen " + command).contains("Examples:")
+          .contains("sipscreen " + command).contains("Exit codes:");
+    }
+    assertThat(run("--help").out()).contains("Examples:").contains("Exit codes:");
+  }
+
+  @Test
+  void versionNamesTheCommit() {
+    Run r = run("--version");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("sipscreen " + org.sipscreen.BuildInfo.version() + " (commit "
+        + org.sipscreen.BuildInfo.commit() + ")");
+  }
 }

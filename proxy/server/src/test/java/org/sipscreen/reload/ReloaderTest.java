@@ -128,8 +128,8 @@ class ReloaderTest {
     assertThat(r.applied()).as(r.toString()).isTrue();
     assertThat(screen(CALLER).action()).isInstanceOf(ScreeningResult.Action.Reject.class);
     assertThat(gauge("sipscreen_list_entries", "list", "block_list")).isEqualTo(2);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(1);
-    assertThat(gauge("sipscreen_reload_last_timestamp_seconds", "file", block.toString()))
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_timestamp_seconds", "file", "screening.block_list.file"))
         .isEqualTo(NOW.getEpochSecond());
     LoadedFile list = reloader.files().stream().filter(f -> f.name().equals("block_list"))
         .findFirst().orElseThrow();
@@ -200,8 +200,8 @@ class ReloaderTest {
     assertThat(r.file()).contains(block.toString());
     assertThat(proxy.snapshot().chain()).isSameAs(running);
     assertThat(screen(CALLER).action()).isEqualTo(ScreeningResult.Action.FORWARD);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(0);
-    assertThat(gauge("sipscreen_reload_last_success", "file", config.toString())).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(0);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "config")).isEqualTo(1);
     assertThat(gauge("sipscreen_list_entries", "list", "block_list")).isEqualTo(1);
   }
 
@@ -218,12 +218,12 @@ class ReloaderTest {
         .contains("unknown key 'block_lists'").contains("(line 12)");
     assertThat(r.file()).contains(config.toString());
     assertThat(proxy.snapshot().chain()).isSameAs(running);
-    assertThat(gauge("sipscreen_reload_last_success", "file", config.toString())).isEqualTo(0);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "config")).isEqualTo(0);
 
     // Fixed again: the next reload runs it.
     Files.writeString(config, yaml(""));
     assertThat(reload().applied()).isTrue();
-    assertThat(gauge("sipscreen_reload_last_success", "file", config.toString())).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "config")).isEqualTo(1);
   }
 
   @Test
@@ -485,7 +485,7 @@ class ReloaderTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("block_list", "empty", 1L, 0L));
     assertThat(blockList()).isSameAs(running);
     assertThat(screen("+12025550199").action()).isInstanceOf(ScreeningResult.Action.Reject.class);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(0);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(0);
     assertThat(gauge("sipscreen_list_entries", "list", "block_list")).isEqualTo(1);
     assertThat(counter("sipscreen_list_refused_total", "list", "block_list", "reason", "empty")).isEqualTo(1);
 
@@ -499,7 +499,7 @@ class ReloaderTest {
     assertThat(allowed.refusedLists()).isEmpty();
     assertThat(blockList().exactCount()).isZero();
     assertThat(screen("+12025550199").action()).isEqualTo(ScreeningResult.Action.FORWARD);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(1);
   }
 
   static String numbers(int from, int count) {
@@ -536,7 +536,7 @@ class ReloaderTest {
         .isInstanceOf(ScreeningResult.Action.Reject.class);
     assertThat(screen(OTHER).tags()).as("the new tag list applies").isNotEmpty();
     assertThat(counter("sipscreen_list_refused_total", "list", "block_list", "reason", "shrink")).isEqualTo(1);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(0);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(0);
     assertThat(file("block_list").entries()).isEqualTo(20);
   }
 
@@ -554,7 +554,7 @@ class ReloaderTest {
     assertThat(r.refusedLists()).isEmpty();
     assertThat(blockList().exactCount()).isEqualTo(10);
     assertThat(screen("+13125550119").action()).isEqualTo(ScreeningResult.Action.FORWARD);
-    assertThat(gauge("sipscreen_reload_last_success", "file", block.toString())).isEqualTo(1);
+    assertThat(gauge("sipscreen_reload_last_success", "file", "screening.block_list.file")).isEqualTo(1);
 
     // A larger share, allowed by the config, passes too.
     Files.writeString(config, yaml("") + "reload: {max_shrink_percent: 90, shrink_check_min_entries: 10}\n");

@@ -52,16 +52,33 @@ class SocketWarmupTest {
   }
 
   @Test
-  void whenLoopbackIsNoPeerTheCallsAreAnsweredOverTheSocketsAndNothingIsForwarded() throws Exception {
+  void whenLoopbackIsNoConfiguredPeerTheCallsStillRunTheWholeChainAndComplete() throws Exception {
     ProxyMetrics metrics = new ProxyMetrics(new PrometheusRegistry());
 
     int played = SocketWarmup.run(group, configured(), chain("192.0.2.0/24"), metrics, null, 65536, 20,
         60_000);
 
     assertThat(played).isEqualTo(20);
-    assertThat(metrics.counterValue("sipscreen_requests_received", "INVITE", "udp")).isEqualTo(20);
-    assertThat(metrics.counterValue("sipscreen_responses_sent", "403")).isEqualTo(20);
-    assertThat(metrics.counterValue("sipscreen_requests_forwarded", "INVITE", "udp")).isZero();
+    assertThat(metrics.counterValue("sipscreen_requests_forwarded", "INVITE", "udp")).isEqualTo(20);
+    assertThat(metrics.counterValue("sipscreen_responses_sent", "403")).isZero();
+  }
+
+  @Test
+  void anUnknownSourceDropInTheConfigDoesNotLeaveTheWarmupUnanswered() throws Exception {
+    ProxyMetrics metrics = new ProxyMetrics(new PrometheusRegistry());
+    ProxySettings dropping = new ProxySettings(configured().endpoints(), configured().defaultRoute(),
+        configured().destinations(), true, new ProxySettings.UnknownSources(true, 403, "Forbidden"));
+    ScreeningChain droppingChain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
+        NumberList.EMPTY, List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of("192.0.2.0/24"))),
+            new org.sipscreen.screening.Verdict.Drop("unknown source"))));
+
+    int played = SocketWarmup.run(group, dropping, droppingChain, metrics, null, 65536, 20, 60_000);
+
+    assertThat(played).isEqualTo(20);
+    assertThat(metrics.counterValue("sipscreen_messages_dropped", "unknown_source")).isZero();
+    assertThat(metrics.counterValue("sipscreen_messages_dropped", "screening")).isZero();
+    assertThat(metrics.counterValue("sipscreen_requests_forwarded", "INVITE", "udp")).isEqualTo(20);
+    assertThat(metrics.counterValue("sipscreen_responses_relayed", "2xx")).isEqualTo(40);
   }
 
   @Test
