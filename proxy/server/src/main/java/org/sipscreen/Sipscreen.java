@@ -276,38 +276,23 @@ public final class Sipscreen implements AutoCloseable {
         .filter(a -> a != null && a.getAddress().length == prepared.settings().endpoints().get(0).bind()
             .getAddress().getAddress().length)
         .findFirst().orElse(InetAddress.getLoopbackAddress());
-    // The socket warm-up waits on round trips most of the time, the synthetic one keeps a CPU busy: played
-    // side by side they take about as long as the longer one (the chain and recorder are thread-safe).
-    DecisionRecorder socketRecorder = recorder;
-    java.util.concurrent.FutureTask<Integer> sockets = new java.util.concurrent.FutureTask<>(() -> {
-      long socketsStart = System.nanoTime();
-      int overSockets = 0;
-      try {
-        overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
-            new ProxyMetrics(new PrometheusRegistry()), socketRecorder,
-            prepared.config().sip().maxMessageBytes(), Math.min(calls, SOCKET_WARMUP_CALLS), 10_000);
-      } catch (java.io.IOException | RuntimeException e) {
-        log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
-            e.getMessage() != null ? e.getMessage() : e.toString());
-      }
-      log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
-          (System.nanoTime() - socketsStart) / 1_000_000);
-      return overSockets;
-    });
-    Thread socketThread = new Thread(sockets, "sipscreen-socket-warmup");
-    socketThread.setDaemon(true);
-    socketThread.start();
     int played = Warmup.run(throwaway, peer, calls, 10_000);
     log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
         (System.nanoTime() - t0) / 1_000_000);
+    long socketsStart = System.nanoTime();
+    int overSockets = 0;
     try {
-      sockets.get();
+      overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
+          new ProxyMetrics(new PrometheusRegistry()), recorder, prepared.config().sip().maxMessageBytes(),
+          Math.min(calls, SOCKET_WARMUP_CALLS), 5_000);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
+          e.getMessage() != null ? e.getMessage() : e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
-          e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getCause().toString());
     }
+    log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
+        (System.nanoTime() - socketsStart) / 1_000_000);
     if (recorder != null) {
       recorder.close();
       deleteQuietly(recordsDir);
