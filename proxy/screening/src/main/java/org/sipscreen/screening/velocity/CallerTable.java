@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * slots. A new number takes an empty slot, else one idle for at least {@code expireAfter}, else the slot
  * of the two sets' least recently called number, so the table never holds more than {@code capacity}
  * numbers, fills almost every slot before it evicts (two choices) and a flood of distinct numbers evicts
- * the idle ones first. Pages of {@value #SLOTS_PER_PAGE}
- * slots are allocated on first use, so a table that tracks few numbers stays small.
+ * the idle ones first. Pages of just under 1 MiB are allocated on first use, so a table that tracks few
+ * numbers stays small.
  *
  * <p>Thread-safe: calls from one caller may arrive on several event loops at once, so a number's two
  * sets are read and written under their locks (two of {@value #LOCKS} striped locks, always taken in
@@ -37,7 +37,13 @@ public final class CallerTable {
 
   /** Slots per set: the numbers a new number competes with for a place. */
   static final int WAYS = 8;
-  static final int SLOTS_PER_PAGE = 4096;
+  /**
+   * A page's size: just under 1 MiB, G1's region size for heaps up to 2 GB, so that a page is at least half
+   * a region and G1 allocates it straight in the old generation ("humongous") instead of copying it out of
+   * the young generation at the next collections (56 MB of pages copied when the table fills made those
+   * pauses 10 ms long).
+   */
+  static final int PAGE_BYTES = (1 << 20) - 64;
   private static final int LOCKS = 256;
   private static final int B = SlidingWindows.BUCKETS_PER_WINDOW;
   /** The longest uptime the time fields cover before they wrap. */
@@ -51,6 +57,7 @@ public final class CallerTable {
   private final long capacity;
   private final int sets;
   private final int words; // per slot
+  private final int slotsPerPage; // a multiple of WAYS, so that no set spans two pages
   private final AtomicReferenceArray<long[]> pages;
   private final Object[] locks = new Object[LOCKS];
 
@@ -167,7 +174,8 @@ public final class CallerTable {
       this.runStartOffset = -1;
     }
     this.words = (offset + 63) / 64;
-    this.pages = new AtomicReferenceArray<>((int) ((capacity + SLOTS_PER_PAGE - 1) / SLOTS_PER_PAGE));
+    this.slotsPerPage = Math.max(WAYS, PAGE_BYTES / (words * Long.BYTES) / WAYS * WAYS);
+    this.pages = new AtomicReferenceArray<>((int) ((capacity + slotsPerPage - 1) / slotsPerPage));
     for (int i = 0; i < LOCKS; i++) {
       locks[i] = new Object();
     }
@@ -176,6 +184,11 @@ public final class CallerTable {
   /** Bytes each tracked number takes once its page is allocated. */
   public int bytesPerNumber() {
     return words * Long.BYTES;
+  }
+
+  /** Slots per page (for tests). */
+  int slotsPerPage() {
+    return slotsPerPage;
   }
 
   /** Bytes of all pages once every slot is in use: the most this table holds on the heap. */
@@ -213,8 +226,8 @@ public final class CallerTable {
   private int record(long caller, long now, long calledDigits, int[] limits, SequentialDialing rule,
       int first, int second) {
     int slot = slotFor(first, second, caller + 1, now);
-    long[] page = pages.get(slot / SLOTS_PER_PAGE);
-    int base = (slot % SLOTS_PER_PAGE) * words;
+    long[] page = pages.get(slot / slotsPerPage);
+    int base = (slot % slotsPerPage) * words;
     long last = get(page, base, lastTimeOffset, timeBits);
     long time = Math.max(now, last); // the slot's clock never goes back
     if (now > last) {
@@ -257,8 +270,8 @@ public final class CallerTable {
         if (slot < 0) {
           return 0;
         }
-        long[] page = pages.get(slot / SLOTS_PER_PAGE);
-        int base = (slot % SLOTS_PER_PAGE) * words;
+        long[] page = pages.get(slot / slotsPerPage);
+        int base = (slot % slotsPerPage) * words;
         long last = get(page, base, lastTimeOffset, timeBits);
         return count(page, base, windowOffset[window], windowBits[window], windowBucketTicks[window], now,
             Math.max(now, last));
@@ -277,7 +290,7 @@ public final class CallerTable {
           continue;
         }
         for (int slot = firstSlot(s), end = endSlot(s); slot < end; slot++) {
-          int base = (slot % SLOTS_PER_PAGE) * words;
+          int base = (slot % slotsPerPage) * words;
           if (page[base] != 0 && !expired(page, base, now)) {
             tracked++;
           }
@@ -323,15 +336,15 @@ public final class CallerTable {
     return (int) Math.min((long) set * WAYS + WAYS, capacity);
   }
 
-  private static int pageIndex(int set) {
-    return (int) ((long) set * WAYS / SLOTS_PER_PAGE);
+  private int pageIndex(int set) {
+    return (int) ((long) set * WAYS / slotsPerPage);
   }
 
   private long[] page(int set) {
     int index = pageIndex(set);
     long[] page = pages.get(index);
     if (page == null) {
-      long slots = Math.min(SLOTS_PER_PAGE, capacity - (long) index * SLOTS_PER_PAGE);
+      long slots = Math.min(slotsPerPage, capacity - (long) index * slotsPerPage);
       pages.compareAndSet(index, null, new long[(int) slots * words]);
       page = pages.get(index);
     }
@@ -345,7 +358,7 @@ public final class CallerTable {
       return -1;
     }
     for (int slot = firstSlot(set), end = endSlot(set); slot < end; slot++) {
-      int base = (slot % SLOTS_PER_PAGE) * words;
+      int base = (slot % slotsPerPage) * words;
       if (page[base] == key) {
         return expired(page, base, now) ? -1 : slot;
       }
@@ -364,7 +377,7 @@ public final class CallerTable {
       int set = choice == 0 ? first : second;
       long[] page = page(set);
       for (int slot = firstSlot(set), end = endSlot(set); slot < end; slot++) {
-        int base = (slot % SLOTS_PER_PAGE) * words;
+        int base = (slot % slotsPerPage) * words;
         long k = page[base];
         if (k == key) {
           if (expired(page, base, now)) {
@@ -380,7 +393,7 @@ public final class CallerTable {
         }
       }
     }
-    clear(pages.get(victim / SLOTS_PER_PAGE), (victim % SLOTS_PER_PAGE) * words, key);
+    clear(pages.get(victim / slotsPerPage), (victim % slotsPerPage) * words, key);
     return victim;
   }
 

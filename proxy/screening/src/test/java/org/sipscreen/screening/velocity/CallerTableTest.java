@@ -178,6 +178,15 @@ class CallerTableTest {
   }
 
   @Test
+  void aPageIsAtLeastHalfAndAtMostOneG1RegionOfOneMebibyte() {
+    CallerTable shipped = new CallerTable(WINDOWS, new int[] {5, 60, 1000}, List.of(Duration.ofSeconds(60)),
+        10, 1_000_000, Duration.ofHours(1));
+    long pageBytes = 16L + (long) shipped.slotsPerPage() * shipped.bytesPerNumber(); // with the array header
+    assertThat(pageBytes).isLessThanOrEqualTo(1 << 20).isGreaterThanOrEqualTo(1 << 19);
+    assertThat(shipped.slotsPerPage() % CallerTable.WAYS).isZero();
+  }
+
+  @Test
   void rejectsARuleItWasNotBuiltFor() {
     CallerTable table = table(new int[] {10, 100, 1000}, 100);
     assertThatThrownBy(() -> table.record(1, 0, 5, new int[3], new SequentialDialing(5, RUN_WINDOW, 1)))
