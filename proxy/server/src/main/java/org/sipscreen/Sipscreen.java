@@ -306,6 +306,24 @@ public final class Sipscreen implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays the start-up warm-up of {@code prepared} on event loops of its own and opens none of the
+   * configured listeners, then releases them: the build runs it under {@code -XX:ArchiveClassesAtExit}
+   * to record the classes a start-up loads in a class-data-sharing archive (README, "Start-up").
+   */
+  public static void warmUpOnly(Prepared prepared) throws ConfigException, InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    new ProxyMetrics(registry).watch(prepared.chain());
+    EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
+    try {
+      warmUp(prepared, group);
+    } finally {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
+          java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** Calls of the socket warm-up: enough for the JIT to compile the socket path (a call is 6 datagrams). */
   private static final int SOCKET_WARMUP_CALLS = 3000;
 

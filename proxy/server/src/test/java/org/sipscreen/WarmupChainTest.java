@@ -71,7 +71,8 @@ class WarmupChainTest {
     assertThat(check(warmup, ReputationCheck.class).stats())
         .isNotSameAs(check(prepared, ReputationCheck.class).stats());
     assertThat(check(warmup, VelocityCheck.class)).isNotSameAs(check(prepared, VelocityCheck.class))
-        .matches(v -> v.sameSettings(check(prepared, VelocityCheck.class)));
+        .matches(v -> v.sameLimits(check(prepared, VelocityCheck.class)))
+        .matches(v -> v.bytesAtCapacity() < check(prepared, VelocityCheck.class).bytesAtCapacity());
 
     for (int i = 0; i < 5; i++) {
       screen(warmup, CALLER);

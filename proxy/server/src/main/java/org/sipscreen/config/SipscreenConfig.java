@@ -62,7 +62,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
             "tcp_idle_timeout_seconds must be positive, was " + tcpIdleTimeoutSeconds);
       }
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
-      warmupCalls = warmupCalls == null ? 5000 : warmupCalls;
+      warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
         throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
       }

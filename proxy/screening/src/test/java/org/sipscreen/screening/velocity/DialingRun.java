@@ -1,9 +1,9 @@
 package org.sipscreen.screening.velocity;
 
 /**
- * One caller's current run of ascending called numbers and the times of its latest calls, for the
- * {@link SequentialDialing} rule. Thread-safe: calls from one caller may arrive on several event loops at
- * once, so {@link #record} is synchronized (per caller, never contended in practice, and it does no I/O).
+ * The exact model of a caller's dialing run that {@link CallerTable} is checked against (tests only): the
+ * current run of ascending called numbers and the times of its latest calls, for the {@link
+ * SequentialDialing} rule.
  */
 public final class DialingRun {
 
