@@ -253,14 +253,14 @@ listening() {
 # wait_listen PORT PID NAME LOG SECS
 wait_listen() {
   local port="$1" pid="$2" name="$3" log="$4" secs="$5" i
-  for (( i = 0; i < secs * 10; i++ )); do
+  for (( i = 0; i < secs * 50; i++ )); do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "---- $name exited early; last lines of $log:" >&2
       tail -n 20 "$log" >&2 || true
       die "$name failed to start"
     fi
     if listening "$port"; then return 0; fi
-    sleep 0.1
+    sleep 0.02
   done
   tail -n 20 "$log" >&2 || true
   die "$name not listening on ${LOCAL_IP}:${port}/${transport} after ${secs}s"
@@ -387,12 +387,16 @@ case "$proxy" in
   sipscreen)
     # setsid: own process group, so cleanup reaches anything it spawns.
     # shellcheck disable=SC2086  # JAVA_OPTS is a word list on purpose
+    # The class-data-sharing archive mvn package leaves beside the jar (README, "Start-up"), when it is there.
+    cds=()
+    [[ -f "${jar%.jar}.jsa" ]] && cds=(-XX:SharedArchiveFile="${jar%.jar}.jsa")
     proxy_t0="$(date +%s.%N)"
-    setsid "${pin_proxy[@]}" java @"$jvm_options" ${JAVA_OPTS:-} \
+    setsid "${pin_proxy[@]}" java @"$jvm_options" "${cds[@]}" ${JAVA_OPTS:-} \
       -Xlog:gc,gc+phases=info:file="$workdir/gc.log":uptime,level,tags -jar "$jar" --config "$config" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
-    wait_listen "$PROXY_PORT" "$proxy_pid" "sipscreen" "$workdir/proxy.log" 60 ;;
+    wait_listen "$PROXY_PORT" "$proxy_pid" "sipscreen" "$workdir/proxy.log" 60
+    startup_s="$(awk -v a="$proxy_t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')" ;;
   kamailio|kamailio-plain)
     kam_defs=()
     if [[ "$proxy" == kamailio ]]; then
@@ -497,8 +501,10 @@ if [[ -n "$proxy_pid" ]]; then
   cpu1="$(cpu_ticks "$proxy_pid")"
   kill -0 "$proxy_pid" 2>/dev/null || { echo "run-load: $proxy died during the run" >&2; }
   rss_kb="$(rss_hwm_kb "$proxy_pid")"
+  rss_now_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$proxy_pid/status" 2>/dev/null || echo na)"
 else
   rss_kb=na
+  rss_now_kb=na
 fi
 
 # ---------------------------------------------------------------- results
@@ -651,14 +657,15 @@ transit (ms)       : p50 $transit_p50  p99 $transit_p99  over $transit_n calls
 SIPp RTD1 (ms)     : p50 $rtd_p50  p99 $rtd_p99 (same interval, SIPp 1 ms clock, -trace_rtt)
 GC (sipscreen)     : ${gc_n} pauses, p50 ${gc_p50} ms, p99 ${gc_p99} ms, max ${gc_max} ms; heap after GC ${heap_first} MB first, ${heap_last} MB last, ${heap_max} MB max (-Xlog:gc in the work dir)
 heap allocated     : ${alloc_kb} kB per call (heap growth between collections / calls placed meanwhile at the achieved rate)
-proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes)
+proxy max RSS      : ${rss_kb} kB (VmHWM, summed over the proxy's processes); now ${rss_now_kb} kB (VmRSS)
+proxy start-up     : ${startup_s:-na} s (java launched -> SIP port listening, 20 ms polls; sipscreen only)
 SIPp CPU           : uac ${uac_cpu_s:-na} s, uas ${uas_cpu_s} s (load generator, same window)
 CPU pressure       : ${cpu_pressure}% of the run some task waited for one of the $(nproc) CPUs (/proc/pressure/cpu)
 UDP rcvbuf drops   : $(( udp_drop1 - udp_drop0 )) datagrams host-wide during the run (/proc/net/snmp RcvbufErrors)
 work dir           : $workdir
 EOF
 workdir_printed=1
-echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last alloc_kb_per_call=$alloc_kb"
+echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last alloc_kb_per_call=$alloc_kb startup_s=${startup_s:-na} rss_now_kb=$rss_now_kb"
 
 if (( signed )); then
   # Every signed call must have verified: count the proxy's stir_shaken results (retransmissions count too).

@@ -7,11 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.sipscreen.config.CheckServices;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.ConfigLoader;
@@ -19,23 +17,21 @@ import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.http.HttpServer;
 import org.sipscreen.http.TracebackRoute;
-import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.records.DecisionLog;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
-import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Warmup;
-import org.sipscreen.sip.Transport;
-import org.sipscreen.screening.PeerTable;
+import org.sipscreen.records.DecisionLog;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.check.InstalledChain;
 import org.sipscreen.screening.check.reputation.ReputationServices;
 import org.sipscreen.screening.check.stir_shaken.StirServices;
-import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.transport.SipServer;
 import org.sipscreen.transport.Transports;
 import org.slf4j.Logger;
@@ -348,6 +344,24 @@ public final class Sipscreen implements AutoCloseable {
       int verified = org.sipscreen.screening.check.stir_shaken.Es256Warmup.run(Math.min(calls, 3000));
       log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
           (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.check.stir_shaken.Es256Key.preferredEngine());
+    }
+  }
+
+  /**
+   * Plays the start-up warm-up of {@code prepared} on event loops of its own and opens none of the
+   * configured listeners, then releases them: the build runs it under {@code -XX:ArchiveClassesAtExit}
+   * to record the classes a start-up loads in a class-data-sharing archive (README, "Start-up").
+   */
+  public static void warmUpOnly(Prepared prepared) throws ConfigException, InterruptedException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    new ProxyMetrics(registry).watch(prepared.installed());
+    EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
+    try {
+      warmUp(prepared, group);
+    } finally {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
+          java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

@@ -11,15 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.config.CheckServices;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
-import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.check.reputation.ReputationServices;
 import org.sipscreen.screening.check.reputation.ReputationSource;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 
 /** The chain start() runs: the prepared chain's loaded lists, with the reputation service's live client. */
 class LiveChainTest {

@@ -38,4 +38,13 @@ public interface Check {
   default Verdict dryRun(ScreenedCall call) {
     return check(call);
   }
+
+  /**
+   * The most heap this check's own data and state take: loaded lists and feeds, and tables at their size
+   * bounds (what {@code check-config} adds up to size the JVM heap). Checks that hold nothing that grows
+   * with the config need not override.
+   */
+  default long heapBytes() {
+    return 0;
+  }
 }

@@ -21,9 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.sipscreen.config.AdminAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sipscreen.config.AdminAuth;
 
 /**
  * The {@code /admin/} part of the HTTP port: a route table (path to methods and handler) behind one

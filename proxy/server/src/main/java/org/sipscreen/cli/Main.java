@@ -5,10 +5,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
         + " forwards, tags, rejects or drops it.",
-    subcommands = {Main.CheckConfig.class, TracebackCommand.class, LookupCommand.class,
+    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, LookupCommand.class,
         ReloadCommand.class, StirPreloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -110,6 +110,29 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
+   * Plays a config's start-up warm-up without opening its listeners, then exits: how the build records
+   * the class-data-sharing archive that deploy/jvm.options uses.
+   */
+  @Command(name = "warm-up", mixinStandardHelpOptions = true,
+      description = "Play the start-up warm-up of a config without opening its listeners, then exit"
+          + " (run under -XX:ArchiveClassesAtExit=FILE.jsa it records the classes a start-up loads).")
+  static final class WarmUp implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "YAML config file")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        Sipscreen.warmUpOnly(Sipscreen.prepare(file));
+        return 0;
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+    }
+  }
+
+  /**
    * Why the proxy cannot start, in one line: plain on stderr, or as a log event when the log format is
    * json or kv, so that every line of such a log parses.
    */
@@ -187,6 +210,7 @@ public final class Main implements Callable<Integer> {
       ConfigReport.warnings(prepared).forEach(w -> System.err.println("warning: " + w));
       System.out.println(file + ": OK");
       ConfigReport.summary(prepared).forEach(System.out::println);
+      System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.installed()).describe());
       return 0;
     }
   }

@@ -1,7 +1,6 @@
 package org.sipscreen.config;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code screening.policy}: what flags do (issue 3, "Policy"). Score thresholds, the tag, the 603+ redress

@@ -11,10 +11,10 @@ import java.util.Set;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
-import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.check.source_peer.SourcePeerConfig;
 import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
 
 /** What the proxy core needs from a config: its endpoints, the default route, where it may send. */
 public final class ProxySettingsFactory {

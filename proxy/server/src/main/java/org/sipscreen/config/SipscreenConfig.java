@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.sipscreen.screening.check.ConfigDurations;
 import org.sipscreen.screening.check.DataSize;
@@ -89,7 +88,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       tcpIdleTimeout = tcpIdleTimeout == null ? Duration.ofSeconds(300) : tcpIdleTimeout;
       ConfigDurations.require(tcpIdleTimeout, "tcp_idle_timeout", Duration.ofSeconds(1), Duration.ofDays(1));
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
-      warmupCalls = warmupCalls == null ? 5000 : warmupCalls;
+      warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
         throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
       }

@@ -7,8 +7,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sipscreen.sip.Transport;
 import org.sipscreen.screening.CheckOutcome;
+import org.sipscreen.sip.Transport;
 
 /**
  * Every {@code sipscreen_*} series. Label values come from small fixed sets (known methods, status classes,

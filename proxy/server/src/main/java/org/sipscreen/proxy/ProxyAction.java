@@ -2,8 +2,8 @@ package org.sipscreen.proxy;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import org.sipscreen.sip.WireMessage;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.sip.WireMessage;
 
 /** What the proxy does with one inbound message: send one message somewhere, or nothing. */
 public sealed interface ProxyAction {

@@ -27,11 +27,11 @@ import org.sipscreen.sip.SipRequest;
 import org.sipscreen.sip.SipResponse;
 import org.sipscreen.sip.SipSyntaxException;
 import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.sip.Via;
 import org.sipscreen.sip.WireMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sipscreen.sip.Transport;
 
 /**
  * A stateless RFC 3261 proxy (§16, §16.11) with a screening chain on initial INVITEs. One inbound message

@@ -19,11 +19,11 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.sip.Transport;
 import org.sipscreen.proxy.Warmup;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.sip.Transport;
 
 /**
  * The start-up warm-up over real sockets: a throwaway UDP listener on a free 127.0.0.1 port, on the

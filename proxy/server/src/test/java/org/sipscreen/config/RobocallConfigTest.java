@@ -21,20 +21,20 @@ import org.sipscreen.cli.Main;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.Check;
-import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
-import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
-import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.numbering.NumberValidity;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
 import org.sipscreen.screening.check.reputation.ReputationBands;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.check.reputation.ReputationSettings;
 import org.sipscreen.screening.check.velocity.SequentialDialing;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.screening.numbering.NumberValidity;
 import picocli.CommandLine;
 
 /**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
+import org.sipscreen.testkit.Ports;
 
 /**
  * A sipscreen started in-process on free loopback ports with a config written for the test: the peer

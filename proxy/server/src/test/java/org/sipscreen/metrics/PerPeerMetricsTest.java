@@ -2,7 +2,6 @@ package org.sipscreen.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -22,31 +21,30 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
-import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.Check;
-import org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck;
 import org.sipscreen.screening.EmergencyCheck;
-import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
-import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
-import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
-import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.numbering.CountryCodeLengths;
-import org.sipscreen.screening.numbering.NanpNumberingPlan;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.check.reputation.ReputationAnswer;
-import org.sipscreen.screening.check.reputation.ReputationBands;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.check.reputation.ReputationFeed;
 import org.sipscreen.screening.check.reputation.ReputationSettings;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.screening.numbering.CountryCodeLengths;
+import org.sipscreen.screening.numbering.NanpNumberingPlan;
 
 /**
  * Issue 3, "Per-peer accountability": what a traceback notice asks about, per source peer. Real chains

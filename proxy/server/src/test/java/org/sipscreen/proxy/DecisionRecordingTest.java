@@ -31,17 +31,17 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionLog;
 import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.sip.Transport;
 
 /**

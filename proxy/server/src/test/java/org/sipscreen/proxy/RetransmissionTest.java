@@ -21,22 +21,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallTag;
-import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * A retransmitted initial INVITE is the same call: it gets the first copy's decision from the transaction
@@ -48,14 +49,14 @@ class RetransmissionTest {
 
   final PrometheusRegistry registry = new PrometheusRegistry();
   final ProxyMetrics metrics = new ProxyMetrics(registry);
-  final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  final ManualTime time = new ManualTime();
   final AtomicLong millis = new AtomicLong(1_000_000L);
 
   /** A chain whose velocity check allows two calls per second per caller and rejects the third (603+). */
   ScreeningChain velocityChain(Check... more) {
     PeerTable peers = PeerTable.of(Map.of("local", List.of("127.0.0.0/8")));
     List<Check> checks = new ArrayList<>(List.of(new SourcePeerCheck(peers), new CallingNumberCheck(),
-        new VelocityCheck(VelocityLimits.NONE.withCallerPerSecond(2), Map.of(), 80, 1000, nanos::get)));
+        new VelocityCheck(VelocityLimits.NONE.withCallerPerSecond(2), Map.of(), 80, 1000, time)));
     checks.addAll(List.of(more));
     Policy policy = new Policy(false, 101, 101, List.of(new CallTag.DisplayLabel("SPAM?")),
         Policy.analytics603("https://redress.example/", Optional.empty(), Optional.empty(), "TN"),
@@ -90,7 +91,7 @@ class RetransmissionTest {
     List<String> copies = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       millis.addAndGet(100);
-      nanos.addAndGet(100_000_000L);
+      time.advanceMillis(100);
       copies.add(sentTo(proxy.process(in(call(2), UAC)), UAS, Transport.UDP));
     }
     assertThat(copies).allSatisfy(c -> assertThat(topBranch(c)).isEqualTo(topBranch(copies.get(0))));

@@ -14,16 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
-import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
-import org.sipscreen.sip.WireMessage;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.sip.WireMessage;
 
 /**
  * The proxy core without sockets: hand-written SIP in, the exact bytes it would send out. The proxy listens

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.ManualTime;
 
 class DecisionLogTest {
 
   @TempDir
   Path dir;
 
-  final TestClock clock = new TestClock("2026-11-28T19:00:00Z");
+  final ManualTime clock = new ManualTime("2026-11-28T19:00:00Z");
   final DecisionJson json = new DecisionJson();
 
   void append(DecisionLog log, DecisionRecord r) {

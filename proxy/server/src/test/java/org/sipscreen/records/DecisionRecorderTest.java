@@ -12,13 +12,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.ManualTime;
 
 class DecisionRecorderTest {
 
   @TempDir
   Path dir;
 
-  final TestClock clock = new TestClock("2026-11-28T19:00:00Z");
+  final ManualTime clock = new ManualTime("2026-11-28T19:00:00Z");
 
   DecisionLog log() throws IOException {
     return new DecisionLog(dir, 1 << 20, 24, 1L << 30, clock);
@@ -72,10 +74,7 @@ class DecisionRecorderTest {
       recorder.record(call(1));
       recorder.record(call(2));
       // No close: only the periodic flush can put them in the file. Wait for that (bounded), not a guess.
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (recorder.written() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      Await.until("the periodic flush writes both lines", () -> recorder.written() >= 2);
       assertThat(TestRecords.readAll(dir)).hasSize(2);
     } finally {
       recorder.close();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.RecordsConfig;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * Switching the decision recorder (a reload that changed {@code records:}): records go to the new
@@ -29,7 +30,7 @@ class LiveRecorderTest {
   @TempDir
   Path dir;
 
-  final TestClock clock = new TestClock("2026-11-28T19:00:00Z");
+  final ManualTime clock = new ManualTime("2026-11-28T19:00:00Z");
   final PrometheusRegistry registry = new PrometheusRegistry();
 
   Path configFile() {

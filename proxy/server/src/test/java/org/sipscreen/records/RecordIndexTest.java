@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * The per-file index: traceback skips the finished files whose callers (callees) do not include the
@@ -25,7 +26,7 @@ class RecordIndexTest {
   @TempDir
   Path dir;
 
-  final TestClock clock = new TestClock("2026-11-28T23:00:00Z");
+  final ManualTime clock = new ManualTime("2026-11-28T23:00:00Z");
   final DecisionJson json = new DecisionJson();
 
   void append(DecisionLog log, DecisionRecord r) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.PhoneNumbers;
+import org.sipscreen.testkit.ManualTime;
 
 class TracebackTest {
 
@@ -25,7 +26,7 @@ class TracebackTest {
   @TempDir
   Path dir;
 
-  final TestClock clock = new TestClock("2026-11-28T23:00:00Z");
+  final ManualTime clock = new ManualTime("2026-11-28T23:00:00Z");
 
   /**
    * 17:00-21:59 UTC: the robocaller every 10 minutes from peer carrier-a (rejected on the hour), another

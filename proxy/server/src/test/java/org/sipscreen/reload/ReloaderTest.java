@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.AdminAuth;
 import org.sipscreen.config.CheckServices;
-import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.records.LiveRecorder;
@@ -30,12 +30,14 @@ import org.sipscreen.records.TestRecords;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.number_list.NumberListCheck;
-import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
 import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.testkit.Await;
+import org.sipscreen.testkit.ManualTime;
 
 /**
  * Reloads without sockets: a config and its lists in a temporary folder, a proxy core, and the reloader
@@ -369,12 +371,9 @@ class ReloaderTest {
     assertThat(reload().applied()).isTrue();
     reloader.watchFiles(Duration.ofMillis(50));
     Files.writeString(block, CALLER + "\n");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (gauge("sipscreen_list_entries", "list", "block_list") != 1
-        || screen(CALLER).action() == ScreeningResult.Action.FORWARD) {
-      assertThat(System.nanoTime() - deadline).as("reload after the file changed").isNegative();
-      Thread.sleep(20);
-    }
+    Await.until("reload after the file changed",
+        () -> gauge("sipscreen_list_entries", "list", "block_list") == 1
+            && screen(CALLER).action() != ScreeningResult.Action.FORWARD);
     assertThat(reloader.files().stream().filter(f -> f.name().equals("block_list")).findFirst()
         .orElseThrow().generation()).isGreaterThanOrEqualTo(2);
   }
@@ -405,20 +404,16 @@ class ReloaderTest {
   }
 
   /** Waits (without advancing the test's clock) until the watch has seen more than {@code seen} events. */
-  void awaitWatchEvents(long seen) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (reloader.fileWatch().events() <= seen) {
-      assertThat(System.nanoTime() - deadline).as("the watch saw the write").isNegative();
-      Thread.sleep(5);
-    }
+  void awaitWatchEvents(long seen) {
+    Await.until("the watch saw the write", () -> reloader.fileWatch().events() > seen);
   }
 
   @Test
   void aListWrittenSlowlyInPiecesIsNeverAppliedHalfWritten() throws Exception {
     start("");
     String before = blockList().version();
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time); // settle: the default 5 s
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read); // settle: the default 5 s
     String full = "+12025550199\n" + CALLER + "\n" + OTHER + "\n";
     // Cut inside numbers: "+1312555" and "+13125550" read as numbers too, wrong ones.
     String[] pieces = {"+12025550199\n+1312555", "0123\n+13125550", "124\n"};
@@ -446,8 +441,8 @@ class ReloaderTest {
   @Test
   void aListRenamedIntoPlaceIsAppliedWithoutWaitingToSettle() throws Exception {
     start("");
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read);
     Path next = dir.resolve("lists/block.txt.new");
     Files.writeString(next, "+12025550199\n" + CALLER + "\n");
     long seen = reloader.fileWatch().events();
@@ -463,8 +458,8 @@ class ReloaderTest {
     start("");
     Files.writeString(config, yaml("") + "reload: {settle_ms: 1000}\n");
     assertThat(reload().applied()).isTrue();
-    ManualScheduler time = new ManualScheduler();
-    reloader.watchFiles(Duration.ofMillis(300), time, time);
+    ManualTime time = new ManualTime();
+    reloader.watchFiles(Duration.ofMillis(300), time, time::read);
     long seen = reloader.fileWatch().events();
     Files.writeString(block, "+12025550199\n" + CALLER + "\n");
     awaitWatchEvents(seen);

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.sipscreen.testkit.TestPki;
 
 /**
  * A certificate repository stub on 127.0.0.1 (JDK HTTP server), HTTPS with a test-generated self-signed
@@ -51,11 +52,11 @@ public final class CertificateStub implements AutoCloseable {
 
   /** An HTTPS stub; its self-signed certificate (for "localhost") is written to {@code caFile}. */
   public static CertificateStub https(Path caFile) throws IOException {
-    TestCertificates.Issued tls = TestCertificates.localhostServer();
+    TestPki.Issued tls = TestPki.localhostServer();
     Files.writeString(caFile, tls.pem());
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(TestCertificates.serverContext(tls)));
+    server.setHttpsConfigurator(new HttpsConfigurator(TestPki.serverContext(tls)));
     return new CertificateStub(server, caFile);
   }
 

@@ -7,11 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sipscreen.testkit.Corpus;
 
 /**
  * Feeds the PROTOS c07-sip INVITEs (overflows, format strings, integer extremes, CRLF injection; shared
  * corpus) through framing and validation: each must end in an accepted message or in one of the two
- * exceptions the proxy turns into a drop or a 400/505, never in anything else.
+ * exceptions the proxy turns into a drop or a 400/505, never in anything else. The PROTOS cases are GPL
+ * and stay outside the repository: without the shared corpus these tests are skipped, with the reason.
  */
 class ProtosRobustnessTest {
 

@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sipscreen.testkit.Corpus;
 
 /**
- * Runs every RFC 4475 torture message (shared corpus, byte-exact, see rfc4475/NOTES.md) through
+ * Runs every RFC 4475 torture message (test data in this module, byte-exact, see rfc4475/SOURCES.md) through
  * {@link SipMessageParser#parse} and {@link SipRequest#validate} / {@link SipResponse#validate} and checks
  * the outcome against the RFC class in EXPECTED.tsv: "valid" must pass, "invalid" must be refused with the
  * status the RFC names. Where this module's outcome is not read off the class, {@link #EXCEPTIONS} says why.
@@ -150,7 +151,7 @@ class Rfc4475CorpusTest {
   }
 
   static List<Row> rows() {
-    Path tsv = Corpus.folder("rfc4475").resolve("EXPECTED.tsv");
+    Path tsv = Corpus.rfc4475().resolve("EXPECTED.tsv");
     try {
       List<Row> rows = Files.readAllLines(tsv, StandardCharsets.UTF_8).stream()
           .skip(1)
@@ -189,7 +190,7 @@ class Rfc4475CorpusTest {
   @MethodSource("rows")
   void everyTortureMessageGetsTheOutcomeItsRfc4475ClassAsks(Row row) {
     Expected expected = expectationFor(row);
-    Outcome outcome = process(Corpus.read(Corpus.folder("rfc4475").resolve(row.file())));
+    Outcome outcome = process(Corpus.read(Corpus.rfc4475().resolve(row.file())));
 
     assertThat(outcome.accepted()).as("%s: %s; got %s", row, expected.note(), outcome)
         .isEqualTo(expected.accepted());
@@ -205,7 +206,7 @@ class Rfc4475CorpusTest {
 
   @Test
   void expectedTsvListsExactlyTheCorpusFiles() {
-    Set<String> onDisk = Corpus.files("rfc4475", ".dat").stream()
+    Set<String> onDisk = Corpus.files(Corpus.rfc4475(), ".dat").stream()
         .map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
     Set<String> listed = rows().stream().map(Row::file).collect(Collectors.toCollection(TreeSet::new));
     assertThat(onDisk).hasSize(50).isEqualTo(listed);
@@ -224,7 +225,7 @@ class Rfc4475CorpusTest {
   // --- What the accepted torture messages mean, beyond "accepted" -------------------------------------
 
   private static SipMessage frame(String file, boolean datagram) throws MalformedMessageException {
-    byte[] bytes = Corpus.read(Corpus.folder("rfc4475").resolve(file));
+    byte[] bytes = Corpus.read(Corpus.rfc4475().resolve(file));
     return SipMessageParser.parse(bytes, 0, bytes.length, datagram);
   }
 
@@ -259,7 +260,7 @@ class Rfc4475CorpusTest {
 
   @Test
   void dblreqFramesTheRegisterAndLeavesTheTrailingInviteOutOfTheMessage() throws Exception {
-    byte[] bytes = Corpus.read(Corpus.folder("rfc4475").resolve("dblreq.dat"));
+    byte[] bytes = Corpus.read(Corpus.rfc4475().resolve("dblreq.dat"));
     SipRequest r = request("dblreq.dat");
     SipMessage m = r.message();
     assertThat(r.method()).isEqualTo("REGISTER");
@@ -273,7 +274,7 @@ class Rfc4475CorpusTest {
 
   @Test
   void mpart01BodyIsFramedByContentLengthAndPassedThroughByteForByte() throws Exception {
-    byte[] bytes = Corpus.read(Corpus.folder("rfc4475").resolve("mpart01.dat"));
+    byte[] bytes = Corpus.read(Corpus.rfc4475().resolve("mpart01.dat"));
     SipMessage m = request("mpart01.dat").message();
     assertThat(m.bodyLength()).isEqualTo(Integer.parseInt(m.first(HeaderName.CONTENT_LENGTH)));
     assertThat(m.end()).isEqualTo(bytes.length);
@@ -343,7 +344,7 @@ class Rfc4475CorpusTest {
 
   @Test
   void inv2543WithoutContentLengthTakesTheRestOfTheDatagramAsBody() throws Exception {
-    byte[] bytes = Corpus.read(Corpus.folder("rfc4475").resolve("inv2543.dat"));
+    byte[] bytes = Corpus.read(Corpus.rfc4475().resolve("inv2543.dat"));
     SipRequest r = request("inv2543.dat");
     assertThat(r.maxForwards()).isEqualTo(-1);
     assertThat(r.from().tag()).isNull();
@@ -363,7 +364,7 @@ class Rfc4475CorpusTest {
 
   @Test
   void baddnIsRefusedWith400OnceItsHeaderBlockIsTerminated() {
-    byte[] archived = Corpus.read(Corpus.folder("rfc4475").resolve("baddn.dat"));
+    byte[] archived = Corpus.read(Corpus.rfc4475().resolve("baddn.dat"));
     byte[] terminated = Arrays.copyOf(archived, archived.length + 2);
     terminated[archived.length] = '\r';
     terminated[archived.length + 1] = '\n';

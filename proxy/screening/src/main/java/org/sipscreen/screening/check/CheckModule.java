@@ -1,7 +1,6 @@
 package org.sipscreen.screening.check;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.PolicyAction;
@@ -81,6 +80,14 @@ public abstract class CheckModule<C, K extends Check> {
    */
   public K carryOver(K running, K built) {
     return built;
+  }
+
+  /**
+   * The heap the caches configured in {@code config} take when full, in bytes, for sizing the heap; what
+   * the check holds for its lists and tables is {@link Check#heapBytes()}.
+   */
+  public long cacheBytes(C config) {
+    return 0;
   }
 
   /**

@@ -1,7 +1,6 @@
 package org.sipscreen.screening.check;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.sipscreen.screening.Check;
 
@@ -21,6 +20,11 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.name();
   }
 
+  /** The heap this check's caches take when full (see {@link CheckModule#cacheBytes}). */
+  public long cacheBytes() {
+    return module.cacheBytes(config);
+  }
+
   /** This check after a reload, with {@code running}'s state where the module carries it over. */
   Installed<C, K> carryOver(Installed<?, ?> running) {
     return new Installed<>(module, config, module.carryOver(module.cast(running.check()), check));
@@ -38,7 +42,8 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return new Installed<>(module, config, module.live(check, config, context));
   }
 
-  List<LoadedList> lists() {
+  /** The lists this check loaded from files. */
+  public List<LoadedList> lists() {
     return module.lists(check);
   }
 

@@ -34,6 +34,11 @@ public final class DoNotOriginateCheck implements Check {
     return NAME;
   }
 
+  @Override
+  public long heapBytes() {
+    return dnoList.heapBytes();
+  }
+
   public NumberList dnoList() {
     return dnoList;
   }

@@ -1,7 +1,6 @@
 package org.sipscreen.screening.check.do_not_originate;
 
 import java.util.List;
-import java.util.Map;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;

@@ -3,14 +3,14 @@ package org.sipscreen.screening.check.invalid_number;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
-import org.sipscreen.screening.numbering.CountryCodeLengths;
-import org.sipscreen.screening.numbering.NanpNumberingPlan;
-import org.sipscreen.screening.numbering.NumberValidity;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.CheckOutcome;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.numbering.CountryCodeLengths;
+import org.sipscreen.screening.numbering.NanpNumberingPlan;
+import org.sipscreen.screening.numbering.NumberValidity;
 
 /**
  * invalid_number: flags a calling number that cannot exist (47 CFR 64.1200(k)(2) lets carriers block

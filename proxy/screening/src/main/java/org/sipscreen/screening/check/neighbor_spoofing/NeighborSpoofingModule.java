@@ -1,7 +1,6 @@
 package org.sipscreen.screening.check.neighbor_spoofing;
 
 import java.util.List;
-import java.util.Map;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.check.CheckConfigException;

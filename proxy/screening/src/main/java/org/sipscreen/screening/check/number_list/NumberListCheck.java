@@ -95,6 +95,11 @@ public final class NumberListCheck implements Check {
     return name;
   }
 
+  @Override
+  public long heapBytes() {
+    return list.heapBytes();
+  }
+
   /** The same check (name, verdict) on another version of its list, e.g. the one a reload kept. */
   public NumberListCheck withList(NumberList other) {
     return new NumberListCheck(name, other, onListed);

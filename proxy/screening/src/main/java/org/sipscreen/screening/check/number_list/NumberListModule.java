@@ -2,7 +2,6 @@ package org.sipscreen.screening.check.number_list;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PolicyAction;

@@ -137,6 +137,12 @@ public final class ReputationCheck implements Check {
     return settings;
   }
 
+  /** The feed (the remote answers' cache is sized from the config, see {@code HeapEstimate}). */
+  @Override
+  public long heapBytes() {
+    return feed.heapBytes();
+  }
+
   public ReputationFeed feed() {
     return feed;
   }

@@ -27,6 +27,9 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
 
   public static final ReputationModule INSTANCE = new ReputationModule();
 
+  /** A cached remote answer: cache node, number and future. */
+  static final long CACHED_ANSWER_BYTES = 200;
+
   /** The name of the feed in inventories. */
   public static final String FEED = "reputation_feed";
 
@@ -156,6 +159,16 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
     boolean sameSource = running.source().isPresent() == built.source().isPresent()
         && (running.source().isEmpty() || running.source().get() == built.source().get());
     return running.settings().equals(built.settings()) && sameSource ? running.withFeed(built.feed()) : built;
+  }
+
+  @Override
+  public long cacheBytes(ReputationConfig c) {
+    if (c.url() == null) {
+      return 0;
+    }
+    long answers = c.maxCachedNumbers() == null
+        ? ReputationSettings.DEFAULTS.maxCachedNumbers() : c.maxCachedNumbers();
+    return answers * CACHED_ANSWER_BYTES;
   }
 
   @Override

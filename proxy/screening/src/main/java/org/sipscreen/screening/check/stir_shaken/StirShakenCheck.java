@@ -17,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
-import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.Category;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.CheckOutcome;
@@ -26,6 +25,7 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.SipHeader;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.Category;
 
 /**
  * Verifies the INVITE's Identity headers (RFC 8224/8588, div per RFC 8946) and writes the result as the

@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +31,9 @@ import org.sipscreen.screening.check.DataFile;
 public final class StirShakenModule extends CheckModule<StirShakenConfig, StirShakenCheck> {
 
   public static final StirShakenModule INSTANCE = new StirShakenModule();
+
+  /** A cached certificate chain: parsed X.509 certificates and key. */
+  static final long CACHED_CHAIN_BYTES = 6 * 1024;
 
   /** Deadline timers of calls waiting for a certificate: they only complete a future. */
   private static final Scheduler TIMER = Scheduler.systemScheduler();
@@ -167,5 +169,10 @@ public final class StirShakenModule extends CheckModule<StirShakenConfig, StirSh
         + " deadline (part of fail_open)", () -> live.get().stats().deadlineMisses());
     metrics.counter("sipscreen_stir_certificate_lookups", "Certificate lookups started by the stir_shaken"
         + " check on a cache miss", () -> live.get().stats().lookups());
+  }
+
+  @Override
+  public long cacheBytes(StirShakenConfig c) {
+    return c.cache().maximumSize() * CACHED_CHAIN_BYTES;
   }
 }

@@ -22,9 +22,10 @@ import org.sipscreen.screening.Verdict;
  * peer's {@link VelocityLimits}; categories are checked in the order caller_per_second,
  * caller_per_minute, caller_per_hour, sequential_dialing, anonymous_per_second, peer_per_second, and the
  * first exceeded wins. Callers without an E.164 number are counted per peer only; anonymous ones also in
- * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. State lives in
- * size-bounded Caffeine caches on the injected {@link Ticker}; counting is lock-free (see
- * {@link SlidingWindowCounter} for the bound).
+ * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. Per caller, state
+ * lives in a compact {@link CallerTable} (a few dozen bytes per number, bounded by {@code
+ * maxTrackedNumbers}); per peer in size-bounded Caffeine caches of lock-free {@link SlidingWindowCounter}s;
+ * all on the injected {@link Ticker}.
  */
 public final class VelocityCheck implements Check {
 
@@ -65,12 +66,12 @@ public final class VelocityCheck implements Check {
   private final int score;
   private final long maxTrackedNumbers;
 
-  /** Index of each {@link Window} in {@link #callerWindows}, or -1 when no limit uses it. */
+  /** Index of each {@link Window} among the caller table's windows, or -1 when no limit uses it. */
   private final int[] windowIndex = new int[Window.values().length];
-  private final SlidingWindows callerWindows; // null when no caller window limit is configured
-  private final int runCapacity; // 0 when no sequential_dialing rule is configured
-  private final Cache<Long, CallerState> callers; // null when nothing is tracked per caller
-  private final Function<Long, CallerState> newCallerState;
+  private final CallerTable callers; // null when nothing is tracked per caller
+  /** Per peer with an override, and for the defaults: the limit of each caller window, 0 for none. */
+  private final Map<String, int[]> peerWindowLimits;
+  private final int[] defaultWindowLimits;
   private final SlidingWindows peerWindows; // null when no peer_per_second limit is configured
   private final Cache<String, SlidingWindowCounter> peers;
   private final Function<String, SlidingWindowCounter> newPeerCounter;
@@ -84,17 +85,15 @@ public final class VelocityCheck implements Check {
   private final Verdict.Flag peerPerSecond;
   private final Verdict.Flag anonymousPerSecond;
 
-  /** What is tracked for one calling number. */
-  private record CallerState(SlidingWindowCounter counter, DialingRun run) {}
-
   /**
    * @param defaults the limits for calls from peers without an override and from an unknown peer
    * @param peerLimits per source peer name, limits that replace {@code defaults} as a whole (stricter for
    *     a peer under traceback scrutiny, or looser for a known high-volume one); may be empty
    * @param score the score of every velocity flag, 0-100
    * @param maxTrackedNumbers the most calling numbers whose counts are kept at once, at least 1; beyond it
-   *     Caffeine evicts (W-TinyLFU keeps the frequent callers), so a flood of distinct numbers costs at
-   *     most this many entries of at most about 0.5 KB each (all three windows and a sequential rule)
+   *     the number idle longest among the few a new number competes with is forgotten, so a flood of
+   *     distinct numbers costs at most this many entries of {@link #bytesPerTrackedNumber()} each (56
+   *     bytes with the shipped limits)
    * @param ticker the clock in nanoseconds, also used by the caches' expiry
    */
   public VelocityCheck(VelocityLimits defaults, Map<String, VelocityLimits> peerLimits, int score,
@@ -128,32 +127,34 @@ public final class VelocityCheck implements Check {
         windows.add(window.length());
       }
     }
-    this.callerWindows = windows.isEmpty() ? null : new SlidingWindows(windows);
-    this.runCapacity = all.stream()
+    int[] saturation = new int[windows.size()];
+    for (Window window : Window.values()) {
+      int index = windowIndex[window.ordinal()];
+      if (index >= 0) {
+        saturation[index] = all.stream().map(limits -> callerLimit(limits, window))
+            .filter(OptionalInt::isPresent).mapToInt(OptionalInt::getAsInt).max().orElseThrow();
+      }
+    }
+    int runCapacity = all.stream()
         .flatMap(limits -> limits.sequentialDialing().stream())
         .mapToInt(SequentialDialing::count)
         .max().orElse(0);
-    Duration longestSequence = all.stream()
+    List<Duration> runWindows = all.stream()
         .flatMap(limits -> limits.sequentialDialing().stream())
         .map(SequentialDialing::window)
-        .max(Duration::compareTo).orElse(Duration.ZERO);
-    if (callerWindows == null && runCapacity == 0) {
+        .distinct().sorted().toList();
+    if (windows.isEmpty() && runCapacity == 0) {
       this.callers = null;
     } else {
-      Duration longest = callerWindows == null ? longestSequence
-          : max(callerWindows.longest(), longestSequence);
-      // Maintenance (eviction, expiry) runs on the calling event loop: a few map operations, where the
-      // default hand-off to the common pool would wake another thread for every INVITE.
-      this.callers = Caffeine.newBuilder()
-          .maximumSize(maxTrackedNumbers)
-          .expireAfterAccess(longest)
-          .ticker(ticker)
-          .executor(Runnable::run)
-          .build();
+      Duration longest = java.util.stream.Stream.concat(windows.stream(), runWindows.stream())
+          .max(Duration::compareTo).orElseThrow();
+      this.callers = new CallerTable(windows, saturation, runWindows, runCapacity, maxTrackedNumbers,
+          longest);
     }
-    this.newCallerState = digits -> new CallerState(
-        callerWindows == null ? null : callerWindows.newCounter(),
-        runCapacity == 0 ? null : new DialingRun(runCapacity));
+    this.defaultWindowLimits = windowLimits(defaults);
+    Map<String, int[]> byPeer = new java.util.HashMap<>();
+    this.peerLimits.forEach((peer, limits) -> byPeer.put(peer, windowLimits(limits)));
+    this.peerWindowLimits = Map.copyOf(byPeer);
 
     if (all.stream().anyMatch(limits -> limits.peerPerSecond().isPresent())) {
       this.peerWindows = new SlidingWindows(List.of(PEER_WINDOW));
@@ -210,17 +211,14 @@ public final class VelocityCheck implements Check {
     Optional<String> peer = call.peerName();
     VelocityLimits limits = peer.isPresent() ? peerLimits.getOrDefault(peer.get(), defaults) : defaults;
 
-    CallerState caller = null;
-    boolean sequential = false;
+    int exceeded = 0;
     if (callers != null && call.callerNumber() instanceof PhoneNumber.E164 number) {
-      caller = callers.get(number.digitsAsLong(), newCallerState);
-      if (caller.counter() != null) {
-        caller.counter().record(now);
-      }
-      if (caller.run() != null && limits.sequentialDialing().isPresent()) {
-        long called = call.calledNumber() instanceof PhoneNumber.E164 c ? c.digitsAsLong() : -1;
-        sequential = caller.run().record(called, now, limits.sequentialDialing().get());
-      }
+      SequentialDialing rule = limits.sequentialDialing().orElse(null);
+      long called = rule != null && call.calledNumber() instanceof PhoneNumber.E164 c
+          ? c.digitsAsLong() : -1;
+      int[] windowLimits = peer.isPresent()
+          ? peerWindowLimits.getOrDefault(peer.get(), defaultWindowLimits) : defaultWindowLimits;
+      exceeded = callers.record(number.digitsAsLong(), now, called, windowLimits, rule);
     }
     SlidingWindowCounter peerCounter = null;
     if (peers != null && peer.isPresent()) {
@@ -233,18 +231,18 @@ public final class VelocityCheck implements Check {
       anonymousCounter.record(now);
     }
 
-    if (caller != null && caller.counter() != null) {
-      if (exceeds(caller.counter(), Window.PER_SECOND, limits.callerPerSecond(), now)) {
+    if (exceeded != 0) {
+      if (exceeded(exceeded, Window.PER_SECOND)) {
         return callerPerSecond;
       }
-      if (exceeds(caller.counter(), Window.PER_MINUTE, limits.callerPerMinute(), now)) {
+      if (exceeded(exceeded, Window.PER_MINUTE)) {
         return callerPerMinute;
       }
-      if (exceeds(caller.counter(), Window.PER_HOUR, limits.callerPerHour(), now)) {
+      if (exceeded(exceeded, Window.PER_HOUR)) {
         return callerPerHour;
       }
     }
-    if (sequential) {
+    if ((exceeded & CallerTable.SEQUENTIAL_BIT) != 0) {
       return sequentialDialing;
     }
     if (anonymousCounter != null && limits.anonymousPerSecond().isPresent()
@@ -267,16 +265,15 @@ public final class VelocityCheck implements Check {
     long now = ticker.read() - origin;
     Optional<String> peer = call.peerName();
     VelocityLimits limits = peer.isPresent() ? peerLimits.getOrDefault(peer.get(), defaults) : defaults;
-    if (callers != null && callerWindows != null
-        && call.callerNumber() instanceof PhoneNumber.E164 number) {
-      CallerState caller = callers.policy().getIfPresentQuietly(number.digitsAsLong());
-      if (exceedsWithOne(caller, Window.PER_SECOND, limits.callerPerSecond(), now)) {
+    if (callers != null && call.callerNumber() instanceof PhoneNumber.E164 number) {
+      long digits = number.digitsAsLong();
+      if (exceedsWithOne(digits, Window.PER_SECOND, limits.callerPerSecond(), now)) {
         return callerPerSecond;
       }
-      if (exceedsWithOne(caller, Window.PER_MINUTE, limits.callerPerMinute(), now)) {
+      if (exceedsWithOne(digits, Window.PER_MINUTE, limits.callerPerMinute(), now)) {
         return callerPerMinute;
       }
-      if (exceedsWithOne(caller, Window.PER_HOUR, limits.callerPerHour(), now)) {
+      if (exceedsWithOne(digits, Window.PER_HOUR, limits.callerPerHour(), now)) {
         return callerPerHour;
       }
     }
@@ -298,17 +295,32 @@ public final class VelocityCheck implements Check {
     return Verdict.CONTINUE;
   }
 
-  private boolean exceedsWithOne(CallerState caller, Window window, OptionalInt limit, long now) {
+  private boolean exceedsWithOne(long caller, Window window, OptionalInt limit, long now) {
     if (limit.isEmpty()) {
       return false;
     }
-    long count = caller == null ? 0 : caller.counter().count(windowIndex[window.ordinal()], now);
-    return count + 1 > limit.getAsInt();
+    return callers.count(caller, windowIndex[window.ordinal()], now) + 1 > limit.getAsInt();
   }
 
   /** The same limits, score, size bound and clock with nothing counted yet (for a throwaway chain). */
   public VelocityCheck withFreshState() {
     return new VelocityCheck(defaults, peerLimits, score, maxTrackedNumbers, ticker);
+  }
+
+  /**
+   * The same limits, score and clock with nothing counted yet and room for at most {@code
+   * maxTrackedNumbers} callers (at most this check's own bound): for a throwaway chain that sees few
+   * callers, whose table should not take the heap of a full-size one.
+   */
+  public VelocityCheck withFreshState(long maxTrackedNumbers) {
+    return new VelocityCheck(defaults, peerLimits, score, Math.min(maxTrackedNumbers, this.maxTrackedNumbers),
+        ticker);
+  }
+
+  /** Whether {@code other} has the same limits and score (its size bound may differ). */
+  public boolean sameLimits(VelocityCheck other) {
+    return other != null && defaults.equals(other.defaults) && peerLimits.equals(other.peerLimits)
+        && score == other.score;
   }
 
   /**
@@ -322,7 +334,8 @@ public final class VelocityCheck implements Check {
 
   /**
    * Calls counted for {@code caller} in {@code window} now (0 for a number not tracked, e.g. never seen,
-   * evicted or not E.164). Does not count as an access for expiry.
+   * evicted or not E.164), exact up to the largest limit of the window plus one. Does not count as an
+   * access for expiry.
    *
    * @throws IllegalArgumentException when no limit uses {@code window}, so it is not counted
    */
@@ -336,8 +349,7 @@ public final class VelocityCheck implements Check {
     if (!(caller instanceof PhoneNumber.E164 number)) {
       return 0;
     }
-    CallerState state = callers.policy().getIfPresentQuietly(number.digitsAsLong());
-    return state == null ? 0 : state.counter().count(index, ticker.read() - origin);
+    return callers.count(number.digitsAsLong(), index, ticker.read() - origin);
   }
 
   /**
@@ -368,8 +380,22 @@ public final class VelocityCheck implements Check {
     if (callers == null) {
       return 0;
     }
-    callers.cleanUp();
-    return callers.estimatedSize();
+    return callers.size(ticker.read() - origin);
+  }
+
+  /** Heap bytes per tracked calling number (0 when nothing is tracked per caller). */
+  public int bytesPerTrackedNumber() {
+    return callers == null ? 0 : callers.bytesPerNumber();
+  }
+
+  @Override
+  public long heapBytes() {
+    return bytesAtCapacity();
+  }
+
+  /** The most heap the per-caller state takes: every one of {@code maxTrackedNumbers} in use. */
+  public long bytesAtCapacity() {
+    return callers == null ? 0 : callers.bytesAtCapacity();
   }
 
   /** The limits that apply to calls from {@code peer}. */
@@ -377,8 +403,21 @@ public final class VelocityCheck implements Check {
     return peer.map(p -> peerLimits.getOrDefault(p, defaults)).orElse(defaults);
   }
 
-  private boolean exceeds(SlidingWindowCounter counter, Window window, OptionalInt limit, long now) {
-    return limit.isPresent() && counter.count(windowIndex[window.ordinal()], now) > limit.getAsInt();
+  private boolean exceeded(int mask, Window window) {
+    int index = windowIndex[window.ordinal()];
+    return index >= 0 && (mask & 1 << index) != 0;
+  }
+
+  /** Per caller window index, the limit {@code limits} sets, or 0 for none. */
+  private int[] windowLimits(VelocityLimits limits) {
+    int[] result = new int[Window.values().length];
+    for (Window window : Window.values()) {
+      int index = windowIndex[window.ordinal()];
+      if (index >= 0) {
+        result[index] = callerLimit(limits, window).orElse(0);
+      }
+    }
+    return result;
   }
 
   private static OptionalInt callerLimit(VelocityLimits limits, Window window) {
@@ -387,9 +426,5 @@ public final class VelocityCheck implements Check {
       case PER_MINUTE -> limits.callerPerMinute();
       case PER_HOUR -> limits.callerPerHour();
     };
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 }

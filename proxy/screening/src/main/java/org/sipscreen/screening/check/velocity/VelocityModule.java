@@ -53,9 +53,16 @@ public final class VelocityModule extends CheckModule<VelocityConfig, VelocityCh
     return running.sameSettings(built) ? running : built;
   }
 
+  /**
+   * Callers the warm-up's velocity check keeps: more than the warm-up's distinct callers. The per-caller
+   * table fills pages wherever callers hash, so a full-size one would take the heap of a full table for a
+   * few thousand callers.
+   */
+  static final long WARMUP_TRACKED_NUMBERS = 16_384;
+
   @Override
   public VelocityCheck forWarmup(VelocityCheck prepared) {
-    return prepared.withFreshState();
+    return prepared.withFreshState(WARMUP_TRACKED_NUMBERS);
   }
 
   @Override

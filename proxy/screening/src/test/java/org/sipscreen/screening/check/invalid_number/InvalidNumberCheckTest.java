@@ -8,14 +8,14 @@ import java.util.BitSet;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.sipscreen.screening.numbering.CountryCodeLengths;
-import org.sipscreen.screening.numbering.NanpNumberingPlan;
-import org.sipscreen.screening.numbering.NumberValidity;
 import org.sipscreen.screening.CheckOutcome;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.TestCalls;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.numbering.CountryCodeLengths;
+import org.sipscreen.screening.numbering.NanpNumberingPlan;
+import org.sipscreen.screening.numbering.NumberValidity;
 
 class InvalidNumberCheckTest {
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck.Mode;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.TestCalls;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck.Mode;
 
 class NeighborSpoofingCheckTest {
 

@@ -17,6 +17,13 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.TestCalls;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.reputation.CircuitBreaker;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationBands;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationSettings;
+import org.sipscreen.screening.check.reputation.ReputationSource;
+import org.sipscreen.testkit.ManualTime;
 
 class ReputationCheckTest {
 

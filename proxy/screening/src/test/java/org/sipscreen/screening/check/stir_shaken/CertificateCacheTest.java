@@ -2,7 +2,7 @@ package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.NOW;
 
 import com.github.benmanes.caffeine.cache.Scheduler;
 import java.io.IOException;
@@ -16,9 +16,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.DataFileFormatException;
-import org.sipscreen.screening.check.reputation.ManualTime;
+import org.sipscreen.testkit.ManualTime;
+import org.sipscreen.testkit.TestPki;
 
 class CertificateCacheTest {
 
@@ -50,39 +48,11 @@ class CertificateCacheTest {
   Path dir;
 
   private final ManualTime time = new ManualTime();
-  private final Clock clock = new TickerClock(time, NOW);
+  private final Clock clock = time; // the same fake time as the ticker, starting at NOW
   private final FakeFetcher fetcher = new FakeFetcher();
   private final CountingListener counts = new CountingListener();
   private final CertificateChainValidator validator =
       new CertificateChainValidator(List.of(PKI.ca), clock);
-
-  /** A clock that reads the same fake time as the ticker: NOW plus however far the ticker moved. */
-  private static final class TickerClock extends Clock {
-    private final ManualTime time;
-    private final Instant start;
-    private final long startNanos;
-
-    TickerClock(ManualTime time, Instant start) {
-      this.time = time;
-      this.start = start;
-      this.startNanos = time.read();
-    }
-
-    @Override
-    public Instant instant() {
-      return start.plusNanos(time.read() - startNanos);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-  }
 
   /** Hands out a pending future per fetch; the test completes it. */
   private static final class FakeFetcher implements CertificateFetcher {

@@ -2,7 +2,7 @@ package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.NOW;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sipscreen.testkit.TestPki;
 
 class CertificateChainValidatorTest {
 

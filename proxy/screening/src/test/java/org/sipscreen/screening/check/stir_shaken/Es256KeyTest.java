@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sipscreen.testkit.TestPki;
 
 /** Both engines, checked against each other and against JDK SunEC; test keys are generated per run. */
 class Es256KeyTest {

@@ -1,18 +1,19 @@
 package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.X5U;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.b64;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.header;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.jws;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.shakenClaims;
+import static org.sipscreen.testkit.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.X5U;
+import static org.sipscreen.testkit.TestPki.b64;
+import static org.sipscreen.testkit.TestPki.header;
+import static org.sipscreen.testkit.TestPki.jws;
+import static org.sipscreen.testkit.TestPki.shakenClaims;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipscreen.testkit.TestPki;
 
 class IdentityHeaderTest {
 

@@ -2,7 +2,7 @@ package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.NOW;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.sipscreen.testkit.TestPki;
 
 class PemCertificateChainTest {
 

@@ -19,27 +19,31 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipscreen.testkit.Corpus;
 
 /**
- * The third-party vectors in ../shared/corpus/shaken (see its SOURCES.md). The corpus is required: a
- * missing directory fails the test instead of skipping it.
+ * The third-party vectors in ../shared/corpus/shaken (see its SOURCES.md). They stay outside the
+ * repository: without the shared corpus these tests are skipped, with the reason (see {@link Corpus}).
  */
 class ShakenCorpusTest {
 
-  private static final Path SHAKEN =
-      Path.of(System.getProperty("sipscreen.corpus", "../../../shared/corpus")).resolve("shaken");
   /** The libstirshaken vector's iat (2020-10-23T13:02:11Z), 10 s later. */
   private static final Instant LIBSTIRSHAKEN_NOW = Instant.ofEpochSecond(1603458131L + 10);
 
+  /** The shared corpus's shaken folder; skips the test when it is not there. */
+  private static Path shaken() {
+    return Corpus.folder("shaken");
+  }
+
   private static String read(String file) throws IOException {
-    Path path = SHAKEN.resolve(file);
+    Path path = shaken().resolve(file);
     assertThat(path).as("corpus file (set -Dsipscreen.corpus)").exists();
     return Files.readString(path, StandardCharsets.UTF_8);
   }
 
   private static X509Certificate certificate(String file) throws IOException, GeneralSecurityException {
     read(file);
-    try (InputStream in = Files.newInputStream(SHAKEN.resolve(file))) {
+    try (InputStream in = Files.newInputStream(shaken().resolve(file))) {
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }

@@ -1,12 +1,12 @@
 package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.X5U;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.header;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.identity;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.jws;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.shakenClaims;
+import static org.sipscreen.testkit.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.X5U;
+import static org.sipscreen.testkit.TestPki.header;
+import static org.sipscreen.testkit.TestPki.identity;
+import static org.sipscreen.testkit.TestPki.jws;
+import static org.sipscreen.testkit.TestPki.shakenClaims;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -22,9 +22,6 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.sipscreen.screening.check.reputation.ManualTime;
-import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.Category;
-import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.OnFailure;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
@@ -38,6 +35,15 @@ import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.TestCalls;
 import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.screening.check.stir_shaken.CertificateChainValidator;
+import org.sipscreen.screening.check.stir_shaken.CertificateLookup;
+import org.sipscreen.screening.check.stir_shaken.CertificateSource;
+import org.sipscreen.screening.check.stir_shaken.PassportVerifier;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.Category;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings.OnFailure;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
+import org.sipscreen.testkit.ManualTime;
+import org.sipscreen.testkit.TestPki;
 
 /**
  * The stir_shaken check on PASSporTs signed at test time by a throwaway PKI (test keys only): verstat,

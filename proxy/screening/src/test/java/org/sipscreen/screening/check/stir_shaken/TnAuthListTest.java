@@ -2,15 +2,15 @@ package org.sipscreen.screening.check.stir_shaken;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.NOW;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.header;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.identity;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.jws;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.one;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.range;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.shakenClaims;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.spc;
-import static org.sipscreen.screening.check.stir_shaken.TestPki.tnAuthList;
+import static org.sipscreen.testkit.TestPki.NOW;
+import static org.sipscreen.testkit.TestPki.header;
+import static org.sipscreen.testkit.TestPki.identity;
+import static org.sipscreen.testkit.TestPki.jws;
+import static org.sipscreen.testkit.TestPki.one;
+import static org.sipscreen.testkit.TestPki.range;
+import static org.sipscreen.testkit.TestPki.shakenClaims;
+import static org.sipscreen.testkit.TestPki.spc;
+import static org.sipscreen.testkit.TestPki.tnAuthList;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sipscreen.testkit.TestPki;
 
 /** RFC 8226 TNAuthList: parsing, chain validation (malformed is 437) and orig authorization (438). */
 class TnAuthListTest {

@@ -14,23 +14,25 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.sipscreen.screening.check.velocity.VelocityCheck.Window;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.TestCalls;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.velocity.SequentialDialing;
+import org.sipscreen.screening.check.velocity.VelocityCheck.Window;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.testkit.ManualTime;
 
 class VelocityCheckTest {
 
   private static final String CALLER = "+12025550123";
 
-  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final Ticker ticker = nanos::get;
+  private final ManualTime time = new ManualTime();
+  private final Ticker ticker = time;
 
   private void advance(Duration d) {
-    nanos.addAndGet(d.toNanos());
+    time.advance(d);
   }
 
   private VelocityCheck check(VelocityLimits defaults) {
