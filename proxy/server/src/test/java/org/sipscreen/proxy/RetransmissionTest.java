@@ -66,7 +66,7 @@ class RetransmissionTest {
   }
 
   StatelessProxy proxy(ScreeningChain chain, int memory) {
-    return new StatelessProxy(settings("127.0.0.0/8"), chain, metrics, null,
+    return new StatelessProxy(settings("127.0.0.0/8"), chain, metrics, DecisionSink.NONE,
         new TransactionDecisions(memory, TransactionDecisions.TIMER_B_MILLIS, millis::get));
   }
 
