@@ -3,6 +3,7 @@ package org.sipscreen.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -88,6 +89,17 @@ public final class Main implements Callable<Integer> {
       startupError("bad config: " + e.getMessage());
       return 2;
     }
+    // The hook is in place before the listeners open: a SIGTERM at any moment after "sipscreen up" drains.
+    AtomicReference<Sipscreen> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM and Ctrl-C: stop accepting, drain, run the shutdown hooks, close.
+      Sipscreen running = started.get();
+      if (running != null) {
+        running.shutdown(java.time.Duration.ofSeconds(Math.max(0, drainSeconds)));
+      }
+      stopped.countDown();
+    }, "sipscreen-shutdown"));
     Sipscreen running;
     try {
       running = Sipscreen.start(prepared);
@@ -98,13 +110,8 @@ public final class Main implements Callable<Integer> {
       startupError("bad config: " + e.getMessage());
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    started.set(running);
     running.reloadOnSighup();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM and Ctrl-C: stop accepting, drain, run the shutdown hooks, close.
-      running.shutdown(java.time.Duration.ofSeconds(Math.max(0, drainSeconds)));
-      stopped.countDown();
-    }, "sipscreen-shutdown"));
     stopped.await();
     return 0;
   }
