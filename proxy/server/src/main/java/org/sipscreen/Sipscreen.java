@@ -28,7 +28,7 @@ import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.check.InstalledChain;
+import org.sipscreen.screening.chain.InstalledChain;
 import org.sipscreen.screening.check.reputation.ReputationServices;
 import org.sipscreen.screening.check.stir_shaken.StirServices;
 import org.sipscreen.sip.Transport;
@@ -138,7 +138,8 @@ public final class Sipscreen implements AutoCloseable {
         config, installed, org.sipscreen.config.AdminAuth.of(config.http().admin(), prepared.configFile()),
         proxy, new org.sipscreen.reload.ReloadMetrics(registry), services, metrics::watch, recorder,
         java.time.Clock.systemUTC(), prepared.buildMillis());
-    org.sipscreen.metrics.ProcessGauges.register(registry, () -> sip.listeners().size(), sip::listenersUp,
+    org.sipscreen.metrics.ProcessGauges.register(registry, BuildInfo.version(), BuildInfo.commit(),
+        () -> sip.listeners().size(), sip::listenersUp,
         sip::openConnections, () -> !reloader.restartPending().isEmpty());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);

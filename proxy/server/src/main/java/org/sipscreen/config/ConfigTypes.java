@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sipscreen.screening.check.CheckModule;
-import org.sipscreen.screening.check.CheckRegistry;
+import org.sipscreen.screening.chain.CheckRegistry;
 import org.sipscreen.screening.check.ConfigDurations;
 import org.sipscreen.screening.check.DataSize;
 import org.sipscreen.screening.check.ListFile;

@@ -5,8 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.check.Installed;
-import org.sipscreen.screening.check.InstalledChain;
+import org.sipscreen.screening.chain.Installed;
+import org.sipscreen.screening.chain.InstalledChain;
 
 /**
  * The heap a config needs, part by part, for sizing {@code -Xms}/{@code -Xmx} (printed by {@code

@@ -14,16 +14,16 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.check.ChainBuildException;
+import org.sipscreen.screening.chain.ChainBuildException;
+import org.sipscreen.screening.chain.InstalledChain;
 import org.sipscreen.screening.check.CheckConfigException;
 import org.sipscreen.screening.check.CheckContext;
-import org.sipscreen.screening.check.InstalledChain;
 import org.sipscreen.screening.check.PeerOverride;
 
 /**
  * Builds the screening chain a config describes: the call-wide settings (numbers, emergency numbers, the
  * allow list, the policy and the peers' overrides) here, every check by its module, in
- * {@link org.sipscreen.screening.check.CheckRegistry} order. Every problem is a {@link ConfigException}
+ * {@link org.sipscreen.screening.chain.CheckRegistry} order. Every problem is a {@link ConfigException}
  * naming the file and the key.
  */
 public final class ScreeningFactory {

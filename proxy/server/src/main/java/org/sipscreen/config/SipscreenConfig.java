@@ -206,7 +206,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   /**
    * The screening chain: the settings of every call ({@code default_country_code}, {@code emergency},
    * {@code allow_list}, {@code policy}) and, by check name, the section of each check that has one (each of
-   * its module's config type; see {@link org.sipscreen.screening.check.CheckRegistry}).
+   * its module's config type; see {@link org.sipscreen.screening.chain.CheckRegistry}).
    */
   public record Screening(String defaultCountryCode, Emergency emergency, ListFile allowList,
       PolicyConfig policy, Map<String, Object> checks) {

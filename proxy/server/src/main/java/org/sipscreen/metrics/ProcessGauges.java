@@ -5,7 +5,6 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
-import org.sipscreen.BuildInfo;
 
 /**
  * The state of a running proxy, read at scrape time: build, SIP listeners, open TCP connections, callers
@@ -16,16 +15,18 @@ public final class ProcessGauges {
   private ProcessGauges() {}
 
   /**
+   * @param version the running build's version, {@code commit} its git commit
    * @param listeners SIP listening sockets configured (every UDP socket of a listener counts)
    * @param listenersUp of those, the ones open now
    * @param restartPending whether the running config has a change the proxy applies only at restart
    */
-  public static void register(PrometheusRegistry registry, IntSupplier listeners, IntSupplier listenersUp,
+  public static void register(PrometheusRegistry registry, String version, String commit,
+      IntSupplier listeners, IntSupplier listenersUp,
       IntSupplier openTcpConnections, BooleanSupplier restartPending) {
     Info.builder().name("sipscreen_build_info")
         .help("The running build: version and git commit")
         .labelNames("version", "commit").register(registry)
-        .addLabelValues(BuildInfo.version(), BuildInfo.commit());
+        .addLabelValues(version, commit);
     GaugeWithCallback.builder().name("sipscreen_sip_listeners")
         .help("SIP listening sockets of the config (each UDP socket of a listener counts)")
         .callback(cb -> cb.call(listeners.getAsInt())).register(registry);

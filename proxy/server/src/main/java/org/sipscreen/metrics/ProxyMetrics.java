@@ -159,10 +159,10 @@ public final class ProxyMetrics {
    * chain that starts running: a check's series are registered the first time a chain has it, and from
    * then on read the newest chain's instance of it (a check a reload turned off keeps its last values).
    */
-  public synchronized void watch(org.sipscreen.screening.check.InstalledChain chain) {
+  public synchronized void watch(org.sipscreen.screening.chain.InstalledChain chain) {
     peerNames = chain.peerNames();
     startAtZero(chain.chain());
-    for (org.sipscreen.screening.check.Installed<?, ?> i : chain.installed()) {
+    for (org.sipscreen.screening.chain.Installed<?, ?> i : chain.installed()) {
       boolean first = !latest.containsKey(i.name());
       latest.put(i.name(), i.check());
       if (first) {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.screening.check.DataFile;
-import org.sipscreen.screening.check.InstalledChain;
+import org.sipscreen.screening.chain.InstalledChain;
 
 /**
  * The files a config consists of: the config file itself, every list or data file its checks read (each

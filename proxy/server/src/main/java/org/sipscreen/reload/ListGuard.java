@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.sipscreen.config.ReloadConfig;
-import org.sipscreen.screening.check.InstalledChain;
+import org.sipscreen.screening.chain.InstalledChain;
 import org.sipscreen.screening.check.LoadedList;
 
 /**

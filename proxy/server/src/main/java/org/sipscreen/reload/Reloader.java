@@ -28,7 +28,7 @@ import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.ProxySnapshot;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.records.LiveRecorder;
-import org.sipscreen.screening.check.InstalledChain;
+import org.sipscreen.screening.chain.InstalledChain;
 import org.sipscreen.screening.check.LoadedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -333,23 +333,23 @@ class PerPeerMetricsTest {
   java.nio.file.Path dir;
 
   /** A chain of the reputation check alone, built by its module from {@code config}, with {@code source}. */
-  private org.sipscreen.screening.check.InstalledChain installed(
+  private org.sipscreen.screening.chain.InstalledChain installed(
       org.sipscreen.screening.check.reputation.ReputationConfig config,
       Optional<org.sipscreen.screening.check.reputation.ReputationSource> source) throws Exception {
     java.nio.file.Files.writeString(dir.resolve("feed.csv"), HIGH_REPUTATION + ",60,robocall\n");
     org.sipscreen.screening.check.CheckContext context = context(source);
-    return org.sipscreen.screening.check.InstalledChain.build(setup(), Map.of("reputation", config), context)
+    return org.sipscreen.screening.chain.InstalledChain.build(setup(), Map.of("reputation", config), context)
         .live(context);
   }
 
   private static final PeerTable PEERS = PeerTable.of(Map.of("carrier_a", List.of("10.1.2.0/24")));
 
-  private org.sipscreen.screening.check.InstalledChain.Setup setup() {
+  private org.sipscreen.screening.chain.InstalledChain.Setup setup() {
     Policy policy = new Policy(false, 50, 90, List.of(new CallTag.DisplayLabel("SPAM?")),
         Policy.analytics603("https://redress.example/", Optional.empty(), Optional.empty(), "TN"),
         new Verdict.Reject(603, "Decline", List.of()), new Verdict.Reject(403, "Forbidden", List.of()),
         Map.of(), Map.of());
-    return new org.sipscreen.screening.check.InstalledChain.Setup(PhoneNumbers.NANP,
+    return new org.sipscreen.screening.chain.InstalledChain.Setup(PhoneNumbers.NANP,
         EmergencyCheck.DEFAULT, NumberList.EMPTY, null, policy, Map.of(), PEERS);
   }
 
@@ -449,7 +449,7 @@ class PerPeerMetricsTest {
 
   @Test
   void watchOnAChainWithoutReputationRegistersNoReputationSeries() throws Exception {
-    var without = org.sipscreen.screening.check.InstalledChain.build(setup(), Map.of(),
+    var without = org.sipscreen.screening.chain.InstalledChain.build(setup(), Map.of(),
         context(Optional.empty()));
     metrics.watch(without);
     assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))

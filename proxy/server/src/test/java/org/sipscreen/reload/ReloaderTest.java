@@ -286,7 +286,7 @@ class ReloaderTest {
     ProxyMetrics metrics = new ProxyMetrics(proxyRegistry);
     proxy = new StatelessProxy(proxy.settings(), proxy.snapshot().chain(), metrics);
     metrics.watch(reloader.chain());
-    org.sipscreen.screening.check.InstalledChain running = reloader.chain();
+    org.sipscreen.screening.chain.InstalledChain running = reloader.chain();
     reloader.close();
     reloader = new Reloader(config, reloader.config(), running, AdminAuth.OPEN, proxy,
         new ReloadMetrics(proxyRegistry), CheckServices.OFFLINE, metrics::watch, null,
@@ -317,7 +317,7 @@ class ReloaderTest {
     SipscreenConfig first = org.sipscreen.config.ConfigLoader.load(config);
     LiveRecorder records = new LiveRecorder(new PrometheusRegistry());
     records.prepare(first.records(), config).apply();
-    org.sipscreen.screening.check.InstalledChain started = reloader.chain();
+    org.sipscreen.screening.chain.InstalledChain started = reloader.chain();
     reloader.close();
     reloader = new Reloader(config, first, started, AdminAuth.OPEN, proxy,
         new ReloadMetrics(new PrometheusRegistry()), CheckServices.OFFLINE, c -> { }, records,

@@ -9,7 +9,7 @@ import org.sipscreen.screening.PolicyAction;
  * One check as a unit (kamailio: one module per capability): its stable name, its typed config section,
  * and everything the rest of the proxy needs to know about it — how it is built from its section, which
  * files it reads (for reload and the file watcher), what state it carries across a reload, how it is built
- * for the start-up warm-up, which lists it holds and which metrics it exports. {@link CheckRegistry} lists
+ * for the start-up warm-up, which lists it holds and which metrics it exports. {@link org.sipscreen.screening.chain.CheckRegistry} lists
  * the modules in evaluation order; nothing outside a check's package names its type.
  *
  * @param <C> the config section, an immutable record bound from YAML ({@code screening.<name>})

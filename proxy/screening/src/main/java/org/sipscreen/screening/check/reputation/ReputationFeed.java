@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.sipscreen.screening.DataFileLines;
 import org.sipscreen.screening.LongBlocks;
 import org.sipscreen.screening.NumberTable;
 import org.sipscreen.screening.PhoneNumber;
 import org.sipscreen.screening.PhoneNumbers;
+import org.sipscreen.screening.datafile.DataFileLines;
 
 /**
  * An immutable snapshot of a bulk reputation feed (the file a carrier downloads from its analytics

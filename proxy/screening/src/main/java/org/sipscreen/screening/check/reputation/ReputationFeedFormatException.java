@@ -1,6 +1,6 @@
 package org.sipscreen.screening.check.reputation;
 
-import org.sipscreen.screening.DataFileFormatException;
+import org.sipscreen.screening.datafile.DataFileFormatException;
 
 /** A reputation feed file has a line that is not {@code number,score[,category]}, a comment or blank. */
 public final class ReputationFeedFormatException extends DataFileFormatException {

@@ -1,6 +1,6 @@
 package org.sipscreen.screening.check.stir_shaken;
 
-import org.sipscreen.screening.DataFileFormatException;
+import org.sipscreen.screening.datafile.DataFileFormatException;
 
 /**
  * A certificate preload directory is unusable: its {@code index.txt} is missing, has a line that is not

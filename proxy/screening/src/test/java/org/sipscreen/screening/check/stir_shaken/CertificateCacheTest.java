@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.screening.DataFileFormatException;
+import org.sipscreen.screening.datafile.DataFileFormatException;
 import org.sipscreen.testkit.ManualTime;
 import org.sipscreen.testkit.TestPki;
 

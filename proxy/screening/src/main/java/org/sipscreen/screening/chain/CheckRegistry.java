@@ -1,8 +1,9 @@
-package org.sipscreen.screening.check;
+package org.sipscreen.screening.chain;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sipscreen.screening.check.CheckModule;
 import org.sipscreen.screening.check.calling_number.CallingNumberModule;
 import org.sipscreen.screening.check.do_not_originate.DoNotOriginateModule;
 import org.sipscreen.screening.check.invalid_number.InvalidNumberModule;

@@ -1,4 +1,4 @@
-package org.sipscreen.screening;
+package org.sipscreen.screening.datafile;
 
 /**
  * A line of a data file (number list, numbering data, reputation feed) that cannot be used. The message is

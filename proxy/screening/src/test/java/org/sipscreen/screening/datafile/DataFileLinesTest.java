@@ -1,4 +1,4 @@
-package org.sipscreen.screening;
+package org.sipscreen.screening.datafile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.screening.datafile.DataFileFormatException;
 
 class DataFileLinesTest {
 

@@ -1,4 +1,4 @@
-package org.sipscreen.screening;
+package org.sipscreen.screening.datafile;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.sipscreen.screening.check;
+package org.sipscreen.screening.chain;
 
 /**
  * A check's section could not be built into a check. {@link #key()} is the full key path under

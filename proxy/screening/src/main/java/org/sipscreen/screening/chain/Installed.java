@@ -1,8 +1,13 @@
-package org.sipscreen.screening.check;
+package org.sipscreen.screening.chain;
 
 import java.util.List;
 import java.util.Objects;
 import org.sipscreen.screening.Check;
+import org.sipscreen.screening.check.CheckConfigException;
+import org.sipscreen.screening.check.CheckContext;
+import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
+import org.sipscreen.screening.check.LoadedList;
 
 /**
  * One check of a built chain with the module that built it and the section it was built from, so that

@@ -1,4 +1,4 @@
-package org.sipscreen.screening.check;
+package org.sipscreen.screening.chain;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +13,13 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.check.CheckConfigException;
+import org.sipscreen.screening.check.CheckContext;
+import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
+import org.sipscreen.screening.check.LoadedList;
+import org.sipscreen.screening.check.PeerOverride;
+import org.sipscreen.screening.check.PolicyKeys;
 
 /**
  * A screening chain with the module and section of each of its checks: what {@link #build} makes of a
