@@ -7,31 +7,31 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import org.sipscreen.config.CheckServices;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.ConfigLoader;
 import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.http.HttpServer;
 import org.sipscreen.http.TracebackRoute;
-import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.records.DecisionLog;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
-import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.proxy.Warmup;
-import org.sipscreen.proxy.Transport;
-import org.sipscreen.screening.PeerTable;
+import org.sipscreen.records.DecisionLog;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.sip.SipUri;
+import org.sipscreen.screening.chain.InstalledChain;
+import org.sipscreen.screening.check.reputation.ReputationServices;
+import org.sipscreen.screening.check.stir_shaken.StirServices;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.transport.SipServer;
 import org.sipscreen.transport.Transports;
 import org.slf4j.Logger;
@@ -70,19 +70,33 @@ public final class Sipscreen implements AutoCloseable {
   public static Prepared prepare(Path configFile) throws ConfigException {
     long t0 = System.nanoTime();
     try {
-      SipscreenConfig config = ConfigLoader.load(configFile);
-      ScreeningChain chain = ScreeningFactory.build(config, configFile);
+      ConfigLoader.Loaded loaded = ConfigLoader.read(configFile);
+      SipscreenConfig config = loaded.config();
+      InstalledChain chain = ScreeningFactory.build(config, configFile);
       ProxySettings settings = settings(config, configFile);
-      org.sipscreen.admin.AdminAuth.of(config.http().admin(), configFile);
-      return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000);
+      org.sipscreen.config.AdminAuth.of(config.http().admin(), configFile);
+      return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000,
+          loaded.renames());
     } catch (ConfigException e) {
       throw ConfigLoader.located(e, configFile); // the line of the key an error names
     }
   }
 
-  /** A checked config, ready to run; {@code buildMillis}: how long loading it and its lists took. */
-  public record Prepared(Path configFile, SipscreenConfig config, ScreeningChain chain,
-      ProxySettings settings, long buildMillis) {}
+  /**
+   * A checked config, ready to run.
+   *
+   * @param installed the chain, built without network clients
+   * @param buildMillis how long loading the config and its lists took
+   * @param renames when the file used the schema before 1.0: each old key and its new spelling
+   */
+  public record Prepared(Path configFile, SipscreenConfig config, InstalledChain installed,
+      ProxySettings settings, long buildMillis, List<String> renames) {
+
+    /** The screening chain the config describes. */
+    public ScreeningChain chain() {
+      return installed.chain();
+    }
+  }
 
   public static Sipscreen start(Prepared prepared) throws InterruptedException, ConfigException {
     PrometheusRegistry registry = new PrometheusRegistry();
@@ -90,23 +104,18 @@ public final class Sipscreen implements AutoCloseable {
     ProxyMetrics metrics = new ProxyMetrics(registry);
     EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.function.Function<HttpReputationSource.Settings, HttpReputationSource> reputationClients =
-        onePerSettings(s -> new HttpReputationSource(s, group, Transports.socketChannel()), clients);
-    java.util.function.Function<HttpReputationSource.Settings,
-        Optional<org.sipscreen.screening.reputation.ReputationSource>> remote =
-        s -> Optional.of(reputationClients.apply(s));
-    org.sipscreen.config.StirWiring stirWiring = stirWiring(group, metrics, clients);
-    ScreeningChain chain = prepared.chain();
-    boolean stir = prepared.config().screening().stirShaken() != null
-        && prepared.config().screening().stirShaken().enabled();
-    if (stir || prepared.config().screening().reputation() != null
-        && prepared.config().screening().reputation().url() != null) {
-      // The chain that runs has the real client of the reputation service, on the proxy's event loops,
-      // and the certificate fetcher; the lists the prepared chain loaded are not read again.
-      chain = ScreeningFactory.live(prepared.chain(), prepared.config(), prepared.configFile(), remote,
-          stirWiring);
+    CheckServices services = services(group, metrics, clients);
+    if (!prepared.renames().isEmpty()) {
+      log.warn("config {} uses the schema before 1.0; it runs, but change these keys (sipscreen"
+          + " check-config --migrate prints it in 1.0): {}", prepared.configFile(),
+          String.join("; ", prepared.renames()));
     }
-    metrics.watch(chain);
+    // The chain that runs has the real clients of the reputation service and the certificate fetcher,
+    // on the proxy's event loops; the lists the prepared chain loaded are not read again.
+    InstalledChain installed = ScreeningFactory.live(prepared.installed(), prepared.config(),
+        prepared.configFile(), services);
+    ScreeningChain chain = installed.chain();
+    metrics.watch(installed);
     warmUp(prepared, group);
     SipscreenConfig config = prepared.config();
     org.sipscreen.records.LiveRecorder recorder = new org.sipscreen.records.LiveRecorder(registry);
@@ -120,17 +129,18 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, recorder);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
-        config, org.sipscreen.admin.AdminAuth.of(config.http().admin(), prepared.configFile()), proxy,
-        new org.sipscreen.reload.ReloadMetrics(registry), remote, stirWiring, recorder,
+        config, installed, org.sipscreen.config.AdminAuth.of(config.http().admin(), prepared.configFile()),
+        proxy, new org.sipscreen.reload.ReloadMetrics(registry), services, metrics::watch, recorder,
         java.time.Clock.systemUTC(), prepared.buildMillis());
-    org.sipscreen.metrics.ProcessGauges.register(registry, () -> sip.listeners().size(), sip::listenersUp,
-        sip::openConnections, () -> proxy.snapshot().chain(), () -> !reloader.restartPending().isEmpty());
+    org.sipscreen.metrics.ProcessGauges.register(registry, BuildInfo.version(), BuildInfo.commit(),
+        () -> sip.listeners().size(), sip::listenersUp,
+        sip::openConnections, () -> !reloader.restartPending().isEmpty());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     if (traceback != null) {
@@ -204,27 +214,59 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   /**
-   * The stir_shaken check's certificate fetcher (on the proxy's event loops) and cache counters. One
-   * fetcher per fetch settings: a reload with unchanged settings gets the same one back.
+   * The network clients checks get, on the proxy's event loops: the reputation service's client and the
+   * stir_shaken certificate fetcher, one per settings (a reload with unchanged settings gets the same one
+   * back), and the certificate cache's counters.
    */
-  private static org.sipscreen.config.StirWiring stirWiring(EventLoopGroup group, ProxyMetrics metrics,
+  private static CheckServices services(EventLoopGroup group, ProxyMetrics metrics,
       List<AutoCloseable> clients) {
-    java.util.function.Function<org.sipscreen.config.CheckConfigs.StirFetch,
-        org.sipscreen.stir.HttpsCertificateFetcher> fetchers = onePerSettings(fetch -> {
+    java.util.function.Function<HttpReputationSource.Settings, HttpReputationSource> reputationClients =
+        onePerSettings(s -> new HttpReputationSource(s, group, Transports.socketChannel()), clients);
+    ReputationServices reputation = new ReputationServices() {
+      @Override
+      public Optional<org.sipscreen.screening.check.reputation.ReputationSource> source(Service service) {
+        return Optional.of(reputationClients.apply(HttpReputationSource.Settings.of(service)));
+      }
+
+      @Override
+      public void validate(Service service) {
+        HttpReputationSource.Settings.of(service);
+      }
+    };
+    java.util.function.Function<StirServices.FetchSettings, org.sipscreen.stir.HttpsCertificateFetcher>
+        fetchers = onePerSettings(fetch -> {
           var settings = org.sipscreen.stir.HttpsCertificateFetcher.Settings.defaults()
-              .withTimeout(java.time.Duration.ofMillis(fetch.timeoutMs()))
-              .withMaxResponseBytes(fetch.maxBytes().intValue())
+              .withTimeout(fetch.timeout())
+              .withMaxResponseBytes(fetch.maxResponseBytes())
               .withAllowHttp(fetch.allowHttp())
               .withAllowPrivateAddresses(fetch.allowPrivateAddresses())
-              .withExtraCaFiles(fetch.caFiles().stream().map(Path::of).toList());
+              .withExtraCaFiles(fetch.caFiles());
           try {
             return new org.sipscreen.stir.HttpsCertificateFetcher(settings, group, Transports.socketChannel());
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
         }, clients);
-    return new org.sipscreen.config.StirWiring(f -> Optional.of(fetchers.apply(f)),
-        new org.sipscreen.metrics.CertificateMetrics(metrics.registry()));
+    org.sipscreen.metrics.CertificateMetrics certificates =
+        new org.sipscreen.metrics.CertificateMetrics(metrics.registry());
+    StirServices stir = new StirServices() {
+      @Override
+      public Optional<org.sipscreen.screening.check.stir_shaken.CertificateFetcher> fetcher(
+          StirServices.FetchSettings settings) {
+        return Optional.of(fetchers.apply(settings));
+      }
+
+      @Override
+      public org.sipscreen.screening.check.stir_shaken.CertificateCache.Listener listener() {
+        return certificates;
+      }
+
+      @Override
+      public java.util.function.LongConsumer verificationTimes() {
+        return metrics.stirVerificationTimes();
+      }
+    };
+    return new CheckServices(Map.of(ReputationServices.class, reputation, StirServices.class, stir));
   }
 
   /**
@@ -257,7 +299,7 @@ public final class Sipscreen implements AutoCloseable {
     // that building and writing records is compiled before the first real call.
     Path recordsDir = null;
     DecisionRecorder recorder = null;
-    if (prepared.config().records().enabled()) {
+    if (prepared.config().recordsOn()) {
       try {
         recordsDir = java.nio.file.Files.createTempDirectory("sipscreen-warmup-records");
         recorder = new DecisionRecorder(new DecisionLog(recordsDir, 1L << 30, 1, 1L << 30,
@@ -267,10 +309,10 @@ public final class Sipscreen implements AutoCloseable {
       }
     }
     // The prepared chain's lists, with fresh state: the lists are not read again for the warm-up.
-    ScreeningChain throwawayChain = WarmupChain.of(prepared.chain());
+    ScreeningChain throwawayChain = prepared.installed().forWarmup().chain();
     StatelessProxy throwaway = new StatelessProxy(prepared.settings(), throwawayChain,
-        new ProxyMetrics(new PrometheusRegistry()), recorder);
-    InetAddress peer = prepared.config().screening().sourcePeer().peers().values().stream()
+        new ProxyMetrics(new PrometheusRegistry()), org.sipscreen.records.RecordingSink.of(recorder));
+    InetAddress peer = prepared.config().peers().values().stream()
         .flatMap(p -> p.networks().stream())
         .map(n -> NextHop.ipLiteral(n.contains("/") ? n.substring(0, n.indexOf('/')) : n))
         .filter(a -> a != null && a.getAddress().length == prepared.settings().endpoints().get(0).bind()
@@ -297,12 +339,12 @@ public final class Sipscreen implements AutoCloseable {
       recorder.close();
       deleteQuietly(recordsDir);
     }
-    if (prepared.config().screening().stirShaken() != null
-        && prepared.config().screening().stirShaken().enabled()) {
+    if (prepared.installed().check(org.sipscreen.screening.check.stir_shaken.StirShakenCheck.NAME)
+        .isPresent()) {
       long t1 = System.nanoTime();
-      int verified = org.sipscreen.screening.stir.Es256Warmup.run(Math.min(calls, 3000));
+      int verified = org.sipscreen.screening.check.stir_shaken.Es256Warmup.run(Math.min(calls, 3000));
       log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
-          (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.stir.Es256Key.preferredEngine());
+          (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.check.stir_shaken.Es256Key.preferredEngine());
     }
   }
 
@@ -314,7 +356,7 @@ public final class Sipscreen implements AutoCloseable {
   public static void warmUpOnly(Prepared prepared) throws ConfigException, InterruptedException {
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
-    new ProxyMetrics(registry).watch(prepared.chain());
+    new ProxyMetrics(registry).watch(prepared.installed());
     EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     try {
       warmUp(prepared, group);
@@ -336,49 +378,9 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   public static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
-    List<LocalEndpoint> endpoints = new ArrayList<>();
-    for (SipscreenConfig.Listener l : config.sip().listen()) {
-      Set<Transport> transports = EnumSet.noneOf(Transport.class);
-      l.transports().forEach(t -> transports.add(Transport.fromName(t)));
-      endpoints.add(LocalEndpoint.of(new InetSocketAddress(l.address(), l.port()),
-          config.sip().advertiseAddress(), transports));
-    }
-    NextHop defaultRoute = NextHop.of(SipUri.parse(config.routing().defaultRoute()));
-    if (defaultRoute == null) {
-      throw new ConfigException(configFile + ": routing.default_route: '"
-          + config.routing().defaultRoute() + "' must name an IP address and udp or tcp");
-    }
-    List<String> reachable = new ArrayList<>(config.routing().nextHopNetworks());
-    config.screening().sourcePeer().peers().values().forEach(p -> reachable.addAll(p.networks()));
-    InetAddress route = defaultRoute.address().getAddress();
-    reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
-    // PeerTable refuses the same block twice, so duplicates (however written) are merged first.
-    java.util.Set<String> canonical = new java.util.LinkedHashSet<>();
-    for (String n : reachable) {
-      canonical.add(canonicalCidr(n));
-    }
-    Map<String, List<String>> named = Map.of("reachable", List.copyOf(canonical));
-    PeerTable destinations;
-    try {
-      destinations = PeerTable.of(named);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(configFile + ": routing.next_hop_networks: " + e.getMessage());
-    }
-    return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute(),
-        new ProxySettings.UnknownSources(config.screening().sourcePeer().unknownSource().equals("drop"),
-            config.screening().sourcePeer().rejectStatus(), config.screening().sourcePeer().rejectReason()),
-        config.sip().limits());
+    return org.sipscreen.config.ProxySettingsFactory.settings(config, configFile);
   }
 
-  private static String canonicalCidr(String cidr) {
-    int slash = cidr.indexOf('/');
-    InetAddress a = NextHop.ipLiteral(slash < 0 ? cidr : cidr.substring(0, slash));
-    if (a == null) {
-      return cidr;
-    }
-    String bits = slash < 0 ? Integer.toString(a.getAddress().length * 8) : cidr.substring(slash + 1);
-    return a.getHostAddress() + "/" + bits;
-  }
 
   public ProxyMetrics metrics() {
     return metrics;

@@ -1,7 +1,7 @@
 package org.sipscreen;
 
 import java.util.List;
-import org.sipscreen.admin.AdminAuth;
+import org.sipscreen.config.AdminAuth;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.reload.LoadedFile;
 import org.slf4j.Logger;
@@ -15,7 +15,7 @@ final class StartupSummary {
   private StartupSummary() {}
 
   static void log(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {
-    config.screening().sourcePeer().peers().entrySet().stream()
+    config.peers().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())
         .forEach(p -> log.info("peer name={} networks={}", p.getKey(), String.join(",", p.getValue().networks())));
     for (LoadedFile f : files) {

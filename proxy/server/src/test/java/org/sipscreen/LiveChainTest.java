@@ -11,15 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.config.CheckServices;
 import org.sipscreen.config.ScreeningFactory;
-import org.sipscreen.config.StirWiring;
-import org.sipscreen.reputation.HttpReputationSource;
-import org.sipscreen.screening.NumberListCheck;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.reputation.ReputationAnswer;
-import org.sipscreen.screening.reputation.ReputationSource;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationServices;
+import org.sipscreen.screening.check.reputation.ReputationSource;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 
 /** The chain start() runs: the prepared chain's loaded lists, with the reputation service's live client. */
 class LiveChainTest {
@@ -36,11 +36,12 @@ class LiveChainTest {
       return CompletableFuture.completedFuture(ReputationAnswer.NOT_FOUND);
     };
 
-    ScreeningChain live = ScreeningFactory.live(prepared.chain(), prepared.config(), config,
-        (HttpReputationSource.Settings s) -> {
-          asked.add(s.url());
-          return Optional.of(service);
-        }, StirWiring.OFFLINE);
+    ReputationServices services = s -> {
+      asked.add(s.url());
+      return Optional.of(service);
+    };
+    ScreeningChain live = ScreeningFactory.live(prepared.installed(), prepared.config(), config,
+        new CheckServices(java.util.Map.of(ReputationServices.class, services))).chain();
 
     assertThat(asked).containsExactly("http://127.0.0.1:9/reputation/{number}");
     assertThat(check(live, NumberListCheck.class)).isSameAs(check(prepared.chain(), NumberListCheck.class));

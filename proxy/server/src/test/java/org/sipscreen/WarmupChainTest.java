@@ -9,12 +9,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.screening.CallAttempt;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PhoneNumber;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 
 /** The warm-up's chain shares the prepared chain's loaded lists and leaves its check state untouched. */
 class WarmupChainTest {
@@ -60,9 +60,10 @@ class WarmupChainTest {
   @Test
   void sharesTheListsAndStartsTheStatefulChecksAfresh(@TempDir Path dir) throws Exception {
     Path config = writeConfig(dir, "{feed_file: feed.csv}", 2);
-    ScreeningChain prepared = Sipscreen.prepare(config).chain();
+    Sipscreen.Prepared ready = Sipscreen.prepare(config);
+    ScreeningChain prepared = ready.chain();
 
-    ScreeningChain warmup = WarmupChain.of(prepared);
+    ScreeningChain warmup = ready.installed().forWarmup().chain();
 
     assertThat(check(warmup, NumberListCheck.class).list())
         .isSameAs(check(prepared, NumberListCheck.class).list());

@@ -3,12 +3,12 @@ package org.sipscreen.bench;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
 import java.security.KeyFactory;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.sipscreen.screening.stir.Es256Key;
-import org.sipscreen.screening.stir.IdentityHeader;
-import org.sipscreen.screening.stir.PassportVerifier;
+import org.sipscreen.screening.check.stir_shaken.Es256Key;
+import org.sipscreen.screening.check.stir_shaken.IdentityHeader;
+import org.sipscreen.screening.check.stir_shaken.PassportVerifier;
 
 /**
  * Which provider verifies a SHAKEN PASSporT's ES256 signature fastest with the certificate already at

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumber;
-import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
 
 /**
  * Lists at carrier scale (issue 5): how long a block list and a reputation feed of 1, 10 and 20 million

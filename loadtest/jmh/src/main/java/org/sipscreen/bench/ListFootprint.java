@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.openjdk.jol.info.GraphLayout;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
 
 /**
  * Heap per number of a loaded block list and reputation feed (issue 5: at most 16 bytes), measured by

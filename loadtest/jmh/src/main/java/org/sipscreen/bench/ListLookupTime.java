@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumber;
-import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
 
 /**
  * Lookup cost in CPU time of the calling thread, for a machine shared with other work, where

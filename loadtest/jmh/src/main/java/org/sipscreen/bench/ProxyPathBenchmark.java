@@ -27,13 +27,15 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 
 /**
  * One whole call (INVITE, 180, 200, ACK, BYE, 200) through the UDP receive -> proxy -> send path, as the
  * event loop runs it, without sockets: each datagram is read out of a direct buffer into the message's
  * array (as SipUdpHandler does), processed by StatelessProxy and written into a pooled direct buffer (as
- * Sender does). Run with {@code -prof gc} for the bytes allocated per call. The chain is
+ * Sender does). Every INVITE has a branch and Call-ID of its own, so each is a new call (screened, and
+ * remembered for its retransmissions), not a retransmission of the first one. Run with {@code -prof gc}
+ * for the bytes allocated per call. The chain is
  * loadtest/config/foundation.yaml (no velocity: the same caller calls at full speed).
  */
 @State(Scope.Thread)
@@ -47,7 +49,12 @@ public class ProxyPathBenchmark {
   @Param({"loadtest/config/foundation.yaml"})
   public String config;
 
+  /** Where each call writes its number into the INVITE's branch and Call-ID: every call is a new one. */
+  private static final String UNIQUE = "0000000000000000";
+
   private StatelessProxy proxy;
+  private int[] uniqueAt = new int[0];
+  private long calls;
   private final List<ByteBuf> datagrams = new ArrayList<>();
   private final List<InetSocketAddress> senders = new ArrayList<>();
   private InetSocketAddress us;
@@ -66,10 +73,10 @@ public class ProxyPathBenchmark {
     String host = prepared.settings().endpoints().get(0).hostPort();
 
     String invite = "INVITE sip:+13107940100@" + host + ";user=phone SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-1;rport\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-" + UNIQUE + ";rport\r\n"
         + "From: \"Caller\" <sip:+12122340100@127.0.0.1:5062;user=phone>;tag=f1\r\n"
         + "To: <sip:+13107940100@" + host + ">\r\n"
-        + "Call-ID: 1-bench@127.0.0.1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+        + "Call-ID: " + UNIQUE + "-bench@127.0.0.1\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
         + "Contact: <sip:+12122340100@127.0.0.1:5062>\r\nContent-Type: application/sdp\r\n"
         + "Content-Length: 129\r\n\r\n"
         + "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
@@ -104,6 +111,7 @@ public class ProxyPathBenchmark {
       }
     }
     add(invite, caller);
+    uniqueAt = new int[] {invite.indexOf(UNIQUE), invite.indexOf(UNIQUE, invite.indexOf(UNIQUE) + 1)};
     add("SIP/2.0 180 Ringing\r\n" + head + "Content-Length: 0\r\n\r\n", callee);
     add("SIP/2.0 200 OK\r\n" + head + "Contact: <" + target + ">\r\nContent-Length: 0\r\n\r\n", callee);
     add("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-2\r\n" + dialog
@@ -138,6 +146,14 @@ public class ProxyPathBenchmark {
       ByteBuf content = datagrams.get(i);
       byte[] bytes = new byte[content.readableBytes()];
       content.getBytes(content.readerIndex(), bytes);
+      if (i == 0) {
+        long n = ++calls;
+        for (int at : uniqueAt) {
+          for (int d = 15; d >= 0; d--) {
+            bytes[at + d] = (byte) Character.forDigit((int) ((n >>> (4 * (15 - d))) & 0xf), 16);
+          }
+        }
+      }
       ProxyAction action = proxy.process(in(bytes, senders.get(i)));
       if (action instanceof ProxyAction.Send send) {
         ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(send.message().length());

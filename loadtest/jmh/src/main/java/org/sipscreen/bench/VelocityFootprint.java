@@ -17,9 +17,9 @@ import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.velocity.SequentialDialing;
-import org.sipscreen.screening.velocity.VelocityLimits;
+import org.sipscreen.screening.check.velocity.SequentialDialing;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
 
 /**
  * Heap per tracked caller of the velocity check with the shipped limits (caller_per_second 5, per_minute

@@ -34,15 +34,15 @@ public record CheckOutcome(String check, String outcome) {
     }
   }
 
-  /** The default label of a verdict: continue, tag, reject, drop, or a flag's category. */
+  /** The default label of a verdict: a continue's outcome, tag, reject, drop, or a flag's category. */
   public static String labelOf(Verdict verdict) {
     Objects.requireNonNull(verdict, "verdict");
     if (verdict instanceof Verdict.Flag flag) {
       return flag.category();
     } else if (verdict instanceof Verdict.Later) {
       return "pending";
-    } else if (verdict instanceof Verdict.Continue) {
-      return CONTINUE;
+    } else if (verdict instanceof Verdict.Continue c) {
+      return c.outcome();
     } else if (verdict instanceof Verdict.Tag) {
       return TAG;
     } else if (verdict instanceof Verdict.Reject) {
@@ -53,7 +53,7 @@ public record CheckOutcome(String check, String outcome) {
   }
 
   /** Throws unless {@code name} is a valid snake_case check name. */
-  static String requireCheckName(String name) {
+  public static String requireCheckName(String name) {
     Objects.requireNonNull(name, "name");
     if (!isSnakeCase(name)) {
       throw new IllegalArgumentException("check name must be snake_case: '" + name + "'");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.sipscreen.screening.datafile.DataFileLines;
 
 /**
  * An immutable snapshot of E.164 numbers and number prefixes, loaded from a plain text file, answering

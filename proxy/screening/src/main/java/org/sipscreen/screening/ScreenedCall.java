@@ -90,7 +90,7 @@ public final class ScreenedCall {
     return peerName;
   }
 
-  void peerName(Optional<String> name) {
+  public void peerName(Optional<String> name) {
     this.peerName = Objects.requireNonNull(name, "name");
   }
 

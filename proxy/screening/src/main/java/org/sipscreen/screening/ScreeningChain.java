@@ -235,7 +235,7 @@ public final class ScreeningChain {
       if (verdict instanceof Verdict.Drop drop) {
         return end(new ScreeningResult.Action.Drop(drop.why()), check);
       }
-      if (check.name().equals(SourcePeerCheck.NAME) && policy.blocksPeer(call.peerName())) {
+      if (check.controlsAccess() && policy.blocksPeer(call.peerName())) {
         decisions.add(new PolicyDecision(PEER_POLICY, "block_all", 100, PolicyAction.REJECT_DETERMINISTIC,
             policy.shadow()));
         return end(ScreeningResult.Action.Reject.of(policy.peerBlocked()), PEER_POLICY);
@@ -268,7 +268,8 @@ public final class ScreeningChain {
         case REJECT_ANALYTICS:
           return end(ScreeningResult.Action.Reject.of(policy.analyticsReject()), check);
         case REJECT_DETERMINISTIC:
-          return end(ScreeningResult.Action.Reject.of(policy.deterministicReject()), check);
+          return end(ScreeningResult.Action.Reject.of(
+              flag.deterministic().orElse(policy.deterministicReject())), check);
         case DROP:
           return end(new ScreeningResult.Action.Drop(check), check);
         default:

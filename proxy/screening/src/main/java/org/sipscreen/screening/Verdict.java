@@ -9,8 +9,16 @@ import java.util.Objects;
  */
 public sealed interface Verdict {
 
-  /** The check has nothing against the call. */
-  record Continue() implements Verdict {}
+  /**
+   * The check has nothing against the call. {@code outcome} says why, as the check's outcome label
+   * ({@code continue}, or e.g. reputation's {@code not_found}, {@code unknown_timeout}): every continue
+   * means the same to the chain, and the label tells metrics and records apart.
+   */
+  record Continue(String outcome) implements Verdict {
+    public Continue {
+      CheckOutcome.requireCheckName(outcome);
+    }
+  }
 
   /** Forward the call, marked with these tags. */
   record Tag(List<CallTag> tags) implements Verdict {
@@ -41,14 +49,23 @@ public sealed interface Verdict {
    * shadowed, tuned per peer or made stricter without changing its code. {@code tags} go on the call
    * whatever the policy does with the flag (unless global shadow mode forwards the call unchanged): the
    * outcome of a verification, such as stir_shaken's verstat, rather than a policy decision.
+   * {@code deterministic}, when present, is the answer of this flag when the policy rejects it
+   * deterministically, instead of the policy's own ({@code deterministic_status}): a list with its own
+   * answer.
    */
-  record Flag(String category, int score, List<CallTag> tags) implements Verdict {
+  record Flag(String category, int score, List<CallTag> tags, java.util.Optional<Reject> deterministic)
+      implements Verdict {
     public Flag {
       CheckOutcome.requireCheckName(category);
       if (score < 0 || score > 100) {
         throw new IllegalArgumentException("flag score must be 0-100, was " + score);
       }
       tags = List.copyOf(tags);
+      Objects.requireNonNull(deterministic, "deterministic");
+    }
+
+    public Flag(String category, int score, List<CallTag> tags) {
+      this(category, score, tags, java.util.Optional.empty());
     }
 
     public Flag(String category, int score) {
@@ -75,5 +92,5 @@ public sealed interface Verdict {
     }
   }
 
-  Continue CONTINUE = new Continue();
+  Continue CONTINUE = new Continue(CheckOutcome.CONTINUE);
 }

@@ -16,13 +16,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationSettings;
+import org.sipscreen.screening.check.reputation.ReputationSource;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
 import org.sipscreen.screening.numbering.CountryCodeLengths;
 import org.sipscreen.screening.numbering.NanpNumberingPlan;
-import org.sipscreen.screening.reputation.ReputationAnswer;
-import org.sipscreen.screening.reputation.ReputationFeed;
-import org.sipscreen.screening.reputation.ReputationSettings;
-import org.sipscreen.screening.reputation.ReputationSource;
-import org.sipscreen.screening.velocity.VelocityLimits;
 import org.sipscreen.testkit.ManualTime;
 
 /**

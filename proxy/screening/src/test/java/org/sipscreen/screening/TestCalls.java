@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Builds CallAttempts for tests; defaults are a valid NANP call from 10.1.2.3. */
-final class TestCalls {
+public final class TestCalls {
   private String source = "10.1.2.3";
   private String requestUri = "sip:+12025550199@proxy.example;user=phone";
   private String from = "\"Caller\" <sip:+12025550123@peer.example;user=phone>;tag=a1";
@@ -14,43 +14,43 @@ final class TestCalls {
   private String toHeader; // null: the Request-URI in angle brackets
   private List<String> identity = List.of();
 
-  static TestCalls invite() {
+  public static TestCalls invite() {
     return new TestCalls();
   }
 
-  TestCalls from(String value) {
+  public TestCalls from(String value) {
     this.from = value;
     return this;
   }
 
-  TestCalls pai(String value) {
+  public TestCalls pai(String value) {
     this.pai = Optional.of(value);
     return this;
   }
 
   /** The values of the INVITE's Identity headers, in order. */
-  TestCalls identity(String... values) {
+  public TestCalls identity(String... values) {
     this.identity = List.of(values);
     return this;
   }
 
-  TestCalls to(String requestUri) {
+  public TestCalls to(String requestUri) {
     this.requestUri = requestUri;
     return this;
   }
 
   /** A To header that differs from the Request-URI (a retargeted call). */
-  TestCalls toHeader(String value) {
+  public TestCalls toHeader(String value) {
     this.toHeader = value;
     return this;
   }
 
-  TestCalls source(String address) {
+  public TestCalls source(String address) {
     this.source = address;
     return this;
   }
 
-  CallAttempt build() {
+  public CallAttempt build() {
     try {
       return new CallAttempt("call-1@test", InetAddress.getByName(source), requestUri,
           toHeader != null ? toHeader : "<" + requestUri + ">", from, pai, identity);
@@ -59,11 +59,11 @@ final class TestCalls {
     }
   }
 
-  ScreenedCall screened(NumberList allowList) {
+  public ScreenedCall screened(NumberList allowList) {
     return new ScreenedCall(build(), PhoneNumbers.NANP, allowList);
   }
 
-  ScreenedCall screened() {
+  public ScreenedCall screened() {
     return screened(NumberList.EMPTY);
   }
 }

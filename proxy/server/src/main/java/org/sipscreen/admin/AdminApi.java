@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.sipscreen.config.AdminAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -25,7 +25,7 @@ public final class AdminRoutes {
         r -> ChainLookup.run(proxy.snapshot().chain(), reloader.config(), r));
     api.route("/admin/peers", Set.of("GET"), r -> CompletableFuture.completedFuture(AdminResponse.ok(
         PeerStatistics.of(metrics.registry(),
-            reloader.config().screening().sourcePeer().peers().keySet()))));
+            reloader.config().peers().keySet()))));
     api.route("/admin/reload", Set.of("POST"), r -> reloader.reload("admin").thenApply(AdminRoutes::reload));
     api.route("/admin/lists", Set.of("GET"),
         r -> CompletableFuture.completedFuture(AdminResponse.ok(lists(reloader.files()))));

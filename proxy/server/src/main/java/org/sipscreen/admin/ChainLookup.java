@@ -61,9 +61,9 @@ public final class ChainLookup {
   }
 
   private static InetAddress source(SipscreenConfig config, Optional<String> peer) {
-    Map<String, SipscreenConfig.Peer> peers = config.screening().sourcePeer().peers();
+    Map<String, SipscreenConfig.PeerConfig> peers = config.peers();
     String name = peer.orElseGet(() -> peers.keySet().stream().sorted().findFirst().orElse(""));
-    SipscreenConfig.Peer p = peers.get(name);
+    SipscreenConfig.PeerConfig p = peers.get(name);
     if (p != null) {
       String net = p.networks().get(0);
       return NextHop.ipLiteral(net.contains("/") ? net.substring(0, net.indexOf('/')) : net);

@@ -12,10 +12,7 @@ import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.reload.ConfigFiles;
 import org.sipscreen.reload.Reloader;
 import org.sipscreen.screening.Check;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.Policy;
-import org.sipscreen.screening.SourcePeerCheck;
-import org.sipscreen.screening.Verdict;
 
 /**
  * What {@code check-config} says about a config that loads: problems the loader cannot see (a records
@@ -29,7 +26,7 @@ final class ConfigReport {
   /** Why decision records could not be written where the config puts them; empty when they can. */
   static Optional<String> recordsProblem(Sipscreen.Prepared prepared) {
     SipscreenConfig config = prepared.config();
-    if (!config.records().enabled()) {
+    if (!config.recordsOn()) {
       return Optional.empty();
     }
     Path dir = prepared.configFile().toAbsolutePath().getParent().resolve(config.records().directory())
@@ -70,7 +67,7 @@ final class ConfigReport {
       int block = p.getValue().blockScore().orElse(policy.blockScore());
       if (!p.getValue().blockAll() && block < 101 && block <= tag
           && (p.getValue().tagScore().isPresent() || p.getValue().blockScore().isPresent())) {
-        warnings.add(file + ": screening.policy.peers." + p.getKey() + ": block_score " + block
+        warnings.add(file + ": peers." + p.getKey() + ": block_score " + block
             + " is not above tag_score " + tag + ": a call that reaches tag_score is blocked, never only"
             + " tagged");
       }
@@ -99,9 +96,7 @@ final class ConfigReport {
         + threshold(policy.blockScore()) + (policy.shadow() ? ", SHADOW (nothing enforced)" : ""));
     List<String> peers = new ArrayList<>();
     List<String> own = new ArrayList<>();
-    prepared.chain().checks().stream().filter(c -> c instanceof SourcePeerCheck)
-        .map(c -> ((SourcePeerCheck) c).peers().peerNames()).findFirst().orElse(java.util.Set.of())
-        .stream().sorted().forEach(p -> {
+    prepared.installed().peerNames().stream().sorted().forEach(p -> {
           peers.add(p);
           Policy.PeerPolicy pp = policy.peers().get(p);
           if (pp != null) {
@@ -111,15 +106,16 @@ final class ConfigReport {
     lines.add("peers: " + (peers.isEmpty() ? "none" : String.join(", ", peers)));
     lines.addAll(own);
     lines.add("lists:");
-    for (Map.Entry<String, Path> f : ConfigFiles.of(prepared.config(), prepared.configFile()).entrySet()) {
-      Reloader.ListData list = Reloader.list(f.getKey(), prepared.chain());
+    for (Map.Entry<String, Path> f : ConfigFiles.of(prepared.config(), prepared.installed(),
+        prepared.configFile()).entrySet()) {
+      org.sipscreen.screening.check.LoadedList list = Reloader.list(f.getKey(), prepared.installed());
       if (list != null) {
         lines.add(String.format("  %-28s %,12d entries  %s", f.getKey(), list.entries(), f.getValue()));
       } else if (!f.getKey().equals(ConfigFiles.CONFIG) && !f.getKey().equals("admin_token")) {
         lines.add(String.format("  %-28s %12s          %s", f.getKey(), "data", f.getValue()));
       }
     }
-    lines.add("records: " + (prepared.config().records().enabled()
+    lines.add("records: " + (prepared.config().recordsOn()
         ? prepared.configFile().toAbsolutePath().getParent().resolve(prepared.config().records().directory())
             .normalize().toString()
         : "off"));
@@ -143,33 +139,22 @@ final class ConfigReport {
 
   private static String action(String name, Check check, Sipscreen.Prepared prepared, Policy policy) {
     if (name.equals("emergency")) {
-      return "forward at once, no other check";
+      return "forward at once; access control still applies";
     }
-    if (check instanceof SourcePeerCheck) {
+    if (check != null && check.controlsAccess()) {
       var unknown = prepared.settings().unknownSources();
+      Policy.CheckPolicy p = policy.forCheck(Optional.empty(), name);
       return "unknown sources: " + (unknown.drop() ? "drop" : "reject " + unknown.status() + " "
-          + unknown.reason());
-    }
-    if (check instanceof NumberListCheck l) {
-      return verdict(l.onListed());
-    }
-    if (name.equals("calling_number")) {
-      return "reads the caller (no action)";
+          + unknown.reason()) + (p.shadow() ? " (shadow: admitted)" : "");
     }
     Policy.CheckPolicy p = policy.forCheck(Optional.empty(), name);
-    return p.action().label() + (p.shadow() ? " (shadow)" : "");
-  }
-
-  private static String verdict(Verdict v) {
-    if (v instanceof Verdict.Reject r) {
-      return "reject " + r.status() + " " + r.reasonPhrase();
+    String action = p.action().label();
+    if (p.action() == org.sipscreen.screening.PolicyAction.REJECT_DETERMINISTIC) {
+      action += " (" + policy.deterministicReject().status() + " " + policy.deterministicReject().reasonPhrase()
+          + ")";
+    } else if (p.action() == org.sipscreen.screening.PolicyAction.REJECT_ANALYTICS) {
+      action += " (603+)";
     }
-    if (v instanceof Verdict.Tag) {
-      return "tag";
-    }
-    if (v instanceof Verdict.Drop) {
-      return "drop";
-    }
-    return v.toString();
+    return action + (p.shadow() ? " (shadow)" : "");
   }
 }

@@ -3,12 +3,13 @@ package org.sipscreen.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config;
@@ -88,6 +89,17 @@ public final class Main implements Callable<Integer> {
       startupError("bad config: " + e.getMessage());
       return 2;
     }
+    // The hook is in place before the listeners open: a SIGTERM at any moment after "sipscreen up" drains.
+    AtomicReference<Sipscreen> started = new AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // SIGTERM and Ctrl-C: stop accepting, drain, run the shutdown hooks, close.
+      Sipscreen running = started.get();
+      if (running != null) {
+        running.shutdown(java.time.Duration.ofSeconds(Math.max(0, drainSeconds)));
+      }
+      stopped.countDown();
+    }, "sipscreen-shutdown"));
     Sipscreen running;
     try {
       running = Sipscreen.start(prepared);
@@ -98,13 +110,8 @@ public final class Main implements Callable<Integer> {
       startupError("bad config: " + e.getMessage());
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    started.set(running);
     running.reloadOnSighup();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // SIGTERM and Ctrl-C: stop accepting, drain, run the shutdown hooks, close.
-      running.shutdown(java.time.Duration.ofSeconds(Math.max(0, drainSeconds)));
-      stopped.countDown();
-    }, "sipscreen-shutdown"));
     stopped.await();
     return 0;
   }
@@ -158,11 +165,14 @@ public final class Main implements Callable<Integer> {
 
   /** Validates a config file and the lists it names; exit 0 when good, 2 with the reason when not. */
   @Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-      description = "Check a config file and the files it refers to, then exit.",
+      description = {"Check a config file and the files it refers to, then exit.",
+          "A config in the schema before 1.0 is read as 1.0: each old key is printed with its new"
+              + " spelling; --migrate prints the whole file in 1.0."},
       footerHeading = "%nExamples:%n",
       footer = {
           "  sipscreen check-config /etc/sipscreen/sipscreen.yaml",
-          "  sipscreen check-config config/sipscreen.yaml && systemctl reload sipscreen"},
+          "  sipscreen check-config config/sipscreen.yaml && systemctl reload sipscreen",
+          "  sipscreen check-config --migrate old.yaml > sipscreen.yaml"},
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {
           "0:the config is good (warnings, if any, are printed but do not fail it)",
@@ -171,14 +181,32 @@ public final class Main implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "YAML config file")
     Path file;
 
+    @Option(names = "--migrate", description = "print the config in the 1.0 schema (comments are not"
+        + " kept) instead of checking it")
+    boolean migrate;
+
     @Override
     public Integer call() {
+      if (migrate) {
+        try {
+          System.out.print(org.sipscreen.config.ConfigLoader.migrated(file));
+          return 0;
+        } catch (ConfigException | java.io.IOException e) {
+          System.err.println(file + ": " + e.getMessage());
+          return 2;
+        }
+      }
       Sipscreen.Prepared prepared;
       try {
         prepared = Sipscreen.prepare(file);
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
         return 2;
+      }
+      if (!prepared.renames().isEmpty()) {
+        System.err.println("warning: " + file + " uses the schema before 1.0; it loads, but its keys have"
+            + " new spellings (check-config --migrate prints the file in 1.0):");
+        prepared.renames().forEach(r -> System.err.println("  " + r));
       }
       var problem = ConfigReport.recordsProblem(prepared);
       if (problem.isPresent()) {
@@ -189,7 +217,7 @@ public final class Main implements Callable<Integer> {
       ConfigReport.warnings(prepared).forEach(w -> System.err.println("warning: " + w));
       System.out.println(file + ": OK");
       ConfigReport.summary(prepared).forEach(System.out::println);
-      System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.chain()).describe());
+      System.out.println(org.sipscreen.config.HeapEstimate.of(prepared.config(), prepared.installed()).describe());
       return 0;
     }
   }

@@ -3,12 +3,13 @@ package org.sipscreen.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -19,11 +20,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a YAML config file into a {@link SipscreenConfig}. Every failure becomes a {@link ConfigException}
- * whose message starts with the file, then the key path ({@code sip.listen[0].port}) and line.
+ * whose message starts with the file, then the key path ({@code sip.listen[0].port}) and the line of that
+ * key. A file in the schema before 1.0 is read as 1.0 ({@link LegacyConfig}); what changed is returned with
+ * the config ({@link Loaded#renames}) for the caller to tell the operator.
  */
 public final class ConfigLoader {
 
@@ -37,11 +41,24 @@ public final class ConfigLoader {
       .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       // 5.5 is not an integer: say so instead of quietly using 5.
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .addModule(ConfigTypes.module())
       .build();
 
   private ConfigLoader() {}
 
+  /** A config and, when the file used the schema before 1.0, each old key with its new spelling. */
+  public record Loaded(SipscreenConfig config, List<String> renames) {
+    public Loaded {
+      renames = List.copyOf(renames);
+    }
+  }
+
   public static SipscreenConfig load(Path file) throws ConfigException {
+    return read(file).config();
+  }
+
+  /** Reads {@code file}; a legacy file is read as 1.0 and its renames come along. */
+  public static Loaded read(Path file) throws ConfigException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -50,26 +67,40 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
+    JsonNode tree;
     try (JsonParser parser = MAPPER.createParser(bytes)) {
-      if (parser.nextToken() == null) {
-        // An empty file (or one with only comments) means every default.
-        return new SipscreenConfig(null, null, null, null);
-      }
-      SipscreenConfig config = MAPPER.readValue(parser, SipscreenConfig.class);
-      if (config == null) {
-        return new SipscreenConfig(null, null, null, null);
-      }
-      return config;
+      tree = parser.nextToken() == null ? null : MAPPER.readTree(parser);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(file + ": not valid YAML: " + oneLine(e.getOriginalMessage())
+          + line(e.getLocation()), e);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    if (tree == null || tree.isNull() || tree.isMissingNode()) {
+      return new Loaded(SipscreenConfig.defaults(), List.of());
+    }
+    LegacyConfig.Migration migration = LegacyConfig.migrate(tree);
+    List<String> renames = new ArrayList<>();
+    for (LegacyConfig.Rename r : migration.renames()) {
+      renames.add(r.describe() + line(locationOf(bytes, r.oldKey())));
+    }
+    try {
+      SipscreenConfig config = migration.legacy()
+          ? MAPPER.treeToValue(migration.config(), SipscreenConfig.class)
+          : MAPPER.readValue(bytes, SipscreenConfig.class);
+      return new Loaded(config == null ? SipscreenConfig.defaults() : config, renames);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(file + ": " + where(e) + ": unknown key '" + e.getPropertyName()
-          + "'" + line(keyLocation(bytes, e)) + "; known keys: " + e.getKnownPropertyIds());
+      String at = where(e);
+      throw new ConfigException(file + ": " + at + ": unknown key '" + e.getPropertyName() + "'"
+          + line(locationOf(bytes, migration.oldKeyOf(at)))
+          + "; known keys: " + e.getKnownPropertyIds());
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof StreamReadException syntax
           && !(syntax instanceof com.fasterxml.jackson.core.exc.InputCoercionException)) {
         throw new ConfigException(file + ": not valid YAML: " + oneLine(syntax.getOriginalMessage())
             + line(syntax.getLocation()), e);
       }
-      throw valueError(file, bytes, e);
+      throw valueError(file, bytes, e, migration);
     } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
       // A number too large for its key, met while reading it: name the key and its line.
       throw new ConfigException(file + ": " + e.getProcessor().getParsingContext().pathAsPointer()
@@ -83,12 +114,73 @@ public final class ConfigLoader {
     }
   }
 
+  /** The config file in the 1.0 schema, as YAML: what {@code check-config --migrate} prints. */
+  public static String migrated(Path file) throws ConfigException, IOException {
+    JsonNode tree = MAPPER.readTree(Files.readAllBytes(file));
+    JsonNode out = LegacyConfig.migrate(tree).config();
+    return new ObjectMapper(new YAMLFactory()
+        .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES))
+        .writeValueAsString(out);
+  }
+
+  /**
+   * Where the key at a dotted path ({@code screening.velocity.peers.b}, {@code sip.listen[0].port}) is
+   * written in the file, walking the file to it: Jackson reports records' failures at the end of the
+   * enclosing mapping, not at the key. The nearest key that exists on the path when the full one does not.
+   */
+  private static JsonLocation locationOf(byte[] bytes, String dotted) {
+    List<String> parts = new ArrayList<>();
+    for (String part : dotted.split("\\.")) {
+      int bracket = part.indexOf('[');
+      if (bracket >= 0) {
+        parts.add(part.substring(0, bracket));
+        for (String index : part.substring(bracket + 1).split("\\]\\[?")) {
+          if (!index.isEmpty()) {
+            parts.add(index);
+          }
+        }
+      } else if (!part.isEmpty() && !part.equals("(top level)")) {
+        parts.add(part);
+      }
+    }
+    for (int n = parts.size(); n > 0; n--) {
+      StringBuilder pointer = new StringBuilder();
+      for (String p : parts.subList(0, n)) {
+        pointer.append('/').append(p.replace("~", "~0").replace("/", "~1"));
+      }
+      JsonLocation at = pointerLocation(bytes, JsonPointer.compile(pointer.toString()));
+      if (at != null) {
+        return at;
+      }
+    }
+    return null;
+  }
+
+  private static JsonLocation pointerLocation(byte[] bytes, JsonPointer target) {
+    try (JsonParser p = MAPPER.createParser(bytes)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().equals(target)) {
+          return p.currentTokenLocation();
+        }
+        if (t.isScalarValue() && p.getParsingContext().inArray()
+            && p.getParsingContext().pathAsPointer().equals(target)) {
+          return p.currentTokenLocation();
+        }
+      }
+    } catch (IOException | IllegalArgumentException ignored) {
+      // no location then
+    }
+    return null;
+  }
+
   /**
    * A bad value: the key path, what was expected in the operator's words ({@code expected an integer, got
    * "five"}) or the record's own check ({@code tcp_idle_timeout_seconds must be positive, was -5}), and
    * the line of the offending key itself, not the end of its section.
    */
-  private static ConfigException valueError(Path file, byte[] bytes, JsonMappingException e) {
+  private static ConfigException valueError(Path file, byte[] bytes, JsonMappingException e,
+      LegacyConfig.Migration migration) {
     String where = where(e);
     String pointer = pointer(e);
     String message;
@@ -103,14 +195,20 @@ public final class ConfigLoader {
       // A record's own check names its key first ("port must be 0-65535, was 99999"): point at that key.
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-z][a-z0-9_]*)(?= must |: | is | and )")
           .matcher(message == null ? "" : message);
-      if (m.find() && locate(bytes, pointer + "/" + m.group(1)) != null) {
-        pointer = pointer + "/" + m.group(1);
-        where = (where.equals("(top level)") ? "" : where + ".") + m.group(1);
+      if (m.find()) {
+        String key = (where.equals("(top level)") ? "" : where + ".") + m.group(1);
+        if (locate(bytes, pointer + "/" + m.group(1)) != null
+            || !migration.oldKeyOf(key).equals(key)) {
+          pointer = pointer + "/" + m.group(1);
+          where = key;
+        }
       }
     }
     JsonLocation at = locate(bytes, pointer);
-    return new ConfigException(file + ": " + where + ": " + message + line(at != null ? at : e.getLocation()),
-        e);
+    if (at == null) {
+      at = locationOf(bytes, migration.oldKeyOf(where)); // a legacy file: where the old key is written
+    }
+    return new ConfigException(file + ": " + where + ": " + message + line(at), e);
   }
 
   private static String textOf(JsonParser p) {
@@ -246,33 +344,6 @@ public final class ConfigLoader {
       t = t.getCause();
     }
     return t;
-  }
-
-  /**
-   * Where the key the exception's path ends in is written. Records bind through their constructor, so
-   * Jackson buffers an unknown key and reports it only at the end of the enclosing mapping, with that
-   * location; to name the key's own line, walk the file again to the key.
-   */
-  private static JsonLocation keyLocation(byte[] bytes, JsonMappingException e) {
-    StringBuilder pointer = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        pointer.append('/').append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
-      } else if (ref.getIndex() >= 0) {
-        pointer.append('/').append(ref.getIndex());
-      }
-    }
-    JsonPointer target = JsonPointer.compile(pointer.toString());
-    try (JsonParser p = MAPPER.createParser(bytes)) {
-      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().equals(target)) {
-          return p.currentTokenLocation();
-        }
-      }
-    } catch (IOException | IllegalArgumentException ignored) {
-      // Fall back to what Jackson reported.
-    }
-    return e.getLocation();
   }
 
   /** SnakeYAML messages span several lines with a caret drawing; an error message is one line. */

@@ -4,10 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.sipscreen.screening.Check;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.chain.Installed;
+import org.sipscreen.screening.chain.InstalledChain;
 
 /**
  * The heap a config needs, part by part, for sizing {@code -Xms}/{@code -Xmx} (printed by {@code
@@ -35,45 +34,38 @@ public record HeapEstimate(Map<String, Double> parts) {
   static final long INDEX_BYTES_PER_FILE_BYTE_DIVISOR = 512 / 16;
   /** Loading a list allocates about seven times its final size at its peak (loadtest/RESULTS.md). */
   static final int LOAD_PEAK_FACTOR = 7;
-  /** A cached remote reputation answer: cache node, number and future. */
-  static final long REPUTATION_ANSWER_BYTES = 200;
-  /** A cached certificate chain (parsed X.509 certificates and key). */
-  static final long CERTIFICATE_CHAIN_BYTES = 6 * 1024;
-
   private static final double MIB = 1024.0 * 1024.0;
 
   /** The estimate for {@code config} with its checks as built in {@code chain}. */
-  public static HeapEstimate of(SipscreenConfig config, ScreeningChain chain) {
+  public static HeapEstimate of(SipscreenConfig config, InstalledChain chain) {
     Map<String, Double> parts = new LinkedHashMap<>();
     parts.put("base", BASE_BYTES / MIB);
-    long allowList = chain.allowList().heapBytes();
-    if (chain.allowList() != NumberList.EMPTY) {
+    NumberList allow = chain.chain().allowList();
+    long allowList = allow.heapBytes();
+    if (allow != NumberList.EMPTY) {
       parts.put("allow_list", allowList / MIB);
     }
     long largestList = allowList;
-    for (Check check : chain.checks()) {
-      long bytes = check.heapBytes();
+    for (Installed<?, ?> installed : chain.installed()) {
+      long bytes = installed.check().heapBytes();
       if (bytes > 0) {
-        parts.merge(check.name(), bytes / MIB, Double::sum);
+        parts.merge(installed.check().name(), bytes / MIB, Double::sum);
       }
-      if (!VelocityCheck.NAME.equals(check.name())) { // a table, not a list: never loaded again
+      if (!installed.lists().isEmpty()) { // loaded again on a reload, beside the running one
         largestList = Math.max(largestList, bytes);
       }
     }
     parts.put("list_reload", (double) largestList * LOAD_PEAK_FACTOR / MIB);
     RecordsConfig records = config.records();
-    if (records.enabled()) {
+    if (records != null) {
       parts.put("decision_records", (records.queueSize() * RECORD_BYTES
           + records.maxFileBytes() / INDEX_BYTES_PER_FILE_BYTE_DIVISOR) / MIB);
     }
-    CheckConfigs.Reputation reputation = config.screening().reputation();
-    if (reputation != null && reputation.url() != null) {
-      long answers = reputation.maxCachedNumbers() == null ? 100_000 : reputation.maxCachedNumbers();
-      parts.put("reputation_cache", answers * REPUTATION_ANSWER_BYTES / MIB);
-    }
-    CheckConfigs.StirShaken stir = config.screening().stirShaken();
-    if (stir != null && stir.enabled()) {
-      parts.put("certificate_cache", stir.cache().maximumSize() * CERTIFICATE_CHAIN_BYTES / MIB);
+    for (Installed<?, ?> installed : chain.installed()) {
+      long bytes = installed.cacheBytes();
+      if (bytes > 0) {
+        parts.merge(installed.name() + "_cache", bytes / MIB, Double::sum);
+      }
     }
     double rest = parts.values().stream().mapToDouble(Double::doubleValue).sum();
     parts.put("young", Math.max(YOUNG_BYTES / MIB, rest * YOUNG_SHARE));

@@ -1,12 +1,11 @@
 package org.sipscreen.config;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code screening.policy}: what flags do (issue 3, "Policy"). Score thresholds, the tag, the 603+ redress
- * contacts, the deterministic reject, shadow mode and per-peer overrides. A check's own action and shadow
- * flag live in that check's section.
+ * contacts, the deterministic reject and shadow mode. A check's own action and shadow flag live in that
+ * check's section; what differs per peer lives under {@code peers.<name>}.
  *
  * @param shadow global shadow mode: decide, count and record, forward unchanged
  * @param tagScore total score from which a call is tagged (101 = never)
@@ -18,15 +17,14 @@ import java.util.Map;
  * @param redressEmail 603+ redress e-mail, optional
  * @param location RFC 3326 location of the 603+ Reason (TN for a transit network, LN originating)
  * @param deterministicStatus 603 or 608, for DNO/invalid/blocked callers
- * @param peers per-peer overrides by peer name
+ * @param blockedPeerStatus the answer to a call from a peer with {@code block_all} (and its reason)
  */
 public record PolicyConfig(Boolean shadow, Integer tagScore, Integer blockScore, String label,
     String verstat, String redressUrl, String redressTel, String redressEmail, String location,
-    Integer deterministicStatus, Integer blockedPeerStatus, String blockedPeerReason,
-    Map<String, PeerPolicyConfig> peers) {
+    Integer deterministicStatus, Integer blockedPeerStatus, String blockedPeerReason) {
 
   static final PolicyConfig DEFAULT = new PolicyConfig(null, null, null, null, null, null, null, null,
-      null, null, null, null, null);
+      null, null, null, null);
 
   public PolicyConfig {
     shadow = shadow == null ? Boolean.FALSE : shadow;
@@ -66,32 +64,6 @@ public record PolicyConfig(Boolean shadow, Integer tagScore, Integer blockScore,
     blockedPeerStatus = blockedPeerStatus == null ? 403 : blockedPeerStatus;
     SipscreenConfig.requireRejectStatus(blockedPeerStatus, "blocked_peer_status");
     blockedPeerReason = blockedPeerReason == null ? "Forbidden" : blockedPeerReason;
-    peers = peers == null ? Map.of() : Map.copyOf(peers);
-  }
-
-  /** One peer's overrides. */
-  public record PeerPolicyConfig(Boolean blockAll, Integer tagScore, Integer blockScore,
-      Map<String, CheckPolicyConfig> checks) {
-    public PeerPolicyConfig {
-      blockAll = blockAll == null ? Boolean.FALSE : blockAll;
-      if (tagScore != null) {
-        requireScore(tagScore, "tag_score");
-      }
-      if (blockScore != null) {
-        requireScore(blockScore, "block_score");
-      }
-      checks = checks == null ? Map.of() : Map.copyOf(checks);
-    }
-  }
-
-  /** A check's action and shadow flag, as a peer override. */
-  public record CheckPolicyConfig(String action, Boolean shadow) {
-    public CheckPolicyConfig {
-      if (action != null) {
-        org.sipscreen.screening.PolicyAction.parse(action);
-      }
-      shadow = shadow == null ? Boolean.FALSE : shadow;
-    }
   }
 
   static void requireScore(int score, String key) {

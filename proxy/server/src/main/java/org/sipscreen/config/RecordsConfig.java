@@ -1,45 +1,66 @@
 package org.sipscreen.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import org.sipscreen.screening.check.ConfigDurations;
+import org.sipscreen.screening.check.DataSize;
 
 /**
  * The {@code records:} section: where and how decision records (one JSON line per screened initial INVITE)
- * are written. A present section turns recording on unless {@code enabled: false}; an absent one leaves it
- * off. A relative {@code directory} resolves against the config file's folder.
+ * are written. A present section turns recording on; an absent one leaves it off. A relative
+ * {@code directory} resolves against the config file's folder.
+ *
+ * @param flushInterval lines reach the operating system at least this often (what a kill -9 can lose)
+ * @param queueSize records waiting for the writer; beyond, they are dropped and counted
+ * @param maxFileSize a file is closed and the next one opened at this size
+ * @param retention files older than this are deleted
+ * @param retentionSize the oldest files are deleted while all of them take more than this
  */
-public record RecordsConfig(Boolean enabled, String directory, Integer flushIntervalMs, Integer queueSize,
-    Long maxFileBytes, Integer retentionHours, Long retentionBytes) {
+public record RecordsConfig(String directory, Duration flushInterval, Integer queueSize, DataSize maxFileSize,
+    Duration retention, DataSize retentionSize) {
 
-  /** No {@code records:} section: nothing is recorded. */
-  public static final RecordsConfig OFF = new RecordsConfig(false, null, null, null, null, null, null);
+  /** The section with every default. */
+  public static final RecordsConfig DEFAULTS = new RecordsConfig(null, null, null, null, null, null);
 
   public RecordsConfig {
-    enabled = enabled == null ? Boolean.TRUE : enabled;
     directory = directory == null ? "records" : directory;
     if (directory.isBlank()) {
       throw new IllegalArgumentException("directory must not be empty");
     }
-    flushIntervalMs = flushIntervalMs == null ? 1000 : flushIntervalMs;
-    if (flushIntervalMs < 10 || flushIntervalMs > 60_000) {
-      throw new IllegalArgumentException("flush_interval_ms must be 10-60000, was " + flushIntervalMs);
-    }
+    flushInterval = flushInterval == null ? Duration.ofSeconds(1) : flushInterval;
+    ConfigDurations.require(flushInterval, "flush_interval", Duration.ofMillis(10), Duration.ofSeconds(60));
     queueSize = queueSize == null ? 65_536 : queueSize;
     if (queueSize < 1 || queueSize > 10_000_000) {
       throw new IllegalArgumentException("queue_size must be 1-10000000, was " + queueSize);
     }
-    maxFileBytes = maxFileBytes == null ? 256L * 1024 * 1024 : maxFileBytes;
-    if (maxFileBytes < 4096) {
-      throw new IllegalArgumentException("max_file_bytes must be at least 4096, was " + maxFileBytes);
+    maxFileSize = maxFileSize == null ? DataSize.ofMebibytes(256) : maxFileSize;
+    if (maxFileSize.bytes() < 4096) {
+      throw new IllegalArgumentException("max_file_size must be at least 4KiB, was " + maxFileSize);
     }
-    retentionHours = retentionHours == null ? 24 * 90 : retentionHours;
-    if (retentionHours < 1) {
-      throw new IllegalArgumentException("retention_hours must be at least 1, was " + retentionHours);
+    retention = retention == null ? Duration.ofDays(90) : retention;
+    ConfigDurations.require(retention, "retention", Duration.ofHours(1), Duration.ofDays(3650));
+    retentionSize = retentionSize == null ? DataSize.ofMebibytes(20 * 1024) : retentionSize;
+    if (retentionSize.bytes() < maxFileSize.bytes()) {
+      throw new IllegalArgumentException("retention_size must be at least max_file_size (" + maxFileSize
+          + "), was " + retentionSize);
     }
-    retentionBytes = retentionBytes == null ? 20L * 1024 * 1024 * 1024 : retentionBytes;
-    if (retentionBytes < maxFileBytes) {
-      throw new IllegalArgumentException("retention_bytes must be at least max_file_bytes ("
-          + maxFileBytes + "), was " + retentionBytes);
-    }
+  }
+
+  public int flushIntervalMs() {
+    return (int) flushInterval.toMillis();
+  }
+
+  public long maxFileBytes() {
+    return maxFileSize.bytes();
+  }
+
+  /** {@link #retention} in whole hours (files are hourly). */
+  public int retentionHours() {
+    return (int) Math.max(1, retention.toHours());
+  }
+
+  public long retentionBytes() {
+    return retentionSize.bytes();
   }
 
   /** The records directory, a relative one resolved against {@code configFile}'s folder. */

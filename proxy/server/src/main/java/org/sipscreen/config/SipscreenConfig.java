@@ -1,45 +1,74 @@
 package org.sipscreen.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
+import org.sipscreen.screening.check.ConfigDurations;
+import org.sipscreen.screening.check.DataSize;
+import org.sipscreen.screening.check.ListFile;
+import org.sipscreen.screening.check.PeerOverride;
 
 /**
- * The whole config file, typed and immutable. Every key is snake_case in YAML; a missing key takes the
- * default named in its record, an unknown key is an error. Values are checked when the record is built,
- * so a {@code SipscreenConfig} that exists is one the proxy can run with.
+ * The whole config file, typed and immutable (schema 1.0). Every key is snake_case in YAML; a missing key
+ * takes the default named in its record, an unknown key is an error. Durations and sizes are strings with
+ * units ({@code 300s}, {@code 90d}, {@code 256MiB}); a section is on when present. Values are checked when
+ * the record is built, so a {@code SipscreenConfig} that exists is one the proxy can run with.
+ *
+ * @param peers the interconnect peers by name: their networks and everything else about them
+ * @param records decision records; null (no section) records nothing
  */
-public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening,
-    RecordsConfig records, ReloadConfig reload) {
+public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
+    Screening screening, RecordsConfig records, ReloadConfig reload) {
 
-  /** A config without a {@code records:} section. */
-  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening) {
-    this(sip, routing, http, screening, null, null);
-  }
-
-  /** A config without a {@code reload:} section. */
-  public SipscreenConfig(Sip sip, Routing routing, Http http, Screening screening, RecordsConfig records) {
-    this(sip, routing, http, screening, records, null);
-  }
+  /** The peer a config without {@code peers:} has: loopback. */
+  public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
+      new PeerConfig(List.of("127.0.0.0/8", "::1/128"), null, null, null, null));
 
   public SipscreenConfig {
-    records = records == null ? RecordsConfig.OFF : records;
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
     sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
-    screening = screening == null ? new Screening(null, null, null, null, null, null, null, null, null, null, null, null, null, null) : screening;
+    peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
+    for (String name : peers.keySet()) {
+      if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
+        throw new IllegalArgumentException("peers: name '" + name
+            + "' must be lower-case letters, digits, '_' or '-' (it becomes a metric label)");
+      }
+    }
+    screening = screening == null ? Screening.DEFAULT : screening;
+  }
+
+  /** An empty file: every default. */
+  public static SipscreenConfig defaults() {
+    return new SipscreenConfig(null, null, null, null, null, null, null);
+  }
+
+  /** Whether decision records are on (the {@code records:} section is present). */
+  public boolean recordsOn() {
+    return records != null;
   }
 
   /** SIP listeners and wire limits. */
-  public record Sip(List<Listener> listen, String advertiseAddress, Integer maxMessageBytes,
-      Integer tcpIdleTimeoutSeconds, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
-      Integer udpMaxBytes, String udpOverflow, Integer transactionMemory) {
+  public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
+      Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
+      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
-      return new org.sipscreen.proxy.ProxySettings.Limits(udpMaxBytes, udpOverflow.equals("tcp"),
-          transactionMemory);
+      return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
+          udpOverflow.equals("tcp"), transactionMemory);
+    }
+
+    /** {@link #maxMessageSize} in bytes. */
+    public int maxMessageBytes() {
+      return (int) maxMessageSize.bytes();
+    }
+
+    /** {@link #tcpIdleTimeout} in whole seconds. */
+    public int tcpIdleTimeoutSeconds() {
+      return (int) tcpIdleTimeout.toSeconds();
     }
 
     /** Netty's default number of event loops (2 per CPU), which the proxy runs with. */
@@ -51,25 +80,23 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
       if (listen.isEmpty()) {
         throw new IllegalArgumentException("listen: at least one listener is required");
       }
-      maxMessageBytes = maxMessageBytes == null ? 65536 : maxMessageBytes;
-      if (maxMessageBytes < 1024 || maxMessageBytes > 65535 * 16) {
+      maxMessageSize = maxMessageSize == null ? DataSize.ofBytes(65536) : maxMessageSize;
+      if (maxMessageSize.bytes() < 1024 || maxMessageSize.bytes() > 65535 * 16) {
         throw new IllegalArgumentException(
-            "max_message_bytes must be 1024-1048560, was " + maxMessageBytes);
+            "max_message_size must be 1KiB-1048560B, was " + maxMessageSize);
       }
-      tcpIdleTimeoutSeconds = tcpIdleTimeoutSeconds == null ? 300 : tcpIdleTimeoutSeconds;
-      if (tcpIdleTimeoutSeconds < 1) {
-        throw new IllegalArgumentException(
-            "tcp_idle_timeout_seconds must be positive, was " + tcpIdleTimeoutSeconds);
-      }
+      tcpIdleTimeout = tcpIdleTimeout == null ? Duration.ofSeconds(300) : tcpIdleTimeout;
+      ConfigDurations.require(tcpIdleTimeout, "tcp_idle_timeout", Duration.ofSeconds(1), Duration.ofDays(1));
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
       warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
         throw new IllegalArgumentException("warmup_calls must be 0-1000000, was " + warmupCalls);
       }
-      udpMaxBytes = udpMaxBytes == null ? org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX : udpMaxBytes;
-      if (udpMaxBytes < 512 || udpMaxBytes > org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX) {
-        throw new IllegalArgumentException("udp_max_bytes must be 512-"
-            + org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX + ", was " + udpMaxBytes);
+      udpMaxSize = udpMaxSize == null
+          ? DataSize.ofBytes(org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX) : udpMaxSize;
+      if (udpMaxSize.bytes() < 512 || udpMaxSize.bytes() > org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX) {
+        throw new IllegalArgumentException("udp_max_size must be 512B-"
+            + org.sipscreen.proxy.ProxySettings.Limits.UDP_MAX + "B, was " + udpMaxSize);
       }
       udpOverflow = udpOverflow == null ? "reject" : udpOverflow;
       if (!udpOverflow.equals("reject") && !udpOverflow.equals("tcp")) {
@@ -176,13 +203,16 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     }
   }
 
-  /** The screening chain: which checks run and what they do. */
-  public record Screening(String defaultCountryCode, Emergency emergency, SourcePeer sourcePeer,
-      NumberListConfig allowList, NumberListConfig blockList, NumberListConfig tagList,
-      PolicyConfig policy, CheckConfigs.DoNotOriginate doNotOriginate, CheckConfigs.Velocity velocity,
-      CheckConfigs.NeighborSpoofing neighborSpoofing, CheckConfigs.Reputation reputation,
-      CheckConfigs.InvalidNumber invalidNumber, CheckConfigs.StirShaken stirShaken,
-      CheckConfigs.CallingNumber callingNumber) {
+  /**
+   * The screening chain: the settings of every call ({@code default_country_code}, {@code emergency},
+   * {@code allow_list}, {@code policy}) and, by check name, the section of each check that has one (each of
+   * its module's config type; see {@link org.sipscreen.screening.chain.CheckRegistry}).
+   */
+  public record Screening(String defaultCountryCode, Emergency emergency, ListFile allowList,
+      PolicyConfig policy, Map<String, Object> checks) {
+
+    static final Screening DEFAULT = new Screening(null, null, null, null, null);
+
     public Screening {
       defaultCountryCode = defaultCountryCode == null ? "1" : defaultCountryCode;
       if (!defaultCountryCode.matches("[1-9][0-9]{0,2}")) {
@@ -190,12 +220,14 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
             "default_country_code must be 1-3 digits, was '" + defaultCountryCode + "'");
       }
       emergency = emergency == null ? new Emergency(null) : emergency;
-      sourcePeer = sourcePeer == null ? new SourcePeer(null, null, null, null, null) : sourcePeer;
-      allowList = allowList == null ? NumberListConfig.NONE : allowList;
-      blockList = blockList == null ? NumberListConfig.NONE : blockList;
-      tagList = tagList == null ? NumberListConfig.NONE : tagList;
       policy = policy == null ? PolicyConfig.DEFAULT : policy;
-      callingNumber = callingNumber == null ? CheckConfigs.CallingNumber.DEFAULT : callingNumber;
+      checks = checks == null ? Map.of() : java.util.Collections.unmodifiableMap(
+          new java.util.LinkedHashMap<>(checks));
+    }
+
+    /** The section of check {@code name}, when the config has one. */
+    public Optional<Object> section(String name) {
+      return Optional.ofNullable(checks.get(name));
     }
   }
 
@@ -211,81 +243,42 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Screening scr
     }
   }
 
-  /** Named interconnect peers and what happens to traffic from anywhere else. */
-  public record SourcePeer(Map<String, Peer> peers, String unknownSource, Integer rejectStatus,
-      String rejectReason, Boolean shadow) {
-    public SourcePeer {
-      shadow = shadow != null && shadow;
-      peers = peers == null
-          ? Map.of("local", new Peer(List.of("127.0.0.0/8", "::1/128"))) : Map.copyOf(peers);
-      for (String name : peers.keySet()) {
-        if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
-          throw new IllegalArgumentException("peers: name '" + name
-              + "' must be lower-case letters, digits, '_' or '-' (it becomes a metric label)");
-        }
-      }
-      unknownSource = unknownSource == null ? "reject" : unknownSource;
-      if (!unknownSource.equals("reject") && !unknownSource.equals("drop")) {
-        throw new IllegalArgumentException(
-            "unknown_source must be reject or drop, was '" + unknownSource + "'");
-      }
-      rejectStatus = rejectStatus == null ? 403 : rejectStatus;
-      requireRejectStatus(rejectStatus, "reject_status");
-      rejectReason = rejectReason == null ? "Forbidden" : rejectReason;
-    }
-  }
-
-  /** One peer's source networks. */
-  public record Peer(List<String> networks) {
-    public Peer {
-      Objects.requireNonNull(networks, "networks");
-      if (networks.isEmpty()) {
+  /**
+   * {@code peers.<name>}: one interconnect peer — the networks its traffic comes from (and responses may
+   * go to), its policy overrides and, per check, its own settings ({@code checks.<check>}).
+   *
+   * @param blockAll refuse every call of the peer (a provider under traceback scrutiny)
+   * @param tagScore the peer's own tag threshold, or null for the policy's
+   * @param blockScore the peer's own block threshold, or null for the policy's
+   * @param checks per-check overrides, each of the check's module's override type
+   */
+  public record PeerConfig(List<String> networks, Boolean blockAll, Integer tagScore, Integer blockScore,
+      PeerChecks checks) {
+    public PeerConfig {
+      if (networks == null || networks.isEmpty()) {
         throw new IllegalArgumentException("networks: a peer needs at least one CIDR");
       }
       networks = List.copyOf(networks);
       for (String n : networks) {
         Networks.requireCidr(n, "networks");
       }
+      blockAll = blockAll != null && blockAll;
+      if (tagScore != null) {
+        PolicyConfig.requireScore(tagScore, "tag_score");
+      }
+      if (blockScore != null) {
+        PolicyConfig.requireScore(blockScore, "block_score");
+      }
+      checks = checks == null ? PeerChecks.NONE : checks;
     }
   }
 
-  /**
-   * A number list file and what a hit does. {@code action} is reject, drop or tag; a reject answers with
-   * {@code reject_status}/{@code reject_reason} and, with {@code reason_text}, a
-   * {@code Reason: SIP;cause=<status>;text="..."} header; a tag puts {@code label} in front of the display
-   * name and/or sets {@code verstat}. A relative {@code file} is resolved against the config file's folder.
-   */
-  public record NumberListConfig(String file, String action, Integer rejectStatus,
-      String rejectReason, String reasonText, String label, String verstat) {
+  /** {@code peers.<name>.checks}: by check name, that check's override for the peer. */
+  public record PeerChecks(Map<String, PeerOverride> byCheck) {
+    public static final PeerChecks NONE = new PeerChecks(Map.of());
 
-    static final NumberListConfig NONE = new NumberListConfig(null, null, null, null, null, null, null);
-
-    public NumberListConfig {
-      if (action != null && !action.equals("reject") && !action.equals("drop")
-          && !action.equals("tag")) {
-        throw new IllegalArgumentException("action must be reject, drop or tag, was '" + action + "'");
-      }
-      if (rejectStatus != null) {
-        requireRejectStatus(rejectStatus, "reject_status");
-      }
-      if (verstat != null && !List.of("TN-Validation-Passed", "TN-Validation-Failed",
-          "No-TN-Validation").contains(verstat)) {
-        throw new IllegalArgumentException("verstat must be TN-Validation-Passed,"
-            + " TN-Validation-Failed or No-TN-Validation, was '" + verstat + "'");
-      }
-      if (reasonText != null && reasonText.chars().anyMatch(c -> c < 0x20 || c == '"' || c == '\\')) {
-        throw new IllegalArgumentException(
-            "reason_text must be printable text without quotes or backslashes");
-      }
-      if (label != null && (label.isBlank() || label.chars().anyMatch(c -> c < 0x20 || c == '"'
-          || c == '\\'))) {
-        throw new IllegalArgumentException("label must be printable text without quotes or backslashes");
-      }
-    }
-
-    /** The action, or {@code fallback} when the file does not name one. */
-    public String actionOr(String fallback) {
-      return action == null ? fallback : action;
+    public PeerChecks {
+      byCheck = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(byCheck));
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.sipscreen.screening.stir.CertificateCache;
-import org.sipscreen.screening.stir.CertificateFetchException;
+import org.sipscreen.screening.check.stir_shaken.CertificateCache;
+import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
 
 /**
  * The STIR/SHAKEN certificate cache's series: {@code sipscreen_stir_certificate_cache_total{result="hit|miss"}}

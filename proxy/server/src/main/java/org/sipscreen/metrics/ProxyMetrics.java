@@ -7,8 +7,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.sipscreen.proxy.Transport;
 import org.sipscreen.screening.CheckOutcome;
+import org.sipscreen.sip.Transport;
 
 /**
  * Every {@code sipscreen_*} series. Label values come from small fixed sets (known methods, status classes,
@@ -36,7 +36,6 @@ public final class ProxyMetrics {
   private final Counter udpTooLarge;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
-  private final ReputationMetrics reputation;
 
   public ProxyMetrics(PrometheusRegistry registry) {
     this.registry = registry;
@@ -93,7 +92,6 @@ public final class ProxyMetrics {
             0.000_250, 0.000_500, 0.001, 0.005, 0.025, 0.1)
         .register(registry);
     stir = new StirMetrics(registry);
-    reputation = new ReputationMetrics(registry);
   }
 
   public PrometheusRegistry registry() {
@@ -156,19 +154,69 @@ public final class ProxyMetrics {
   }
 
   /**
-   * Exports the counters of the chain's stateful checks (the reputation client's lookups, cache, deadline
-   * and circuit breaker; stir_shaken's fail-open and lookups) as series read at scrape time. Called again
-   * with every chain swapped in ({@link org.sipscreen.proxy.StatelessProxy#replace}): the series then read
-   * the new chain's checks.
+   * Exports the series of the chain's checks (each module's own, {@link
+   * org.sipscreen.screening.check.CheckModule#exportMetrics}), read at scrape time. Called with every
+   * chain that starts running: a check's series are registered the first time a chain has it, and from
+   * then on read the newest chain's instance of it (a check a reload turned off keeps its last values).
    */
-  public void watch(org.sipscreen.screening.ScreeningChain chain) {
-    startAtZero(chain);
-    for (org.sipscreen.screening.Check c : chain.checks()) {
-      if (c instanceof org.sipscreen.screening.StirShakenCheck check) {
-        stir.watch(check);
+  public synchronized void watch(org.sipscreen.screening.chain.InstalledChain chain) {
+    peerNames = chain.peerNames();
+    startAtZero(chain.chain());
+    for (org.sipscreen.screening.chain.Installed<?, ?> i : chain.installed()) {
+      boolean first = !latest.containsKey(i.name());
+      latest.put(i.name(), i.check());
+      if (first) {
+        export(i.module());
       }
     }
-    reputation.watch(chain);
+  }
+
+  private <K extends org.sipscreen.screening.Check> void export(
+      org.sipscreen.screening.check.CheckModule<?, K> module) {
+    module.exportMetrics(() -> module.cast(latest.get(module.name())), checkMetrics);
+  }
+
+  /** The running chain's peers, whose series exist at 0. */
+  private volatile java.util.Set<String> peerNames = java.util.Set.of();
+
+  /** The newest running instance of each check, by name. */
+  private final Map<String, org.sipscreen.screening.Check> latest = new ConcurrentHashMap<>();
+
+  /** Where checks export their series: Prometheus callbacks read at scrape time. */
+  private final org.sipscreen.screening.check.CheckMetrics checkMetrics =
+      new org.sipscreen.screening.check.CheckMetrics() {
+        @Override
+        public void counter(String name, String help, java.util.function.LongSupplier value) {
+          io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name(name).help(help)
+              .callback(cb -> cb.call(value.getAsLong())).register(registry);
+        }
+
+        @Override
+        public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+          io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help)
+              .callback(cb -> cb.call(value.getAsDouble())).register(registry);
+        }
+
+        @Override
+        public void gauge(String name, String help, String label,
+            java.util.function.Supplier<Map<String, Double>> values) {
+          io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name(name).help(help)
+              .labelNames(label)
+              .callback(cb -> values.get().forEach((k, v) -> cb.call(v, k))).register(registry);
+        }
+
+        @Override
+        public java.util.function.LongConsumer nanosHistogram(String name, String help,
+            double... upperBoundsSeconds) {
+          Histogram h = Histogram.builder().name(name).help(help).classicUpperBounds(upperBoundsSeconds)
+              .register(registry);
+          return nanos -> h.observe(nanos / 1e9);
+        }
+      };
+
+  /** Observes the time of each INVITE's STIR/SHAKEN verification, in nanoseconds. */
+  public java.util.function.LongConsumer stirVerificationTimes() {
+    return stir.verificationTimes();
   }
 
   /** A retransmitted initial INVITE answered from the transaction memory; see the counter's help. */
@@ -245,14 +293,12 @@ public final class ProxyMetrics {
     java.util.Set<String> peers = new java.util.TreeSet<>(List.of("unknown"));
     for (org.sipscreen.screening.Check c : chain.checks()) {
       point(screeningOutcomes, c.name(), org.sipscreen.screening.CheckOutcome.CONTINUE);
-      if (c instanceof org.sipscreen.screening.SourcePeerCheck s) {
-        peers.addAll(s.peers().peerNames());
-      }
     }
+    peers.addAll(peerNames);
     for (String peer : peers) {
       RESULTS.forEach(r -> point(peerInvites, peer, r));
     }
-    if (chain.checkNames().contains(org.sipscreen.screening.StirShakenCheck.NAME)) {
+    if (chain.checkNames().contains("stir_shaken")) {
       stir.startAtZero(peers);
     }
   }

@@ -2,18 +2,17 @@ package org.sipscreen.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.StirShakenCheck;
+import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
 
 /**
  * The {@code sipscreen_stir_*} series: verifications per result, attestation and peer (from the
- * stir_shaken outcome of each screened call), the verification time, and the calls that went on without a
- * certificate (fail open). Label values come from the check's fixed outcome set and configured peer names.
+ * stir_shaken outcome of each screened call) and the verification time; the check's own counters (fail
+ * open, lookups) are exported by its module. Label values come from the check's fixed outcome set and configured peer names.
  */
 final class StirMetrics {
 
@@ -27,16 +26,12 @@ final class StirMetrics {
       "certificate_unavailable", new String[] {"certificate_unavailable", "none"});
   private static final String[] OTHER = {"error", "none"};
 
-  private final PrometheusRegistry registry;
   private final Counter verifications;
   private final Histogram latency;
   /** Data points by outcome label, then peer: no key is built per call. */
   private final Map<String, Map<String, CounterDataPoint>> points = new ConcurrentHashMap<>();
-  private boolean watching;
-  private volatile StirShakenCheck.Stats live;
 
   StirMetrics(PrometheusRegistry registry) {
-    this.registry = registry;
     verifications = Counter.builder().name("sipscreen_stir_verifications_total")
         .help("STIR/SHAKEN results of screened INVITEs: result (passed, failed, no_identity,"
             + " certificate_unavailable), attestation (a, b, c, none), source peer")
@@ -67,6 +62,11 @@ final class StirMetrics {
     p.inc();
   }
 
+  /** Observes one INVITE's verification time, in nanoseconds. */
+  java.util.function.LongConsumer verificationTimes() {
+    return nanos -> latency.observe(nanos / 1e9);
+  }
+
   /** Creates the result series of every known outcome for each peer, at 0. */
   void startAtZero(java.util.Collection<String> peers) {
     for (Map.Entry<String, String[]> e : LABELS.entrySet()) {
@@ -75,28 +75,5 @@ final class StirMetrics {
         byPeer.computeIfAbsent(peer, k -> verifications.labelValues(e.getValue()[0], e.getValue()[1], peer));
       }
     }
-  }
-
-  /**
-   * Feeds the latency histogram from {@code check} and points the counters at it; the counters are
-   * registered on the first call, later calls (a reloaded chain) make them read the new check.
-   */
-  synchronized void watch(StirShakenCheck check) {
-    check.stats().onVerification(nanos -> latency.observe(nanos / 1e9));
-    live = check.stats();
-    if (watching) {
-      return;
-    }
-    watching = true;
-    CounterWithCallback.builder().name("sipscreen_stir_fail_open")
-        .help("Signed INVITEs that went on as No-TN-Validation because no certificate was available"
-            + " within the deadline (fail open)")
-        .callback(cb -> cb.call(live.failOpen())).register(registry);
-    CounterWithCallback.builder().name("sipscreen_stir_deadline_misses")
-        .help("Signed INVITEs whose certificate lookup missed the deadline (part of fail_open)")
-        .callback(cb -> cb.call(live.deadlineMisses())).register(registry);
-    CounterWithCallback.builder().name("sipscreen_stir_certificate_lookups")
-        .help("Certificate lookups started by the stir_shaken check on a cache miss")
-        .callback(cb -> cb.call(live.lookups())).register(registry);
   }
 }

@@ -1,6 +1,7 @@
 package org.sipscreen.proxy;
 
 import java.net.InetSocketAddress;
+import org.sipscreen.sip.Transport;
 
 /**
  * Bytes of one framed message with where they came from and where they arrived, so that the proxy holds

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import org.sipscreen.sip.Transport;
 
 /**
  * One address the proxy listens on and the name it puts in its Via and Record-Route for it (the advertised

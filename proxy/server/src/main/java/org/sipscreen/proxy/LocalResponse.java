@@ -5,9 +5,9 @@ import org.sipscreen.sip.ByteSink;
 import org.sipscreen.sip.WireMessage;
 
 /** A response the proxy composed itself, with its status, so that records can tell it from a forward. */
-record LocalResponse(int status, String reasonPhrase, byte[] bytes) implements WireMessage {
+public record LocalResponse(int status, String reasonPhrase, byte[] bytes) implements WireMessage {
 
-  LocalResponse {
+  public LocalResponse {
     Objects.requireNonNull(reasonPhrase, "reasonPhrase");
     Objects.requireNonNull(bytes, "bytes");
   }

@@ -3,6 +3,7 @@ package org.sipscreen.proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
 
 /** Where a request goes next: an address and a transport, resolved from a URI without DNS. */
 public record NextHop(InetSocketAddress address, Transport transport) {

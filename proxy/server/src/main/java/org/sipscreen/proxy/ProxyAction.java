@@ -2,6 +2,7 @@ package org.sipscreen.proxy;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.sip.WireMessage;
 
 /** What the proxy does with one inbound message: send one message somewhere, or nothing. */

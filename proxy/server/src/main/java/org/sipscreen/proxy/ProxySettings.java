@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import org.sipscreen.screening.PeerTable;
+import org.sipscreen.sip.Transport;
 
 /**
  * What the proxy core needs from the config: its own endpoints, the default route, the networks it may

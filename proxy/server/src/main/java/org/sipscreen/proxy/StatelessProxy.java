@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.metrics.ProxyMetrics;
-import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PhoneNumbers;
@@ -28,6 +27,7 @@ import org.sipscreen.sip.SipRequest;
 import org.sipscreen.sip.SipResponse;
 import org.sipscreen.sip.SipSyntaxException;
 import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.sip.Via;
 import org.sipscreen.sip.WireMessage;
 import org.slf4j.Logger;
@@ -60,36 +60,29 @@ public final class StatelessProxy {
   /** Read once per message (see {@link ProxySnapshot}); replaced whole by a reload. */
   private final AtomicReference<ProxySnapshot> current;
   private final ProxyMetrics metrics;
-  private final DecisionRecording recording;
+  private final DecisionSink sink;
   /** The decisions of recent initial INVITE transactions, for their retransmissions; kept over reloads. */
   private final TransactionDecisions decisions;
   private final AtomicBoolean udpOverflowLogged = new AtomicBoolean();
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
-    this(settings, chain, metrics, (DecisionRecorder) null);
+    this(settings, chain, metrics, DecisionSink.NONE);
   }
 
-  /** @param recorder receives a record of every screened initial INVITE; null records nothing */
+  /** @param sink receives what was decided about every screened initial INVITE (decision records) */
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
-      DecisionRecorder recorder) {
-    this(settings, chain, metrics, recorder == null ? null
-        : org.sipscreen.records.LiveRecorder.of(recorder));
-  }
-
-  /** @param recorders the recorder in use, replaced by a reload of {@code records:}; null records nothing */
-  public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
-      org.sipscreen.records.LiveRecorder recorders) {
-    this(settings, chain, metrics, recorders, new TransactionDecisions(
+      DecisionSink sink) {
+    this(settings, chain, metrics, sink, new TransactionDecisions(
         settings.limits().transactionMemory(), TransactionDecisions.TIMER_B_MILLIS,
         System::currentTimeMillis));
   }
 
   /** @param decisions the transaction memory (tests give it a fake clock) */
   StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
-      org.sipscreen.records.LiveRecorder recorders, TransactionDecisions decisions) {
+      DecisionSink sink, TransactionDecisions decisions) {
     this.current = new AtomicReference<>(new ProxySnapshot(settings, chain));
     this.metrics = metrics;
-    this.recording = recorders == null ? null : new DecisionRecording(recorders);
+    this.sink = Objects.requireNonNull(sink, "sink");
     this.decisions = Objects.requireNonNull(decisions, "decisions");
     metrics.watchTransactions(decisions::earlyRetirements);
   }
@@ -97,7 +90,6 @@ public final class StatelessProxy {
   /** Replaces the screening chain; calls already inside the old one finish with it. */
   public void replaceChain(ScreeningChain next) {
     current.updateAndGet(s -> new ProxySnapshot(s.settings(), next));
-    metrics.watch(next);
   }
 
   /**
@@ -106,7 +98,6 @@ public final class StatelessProxy {
    */
   public void replace(ProxySnapshot next) {
     current.set(Objects.requireNonNull(next, "next"));
-    metrics.watch(next.chain()); // the stateful checks' series follow the chain that runs
   }
 
   /** The snapshot new messages are handled with. */
@@ -261,9 +252,7 @@ public final class StatelessProxy {
     TransactionDecisions.Decision decision = TransactionDecisions.Decision.of(screening);
     decisions.decide(key, decision);
     ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
-    if (recording != null) {
-      recording.record(request, in, screening, action);
-    }
+    sink.decided(request, in, Optional.ofNullable(screening), action);
     return action;
   }
 
@@ -306,9 +295,7 @@ public final class StatelessProxy {
     metrics.screeningError();
     decisions.decide(key, TransactionDecisions.FORWARD);
     ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of());
-    if (recording != null) {
-      recording.record(request, in, null, send);
-    }
+    sink.decided(request, in, Optional.empty(), send);
     return send;
   }
 
@@ -319,7 +306,7 @@ public final class StatelessProxy {
    */
   private ProxyAction forward(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
       boolean initial, int ownRoutes, List<CallTag> tags) {
-    MessageEdits edits = forwardEdits(settings, request, in, hop, initial, ownRoutes, tags);
+    MessageEdits edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags);
     ProxySettings.Limits limits = settings.limits();
     if (hop.transport() == Transport.UDP && edits.length() > limits.udpMaxBytes()) {
       logUdpOverflowOnce(request.method(), edits.length(), limits.udpMaxBytes(), hop);
@@ -329,7 +316,7 @@ public final class StatelessProxy {
               .contains(Transport.TCP)) {
         metrics.udpTooLarge("moved_to_tcp");
         hop = tcp;
-        edits = forwardEdits(settings, request, in, hop, initial, ownRoutes, tags);
+        edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags);
       } else {
         metrics.udpTooLarge("answered_513");
         return answer(request, in, 513, "Message Too Large", List.of());
@@ -367,98 +354,6 @@ public final class StatelessProxy {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  /**
-   * The forwarded request: our Via, Max-Forwards, Route and Record-Route edits, and the screening's tags.
-   * An RFC 9410 STIR cause goes into our Via ({@value #STIR_VIA_PARAM}), so that the responses of this
-   * branch carry it back upstream without the proxy remembering the call ({@link #onResponse}).
-   */
-  private MessageEdits forwardEdits(ProxySettings settings, SipRequest request, InboundMessage in,
-      NextHop hop, boolean initial, int ownRoutes, List<CallTag> tags) {
-    SipMessage m = request.message();
-    MessageEdits edits = new MessageEdits(m);
-    LocalEndpoint local = settings.endpointFor(hop.address().getAddress(), hop.transport());
-
-    // Our Via on top; the sender's Via gets received/rport (RFC 3261 §18.2.1, RFC 3581 §4), always, so
-    // responses go back to where the request really came from.
-    int vi = m.indexOf(HeaderName.VIA);
-    List<String> lineVias = m.lineValues(vi);
-    StringBuilder via = new StringBuilder(160);
-    via.append("Via: SIP/2.0/").append(hop.transport().name()).append(' ').append(local.hostPort())
-        .append(";branch=").append(BranchIds.branch(request));
-    for (CallTag tag : tags) {
-      if (tag instanceof CallTag.StirReason reason) {
-        via.append(';').append(STIR_VIA_PARAM).append('=').append(reason.cause());
-        break;
-      }
-    }
-    via.append("\r\n");
-    via.append("Via: ").append(request.topVia().withReceived(
-        receivedText(in.sender()), in.sender().getPort())).append("\r\n");
-    if (lineVias.size() > 1) {
-      via.append("Via: ").append(String.join(", ", lineVias.subList(1, lineVias.size()))).append("\r\n");
-    }
-    edits.replace(m.lineStart(vi), m.lineEnd(vi), via.toString());
-
-    int mf = m.indexOf(HeaderName.MAX_FORWARDS);
-    if (mf >= 0) {
-      edits.replace(m.valueStart(mf), m.valueEnd(mf), Integer.toString(request.maxForwards() - 1));
-    } else {
-      edits.insert(m.headersEnd(), "Max-Forwards: 70\r\n");
-    }
-
-    // Route: initial requests lose every preloaded Route; in-dialog ones lose only our own entries.
-    int toRemove = initial ? Integer.MAX_VALUE : ownRoutes;
-    for (int i = m.indexOf(HeaderName.ROUTE); i >= 0 && toRemove > 0;
-        i = m.indexOf(HeaderName.ROUTE, i + 1)) {
-      List<String> values = m.lineValues(i);
-      if (values.size() <= toRemove) {
-        edits.delete(m.lineStart(i), m.lineEnd(i));
-        toRemove -= values.size();
-      } else {
-        edits.replace(m.valueStart(i), m.valueEnd(i),
-            String.join(", ", values.subList(toRemove, values.size())));
-        toRemove = 0;
-      }
-    }
-
-    if (initial && settings.recordRoute() && m.method().equals("INVITE")) {
-      StringBuilder rr = new StringBuilder(128);
-      appendRecordRoute(rr, local, hop.transport());
-      LocalEndpoint inbound = endpointAt(settings, in.recipient(), in.transport());
-      if (hop.transport() != in.transport() || !inbound.equals(local)) {
-        appendRecordRoute(rr, inbound, in.transport());
-      }
-      int rri = m.indexOf(HeaderName.RECORD_ROUTE);
-      edits.insert(rri >= 0 ? m.lineStart(rri) : m.headersEnd(), rr.toString());
-    }
-    if (m.indexOf(HeaderName.CONTENT_LENGTH) < 0) {
-      edits.insert(m.headersEnd(), "Content-Length: " + m.bodyLength() + "\r\n");
-    }
-    CallerTagger.apply(m, edits, tags);
-    return edits;
-  }
-
-  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t) {
-    sb.append("Record-Route: <sip:").append(e.hostPort());
-    if (t != Transport.UDP) {
-      sb.append(";transport=").append(t.label());
-    }
-    sb.append(";lr>\r\n");
-  }
-
-  private LocalEndpoint endpointAt(ProxySettings settings, InetSocketAddress recipient, Transport transport) {
-    if (recipient != null) {
-      for (LocalEndpoint e : settings.endpoints()) {
-        if (e.bind().equals(recipient) || (e.bind().getPort() == recipient.getPort()
-            && e.bind().getAddress().isAnyLocalAddress())) {
-          return e;
-        }
-      }
-    }
-    return settings.endpointFor(recipient != null ? recipient.getAddress()
-        : settings.endpoints().get(0).bind().getAddress(), transport);
   }
 
   private ProxyAction onResponse(ProxySettings settings, SipMessage message, InboundMessage in) {
@@ -543,7 +438,7 @@ public final class StatelessProxy {
     if (request.method().equals("ACK")) {
       return drop("ack_not_forwardable");
     }
-    String topVia = request.topVia().withReceived(receivedText(in.sender()), in.sender().getPort());
+    String topVia = request.topVia().withReceived(ForwardEdits.receivedText(in.sender()), in.sender().getPort());
     byte[] bytes = ResponseBuilder.build(request.message(), topVia, status, phrase,
         BranchIds.toTag(request), extraHeaders);
     metrics.responseSent(status);
@@ -562,7 +457,7 @@ public final class StatelessProxy {
     }
     String topVia;
     try {
-      topVia = Via.parse(vias.get(0)).withReceived(receivedText(in.sender()), in.sender().getPort());
+      topVia = Via.parse(vias.get(0)).withReceived(ForwardEdits.receivedText(in.sender()), in.sender().getPort());
     } catch (SipSyntaxException | NumberFormatException ex) {
       topVia = vias.get(0);
     }
@@ -594,13 +489,6 @@ public final class StatelessProxy {
     } catch (SipSyntaxException | NumberFormatException e) {
       return null;
     }
-  }
-
-  /** The received parameter: the bare address, without brackets even for IPv6 (RFC 3261 §20.42). */
-  private static String receivedText(InetSocketAddress sender) {
-    String s = sender.getAddress().getHostAddress();
-    int pct = s.indexOf('%');
-    return pct >= 0 ? s.substring(0, pct) : s;
   }
 
   private ProxyAction drop(String reason) {

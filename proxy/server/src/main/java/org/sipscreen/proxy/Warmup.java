@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.sipscreen.sip.ByteSink;
+import org.sipscreen.sip.Transport;
 
 /**
  * Runs synthetic calls through a throwaway proxy before the listeners open, so that the JIT has compiled

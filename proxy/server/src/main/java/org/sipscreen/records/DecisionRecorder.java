@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.RecordsConfig;
 import org.slf4j.Logger;
@@ -132,9 +132,9 @@ public final class DecisionRecorder implements AutoCloseable {
 
   /** {@code start} false: the writer waits for {@link #start()} (a successor while its predecessor drains). */
   static DecisionRecorder open(RecordsConfig config, Path configFile, boolean start) throws ConfigException {
-    if (!config.enabled()) {
-      log.warn("decision records: off ({}: no records: section, or enabled: false); traceback will find"
-          + " nothing for calls screened now", configFile);
+    if (config == null) {
+      log.warn("decision records: off ({}: no records: section); traceback will find nothing for calls"
+          + " screened now", configFile);
       return null;
     }
     Path dir = config.directoryFor(configFile);

@@ -64,13 +64,14 @@ public final class LiveRecorder implements AutoCloseable {
   /**
    * Opens what {@code next} asks for, without using it yet: a change to apply with {@link Change#apply},
    * or to drop with {@link Change#discard} if the rest of the reload fails. No change when {@code next}
-   * equals the running section and directory.
+   * equals the running section and directory; null is no {@code records:} section (records off).
    *
    * @throws ConfigException when the records directory cannot be created (the running recorder stays)
    */
   public synchronized Change prepare(RecordsConfig next, Path configFile) throws ConfigException {
-    Path dir = next.directoryFor(configFile);
-    if (next.equals(config) && dir.equals(directory)) {
+    // With records off (no section), traceback still reads the default directory's old records.
+    Path dir = (next == null ? RecordsConfig.DEFAULTS : next).directoryFor(configFile);
+    if (java.util.Objects.equals(next, config) && dir.equals(directory)) {
       return Change.NONE;
     }
     return new Change(this, next, dir, DecisionRecorder.open(next, configFile, false));

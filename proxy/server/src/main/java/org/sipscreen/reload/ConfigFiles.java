@@ -4,54 +4,34 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.screening.check.DataFile;
+import org.sipscreen.screening.chain.InstalledChain;
 
 /**
- * The files a config consists of: the config file itself and every list or data file it names, by a
- * stable snake_case name (the name is the {@code list} label of the list metrics; {@link #key} the
- * {@code file} label of the reload metrics). A change to any of them is a reason to reload.
+ * The files a config consists of: the config file itself, every list or data file its checks read (each
+ * check's module names them, {@link InstalledChain#files}) and the admin token file, by a stable
+ * snake_case name (the {@code list} label of the list metrics; {@link #key} gives the {@code file} label of
+ * the reload metrics). A change to any of them is a reason to reload.
  */
 public final class ConfigFiles {
 
   /** The name of the config file itself. */
   public static final String CONFIG = "config";
+  /** The name of the admin token file. */
+  public static final String ADMIN_TOKEN = "admin_token";
 
   private ConfigFiles() {}
 
   /** Name to absolute, normalized path, in config order. */
-  public static Map<String, Path> of(SipscreenConfig config, Path configFile) {
+  public static Map<String, Path> of(SipscreenConfig config, InstalledChain chain, Path configFile) {
     Path file = configFile.toAbsolutePath().normalize();
     Path base = file.getParent();
     Map<String, Path> files = new LinkedHashMap<>();
     files.put(CONFIG, file);
-    SipscreenConfig.Screening s = config.screening();
-    put(files, "allow_list", base, s.allowList().file());
-    put(files, "block_list", base, s.blockList().file());
-    put(files, "tag_list", base, s.tagList().file());
-    if (s.doNotOriginate() != null) {
-      put(files, "do_not_originate", base, s.doNotOriginate().file());
+    for (DataFile f : chain.files()) {
+      put(files, f.name(), base, f.file());
     }
-    if (s.neighborSpoofing() != null) {
-      put(files, "neighbor_spoofing_allow_list", base, s.neighborSpoofing().allowList());
-    }
-    if (s.invalidNumber() != null) {
-      put(files, "invalid_number_npa", base,
-          s.invalidNumber().npaFile() == null ? "data/nanp-npa.txt" : s.invalidNumber().npaFile());
-      put(files, "invalid_number_co_code", base, s.invalidNumber().coCodeFile());
-    }
-    if (s.reputation() != null) {
-      put(files, "reputation_feed", base, s.reputation().feedFile());
-    }
-    if (s.stirShaken() != null && s.stirShaken().enabled()) {
-      var stir = s.stirShaken();
-      for (int i = 0; i < stir.trustAnchors().size(); i++) {
-        put(files, "stir_trust_anchor_" + i, base, stir.trustAnchors().get(i));
-      }
-      if (stir.certificateDir() != null) {
-        put(files, "stir_certificate_index", base.resolve(stir.certificateDir()),
-            org.sipscreen.screening.stir.CertificatePreloadDirectory.INDEX);
-      }
-    }
-    put(files, "admin_token", base, config.http().admin().tokenFile());
+    put(files, ADMIN_TOKEN, base, config.http().admin().tokenFile());
     return files;
   }
 
@@ -59,21 +39,19 @@ public final class ConfigFiles {
    * The config key that names a file, for the reload metrics' {@code file} label: {@code config} for the
    * config file itself, e.g. {@code screening.block_list.file}, {@code http.admin.token_file}.
    */
-  public static String key(String name) {
-    if (name.startsWith("stir_trust_anchor_")) {
-      return "screening.stir_shaken.trust_anchors[" + name.substring("stir_trust_anchor_".length()) + "]";
+  public static String key(String name, InstalledChain chain) {
+    if (name.equals(CONFIG)) {
+      return CONFIG;
     }
-    return switch (name) {
-      case CONFIG -> CONFIG;
-      case "allow_list", "block_list", "tag_list", "do_not_originate" -> "screening." + name + ".file";
-      case "neighbor_spoofing_allow_list" -> "screening.neighbor_spoofing.allow_list";
-      case "invalid_number_npa" -> "screening.invalid_number.npa_file";
-      case "invalid_number_co_code" -> "screening.invalid_number.co_code_file";
-      case "reputation_feed" -> "screening.reputation.feed_file";
-      case "stir_certificate_index" -> "screening.stir_shaken.certificate_dir";
-      case "admin_token" -> "http.admin.token_file";
-      default -> name;
-    };
+    if (name.equals(ADMIN_TOKEN)) {
+      return "http.admin.token_file";
+    }
+    for (DataFile f : chain.files()) {
+      if (f.name().equals(name)) {
+        return f.key();
+      }
+    }
+    return name;
   }
 
   private static void put(Map<String, Path> files, String name, Path base, String file) {

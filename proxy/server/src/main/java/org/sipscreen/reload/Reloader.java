@@ -16,32 +16,27 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
-import org.sipscreen.Sipscreen;
-import org.sipscreen.admin.AdminAuth;
+import java.util.function.Consumer;
+import org.sipscreen.config.AdminAuth;
+import org.sipscreen.config.CheckServices;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.config.ConfigLoader;
+import org.sipscreen.config.ProxySettingsFactory;
 import org.sipscreen.config.ScreeningFactory;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.ProxySnapshot;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.records.LiveRecorder;
-import org.sipscreen.reputation.HttpReputationSource;
-import org.sipscreen.screening.Check;
-import org.sipscreen.screening.DoNotOriginateCheck;
-import org.sipscreen.screening.NeighborSpoofingCheck;
-import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
-import org.sipscreen.screening.ReputationCheck;
-import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.reputation.ReputationSource;
+import org.sipscreen.screening.chain.InstalledChain;
+import org.sipscreen.screening.check.LoadedList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the config file and every file it names, on request (file watch, SIGHUP, admin API), on one
- * dedicated thread: loads and checks everything, carries stateful checks over ({@link ChainCarryOver}),
+ * dedicated thread: loads and checks everything, carries stateful checks over (each check's module
+ * decides, {@link InstalledChain#carryOver}),
  * then swaps the proxy's {@link ProxySnapshot} in one step. A bad file leaves the running snapshot in
  * place; the result names the file, key and line, and the per-file metrics show it. A changed
  * {@code records:} section switches the decision recorder after the swap ({@link LiveRecorder}). Changes
@@ -57,8 +52,8 @@ public final class Reloader implements AutoCloseable {
   private final SipscreenConfig bound;
   private final StatelessProxy proxy;
   private final ReloadMetrics metrics;
-  private final Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote;
-  private final org.sipscreen.config.StirWiring stir;
+  private final CheckServices services;
+  private final Consumer<InstalledChain> onSwap;
   private final LiveRecorder records;
   private final Clock clock;
   private final ScheduledExecutorService thread;
@@ -67,56 +62,45 @@ public final class Reloader implements AutoCloseable {
   /** The content version of each list's last refused version, so a refusal is logged once; reload thread. */
   private final Map<String, String> refusedVersions = new java.util.HashMap<>();
 
-  /** The config and files the running snapshot was built from. */
-  private record Running(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {}
+  /** The config, chain and files the running snapshot was built from. */
+  private record Running(SipscreenConfig config, InstalledChain chain, List<LoadedFile> files,
+      AdminAuth auth) {}
 
   /**
    * @param config the config the proxy was started with (its sockets are bound)
+   * @param chain the chain the proxy runs, built from {@code config}
    * @param proxy runs the snapshot built from {@code config}
-   * @param remote gives the client of a reputation service; it should hand out the live client again for
-   *     unchanged settings, so its connections and the check's cache survive
-   * @param buildMillis how long building the start-up snapshot took, for the inventory
-   */
-  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
-      ReloadMetrics metrics,
-      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote, Clock clock,
-      long buildMillis) {
-    this(configFile, config, auth, proxy, metrics, remote, org.sipscreen.config.StirWiring.OFFLINE, clock,
-        buildMillis);
-  }
-
-  /** @param stir the stir_shaken check's certificate fetcher and counters, handed to every rebuilt chain */
-  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
-      ReloadMetrics metrics,
-      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
-      org.sipscreen.config.StirWiring stir, Clock clock, long buildMillis) {
-    this(configFile, config, auth, proxy, metrics, remote, stir, null, clock, buildMillis);
-  }
-
-  /**
+   * @param services the network clients every rebuilt chain gets; they should hand out the live client
+   *     again for unchanged settings, so its connections and the check's cache survive
+   * @param onSwap told about every chain that starts running (after the swap), e.g. to export its metrics
    * @param records the proxy's decision recorder, switched when {@code records:} changes; null leaves
    *     records alone
+   * @param buildMillis how long building the start-up snapshot took, for the inventory
    */
-  public Reloader(Path configFile, SipscreenConfig config, AdminAuth auth, StatelessProxy proxy,
-      ReloadMetrics metrics,
-      Function<HttpReputationSource.Settings, Optional<ReputationSource>> remote,
-      org.sipscreen.config.StirWiring stir, LiveRecorder records, Clock clock, long buildMillis) {
+  public Reloader(Path configFile, SipscreenConfig config, InstalledChain chain, AdminAuth auth,
+      StatelessProxy proxy, ReloadMetrics metrics, CheckServices services,
+      Consumer<InstalledChain> onSwap, LiveRecorder records, Clock clock, long buildMillis) {
     this.records = records;
-    this.stir = stir;
+    this.services = services;
+    this.onSwap = onSwap;
     this.configFile = configFile;
     this.bound = config;
     this.proxy = proxy;
     this.metrics = metrics;
-    this.remote = remote;
     this.clock = clock;
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sipscreen-reload");
       t.setDaemon(true);
       return t;
     });
-    List<LoadedFile> files = inventory(config, proxy.snapshot().chain(), List.of(), buildMillis);
-    this.running = new Running(config, files, auth);
+    List<LoadedFile> files = inventory(config, chain, List.of(), buildMillis);
+    this.running = new Running(config, chain, files, auth);
     publish(files, "start");
+  }
+
+  /** The chain that runs, with its checks' modules. */
+  public InstalledChain chain() {
+    return running.chain();
   }
 
   /** The file watch, once {@link #watchFiles} started it (for tests that wait for its events). */
@@ -190,20 +174,19 @@ public final class Reloader implements AutoCloseable {
     long t0 = System.nanoTime();
     Running before = running;
     SipscreenConfig next;
-    ScreeningChain chain;
+    InstalledChain chain;
     ProxySettings settings;
     AdminAuth auth;
     LiveRecorder.Change recordsChange = null;
     List<RefusedList> refused;
     try {
       next = ConfigLoader.load(configFile);
-      ScreeningChain runningChain = proxy.snapshot().chain();
-      chain = ChainCarryOver.apply(runningChain, ScreeningFactory.build(next, configFile, remote, stir));
-      ListGuard.Result guarded = ListGuard.apply(runningChain, before.files(), chain,
-          ConfigFiles.of(next, configFile), next.reload());
+      chain = ScreeningFactory.build(next, configFile, services).carryOver(before.chain());
+      ListGuard.Result guarded = ListGuard.apply(before.chain(), before.files(), chain,
+          ConfigFiles.of(next, chain, configFile), next.reload());
       chain = guarded.chain();
       refused = guarded.refused();
-      settings = Sipscreen.settings(next, configFile);
+      settings = ProxySettingsFactory.settings(next, configFile);
       auth = AdminAuth.of(next.http().admin(), configFile);
       if (records != null) {
         recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
@@ -212,7 +195,7 @@ public final class Reloader implements AutoCloseable {
       Exception located = e instanceof ConfigException c ? ConfigLoader.located(c, configFile) : e;
       String message = located.getMessage() == null ? e.toString() : located.getMessage();
       Map.Entry<String, Path> bad = culprit(message, before);
-      metrics.loaded(ConfigFiles.key(bad.getKey()), false, clock.millis() / 1000.0);
+      metrics.loaded(ConfigFiles.key(bad.getKey(), before.chain()), false, clock.millis() / 1000.0);
       metrics.reload(trigger, false);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.error("reload rejected trigger={} file={} error=\"{}\"; the running version stays", trigger,
@@ -227,8 +210,9 @@ public final class Reloader implements AutoCloseable {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
     // The inventory first: whoever sees the new chain also sees its files.
-    running = new Running(next, files, auth);
-    proxy.replace(new ProxySnapshot(keepSockets, chain));
+    running = new Running(next, chain, files, auth);
+    proxy.replace(new ProxySnapshot(keepSockets, chain.chain()));
+    onSwap.accept(chain);
     if (recordsChange != null) {
       recordsChange.apply();
     }
@@ -244,7 +228,7 @@ public final class Reloader implements AutoCloseable {
           configFile);
     }
     log.info("reload applied trigger={} took_ms={} checks={} lists={}", trigger, ms,
-        chain.checkNames(), summary(files));
+        chain.chain().checkNames(), summary(files));
     return new ReloadResult(trigger, Optional.empty(), Optional.empty(), restart, ms, refused);
   }
 
@@ -257,7 +241,7 @@ public final class Reloader implements AutoCloseable {
     Set<String> names = new HashSet<>();
     for (RefusedList r : refused) {
       names.add(r.name());
-      metrics.loaded(ConfigFiles.key(r.name()), false, now);
+      metrics.loaded(ConfigFiles.key(r.name(), running.chain()), false, now);
       if (!r.refusedVersion().equals(refusedVersions.put(r.name(), r.refusedVersion()))) {
         metrics.refused(r.name(), r.reason());
         log.warn("reload kept list={} file={} reason={} running_entries={} new_entries={}: {}", r.name(),
@@ -270,7 +254,7 @@ public final class Reloader implements AutoCloseable {
   private void publish(List<LoadedFile> files, String trigger) {
     double now = clock.millis() / 1000.0;
     for (LoadedFile f : files) {
-      metrics.loaded(ConfigFiles.key(f.name()), true, now);
+      metrics.loaded(ConfigFiles.key(f.name(), running.chain()), true, now);
       if (f.isList()) {
         metrics.list(f.name(), f.entries(), f.contentVersion(), f.loadMillis());
       }
@@ -283,11 +267,7 @@ public final class Reloader implements AutoCloseable {
   /** The list or data file named in {@code message} (name and path); the config file when none is. */
   private Map.Entry<String, Path> culprit(String message, Running before) {
     Map<String, Path> named;
-    try {
-      named = ConfigFiles.of(ConfigLoader.load(configFile), configFile);
-    } catch (ConfigException e) {
-      named = ConfigFiles.of(before.config(), configFile);
-    }
+    named = ConfigFiles.of(before.config(), before.chain(), configFile);
     for (Map.Entry<String, Path> e : named.entrySet()) {
       if (!e.getKey().equals(ConfigFiles.CONFIG) && message.contains(e.getValue().toString())) {
         return e;
@@ -311,11 +291,11 @@ public final class Reloader implements AutoCloseable {
     if (!java.util.Objects.equals(bound.sip().advertiseAddress(), next.sip().advertiseAddress())) {
       keys.add("sip.advertise_address");
     }
-    if (!bound.sip().maxMessageBytes().equals(next.sip().maxMessageBytes())) {
-      keys.add("sip.max_message_bytes");
+    if (!bound.sip().maxMessageSize().equals(next.sip().maxMessageSize())) {
+      keys.add("sip.max_message_size");
     }
-    if (!bound.sip().tcpIdleTimeoutSeconds().equals(next.sip().tcpIdleTimeoutSeconds())) {
-      keys.add("sip.tcp_idle_timeout_seconds");
+    if (!bound.sip().tcpIdleTimeout().equals(next.sip().tcpIdleTimeout())) {
+      keys.add("sip.tcp_idle_timeout");
     }
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
@@ -333,13 +313,13 @@ public final class Reloader implements AutoCloseable {
    * Files of {@code config}, numbered on from {@code previous} where their content changed (for lists:
    * their content version; for other files: their modification time).
    */
-  private List<LoadedFile> inventory(SipscreenConfig config, ScreeningChain chain,
+  private List<LoadedFile> inventory(SipscreenConfig config, InstalledChain chain,
       List<LoadedFile> previous, long buildMillis) {
     Instant now = clock.instant();
     List<LoadedFile> files = new ArrayList<>();
-    for (Map.Entry<String, Path> e : ConfigFiles.of(config, configFile).entrySet()) {
+    for (Map.Entry<String, Path> e : ConfigFiles.of(config, chain, configFile).entrySet()) {
       Instant modified = modified(e.getValue());
-      ListData list = list(e.getKey(), chain);
+      LoadedList list = list(e.getKey(), chain);
       long generation = 1;
       LoadedFile same = null;
       for (LoadedFile p : previous) {
@@ -353,7 +333,7 @@ public final class Reloader implements AutoCloseable {
       files.add(same != null ? same : list == null
           ? new LoadedFile(e.getKey(), e.getValue(), -1, "", generation, modified, now, buildMillis)
           : new LoadedFile(e.getKey(), e.getValue(), list.entries(), list.version(), generation, modified,
-              now, list.loadMillis()));
+              now, list.loadTime().toMillis()));
     }
     return List.copyOf(files);
   }
@@ -366,32 +346,11 @@ public final class Reloader implements AutoCloseable {
     }
   }
 
-  /** Entries, content version and load time of one list of the chain. */
-  public record ListData(long entries, String version, long loadMillis) {
-
-    static ListData of(NumberList list) {
-      return new ListData((long) list.exactCount() + list.prefixCount(), list.version(),
-          list.loadDuration().toMillis());
-    }
-  }
-
   /** The named list of the chain, null for files that are not lists. */
-  public static ListData list(String name, ScreeningChain chain) {
-    if (name.equals("allow_list")) {
-      return ListData.of(chain.allowList());
-    }
-    for (Check c : chain.checks()) {
-      if (c instanceof NumberListCheck l && l.name().equals(name)) {
-        return ListData.of(l.list());
-      }
-      if (c instanceof DoNotOriginateCheck d && name.equals("do_not_originate")) {
-        return ListData.of(d.dnoList());
-      }
-      if (c instanceof NeighborSpoofingCheck n && name.equals("neighbor_spoofing_allow_list")) {
-        return ListData.of(n.allowList());
-      }
-      if (c instanceof ReputationCheck r && name.equals("reputation_feed")) {
-        return new ListData(r.feed().size(), r.feed().version(), r.feed().loadDuration().toMillis());
+  public static LoadedList list(String name, InstalledChain chain) {
+    for (LoadedList l : chain.lists()) {
+      if (l.name().equals(name)) {
+        return l;
       }
     }
     return null;

@@ -41,8 +41,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.sipscreen.screening.reputation.ReputationAnswer;
-import org.sipscreen.screening.reputation.ReputationSource;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationSource;
 
 /**
  * The reputation service over HTTP/1.1 on Netty: {@code GET <url with the number>} answered by
@@ -88,6 +88,12 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
     /** The defaults for everything but the URL. */
     public static Settings of(String url) {
       return new Settings(url, Duration.ofMillis(200), Duration.ofSeconds(1), 8, 4096);
+    }
+
+    /** The client settings of the service {@code screening.reputation} describes. */
+    public static Settings of(org.sipscreen.screening.check.reputation.ReputationServices.Service s) {
+      return new Settings(s.url(), s.connectTimeout(), s.requestTimeout(), s.maxConnections(),
+          s.maxResponseBytes());
     }
 
     private static void requirePositive(String key, Duration value) {

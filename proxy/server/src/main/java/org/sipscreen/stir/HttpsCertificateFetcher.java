@@ -60,8 +60,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.sipscreen.screening.stir.CertificateFetchException;
-import org.sipscreen.screening.stir.CertificateFetcher;
+import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
+import org.sipscreen.screening.check.stir_shaken.CertificateFetcher;
 
 /**
  * Fetches x5u certificate chains over HTTPS on Netty: one {@code GET} per fetch on a fresh connection, no

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.ProxyAction;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.sip.WireMessage;
 
 /**

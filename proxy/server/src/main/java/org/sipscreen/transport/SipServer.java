@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 
 /**
  * The SIP sockets. The whole data path, per transport:

@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 
 /**
  * Hands each framed TCP message to the proxy and sends what it decides. Registers every connection, inbound

@@ -8,7 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
+import org.sipscreen.sip.Transport;
 
 /**
  * One datagram is one message (RFC 3261 §18.3): copies it out of the socket buffer, hands it to the proxy

@@ -19,20 +19,21 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
 import org.sipscreen.proxy.Warmup;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.sip.Transport;
 
 /**
  * The start-up warm-up over real sockets: a throwaway UDP listener on a free 127.0.0.1 port, on the
  * proxy's own event loops, with a caller and a callee socket on loopback, so that receiving, sending and
  * the Netty pipeline are compiled before the real listeners open (the direct {@link Warmup#run} reaches
  * only the proxy's logic). The throwaway proxy may send to 127.0.0.1 only and routes every call to the
- * callee socket. Its source_peer check knows the caller socket as peer {@code warmup}, whatever peers and
- * unknown-source action the operator configured, so every call runs the whole chain and completes: a
- * configured {@code unknown_source: drop} cannot leave the warm-up waiting for answers that never come.
+ * callee socket. The chain must be the warm-up's ({@code InstalledChain#forWarmup}): its source_peer
+ * check knows the caller socket as peer {@code warmup}, whatever peers and unknown-source action the
+ * operator configured, so every call runs the whole chain and completes: a configured
+ * {@code unknown_source: drop} cannot leave the warm-up waiting for answers that never come.
  */
 public final class SocketWarmup {
 
@@ -62,7 +63,7 @@ public final class SocketWarmup {
           new NextHop(calleeAddress, Transport.UDP),
           PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))),
           configured.recordRoute(), ProxySettings.UnknownSources.FORBIDDEN);
-      StatelessProxy proxy = new StatelessProxy(settings, loopbackIsAPeer(chain), metrics, recorder);
+      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
       SipServer server = new SipServer(proxy, metrics, group, maxMessageBytes, 30, 1);
       try {
         server.start();
@@ -76,17 +77,6 @@ public final class SocketWarmup {
         server.close();
       }
     }
-  }
-
-  /** The chain with its source_peer check replaced by one that knows 127.0.0.1 as peer "warmup". */
-  static ScreeningChain loopbackIsAPeer(ScreeningChain chain) {
-    List<org.sipscreen.screening.Check> checks = new java.util.ArrayList<>();
-    for (org.sipscreen.screening.Check c : chain.checks()) {
-      checks.add(c instanceof org.sipscreen.screening.SourcePeerCheck
-          ? new org.sipscreen.screening.SourcePeerCheck(PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))))
-          : c);
-    }
-    return chain.withChecks(checks);
   }
 
   private static DatagramChannel open(InetAddress loopback) throws IOException {

@@ -63,7 +63,7 @@ class AdminCommandsIT {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("caller      +12025550199").contains("peer        carrier-b")
         .contains("action      reject 603 Decline").contains("decided by  block_list")
-        .containsPattern("block_list +reject");
+        .containsPattern("block_list +listed");
   }
 
   @Test

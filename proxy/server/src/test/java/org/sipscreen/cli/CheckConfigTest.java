@@ -106,7 +106,7 @@ class CheckConfigTest {
     String out = r.out();
     assertThat(out).containsSubsequence("checks, in order:", " 0 emergency", " 1 source_peer",
         "unknown sources: reject 403 Forbidden", "invalid_number", "reject_deterministic",
-        "block_list", "reject 603 Decline", "tag_list", "tag", "velocity", "reject_analytics");
+        "block_list", "603 Decline", "tag_list", "tag", "velocity", "reject_analytics");
     assertThat(out).contains("policy: tag at score 50, 603+ at score 90").contains("peers: local");
     assertThat(out).containsPattern("block_list +3 entries +\\S*block.txt");
     assertThat(out.lines().count()).isLessThanOrEqualTo(40);
@@ -166,5 +166,46 @@ class CheckConfigTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("sipscreen " + org.sipscreen.BuildInfo.version() + " (commit "
         + org.sipscreen.BuildInfo.commit() + ")");
+  }
+
+  @Test
+  void anOldSchemaConfigLoadsAndEachOldKeyIsPrintedWithItsNewSpelling() throws IOException {
+    Path file = dir.resolve("old.yaml");
+    Files.writeString(file, """
+        sip:
+          tcp_idle_timeout_seconds: 120
+        screening:
+          source_peer:
+            peers:
+              carrier_a: {networks: [198.51.100.0/24]}
+        """);
+    Run r = run("check-config", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("old.yaml: OK");
+    assertThat(r.err()).contains("uses the schema before 1.0")
+        .contains("sip.tcp_idle_timeout_seconds -> sip.tcp_idle_timeout: 120s (durations carry their unit)"
+            + " (line 2)")
+        .contains("screening.source_peer.peers.carrier_a.networks -> peers.carrier_a.networks (line 6)");
+  }
+
+  @Test
+  void migratePrintsTheConfigInTheNewSchema() throws IOException {
+    Path file = dir.resolve("old.yaml");
+    Files.writeString(file, """
+        sip:
+          tcp_idle_timeout_seconds: 120
+        screening:
+          source_peer:
+            peers:
+              carrier_a: {networks: [198.51.100.0/24]}
+        """);
+    Run r = run("check-config", "--migrate", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path migrated = dir.resolve("new.yaml");
+    Files.writeString(migrated, r.out());
+    Run again = run("check-config", migrated.toString());
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.err()).as(r.out()).isEmpty();
+    assertThat(r.out()).contains("tcp_idle_timeout: 120s").contains("peers:");
   }
 }

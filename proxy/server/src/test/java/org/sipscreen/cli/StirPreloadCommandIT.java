@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.screening.stir.CertificatePreloadDirectory;
+import org.sipscreen.screening.check.stir_shaken.CertificatePreloadDirectory;
 import org.sipscreen.stir.CertificateStub;
 import org.sipscreen.testkit.TestPki;
 

@@ -70,15 +70,14 @@ class ConfigErrorMessagesTest {
   void aValueItsSectionRefusesPointsAtTheKeyNotTheSectionEnd() throws Exception {
     String message = loadError("""
         sip:
-          tcp_idle_timeout_seconds: -5
+          tcp_idle_timeout: 0s
           record_route: true
           warmup_calls: 0
         routing:
           default_route: sip:127.0.0.1:5070
         """);
 
-    assertThat(message).contains("sip.tcp_idle_timeout_seconds: tcp_idle_timeout_seconds must be positive,"
-        + " was -5 (line 2)");
+    assertThat(message).contains("sip.tcp_idle_timeout: tcp_idle_timeout must be 1s-1d, was 0s (line 2)");
   }
 
   @Test
@@ -86,7 +85,7 @@ class ConfigErrorMessagesTest {
     String message = prepareError("""
         screening:
           block_list:
-            action: reject
+            action: reject_deterministic
             file: lists/absent.txt
         """);
 

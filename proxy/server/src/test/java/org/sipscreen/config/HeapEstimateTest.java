@@ -18,7 +18,7 @@ class HeapEstimateTest {
   @Test
   void shippedConfigNeedsTheHeapThatJvmOptionsShips() throws Exception {
     Sipscreen.Prepared prepared = Sipscreen.prepare(repo().resolve("config/sipscreen.yaml"));
-    HeapEstimate estimate = HeapEstimate.of(prepared.config(), prepared.chain());
+    HeapEstimate estimate = HeapEstimate.of(prepared.config(), prepared.installed());
     // one million callers at 56 bytes each
     assertThat(estimate.parts().get("velocity")).isBetween(53.0, 54.0);
     assertThat(estimate.parts().get("decision_records")).isEqualTo(72.0);
@@ -56,7 +56,7 @@ class HeapEstimateTest {
 
   private static HeapEstimate estimate(Path config) throws Exception {
     Sipscreen.Prepared prepared = Sipscreen.prepare(config);
-    return HeapEstimate.of(prepared.config(), prepared.chain());
+    return HeapEstimate.of(prepared.config(), prepared.installed());
   }
 
   private static Path write(Path dir, String name, long tracked, boolean records) throws Exception {
@@ -67,15 +67,14 @@ class HeapEstimateTest {
           warmup_calls: 0
         routing:
           default_route: sip:127.0.0.1:25998
-        records: {enabled: %s, directory: records}
+        %s
+        peers:
+          local: {networks: [127.0.0.0/8]}
         screening:
-          source_peer:
-            peers:
-              local: {networks: [127.0.0.0/8]}
+          policy: {redress_url: "https://redress.example.net/"}
           block_list: {file: block.txt}
           velocity: {caller_per_second: 5, caller_per_hour: 1000, max_tracked_numbers: %d}
-          policy: {redress_url: "https://redress.example.net/"}
-        """.formatted(records, tracked));
+        """.formatted(records ? "records: {directory: records}" : "", tracked));
     return config;
   }
 }

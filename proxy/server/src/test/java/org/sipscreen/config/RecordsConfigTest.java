@@ -24,7 +24,7 @@ class RecordsConfigTest {
   void shippedConfigRecordsNextToItself() throws ConfigException {
     Path shipped = Path.of(System.getProperty("sipscreen.repo", "../..")).resolve("config/sipscreen.yaml");
     RecordsConfig r = ConfigLoader.load(shipped).records();
-    assertThat(r.enabled()).isTrue();
+    assertThat(ConfigLoader.load(shipped).recordsOn()).isTrue();
     assertThat(r.directoryFor(shipped)).isEqualTo(shipped.toAbsolutePath().getParent().resolve("records")
         .normalize());
     assertThat(r.flushIntervalMs()).isEqualTo(1000);
@@ -33,13 +33,14 @@ class RecordsConfigTest {
 
   @Test
   void noSectionRecordsNothing() throws Exception {
-    assertThat(load("http: { port: 0 }\n").records().enabled()).isFalse();
+    assertThat(load("http: { port: 0 }\n").recordsOn()).isFalse();
   }
 
   @Test
   void anEmptySectionTurnsRecordingOnWithDefaults() throws Exception {
-    RecordsConfig r = load("records: {}\n").records();
-    assertThat(r.enabled()).isTrue();
+    SipscreenConfig config = load("records: {}\n");
+    RecordsConfig r = config.records();
+    assertThat(config.recordsOn()).isTrue();
     assertThat(r.directoryFor(dir.resolve("sipscreen.yaml"))).isEqualTo(dir.resolve("records"));
     assertThat(r.flushIntervalMs()).isEqualTo(1000);
     assertThat(r.queueSize()).isEqualTo(65_536);
@@ -55,24 +56,25 @@ class RecordsConfigTest {
 
   @Test
   void anUnknownKeyIsNamedWithFileAndLine() {
-    assertThatThrownBy(() -> load("records:\n  enabled: true\n  flush_interval: 5\n"))
+    assertThatThrownBy(() -> load("records:\n  directory: r\n  flush_intervall: 5s\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("sipscreen.yaml").hasMessageContaining("records.flush_interval: unknown key 'flush_interval'")
+        .hasMessageContaining("sipscreen.yaml")
+        .hasMessageContaining("records.flush_intervall: unknown key 'flush_intervall'")
         .hasMessageContaining("line 3");
   }
 
   @Test
   void badValuesAreNamed() {
-    assertThatThrownBy(() -> load("records:\n  flush_interval_ms: 5\n"))
-        .hasMessageContaining("records").hasMessageContaining("flush_interval_ms must be 10-60000, was 5");
+    assertThatThrownBy(() -> load("records:\n  flush_interval: 5ms\n"))
+        .hasMessageContaining("records").hasMessageContaining("flush_interval must be 10ms-1m, was 5ms");
     assertThatThrownBy(() -> load("records:\n  queue_size: 0\n"))
         .hasMessageContaining("queue_size must be 1-10000000, was 0");
-    assertThatThrownBy(() -> load("records:\n  max_file_bytes: 100\n"))
-        .hasMessageContaining("max_file_bytes must be at least 4096, was 100");
-    assertThatThrownBy(() -> load("records:\n  max_file_bytes: 1000000\n  retention_bytes: 4096\n"))
-        .hasMessageContaining("retention_bytes must be at least max_file_bytes (1000000), was 4096");
-    assertThatThrownBy(() -> load("records:\n  retention_hours: 0\n"))
-        .hasMessageContaining("retention_hours must be at least 1, was 0");
+    assertThatThrownBy(() -> load("records:\n  max_file_size: 100B\n"))
+        .hasMessageContaining("max_file_size must be at least 4KiB, was 100B");
+    assertThatThrownBy(() -> load("records:\n  max_file_size: 1MiB\n  retention_size: 4KiB\n"))
+        .hasMessageContaining("retention_size must be at least max_file_size (1MiB), was 4KiB");
+    assertThatThrownBy(() -> load("records:\n  retention: 30m\n"))
+        .hasMessageContaining("retention must be 1h-3650d, was 30m");
     assertThatThrownBy(() -> load("records:\n  enabled: maybe\n"))
         .hasMessageContaining("records.enabled");
   }

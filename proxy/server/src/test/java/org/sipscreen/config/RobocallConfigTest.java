@@ -21,20 +21,20 @@ import org.sipscreen.cli.Main;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.Check;
-import org.sipscreen.screening.InvalidNumberCheck;
-import org.sipscreen.screening.NeighborSpoofingCheck;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
+import org.sipscreen.screening.check.reputation.ReputationBands;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationSettings;
+import org.sipscreen.screening.check.velocity.SequentialDialing;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
 import org.sipscreen.screening.numbering.NumberValidity;
-import org.sipscreen.screening.reputation.ReputationBands;
-import org.sipscreen.screening.reputation.ReputationSettings;
-import org.sipscreen.screening.velocity.SequentialDialing;
-import org.sipscreen.screening.velocity.VelocityLimits;
 import picocli.CommandLine;
 
 /**
@@ -57,12 +57,11 @@ class RobocallConfigTest {
   }
 
   private static final String PEERS = """
+      peers:
+        carrier_a: {networks: [10.1.2.0/24]}
+        carrier_b: {networks: [10.9.9.0/24]}
+        carrier_c: {networks: [10.3.3.0/24]}
       screening:
-        source_peer:
-          peers:
-            carrier_a: {networks: [10.1.2.0/24]}
-            carrier_b: {networks: [10.9.9.0/24]}
-            carrier_c: {networks: [10.3.3.0/24]}
       """;
 
   private Path write(String name, String text) throws IOException {
@@ -87,14 +86,30 @@ class RobocallConfigTest {
 
   private Path fullConfig() throws IOException {
     writeDataFiles();
-    return config(PEERS + """
+    return config("""
+        peers:
+          carrier_a: {networks: [10.1.2.0/24]}
+          carrier_b:
+            networks: [10.9.9.0/24]
+            block_all: true
+          carrier_c:
+            networks: [10.3.3.0/24]
+            tag_score: 20
+            block_score: 60
+            checks:
+              velocity:
+                action: drop
+                caller_per_second: 2
+                sequential_dialing: {count: 4, window: 30s, max_step: 3}
+              neighbor_spoofing: {shadow: true}
+        screening:
           emergency:
             numbers: ["911", "+12126391000"]
           block_list: {file: lists/block.txt}
           tag_list: {file: lists/suspect.txt, action: tag, label: "SPAM?"}
           calling_number: {action: tag, score: 20, shadow: true}
           invalid_number:
-            npa_file: %s
+            npa: {file: %s}
             score: 95
             data_score: 80
             scores: {n11_nxx: 70}
@@ -103,7 +118,7 @@ class RobocallConfigTest {
             file: lists/dno.txt
           neighbor_spoofing:
             mode: npa_nxx_x
-            allow_list: lists/pbx.txt
+            allow_list: {file: lists/pbx.txt}
             score: 30
             action: score
             shadow: true
@@ -112,26 +127,22 @@ class RobocallConfigTest {
             caller_per_minute: 60
             caller_per_hour: 1000
             peer_per_second: 200
-            sequential_dialing: {count: 10, window_seconds: 60}
+            sequential_dialing: {count: 10, window: 60s}
             max_tracked_numbers: 5000
             score: 70
             action: reject_analytics
-            peers:
-              carrier_c:
-                caller_per_second: 2
-                sequential_dialing: {count: 4, window_seconds: 30, max_step: 3}
           reputation:
             url: http://127.0.0.1:8090/v1/reputation/{number}
-            deadline_ms: 40
-            cache_ttl_seconds: 300
-            negative_ttl_seconds: 30
-            error_ttl_seconds: 3
-            lookup_timeout_ms: 1000
+            deadline: 40ms
+            cache_ttl: 300s
+            negative_ttl: 30s
+            error_ttl: 3s
+            lookup_timeout: 1000ms
             max_cached_numbers: 2000
-            circuit_breaker: {failures: 7, cool_down_seconds: 20}
-            feed_file: data/reputation.csv
+            circuit_breaker: {failures: 7, cool_down: 20s}
+            feed: {file: data/reputation.csv}
             bands: {medium: 30, high: 60, very_high: 85}
-            score: {very_high: 95, high: 55}
+            scores: {very_high: 95, high: 55}
             action: tag
           policy:
             shadow: false
@@ -146,14 +157,6 @@ class RobocallConfigTest {
             deterministic_status: 608
             blocked_peer_status: 403
             blocked_peer_reason: Peer Blocked
-            peers:
-              carrier_b: {block_all: true}
-              carrier_c:
-                tag_score: 20
-                block_score: 60
-                checks:
-                  velocity: {action: drop}
-                  neighbor_spoofing: {shadow: true}
         """.formatted(shippedNpas()));
   }
 
@@ -206,6 +209,8 @@ class RobocallConfigTest {
     Policy policy = Sipscreen.prepare(fullConfig()).chain().policy();
     assertThat(policy.checks()).containsOnly(
         Map.entry("source_peer", new Policy.CheckPolicy(PolicyAction.SCORE, false)),
+        Map.entry("block_list", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
+        Map.entry("tag_list", new Policy.CheckPolicy(PolicyAction.TAG, false)),
         Map.entry("calling_number", new Policy.CheckPolicy(PolicyAction.TAG, true)),
         Map.entry("invalid_number", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
         Map.entry("do_not_originate", new Policy.CheckPolicy(PolicyAction.REJECT_DETERMINISTIC, false)),
@@ -386,7 +391,7 @@ class RobocallConfigTest {
           do_not_originate: {file: dno.txt}
           neighbor_spoofing: {}
           velocity: {caller_per_minute: 10}
-          reputation: {feed_file: feed.csv}
+          reputation: {feed: {file: feed.csv}}
           policy: {redress_url: "https://redress.example/"}
         """);
     ScreeningChain chain = Sipscreen.prepare(file).chain();
@@ -424,15 +429,12 @@ class RobocallConfigTest {
       "screening.do_not_originate.fil|do_not_originate: {file: dno.txt, fil: x}",
       "screening.velocity.caller_per_minit|velocity: {caller_per_minit: 5}",
       "screening.calling_number.actoin|calling_number: {actoin: allow}",
-      "screening.velocity.sequential_dialing.windows|velocity: {sequential_dialing: {count: 3, window_seconds: 5, windows: 1}}",
-      "screening.velocity.peers.carrier_a.caller_per_sec|velocity: {peers: {carrier_a: {caller_per_sec: 1}}}",
+      "screening.velocity.sequential_dialing.windows|velocity: {sequential_dialing: {count: 3, window: 5s, windows: 1}}",
       "screening.neighbor_spoofing.mod|neighbor_spoofing: {mod: npa_nxx}",
-      "screening.reputation.deadline|reputation: {feed_file: f.csv, deadline: 50}",
-      "screening.reputation.circuit_breaker.failure|reputation: {feed_file: f.csv, circuit_breaker: {failure: 3}}",
-      "screening.reputation.bands.very|reputation: {feed_file: f.csv, bands: {very: 90}}",
+      "screening.reputation.deadlin|reputation: {feed: {file: f.csv}, deadlin: 50ms}",
+      "screening.reputation.circuit_breaker.failure|reputation: {feed: {file: f.csv}, circuit_breaker: {failure: 3}}",
+      "screening.reputation.bands.very|reputation: {feed: {file: f.csv}, bands: {very: 90}}",
       "screening.policy.block_scor|policy: {block_scor: 90}",
-      "screening.policy.peers.carrier_b.block|policy: {peers: {carrier_b: {block: true}}}",
-      "screening.policy.peers.carrier_b.checks.velocity.act|policy: {peers: {carrier_b: {checks: {velocity: {act: drop}}}}}",
   })
   void unknownKeyInASectionIsNamedWithItsPath(String key, String section) throws IOException {
     String message = error(PEERS + "  " + section + "\n");
@@ -447,8 +449,7 @@ class RobocallConfigTest {
       "screening.do_not_originate|do_not_originate: {file: dno.txt, action: block}",
       "screening.velocity|velocity: {caller_per_minute: 5, action: block}",
       "screening.neighbor_spoofing|neighbor_spoofing: {action: block}",
-      "screening.reputation|reputation: {feed_file: f.csv, action: block}",
-      "screening.policy.peers.carrier_b.checks.velocity|policy: {peers: {carrier_b: {checks: {velocity: {action: block}}}}}",
+      "screening.reputation|reputation: {feed: {file: f.csv}, action: block}",
   })
   void badActionIsNamedWithItsSection(String key, String section) throws IOException {
     String message = error(PEERS + "  " + section + "\n");
@@ -523,28 +524,44 @@ class RobocallConfigTest {
         .contains("deterministic_status must be 603 (Decline) or 608 (Rejected), was " + status);
   }
 
-  @Test
-  void policyPeerMustBeASourcePeer() throws IOException {
-    String message = error(PEERS + "  policy: {peers: {carrier_z: {block_all: true}}}\n");
-    assertThat(message).contains("screening.policy.peers.carrier_z")
-        .contains("no such peer in screening.source_peer.peers");
+  @ParameterizedTest(name = "unknown key in {0}")
+  @CsvSource(delimiter = '|', value = {
+      "peers.carrier_b.block|carrier_b: {networks: [10.9.9.0/24], block: true}",
+      "peers.carrier_b.checks.velocity.act|carrier_b: {networks: [10.9.9.0/24], checks: {velocity: {act: drop}}}",
+      "peers.carrier_b.checks.velocity.caller_per_sec|carrier_b: {networks: [10.9.9.0/24], checks: {velocity: {caller_per_sec: 1}}}",
+      "peers.carrier_b.checks.velocty|carrier_b: {networks: [10.9.9.0/24], checks: {velocty: {action: drop}}}",
+  })
+  void unknownKeyInAPeerIsNamedWithItsPath(String key, String peer) throws IOException {
+    String message = error("peers:\n  " + peer + "\nscreening:\n  velocity: {}\n"
+        + "  policy: {redress_url: \"https://redress.example/\"}\n");
+    String unknown = key.substring(key.lastIndexOf('.') + 1);
+    assertThat(message).contains(key).contains("unknown key '" + unknown + "'").contains("(line ");
   }
 
   @Test
-  void peerOverrideMustNameACheckInTheChain() throws IOException {
-    String message = error(PEERS + "  policy: {peers: {carrier_b: {checks: {velocity: {action: drop}}}}}\n");
-    assertThat(message).contains("screening.policy.peers.carrier_b.checks.velocity")
-        .contains("no such check in the chain");
-  }
-
-  @Test
-  void velocityPeerMustBeASourcePeer() throws IOException {
-    String message = error(PEERS + """
-          velocity: {caller_per_minute: 5, peers: {carrier_z: {caller_per_minute: 1}}}
+  void badActionInAPeerOverrideIsNamedWithItsPeer() throws IOException {
+    String message = error("""
+        peers:
+          carrier_b:
+            networks: [10.9.9.0/24]
+            checks: {velocity: {action: block}}
+        screening:
+          velocity: {}
           policy: {redress_url: "https://redress.example/"}
         """);
-    assertThat(message).contains("screening.velocity").contains("peers.carrier_z")
-        .contains("no such peer in screening.source_peer.peers");
+    assertThat(message).contains("peers.carrier_b.checks.velocity").contains("action must be one of allow,"
+        + " score, tag, reject_analytics, reject_deterministic, drop; was 'block'");
+  }
+
+  @Test
+  void peerOverrideMustNameACheckThatIsOn() throws IOException {
+    String message = error("""
+        peers:
+          carrier_b:
+            networks: [10.9.9.0/24]
+            checks: {velocity: {action: drop}}
+        """);
+    assertThat(message).contains("peers.carrier_b.checks.velocity").contains("that check is not on");
   }
 
   @Test
@@ -570,7 +587,7 @@ class RobocallConfigTest {
   @Test
   void badNpaFileLineNamesTheDataFileAndLine() throws IOException {
     Path npa = write("data/npa.txt", "201\n202\n2x3\n");
-    String message = error(PEERS + "  invalid_number: {npa_file: data/npa.txt}\n");
+    String message = error(PEERS + "  invalid_number: {npa: {file: data/npa.txt}}\n");
     assertThat(message).contains("screening.invalid_number").contains(npa + ":3:");
   }
 
@@ -579,21 +596,21 @@ class RobocallConfigTest {
     write("data/npa.txt", "201\n202\n");
     Path co = write("data/co.txt", "201-222\n202-33x\n");
     String message = error(PEERS
-        + "  invalid_number: {npa_file: data/npa.txt, co_code_file: data/co.txt}\n");
+        + "  invalid_number: {npa: {file: data/npa.txt}, co_codes: {file: data/co.txt}}\n");
     assertThat(message).contains("screening.invalid_number").contains(co + ":2:");
   }
 
   @Test
   void unknownInvalidNumberScoreCategoryIsNamed() throws IOException {
-    String message = error(PEERS + "  invalid_number: {npa_file: " + shippedNpas()
+    String message = error(PEERS + "  invalid_number: {npa: {file: " + shippedNpas() + "}"
         + ", scores: {n12_nxx: 10}}\n");
     assertThat(message).contains("screening.invalid_number").contains("scores.n12_nxx: unknown category");
   }
 
   @Test
   void reputationNeedsAUrlOrAFeedFile() throws IOException {
-    String message = error(PEERS + "  reputation: {deadline_ms: 50}\n");
-    assertThat(message).contains("screening.reputation").contains("url or feed_file is required");
+    String message = error(PEERS + "  reputation: {deadline: 50ms}\n");
+    assertThat(message).contains("screening.reputation").contains("url or feed is required");
   }
 
   @Test
@@ -605,22 +622,22 @@ class RobocallConfigTest {
   @Test
   void badReputationFeedLineNamesTheFeedFileAndLine() throws IOException {
     Path feed = write("feed.csv", "number,score,category\n+17135271234,95,robocall\n+17135270000,101,x\n");
-    String message = error(PEERS + "  reputation: {feed_file: feed.csv}\n");
-    assertThat(message).contains("screening.reputation.feed_file").contains(feed + ":3:");
+    String message = error(PEERS + "  reputation: {feed: {file: feed.csv}}\n");
+    assertThat(message).contains("screening.reputation.feed.file").contains(feed + ":3:");
   }
 
   @Test
   void reputationBandsOutOfOrderAreRefused() throws IOException {
     write("feed.csv", "+17135271234,95\n");
-    String message = error(PEERS + "  reputation: {feed_file: feed.csv, bands: {medium: 60, high: 50}}\n");
+    String message = error(PEERS + "  reputation: {feed: {file: feed.csv}, bands: {medium: 60, high: 50}}\n");
     assertThat(message).contains("screening.reputation").contains("reputation bands must satisfy");
   }
 
   @Test
   void reputationScoreForAnUnknownBandIsNamed() throws IOException {
     write("feed.csv", "+17135271234,95\n");
-    String message = error(PEERS + "  reputation: {feed_file: feed.csv, score: {extreme: 99}}\n");
-    assertThat(message).contains("screening.reputation").contains("score.extreme: unknown band");
+    String message = error(PEERS + "  reputation: {feed: {file: feed.csv}, scores: {extreme: 99}}\n");
+    assertThat(message).contains("screening.reputation.scores.extreme").contains("unknown band");
   }
 
   @Test
@@ -632,7 +649,7 @@ class RobocallConfigTest {
   @Test
   void badSequentialDialingCountIsNamed() throws IOException {
     String message = error(PEERS + """
-          velocity: {sequential_dialing: {count: 1, window_seconds: 60}}
+          velocity: {sequential_dialing: {count: 1, window: 60s}}
           policy: {redress_url: "https://redress.example/"}
         """);
     assertThat(message).contains("screening.velocity").contains("sequential_dialing count must be");

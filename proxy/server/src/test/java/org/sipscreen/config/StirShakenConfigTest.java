@@ -20,8 +20,8 @@ import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.StirShakenCheck;
-import org.sipscreen.screening.stir.StirShakenSettings;
+import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
 
 /**
  * {@code screening.stir_shaken}: a good section puts the check in the chain with its settings and the
@@ -64,13 +64,12 @@ class StirShakenConfigTest {
     Path file = config("""
         trust_anchors: [ca.pem]
         certificate_dir: certs
-        deadline_ms: 80
-        freshness_seconds: 30
+        deadline: 80ms
+        freshness: 30s
         on_failure: reject
         scores: {attestation_c: 45}
         action: tag
-        cache: {max_ttl_seconds: 600, negative_ttl_seconds: 10, maximum_size: 100}
-        fetch: {enabled: false, allow_http: true, max_bytes: 4096, timeout_ms: 500}
+        cache: {max_ttl: 600s, negative_ttl: 10s, maximum_size: 100}
         """);
     ScreeningChain chain = Sipscreen.prepare(file).chain();
 
@@ -94,9 +93,14 @@ class StirShakenConfigTest {
   }
 
   @Test
-  void disabledSectionLeavesTheCheckOutAndNeedsNoTrustAnchors() throws Exception {
+  void anOldDisabledSectionLeavesTheCheckOutAndNeedsNoTrustAnchors() throws Exception {
     assertThat(Sipscreen.prepare(config("enabled: false\n")).chain().checkNames())
         .doesNotContain(StirShakenCheck.NAME);
+  }
+
+  @Test
+  void anEmptySectionIsOnAndNeedsTrustAnchors() throws Exception {
+    assertThat(error("{}\n")).contains("screening.stir_shaken: trust_anchors: at least one");
   }
 
   @Test
@@ -115,12 +119,13 @@ class StirShakenConfigTest {
     "trust_anchors: [ca.pem]\\non_failure: block     | on_failure must be tag, reject or reason_header",
     "trust_anchors: [ca.pem]\\nscores: {attestation_d: 5} | scores.attestation_d: unknown category",
     "trust_anchors: [ca.pem]\\nscores: {attestation_c: 101} | scores.attestation_c must be 0-100",
-    "trust_anchors: [ca.pem]\\ndeadline_ms: 0        | deadline_ms must be 1-10000",
-    "trust_anchors: [ca.pem]\\nfreshness_seconds: 0  | freshness_seconds must be 1-3600",
+    "trust_anchors: [ca.pem]\\ndeadline: 0ms         | screening.stir_shaken.deadline: deadline must be 1ms-10s, was 0s",
+    "trust_anchors: [ca.pem]\\nfreshness: 0s         | freshness must be 1s-1h, was 0s",
     "trust_anchors: [ca.pem]\\naction: block         | action must be one of",
-    "trust_anchors: [ca.pem]\\ncache: {max_ttl_seconds: 0} | max_ttl_seconds must be positive",
-    "trust_anchors: [ca.pem]\\nfetch: {max_bytes: 10} | max_bytes must be 1024-1048576",
-    "trust_anchors: [ca.pem]\\nfetch: {timeout: 5}   | screening.stir_shaken.fetch.timeout: unknown key 'timeout'",
+    "trust_anchors: [ca.pem]\\ncache: {max_ttl: 0s}   | screening.stir_shaken.cache.max_ttl: max_ttl must be 1s-365d",
+    "trust_anchors: [ca.pem]\\nfetch: {max_size: 10B} | max_size must be 1KiB-1MiB, was 10B",
+    "trust_anchors: [ca.pem]\\nfetch: {timeout: 5}   | screening.stir_shaken.fetch.timeout: expected a duration",
+    "trust_anchors: [ca.pem]\\nfetch: {timeoutt: 5s}  | screening.stir_shaken.fetch.timeoutt: unknown key 'timeoutt'",
     "trust_anchors: [ca.pem]\\nverify: true          | screening.stir_shaken.verify: unknown key 'verify'",
   })
   void mistakesAreRefusedNamingTheKey(String section, String message) throws Exception {

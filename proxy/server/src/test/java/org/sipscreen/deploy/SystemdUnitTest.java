@@ -86,7 +86,7 @@ class SystemdUnitTest {
     var service = service(repo().resolve("deploy/systemd/sipscreen.service"));
     String config = configPath(service);
     SipscreenConfig parsed = Sipscreen.prepare(install(config)).config();
-    assertThat(parsed.records().enabled()).isTrue();
+    assertThat(parsed.recordsOn()).isTrue();
     Path records = Path.of(config).getParent().resolve(parsed.records().directory()).normalize();
 
     List<Path> writable = new ArrayList<>();

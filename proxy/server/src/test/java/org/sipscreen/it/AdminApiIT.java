@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.config.ConfigException;
 import org.sipscreen.screening.PhoneNumber;
-import org.sipscreen.screening.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.testkit.Ports;
 
 /**
@@ -194,8 +194,8 @@ class AdminApiIT {
     assertThat(blocked.get("decided_by").asText()).isEqualTo("block_list");
     assertThat(blocked.get("peer").asText()).isEqualTo("carrier-b");
     assertThat(verdict(blocked, "source_peer").get("verdict").asText()).isEqualTo("continue");
-    assertThat(verdict(blocked, "block_list").get("verdict").asText()).isEqualTo("reject");
-    assertThat(verdict(blocked, "block_list").get("status").asInt()).isEqualTo(603);
+    assertThat(verdict(blocked, "block_list").get("verdict").asText()).isEqualTo("flag");
+    assertThat(verdict(blocked, "block_list").get("category").asText()).isEqualTo("listed");
 
     JsonNode emergency = json.readTree(get("/admin/lookup?caller=%2B12025550199&callee=911", null)
         .body());

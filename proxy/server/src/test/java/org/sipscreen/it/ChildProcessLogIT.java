@@ -87,7 +87,7 @@ class ChildProcessLogIT {
     }
     assertThat(events).allSatisfy(e -> assertThat(e.has("level") && e.has("formattedMessage")).isTrue());
     assertThat(events).anySatisfy(e -> {
-      assertThat(e.path("loggerName").asText()).isEqualTo("org.sipscreen.screening.stir.Es256Key");
+      assertThat(e.path("loggerName").asText()).isEqualTo("org.sipscreen.screening.check.stir_shaken.Es256Key");
       assertThat(e.path("formattedMessage").asText()).startsWith("ES256 verification uses ");
     });
     String up = events.stream().map(e -> e.path("formattedMessage").asText())

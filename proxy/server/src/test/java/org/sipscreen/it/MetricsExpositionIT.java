@@ -154,7 +154,7 @@ class MetricsExpositionIT {
 
     assertThat(s).containsEntry("sipscreen_reload_last_success{file=\"config\"}", 1.0)
         .containsEntry("sipscreen_reload_last_success{file=\"screening.block_list.file\"}", 1.0)
-        .containsEntry("sipscreen_reload_last_success{file=\"screening.invalid_number.npa_file\"}", 1.0)
+        .containsEntry("sipscreen_reload_last_success{file=\"screening.invalid_number.npa.file\"}", 1.0)
         .containsEntry("sipscreen_reload_last_success{file=\"screening.stir_shaken.trust_anchors[0]\"}", 1.0);
     assertThat(s.keySet()).filteredOn(k -> k.startsWith("sipscreen_reload_"))
         .allSatisfy(k -> assertThat(k).doesNotContain("/"));

@@ -63,7 +63,7 @@ class ReloadUnderLoadIT {
         assertThat(forwarded).isGreaterThanOrEqualTo(200);
         assertThat(rejected).isGreaterThan(0);
         assertThat(forwarded + rejected).isEqualTo(CALLS);
-        assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "reject"))
+        assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "listed"))
             .isEqualTo(rejected);
         assertThat(proxy.counter("sipscreen_requests_forwarded", "BYE", "tcp")).isEqualTo(forwarded);
         assertThat(proxy.running.reloader().files().stream()

@@ -67,7 +67,7 @@ class SippCallsIT {
       assertThat(Sipp.await(uas)).isZero();
       String seen = Sipp.messages(dir);
       assertThat(seen).contains(TestProxy.CLEAN).doesNotContain(TestProxy.BLOCKED);
-      assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "reject")).isEqualTo(5);
+      assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "listed")).isEqualTo(5);
       assertThat(proxy.counter("sipscreen_messages_dropped", "ack_for_local_response")).isEqualTo(5);
     }
   }
@@ -82,7 +82,7 @@ class SippCallsIT {
       assertThat(call.successful()).as(call.output()).isEqualTo(3);
       assertThat(Sipp.await(uas)).isZero();
       assertThat(proxy.counter("sipscreen_screening_outcomes", "emergency", "bypass")).isEqualTo(3);
-      assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "reject")).isZero();
+      assertThat(proxy.counter("sipscreen_screening_outcomes", "block_list", "listed")).isZero();
     }
   }
 

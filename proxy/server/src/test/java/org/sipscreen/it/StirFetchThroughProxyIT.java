@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 import org.sipscreen.stir.CertificateStub;
 import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.Ports;

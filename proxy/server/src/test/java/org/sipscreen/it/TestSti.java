@@ -8,8 +8,8 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.sipscreen.screening.stir.CertificatePreloadDirectory;
-import org.sipscreen.screening.stir.PemCertificateChain;
+import org.sipscreen.screening.check.stir_shaken.CertificatePreloadDirectory;
+import org.sipscreen.screening.check.stir_shaken.PemCertificateChain;
 import org.sipscreen.testkit.TestPki;
 
 /**

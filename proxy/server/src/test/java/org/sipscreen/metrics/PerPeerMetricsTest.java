@@ -2,7 +2,6 @@ package org.sipscreen.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -22,31 +21,30 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
-import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
-import org.sipscreen.screening.DoNotOriginateCheck;
 import org.sipscreen.screening.EmergencyCheck;
-import org.sipscreen.screening.InvalidNumberCheck;
-import org.sipscreen.screening.NeighborSpoofingCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.SourcePeerCheck;
-import org.sipscreen.screening.VelocityCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck;
+import org.sipscreen.screening.check.invalid_number.InvalidNumberCheck;
+import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationSettings;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
 import org.sipscreen.screening.numbering.CountryCodeLengths;
 import org.sipscreen.screening.numbering.NanpNumberingPlan;
-import org.sipscreen.screening.reputation.ReputationAnswer;
-import org.sipscreen.screening.reputation.ReputationBands;
-import org.sipscreen.screening.reputation.ReputationFeed;
-import org.sipscreen.screening.reputation.ReputationSettings;
-import org.sipscreen.screening.velocity.VelocityLimits;
 
 /**
  * Issue 3, "Per-peer accountability": what a traceback notice asks about, per source peer. Real chains
@@ -329,12 +327,80 @@ class PerPeerMetricsTest {
   }
 
   // ---------------------------------------------------------------------------------------------------
-  // watch(chain): the reputation client's counters
+  // watch(chain): the series each check's module exports (here: the reputation client's counters)
+
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path dir;
+
+  /** A chain of the reputation check alone, built by its module from {@code config}, with {@code source}. */
+  private org.sipscreen.screening.chain.InstalledChain installed(
+      org.sipscreen.screening.check.reputation.ReputationConfig config,
+      Optional<org.sipscreen.screening.check.reputation.ReputationSource> source) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("feed.csv"), HIGH_REPUTATION + ",60,robocall\n");
+    org.sipscreen.screening.check.CheckContext context = context(source);
+    return org.sipscreen.screening.chain.InstalledChain.build(setup(), Map.of("reputation", config), context)
+        .live(context);
+  }
+
+  private static final PeerTable PEERS = PeerTable.of(Map.of("carrier_a", List.of("10.1.2.0/24")));
+
+  private org.sipscreen.screening.chain.InstalledChain.Setup setup() {
+    Policy policy = new Policy(false, 50, 90, List.of(new CallTag.DisplayLabel("SPAM?")),
+        Policy.analytics603("https://redress.example/", Optional.empty(), Optional.empty(), "TN"),
+        new Verdict.Reject(603, "Decline", List.of()), new Verdict.Reject(403, "Forbidden", List.of()),
+        Map.of(), Map.of());
+    return new org.sipscreen.screening.chain.InstalledChain.Setup(PhoneNumbers.NANP,
+        EmergencyCheck.DEFAULT, NumberList.EMPTY, null, policy, Map.of(), PEERS);
+  }
+
+  private org.sipscreen.screening.check.CheckContext context(
+      Optional<org.sipscreen.screening.check.reputation.ReputationSource> source) {
+    PeerTable peers = PEERS;
+    org.sipscreen.screening.check.reputation.ReputationServices services = service -> source;
+    return new org.sipscreen.screening.check.CheckContext() {
+      @Override
+      public java.nio.file.Path base() {
+        return dir;
+      }
+
+      @Override
+      public PhoneNumbers numbers() {
+        return PhoneNumbers.NANP;
+      }
+
+      @Override
+      public PeerTable peers() {
+        return peers;
+      }
+
+      @Override
+      public Map<String, org.sipscreen.screening.check.PeerOverride> peerOverrides(String check) {
+        return Map.of();
+      }
+
+      @Override
+      public <T> Optional<T> service(Class<T> type) {
+        return type == org.sipscreen.screening.check.reputation.ReputationServices.class
+            ? Optional.of(type.cast(services)) : Optional.empty();
+      }
+    };
+  }
+
+  private static org.sipscreen.screening.check.reputation.ReputationConfig reputation(String url,
+      Integer failures) {
+    return new org.sipscreen.screening.check.reputation.ReputationConfig(url, Duration.ofMillis(50),
+        null, null, null, null, null,
+        new org.sipscreen.screening.check.reputation.ReputationConfig.CircuitBreakerConfig(failures,
+            Duration.ofSeconds(10)),
+        null, null, null, null, new org.sipscreen.screening.check.ListFile("feed.csv"), null, null, null,
+        null);
+  }
 
   @Test
-  void watchExposesTheFeedOnlyReputationSeries() {
-    ScreeningChain chain = chain(false);
-    metrics.watch(chain);
+  void watchExposesTheFeedOnlyReputationSeries() throws Exception {
+    var installed = installed(reputation(null, null), Optional.empty());
+    ScreeningChain chain = installed.chain();
+    metrics.watch(installed);
     screen(chain, call(PEER_A, HIGH_REPUTATION));
     screen(chain, call(PEER_A, HIGH_REPUTATION));
 
@@ -353,17 +419,13 @@ class PerPeerMetricsTest {
   }
 
   @Test
-  void watchExposesRemoteLookupsCacheAndCircuitBreaker() {
+  void watchExposesRemoteLookupsCacheAndCircuitBreaker() throws Exception {
     Map<String, CompletableFuture<ReputationAnswer>> answers = Map.of(
         "+17135270001", CompletableFuture.completedFuture(new ReputationAnswer.Scored(80, "robocall")),
         "+17135270002", CompletableFuture.failedFuture(new java.io.IOException("refused")));
-    ReputationSettings oneFailureOpens = new ReputationSettings(Duration.ofMillis(50),
-        Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(2), 1000,
-        1, Duration.ofSeconds(10), ReputationBands.DEFAULT, Map.of());
-    ReputationCheck remote = new ReputationCheck(oneFailureOpens, ReputationFeed.EMPTY,
-        Optional.of(answers::get), Ticker.disabledTicker(), Scheduler.disabledScheduler());
-    ScreeningChain chain = chain(false, remote);
-    metrics.watch(chain);
+    var installed = installed(reputation("http://127.0.0.1:9/{number}", 1), Optional.of(answers::get));
+    ScreeningChain chain = installed.chain();
+    metrics.watch(installed);
 
     ScreeningResult first = screen(chain, call(PEER_A, "+17135270001"));
     assertThat(first.outcomes()).contains(
@@ -386,10 +448,10 @@ class PerPeerMetricsTest {
   }
 
   @Test
-  void watchOnAChainWithoutReputationRegistersNoReputationSeries() {
-    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
-        List.of(new CallingNumberCheck()));
-    metrics.watch(chain);
+  void watchOnAChainWithoutReputationRegistersNoReputationSeries() throws Exception {
+    var without = org.sipscreen.screening.chain.InstalledChain.build(setup(), Map.of(),
+        context(Optional.empty()));
+    metrics.watch(without);
     assertThat(registry.scrape().stream().map(m -> m.getMetadata().getName()))
         .noneMatch(n -> n.startsWith("sipscreen_reputation_"));
   }

@@ -31,17 +31,18 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionLog;
 import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.sip.Transport;
 
 /**
  * The proxy hands a decision record to the recorder for every screened initial INVITE, on the synchronous
@@ -91,8 +92,7 @@ class DecisionRecordingTest {
   @Test
   void recordsEachScreenedInviteWithWhatWentOnTheWire() throws IOException {
     DecisionRecorder recorder = recorder();
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics,
-        recorder);
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, org.sipscreen.records.RecordingSink.of(recorder));
     String ruri = "sip:+12025550100@127.0.0.1;user=phone";
     proxy.process(in(withCallId(invite(ruri, "<sip:" + BLOCKED + "@uac.example;user=phone>;tag=f1"),
         "blocked"), UAC));
@@ -174,7 +174,7 @@ class DecisionRecordingTest {
     };
     DecisionRecorder recorder = recorder();
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(remote),
-        metrics, recorder);
+        metrics, org.sipscreen.records.RecordingSink.of(recorder));
     ProxyAction action = proxy.process(in(withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:+13035550100@uac.example>;tag=f1"), "later"), UAC));
     assertThat(action).isInstanceOf(ProxyAction.Pending.class);
@@ -203,7 +203,7 @@ class DecisionRecordingTest {
     };
     DecisionRecorder recorder = recorder();
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(broken),
-        metrics, recorder);
+        metrics, org.sipscreen.records.RecordingSink.of(recorder));
     proxy.process(in(withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:+13035550100@uac.example>;tag=f1"), "failed"), UAC));
     recorder.close();
@@ -233,8 +233,7 @@ class DecisionRecordingTest {
             new NumberListCheck("tag_list", NumberList.of("suspect.txt", TAGGED),
                 NumberListCheck.tag(Optional.empty(), Optional.of("TN-Validation-Failed"))),
             noValidation));
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain, metrics,
-        recorder);
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
     String out = StatelessProxyTest.sentTo(proxy.process(in(withCallId(invite(
         "sip:+12025550100@127.0.0.1;user=phone", "<sip:" + TAGGED + "@uac.example;user=phone>;tag=f1"),
         "two-verstats"), UAC)), UAS, Transport.UDP);
@@ -247,8 +246,7 @@ class DecisionRecordingTest {
   @Test
   void aRetransmittedInviteIsRecordedOnce() throws IOException {
     DecisionRecorder recorder = recorder();
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics,
-        recorder);
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, org.sipscreen.records.RecordingSink.of(recorder));
     String invite = withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:" + BLOCKED + "@uac.example>;tag=f1"), "retransmitted");
     proxy.process(in(invite, UAC));

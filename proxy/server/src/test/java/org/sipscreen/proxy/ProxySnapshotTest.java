@@ -16,17 +16,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
-import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.sip.Transport;
 
 /** Swapping the proxy's snapshot: new messages see the new one at once, calls in flight keep theirs. */
 class ProxySnapshotTest {

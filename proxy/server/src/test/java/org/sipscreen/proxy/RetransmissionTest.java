@@ -21,21 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallTag;
-import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.velocity.VelocityLimits;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
+import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.testkit.ManualTime;
 
 /**
@@ -65,7 +66,7 @@ class RetransmissionTest {
   }
 
   StatelessProxy proxy(ScreeningChain chain, int memory) {
-    return new StatelessProxy(settings("127.0.0.0/8"), chain, metrics, null,
+    return new StatelessProxy(settings("127.0.0.0/8"), chain, metrics, DecisionSink.NONE,
         new TransactionDecisions(memory, TransactionDecisions.TIMER_B_MILLIS, millis::get));
   }
 

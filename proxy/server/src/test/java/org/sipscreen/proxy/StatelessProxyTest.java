@@ -14,14 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
-import org.sipscreen.screening.CallingNumberCheck;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.sip.Transport;
 import org.sipscreen.sip.WireMessage;
 
 /**

@@ -7,37 +7,38 @@ import static org.sipscreen.proxy.StatelessProxyTest.in;
 import static org.sipscreen.proxy.StatelessProxyTest.sentTo;
 import static org.sipscreen.proxy.StatelessProxyTest.settings;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.it.TestSti;
+import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionLog;
 import org.sipscreen.records.DecisionRecorder;
-import org.sipscreen.it.TestSti;
-import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.StirShakenCheck;
-import org.sipscreen.screening.stir.CertificateChainValidator;
-import org.sipscreen.screening.stir.CertificateLookup;
-import org.sipscreen.screening.stir.CertificateSource;
-import org.sipscreen.screening.stir.PassportVerifier;
-import org.sipscreen.screening.stir.StirShakenSettings;
+import org.sipscreen.screening.check.stir_shaken.CertificateChainValidator;
+import org.sipscreen.screening.check.stir_shaken.CertificateLookup;
+import org.sipscreen.screening.check.stir_shaken.CertificateSource;
+import org.sipscreen.screening.check.stir_shaken.PassportVerifier;
+import org.sipscreen.screening.check.stir_shaken.StirShakenCheck;
+import org.sipscreen.screening.check.stir_shaken.StirShakenSettings;
+import org.sipscreen.sip.Transport;
 
 /**
  * stir_shaken's outcome in the forwarded bytes: the verstat replaces the one the peer put on
@@ -82,7 +83,7 @@ class StirShakenProxyTest {
     StirShakenCheck check = new StirShakenCheck(settings, preloaded,
         new PassportVerifier(Clock.systemUTC()), Scheduler.disabledScheduler());
     return new StatelessProxy(settings("127.0.0.0/8"), new ScreeningChain(PhoneNumbers.NANP,
-        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, recorder);
+        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, org.sipscreen.records.RecordingSink.of(recorder));
   }
 
   /** An INVITE whose PAI claims a Passed verstat, with a PASSporT signed for {@code orig}. */

@@ -38,7 +38,7 @@ class LiveRecorderTest {
   }
 
   static RecordsConfig records(String directory) {
-    return new RecordsConfig(true, directory, 20, 1_000_000, null, null, null);
+    return new RecordsConfig(directory, java.time.Duration.ofMillis(20), 1_000_000, null, null, null);
   }
 
   DecisionRecord call(int i) {
@@ -140,7 +140,7 @@ class LiveRecorderTest {
     LiveRecorder live = new LiveRecorder(registry);
     live.prepare(records("a"), configFile()).apply();
     live.current().record(call(1));
-    live.prepare(new RecordsConfig(false, "a", null, null, null, null, null), configFile()).apply();
+    live.prepare(null, configFile()).apply(); // no records: section
     assertThat(live.current()).isNull();
     assertThat(TestRecords.readAll(dir.resolve("a"))).hasSize(1);
     assertThat(written()).isEqualTo(1);

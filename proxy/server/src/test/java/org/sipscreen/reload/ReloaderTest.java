@@ -19,9 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
-import org.sipscreen.admin.AdminAuth;
-import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.config.AdminAuth;
+import org.sipscreen.config.CheckServices;
 import org.sipscreen.config.SipscreenConfig;
+import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.records.LiveRecorder;
@@ -29,12 +30,12 @@ import org.sipscreen.records.TestRecords;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.Check;
 import org.sipscreen.screening.NumberList;
-import org.sipscreen.screening.NumberListCheck;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningResult;
-import org.sipscreen.screening.VelocityCheck;
-import org.sipscreen.screening.reputation.ReputationFeed;
+import org.sipscreen.screening.check.number_list.NumberListCheck;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.ManualTime;
 
@@ -82,8 +83,9 @@ class ReloaderTest {
     Sipscreen.Prepared prepared = Sipscreen.prepare(config);
     proxy = new StatelessProxy(prepared.settings(), prepared.chain(),
         new ProxyMetrics(new PrometheusRegistry()));
-    reloader = new Reloader(config, prepared.config(), AdminAuth.OPEN, proxy, new ReloadMetrics(registry),
-        s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), prepared.buildMillis());
+    reloader = new Reloader(config, prepared.config(), prepared.installed(), AdminAuth.OPEN, proxy,
+        new ReloadMetrics(registry), CheckServices.OFFLINE, chain -> { }, null, Clock.fixed(NOW, ZoneOffset.UTC),
+        prepared.buildMillis());
   }
 
   @AfterEach
@@ -283,10 +285,12 @@ class ReloaderTest {
     PrometheusRegistry proxyRegistry = new PrometheusRegistry();
     ProxyMetrics metrics = new ProxyMetrics(proxyRegistry);
     proxy = new StatelessProxy(proxy.settings(), proxy.snapshot().chain(), metrics);
-    metrics.watch(proxy.snapshot().chain());
+    metrics.watch(reloader.chain());
+    org.sipscreen.screening.chain.InstalledChain running = reloader.chain();
     reloader.close();
-    reloader = new Reloader(config, reloader.config(), AdminAuth.OPEN, proxy,
-        new ReloadMetrics(proxyRegistry), s -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 0);
+    reloader = new Reloader(config, reloader.config(), running, AdminAuth.OPEN, proxy,
+        new ReloadMetrics(proxyRegistry), CheckServices.OFFLINE, metrics::watch, null,
+        Clock.fixed(NOW, ZoneOffset.UTC), 0);
     String listed = "+14155550100";
     screen(listed);
     ReputationCheck before = check(proxy.snapshot().chain(), ReputationCheck.class);
@@ -313,9 +317,10 @@ class ReloaderTest {
     SipscreenConfig first = org.sipscreen.config.ConfigLoader.load(config);
     LiveRecorder records = new LiveRecorder(new PrometheusRegistry());
     records.prepare(first.records(), config).apply();
+    org.sipscreen.screening.chain.InstalledChain started = reloader.chain();
     reloader.close();
-    reloader = new Reloader(config, first, AdminAuth.OPEN, proxy, new ReloadMetrics(new PrometheusRegistry()),
-        s -> Optional.empty(), org.sipscreen.config.StirWiring.OFFLINE, records,
+    reloader = new Reloader(config, first, started, AdminAuth.OPEN, proxy,
+        new ReloadMetrics(new PrometheusRegistry()), CheckServices.OFFLINE, c -> { }, records,
         Clock.fixed(NOW, ZoneOffset.UTC), 0);
     DecisionRecorder before = records.current();
 
@@ -577,7 +582,7 @@ class ReloaderTest {
         .containsExactly("allow_list", "do_not_originate", "reputation_feed");
     ScreeningChain chain = proxy.snapshot().chain();
     assertThat(chain.allowList().exactCount()).isEqualTo(1);
-    assertThat(check(chain, org.sipscreen.screening.DoNotOriginateCheck.class).dnoList().exactCount())
+    assertThat(check(chain, org.sipscreen.screening.check.do_not_originate.DoNotOriginateCheck.class).dnoList().exactCount())
         .isEqualTo(1);
     assertThat(check(chain, ReputationCheck.class).feed().size()).isEqualTo(1);
   }

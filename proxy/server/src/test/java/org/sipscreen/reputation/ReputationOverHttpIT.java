@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Timeout;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
-import org.sipscreen.screening.ReputationCheck;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.Verdict;
-import org.sipscreen.screening.reputation.ReputationAnswer;
-import org.sipscreen.screening.reputation.ReputationFeed;
-import org.sipscreen.screening.reputation.ReputationSettings;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.ReputationCheck;
+import org.sipscreen.screening.check.reputation.ReputationFeed;
+import org.sipscreen.screening.check.reputation.ReputationSettings;
 import org.sipscreen.testkit.Await;
 
 /** HttpReputationSource against a stub reputation service on 127.0.0.1 (the JDK's HTTP server). */

@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.screening.stir.CertificateCache;
-import org.sipscreen.screening.stir.CertificateChainValidator;
-import org.sipscreen.screening.stir.CertificateLookup;
-import org.sipscreen.screening.stir.ChainResult;
+import org.sipscreen.screening.check.stir_shaken.CertificateCache;
+import org.sipscreen.screening.check.stir_shaken.CertificateChainValidator;
+import org.sipscreen.screening.check.stir_shaken.CertificateLookup;
+import org.sipscreen.screening.check.stir_shaken.ChainResult;
 import org.sipscreen.testkit.ManualTime;
 import org.sipscreen.testkit.TestPki;
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.screening.stir.CertificateFetchException;
+import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
 import org.sipscreen.testkit.TestPki;
 
 /** HttpsCertificateFetcher against a local HTTPS stub with a test-generated certificate. */

@@ -20,13 +20,13 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Transport;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.sip.Transport;
 
 /** The UDP and TCP handlers on EmbeddedChannels that report real socket addresses, so Sender can use them. */
 class SipUdpHandlerTest {

@@ -17,13 +17,13 @@ import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
-import org.sipscreen.proxy.Transport;
 import org.sipscreen.screening.EmergencyCheck;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.SourcePeerCheck;
+import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
+import org.sipscreen.sip.Transport;
 
 /** The start-up warm-up over loopback sockets runs whole calls through a throwaway listener. */
 @Timeout(120)
@@ -72,7 +72,7 @@ class SocketWarmupIT {
         configured().destinations(), true, new ProxySettings.UnknownSources(true, 403, "Forbidden"));
     ScreeningChain droppingChain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
         NumberList.EMPTY, List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of("192.0.2.0/24"))),
-            new org.sipscreen.screening.Verdict.Drop("unknown source"))));
+            new org.sipscreen.screening.Verdict.Drop("unknown source")).withWarmupLoopback()));
 
     int played = SocketWarmup.run(group, dropping, droppingChain, metrics, null, 65536, 20, 60_000);
 
@@ -115,8 +115,10 @@ class SocketWarmupIT {
         PeerTable.of(Map.of("next_hops", List.of("127.0.0.0/8"))), true);
   }
 
+  /** The warm-up's chain (as {@code InstalledChain#forWarmup} makes it) of a proxy with one peer. */
   private static ScreeningChain chain(String peerNetwork) {
     return new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
-        List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of(peerNetwork))))));
+        List.of(new SourcePeerCheck(PeerTable.of(Map.of("carrier", List.of(peerNetwork))))
+            .withWarmupLoopback()));
   }
 }

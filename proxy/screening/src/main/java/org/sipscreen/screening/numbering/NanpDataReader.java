@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import org.sipscreen.screening.DataFileLines;
+import org.sipscreen.screening.datafile.DataFileLines;
 
 /**
  * Reads NANP numbering data: assigned area codes (NPAs) and allocated central-office codes (NPA-NXX).

@@ -1,6 +1,6 @@
 package org.sipscreen.screening.numbering;
 
-import org.sipscreen.screening.DataFileFormatException;
+import org.sipscreen.screening.datafile.DataFileFormatException;
 
 /** A numbering data file (NPA list, CO-code list, administrator report) has a line that cannot be used. */
 public final class NumberingDataFormatException extends DataFileFormatException {

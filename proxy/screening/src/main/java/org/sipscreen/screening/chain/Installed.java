@@ -1,0 +1,58 @@
+package org.sipscreen.screening.chain;
+
+import java.util.List;
+import java.util.Objects;
+import org.sipscreen.screening.Check;
+import org.sipscreen.screening.check.CheckConfigException;
+import org.sipscreen.screening.check.CheckContext;
+import org.sipscreen.screening.check.CheckModule;
+import org.sipscreen.screening.check.DataFile;
+import org.sipscreen.screening.check.LoadedList;
+
+/**
+ * One check of a built chain with the module that built it and the section it was built from, so that
+ * reloads, the warm-up and inventories can ask the module about it without knowing its type.
+ */
+public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, K check) {
+
+  public Installed {
+    Objects.requireNonNull(module, "module");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(check, "check");
+  }
+
+  public String name() {
+    return module.name();
+  }
+
+  /** The heap this check's caches take when full (see {@link CheckModule#cacheBytes}). */
+  public long cacheBytes() {
+    return module.cacheBytes(config);
+  }
+
+  /** This check after a reload, with {@code running}'s state where the module carries it over. */
+  Installed<C, K> carryOver(Installed<?, ?> running) {
+    return new Installed<>(module, config, module.carryOver(module.cast(running.check()), check));
+  }
+
+  Installed<C, K> keepList(String list, Installed<?, ?> running) {
+    return new Installed<>(module, config, module.keepList(list, module.cast(running.check()), check));
+  }
+
+  Installed<C, K> forWarmup() {
+    return new Installed<>(module, config, module.forWarmup(check));
+  }
+
+  Installed<C, K> live(CheckContext context) throws CheckConfigException {
+    return new Installed<>(module, config, module.live(check, config, context));
+  }
+
+  /** The lists this check loaded from files. */
+  public List<LoadedList> lists() {
+    return module.lists(check);
+  }
+
+  List<DataFile> files() {
+    return module.files(config);
+  }
+}

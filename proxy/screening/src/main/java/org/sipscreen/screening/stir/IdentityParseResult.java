@@ -1,4 +1,0 @@
-package org.sipscreen.screening.stir;
-
-/** The outcome of {@link IdentityHeader#parse}: a well-formed header or a {@link Rejection}. */
-public sealed interface IdentityParseResult permits IdentityHeader, Rejection {}

@@ -1,0 +1,74 @@
+package org.sipscreen.config;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.sipscreen.proxy.LocalEndpoint;
+import org.sipscreen.proxy.NextHop;
+import org.sipscreen.proxy.ProxySettings;
+import org.sipscreen.screening.PeerTable;
+import org.sipscreen.screening.check.source_peer.SourcePeerConfig;
+import org.sipscreen.sip.SipUri;
+import org.sipscreen.sip.Transport;
+
+/** What the proxy core needs from a config: its endpoints, the default route, where it may send. */
+public final class ProxySettingsFactory {
+
+  private ProxySettingsFactory() {}
+
+  public static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
+    List<LocalEndpoint> endpoints = new ArrayList<>();
+    for (SipscreenConfig.Listener l : config.sip().listen()) {
+      Set<Transport> transports = EnumSet.noneOf(Transport.class);
+      l.transports().forEach(t -> transports.add(Transport.fromName(t)));
+      endpoints.add(LocalEndpoint.of(new InetSocketAddress(l.address(), l.port()),
+          config.sip().advertiseAddress(), transports));
+    }
+    NextHop defaultRoute = NextHop.of(SipUri.parse(config.routing().defaultRoute()));
+    if (defaultRoute == null) {
+      throw new ConfigException(configFile + ": routing.default_route: '"
+          + config.routing().defaultRoute() + "' must name an IP address and udp or tcp");
+    }
+    List<String> reachable = new ArrayList<>(config.routing().nextHopNetworks());
+    config.peers().values().forEach(p -> reachable.addAll(p.networks()));
+    InetAddress route = defaultRoute.address().getAddress();
+    reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
+    // PeerTable refuses the same block twice, so duplicates (however written) are merged first.
+    java.util.Set<String> canonical = new java.util.LinkedHashSet<>();
+    for (String n : reachable) {
+      canonical.add(canonicalCidr(n));
+    }
+    Map<String, List<String>> named = Map.of("reachable", List.copyOf(canonical));
+    PeerTable destinations;
+    try {
+      destinations = PeerTable.of(named);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(configFile + ": routing.next_hop_networks: " + e.getMessage());
+    }
+    return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute(),
+        unknownSources(config),
+        config.sip().limits());
+  }
+
+  private static String canonicalCidr(String cidr) {
+    int slash = cidr.indexOf('/');
+    InetAddress a = NextHop.ipLiteral(slash < 0 ? cidr : cidr.substring(0, slash));
+    if (a == null) {
+      return cidr;
+    }
+    String bits = slash < 0 ? Integer.toString(a.getAddress().length * 8) : cidr.substring(slash + 1);
+    return a.getHostAddress() + "/" + bits;
+  }
+  /** What requests other than initial INVITEs from an unknown source get: as source_peer says. */
+  private static ProxySettings.UnknownSources unknownSources(SipscreenConfig config) {
+    SourcePeerConfig sp = (SourcePeerConfig) config.screening().section("source_peer")
+        .orElse(SourcePeerConfig.DEFAULT);
+    return new ProxySettings.UnknownSources(sp.unknownSource().equals("drop"), sp.rejectStatus(),
+        sp.rejectReason());
+  }
+}

@@ -1,0 +1,24 @@
+package org.sipscreen.proxy;
+
+import java.util.Optional;
+import org.sipscreen.screening.ScreeningResult;
+import org.sipscreen.sip.SipRequest;
+
+/**
+ * Where the proxy hands what it decided about each screened initial INVITE (decision records, for
+ * traceback), once the wire action is known: on the synchronous and the asynchronous path alike, and never
+ * for a retransmission. Called on the proxy's threads: it must not block and must not throw.
+ */
+public interface DecisionSink {
+
+  /**
+   * @param screening the chain's result; empty when the chain failed and the INVITE went on unscreened
+   * @param action what the proxy does with the INVITE; a {@link ProxyAction.Send} of a
+   *     {@link LocalResponse} is an answer the proxy composed itself
+   */
+  void decided(SipRequest request, InboundMessage in, Optional<ScreeningResult> screening,
+      ProxyAction action);
+
+  /** Records nothing. */
+  DecisionSink NONE = (request, in, screening, action) -> { };
+}
