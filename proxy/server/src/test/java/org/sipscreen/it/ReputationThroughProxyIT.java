@@ -47,7 +47,7 @@ class ReputationThroughProxyIT {
         body = "{\"score\": 97, \"category\": \"robocall\"}".getBytes(StandardCharsets.UTF_8);
       } else if (number.equals("+15034449999")) {
         try {
-          release.await(5, TimeUnit.SECONDS); // far past the 50 ms deadline
+          release.await(5, TimeUnit.SECONDS); // far past the deadline
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -71,11 +71,15 @@ class ReputationThroughProxyIT {
           listen: [{ address: 127.0.0.1, port: %d, transports: [udp] }]
         routing: { default_route: "%s" }
         http: { address: 127.0.0.1, port: 0 }
+        peers:
+          local: { networks: [127.0.0.0/8] }
         screening:
-          source_peer: { peers: { local: { networks: [127.0.0.0/8] } } }
           reputation:
             url: "http://127.0.0.1:%d/v1/reputation/{number}"
-            deadline_ms: 1000   # generous: the first lookup also opens the connection
+            deadline: 2s          # generous: the first lookup also opens the connection
+            connect_timeout: 10s  # the client's own limits lie far beyond the deadline, so that on a
+            request_timeout: 10s  # loaded machine the deadline, not the client, ends a slow lookup
+            lookup_timeout: 10s
             action: score
           policy:
             block_score: 90
@@ -103,13 +107,13 @@ class ReputationThroughProxyIT {
 
   @Test
   void badReputationGets603PlusWhileAnUnknownNumberIsForwarded() throws Exception {
-    WireProbe.Outcome bad = probe.sendAndWait(invite("+15034441234", "rep-bad"), 3000);
+    WireProbe.Outcome bad = probe.sendAndWait(invite("+15034441234", "rep-bad"), 6000);
     assertThat(bad.status()).isEqualTo(603);
     assertThat(bad.answers().get(0)).startsWith("SIP/2.0 603 Network Blocked\r\n")
         .contains("Reason: SIP;cause=603;text=\"v=analytics1;url=https://redress.example.net/sipscreen\"");
     assertThat(bad.wasForwarded()).isFalse();
 
-    WireProbe.Outcome unknown = probe.sendAndWait(invite("+15034445678", "rep-unknown"), 3000);
+    WireProbe.Outcome unknown = probe.sendAndWait(invite("+15034445678", "rep-unknown"), 6000);
     assertThat(unknown.wasForwarded()).isTrue();
 
     // A second call from the bad number is answered from the cache: no second request.
@@ -129,7 +133,7 @@ class ReputationThroughProxyIT {
 
   @Test
   void aServiceSlowerThanTheDeadlineLetsTheCallGoOn() throws Exception {
-    WireProbe.Outcome slow = probe.sendAndWait(invite("+15034449999", "rep-slow"), 3000);
+    WireProbe.Outcome slow = probe.sendAndWait(invite("+15034449999", "rep-slow"), 4500);
     assertThat(slow.wasForwarded()).as("forwarded, fail-open, long before the stub answers").isTrue();
     assertThat(proxy.metrics().counterValue("sipscreen_screening_outcomes", "reputation",
         "unknown_timeout")).as("outcomes: %s", outcomes()).isEqualTo(1);
