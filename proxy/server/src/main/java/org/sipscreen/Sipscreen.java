@@ -3,7 +3,6 @@ package org.sipscreen;
 import io.netty.channel.EventLoopGroup;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +21,7 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Warmup;
-import org.sipscreen.records.DecisionLog;
-import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.recording.RecordingSink;
 import org.sipscreen.reputation.HttpReputationSource;
 import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
@@ -34,6 +31,7 @@ import org.sipscreen.screening.check.stir_shaken.StirServices;
 import org.sipscreen.sip.Transport;
 import org.sipscreen.transport.SipServer;
 import org.sipscreen.transport.Transports;
+import org.sipscreen.warmup.StartupWarmup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,15 +119,15 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.records.LiveRecorder recorder = new org.sipscreen.records.LiveRecorder(registry);
     try {
       recorder.prepare(config.records(), prepared.configFile()).apply();
-    } catch (ConfigException e) {
+    } catch (org.sipscreen.records.RecordsException e) {
       group.shutdownGracefully();
-      throw ConfigLoader.located(e, prepared.configFile());
+      throw ConfigLoader.located(new ConfigException(e.getMessage()), prepared.configFile());
     }
     // Served whether or not records are on now: a reload may turn them on, and old records stay useful.
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
     HttpServer http = null;
@@ -283,69 +281,8 @@ public final class Sipscreen implements AutoCloseable {
     });
   }
 
-  /**
-   * Plays {@code sip.warmup_calls} synthetic calls through a throwaway proxy (the prepared chain's lists
-   * with its own check state, its own metrics) so that the first real calls do not meet an interpreted JVM:
-   * first straight into the proxy (from a configured peer's address, so the whole chain runs), then over
-   * loopback sockets through a throwaway listener on the proxy's event loops (so the socket path runs too).
-   */
-  private static void warmUp(Prepared prepared, EventLoopGroup group) throws ConfigException {
-    int calls = prepared.config().sip().warmupCalls();
-    if (calls == 0) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    // With decision records on, the warm-up records too (into a temporary directory, deleted after), so
-    // that building and writing records is compiled before the first real call.
-    Path recordsDir = null;
-    DecisionRecorder recorder = null;
-    if (prepared.config().recordsOn()) {
-      try {
-        recordsDir = java.nio.file.Files.createTempDirectory("sipscreen-warmup-records");
-        recorder = new DecisionRecorder(new DecisionLog(recordsDir, 1L << 30, 1, 1L << 30,
-            java.time.Clock.systemUTC()), calls + 1, 1000, java.time.Clock.systemUTC());
-      } catch (java.io.IOException e) {
-        log.warn("warm-up: decision records not warmed up: {}", e.toString());
-      }
-    }
-    // The prepared chain's lists, with fresh state: the lists are not read again for the warm-up.
-    ScreeningChain throwawayChain = prepared.installed().forWarmup().chain();
-    StatelessProxy throwaway = new StatelessProxy(prepared.settings(), throwawayChain,
-        new ProxyMetrics(new PrometheusRegistry()), org.sipscreen.records.RecordingSink.of(recorder));
-    InetAddress peer = prepared.config().peers().values().stream()
-        .flatMap(p -> p.networks().stream())
-        .map(n -> NextHop.ipLiteral(n.contains("/") ? n.substring(0, n.indexOf('/')) : n))
-        .filter(a -> a != null && a.getAddress().length == prepared.settings().endpoints().get(0).bind()
-            .getAddress().getAddress().length)
-        .findFirst().orElse(InetAddress.getLoopbackAddress());
-    int played = Warmup.run(throwaway, peer, calls, 10_000);
-    log.info("warm-up: {} synthetic calls through the message path in {} ms", played,
-        (System.nanoTime() - t0) / 1_000_000);
-    long socketsStart = System.nanoTime();
-    int overSockets = 0;
-    try {
-      overSockets = org.sipscreen.transport.SocketWarmup.run(group, prepared.settings(), throwawayChain,
-          new ProxyMetrics(new PrometheusRegistry()), recorder, prepared.config().sip().maxMessageBytes(),
-          Math.min(calls, SOCKET_WARMUP_CALLS), 5_000);
-    } catch (java.io.IOException | RuntimeException e) {
-      log.warn("warm-up: the loopback socket warm-up failed, first calls may be slow: {}",
-          e.getMessage() != null ? e.getMessage() : e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    log.info("warm-up: {} calls over loopback sockets in {} ms", overSockets,
-        (System.nanoTime() - socketsStart) / 1_000_000);
-    if (recorder != null) {
-      recorder.close();
-      deleteQuietly(recordsDir);
-    }
-    if (prepared.installed().check(org.sipscreen.screening.check.stir_shaken.StirShakenCheck.NAME)
-        .isPresent()) {
-      long t1 = System.nanoTime();
-      int verified = org.sipscreen.screening.check.stir_shaken.Es256Warmup.run(Math.min(calls, 3000));
-      log.info("warm-up: {} ES256 verifications in {} ms (engine {})", verified,
-          (System.nanoTime() - t1) / 1_000_000, org.sipscreen.screening.check.stir_shaken.Es256Key.preferredEngine());
-    }
+  private static void warmUp(Prepared prepared, EventLoopGroup group) {
+    StartupWarmup.run(prepared.installed(), prepared.settings(), prepared.config(), group);
   }
 
   /**
@@ -363,17 +300,6 @@ public final class Sipscreen implements AutoCloseable {
     } finally {
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).await(5,
           java.util.concurrent.TimeUnit.SECONDS);
-    }
-  }
-
-  /** Calls of the socket warm-up: enough for the JIT to compile the socket path (a call is 6 datagrams). */
-  private static final int SOCKET_WARMUP_CALLS = 3000;
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = java.nio.file.Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException | RuntimeException e) {
-      log.warn("warm-up: could not delete {}: {}", dir, e.toString());
     }
   }
 

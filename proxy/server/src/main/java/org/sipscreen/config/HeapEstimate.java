@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.sipscreen.records.RecordsConfig;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.chain.Installed;
 import org.sipscreen.screening.chain.InstalledChain;

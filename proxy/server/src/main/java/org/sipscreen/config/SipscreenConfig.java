@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.sipscreen.records.RecordsConfig;
 import org.sipscreen.screening.check.ConfigDurations;
 import org.sipscreen.screening.check.DataSize;
 import org.sipscreen.screening.check.ListFile;

@@ -224,18 +224,16 @@ public final class StatelessProxy {
     }
     long t0 = System.nanoTime();
     ScreeningOutcome outcome = screen(now.chain(), request, in);
-    if (outcome == null) {
-      return afterScreening(settings, request, in, hop, ownRoutes, t0, failedOpen(), key);
-    }
     if (outcome instanceof ScreeningOutcome.Pending pending) {
       NextHop target = hop;
       int own = ownRoutes;
       return new ProxyAction.Pending(pending.result()
           .handle((result, error) -> afterScreening(settings, request, in, target, own, t0,
-              error == null ? result : failedOpen(), key))
+              error == null ? result : new ScreeningOutcome.NotRun(ScreeningOutcome.NotRun.CHAIN_FAILED),
+              key))
           .exceptionally(error -> forwardUnscreened(settings, request, in, target, own, key)));
     }
-    return afterScreening(settings, request, in, hop, ownRoutes, t0, (ScreeningResult) outcome, key);
+    return afterScreening(settings, request, in, hop, ownRoutes, t0, outcome, key);
   }
 
   /**
@@ -244,15 +242,20 @@ public final class StatelessProxy {
    * retransmissions and the decision record is made.
    */
   private ProxyAction afterScreening(ProxySettings settings, SipRequest request, InboundMessage in,
-      NextHop hop, int ownRoutes, long t0, ScreeningResult screening, long key) {
+      NextHop hop, int ownRoutes, long t0, ScreeningOutcome done, long key) {
     metrics.screeningLatencyNanos(System.nanoTime() - t0);
-    if (screening != null) {
-      metrics.screened(screening);
+    Optional<ScreeningResult> screening = Optional.empty();
+    TransactionDecisions.Decision decision = TransactionDecisions.FORWARD;
+    if (done instanceof ScreeningResult result) {
+      metrics.screened(result);
+      screening = Optional.of(result);
+      decision = TransactionDecisions.Decision.of(result);
+    } else {
+      metrics.screeningError(); // NotRun: the call goes on unscreened (fail open), counted
     }
-    TransactionDecisions.Decision decision = TransactionDecisions.Decision.of(screening);
     decisions.decide(key, decision);
     ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
-    sink.decided(request, in, Optional.ofNullable(screening), action);
+    sink.decided(request, in, screening, action);
     return action;
   }
 
@@ -333,15 +336,9 @@ public final class StatelessProxy {
     }
   }
 
-  /** A chain that failed is treated as no screening at all: the call goes on (fail open), counted. */
-  private ScreeningResult failedOpen() {
-    metrics.screeningError();
-    return null;
-  }
-
   /**
-   * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it: null
-   * here means the INVITE goes on unscreened (fail open), and the failure is counted.
+   * Runs the chain. A check that fails on input nobody foresaw must not take the call down with it:
+   * {@link ScreeningOutcome.NotRun} sends the INVITE on unscreened (fail open), and the failure is counted.
    */
   private ScreeningOutcome screen(ScreeningChain chain, SipRequest request, InboundMessage in) {
     SipMessage m = request.message();
@@ -352,7 +349,7 @@ public final class StatelessProxy {
     try {
       return chain.evaluate(attempt);
     } catch (RuntimeException e) {
-      return null;
+      return new ScreeningOutcome.NotRun(ScreeningOutcome.NotRun.CHAIN_FAILED);
     }
   }
 

@@ -48,7 +48,7 @@ final class TransactionDecisions {
     }
 
     static Decision of(ScreeningResult result) {
-      if (result == null || (result.tags().isEmpty()
+      if ((result.tags().isEmpty()
           && result.action() instanceof ScreeningResult.Action.Forward)) {
         return FORWARD;
       }

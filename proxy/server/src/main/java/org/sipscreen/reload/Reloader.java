@@ -191,8 +191,10 @@ public final class Reloader implements AutoCloseable {
       if (records != null) {
         recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail
       }
-    } catch (ConfigException | RuntimeException e) {
-      Exception located = e instanceof ConfigException c ? ConfigLoader.located(c, configFile) : e;
+    } catch (ConfigException | org.sipscreen.records.RecordsException | RuntimeException e) {
+      Exception located = e instanceof ConfigException c ? ConfigLoader.located(c, configFile)
+          : e instanceof org.sipscreen.records.RecordsException r
+              ? ConfigLoader.located(new ConfigException(r.getMessage()), configFile) : e;
       String message = located.getMessage() == null ? e.toString() : located.getMessage();
       Map.Entry<String, Path> bad = culprit(message, before);
       metrics.loaded(ConfigFiles.key(bad.getKey(), before.chain()), false, clock.millis() / 1000.0);

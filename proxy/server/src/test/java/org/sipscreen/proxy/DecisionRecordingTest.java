@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.recording.RecordingSink;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionLog;
 import org.sipscreen.records.DecisionRecorder;
@@ -92,7 +93,7 @@ class DecisionRecordingTest {
   @Test
   void recordsEachScreenedInviteWithWhatWentOnTheWire() throws IOException {
     DecisionRecorder recorder = recorder();
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, org.sipscreen.records.RecordingSink.of(recorder));
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, RecordingSink.of(recorder));
     String ruri = "sip:+12025550100@127.0.0.1;user=phone";
     proxy.process(in(withCallId(invite(ruri, "<sip:" + BLOCKED + "@uac.example;user=phone>;tag=f1"),
         "blocked"), UAC));
@@ -174,7 +175,7 @@ class DecisionRecordingTest {
     };
     DecisionRecorder recorder = recorder();
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(remote),
-        metrics, org.sipscreen.records.RecordingSink.of(recorder));
+        metrics, RecordingSink.of(recorder));
     ProxyAction action = proxy.process(in(withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:+13035550100@uac.example>;tag=f1"), "later"), UAC));
     assertThat(action).isInstanceOf(ProxyAction.Pending.class);
@@ -203,7 +204,7 @@ class DecisionRecordingTest {
     };
     DecisionRecorder recorder = recorder();
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(broken),
-        metrics, org.sipscreen.records.RecordingSink.of(recorder));
+        metrics, RecordingSink.of(recorder));
     proxy.process(in(withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:+13035550100@uac.example>;tag=f1"), "failed"), UAC));
     recorder.close();
@@ -233,7 +234,7 @@ class DecisionRecordingTest {
             new NumberListCheck("tag_list", NumberList.of("suspect.txt", TAGGED),
                 NumberListCheck.tag(Optional.empty(), Optional.of("TN-Validation-Failed"))),
             noValidation));
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain, metrics, RecordingSink.of(recorder));
     String out = StatelessProxyTest.sentTo(proxy.process(in(withCallId(invite(
         "sip:+12025550100@127.0.0.1;user=phone", "<sip:" + TAGGED + "@uac.example;user=phone>;tag=f1"),
         "two-verstats"), UAC)), UAS, Transport.UDP);
@@ -246,7 +247,7 @@ class DecisionRecordingTest {
   @Test
   void aRetransmittedInviteIsRecordedOnce() throws IOException {
     DecisionRecorder recorder = recorder();
-    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, org.sipscreen.records.RecordingSink.of(recorder));
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics, RecordingSink.of(recorder));
     String invite = withCallId(invite("sip:+12025550100@127.0.0.1",
         "<sip:" + BLOCKED + "@uac.example>;tag=f1"), "retransmitted");
     proxy.process(in(invite, UAC));

@@ -30,7 +30,7 @@ import org.sipscreen.sip.WireMessage;
  * on 127.0.0.1:5060, its default route (the UAS) is 127.0.0.1:5070, and the UAC sends from 127.0.0.2:40000
  * with a Via naming uac.example:5062, so received/rport are visible.
  */
-class StatelessProxyTest {
+public class StatelessProxyTest {
 
   static final InetSocketAddress PROXY = new InetSocketAddress("127.0.0.1", 5060);
   static final InetSocketAddress UAS = new InetSocketAddress("127.0.0.1", 5070);
@@ -46,7 +46,7 @@ class StatelessProxyTest {
 
   // ---------------------------------------------------------------------------------------------- setup
 
-  static ProxySettings settings(String... destinationNetworks) {
+  public static ProxySettings settings(String... destinationNetworks) {
     return new ProxySettings(
         List.of(LocalEndpoint.of(PROXY, null, EnumSet.of(Transport.UDP, Transport.TCP))),
         new NextHop(UAS, Transport.UDP),
@@ -54,7 +54,7 @@ class StatelessProxyTest {
         true);
   }
 
-  static ScreeningChain chain(Optional<String> verstat) {
+  public static ScreeningChain chain(Optional<String> verstat) {
     PeerTable peers = PeerTable.of(Map.of("local", List.of("127.0.0.0/8")));
     return new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(
         new SourcePeerCheck(peers),

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.it.TestSti;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.recording.RecordingSink;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionLog;
 import org.sipscreen.records.DecisionRecorder;
@@ -83,7 +84,7 @@ class StirShakenProxyTest {
     StirShakenCheck check = new StirShakenCheck(settings, preloaded,
         new PassportVerifier(Clock.systemUTC()), Scheduler.disabledScheduler());
     return new StatelessProxy(settings("127.0.0.0/8"), new ScreeningChain(PhoneNumbers.NANP,
-        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, org.sipscreen.records.RecordingSink.of(recorder));
+        EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(check), Policy.OBSERVE), metrics, RecordingSink.of(recorder));
   }
 
   /** An INVITE whose PAI claims a Passed verstat, with a PASSporT signed for {@code orig}. */

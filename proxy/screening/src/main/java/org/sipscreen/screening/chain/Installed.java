@@ -25,6 +25,11 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.name();
   }
 
+  /** Warms up what the check does outside chain calls (see {@link CheckModule#warmUp}). */
+  java.util.Optional<String> warmUp(int calls) {
+    return module.warmUp(check, calls);
+  }
+
   /** The heap this check's caches take when full (see {@link CheckModule#cacheBytes}). */
   public long cacheBytes() {
     return module.cacheBytes(config);

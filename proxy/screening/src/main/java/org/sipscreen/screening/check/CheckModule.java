@@ -91,6 +91,15 @@ public abstract class CheckModule<C, K extends Check> {
   }
 
   /**
+   * Warms up, at start-up, what the check does outside the calls the warm-up plays through the chain
+   * (native crypto, say), at most {@code calls} times; returns a line for the log, or empty when there is
+   * nothing of the kind.
+   */
+  public java.util.Optional<String> warmUp(K check, int calls) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * The check the start-up warm-up plays calls through: the same settings and data, state of its own that
    * the running check never sees, and no remote service.
    */

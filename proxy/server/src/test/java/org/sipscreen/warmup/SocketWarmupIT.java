@@ -1,4 +1,4 @@
-package org.sipscreen.transport;
+package org.sipscreen.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,7 @@ import org.sipscreen.screening.PhoneNumbers;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.transport.Transports;
 
 /** The start-up warm-up over loopback sockets runs whole calls through a throwaway listener. */
 @Timeout(120)

@@ -1,10 +1,13 @@
-package org.sipscreen.records;
+package org.sipscreen.recording;
 
 import java.util.Optional;
 import org.sipscreen.proxy.DecisionSink;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.LocalResponse;
 import org.sipscreen.proxy.ProxyAction;
+import org.sipscreen.records.DecisionRecord;
+import org.sipscreen.records.DecisionRecorder;
+import org.sipscreen.records.LiveRecorder;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.check.stir_shaken.IdentityHeader;
 import org.sipscreen.screening.check.stir_shaken.Passport;

@@ -13,8 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.sipscreen.config.ConfigException;
-import org.sipscreen.config.RecordsConfig;
+import org.sipscreen.screening.check.CheckConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,10 +108,10 @@ public final class DecisionRecorder implements AutoCloseable {
    * The recorder the {@code records:} section asks for, registered in {@code registry}; null when
    * recording is off.
    *
-   * @throws ConfigException when the records directory cannot be created
+   * @throws RecordsException when the records directory cannot be created
    */
   public static DecisionRecorder fromConfig(RecordsConfig config, Path configFile,
-      PrometheusRegistry registry) throws ConfigException {
+      PrometheusRegistry registry) throws RecordsException {
     DecisionRecorder recorder = open(config, configFile);
     if (recorder != null) {
       recorder.register(registry);
@@ -124,14 +123,14 @@ public final class DecisionRecorder implements AutoCloseable {
    * The recorder the {@code records:} section asks for, not registered anywhere; null when recording is
    * off.
    *
-   * @throws ConfigException when the records directory cannot be created
+   * @throws RecordsException when the records directory cannot be created
    */
-  public static DecisionRecorder open(RecordsConfig config, Path configFile) throws ConfigException {
+  public static DecisionRecorder open(RecordsConfig config, Path configFile) throws RecordsException {
     return open(config, configFile, true);
   }
 
   /** {@code start} false: the writer waits for {@link #start()} (a successor while its predecessor drains). */
-  static DecisionRecorder open(RecordsConfig config, Path configFile, boolean start) throws ConfigException {
+  static DecisionRecorder open(RecordsConfig config, Path configFile, boolean start) throws RecordsException {
     if (config == null) {
       log.warn("decision records: off ({}: no records: section); traceback will find nothing for calls"
           + " screened now", configFile);
@@ -143,8 +142,8 @@ public final class DecisionRecorder implements AutoCloseable {
       files = new DecisionLog(dir, config.maxFileBytes(), config.retentionHours(), config.retentionBytes(),
           Clock.systemUTC());
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(configFile + ": records.directory: cannot create " + dir + ": "
-          + (e instanceof IOException io ? ConfigException.describe(io) : e.getMessage()));
+      throw new RecordsException(configFile + ": records.directory: cannot create " + dir + ": "
+          + (e instanceof IOException io ? CheckConfigException.describe(io) : e.getMessage()));
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
         Clock.systemUTC(), start);

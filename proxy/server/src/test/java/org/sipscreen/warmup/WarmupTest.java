@@ -1,4 +1,4 @@
-package org.sipscreen.proxy;
+package org.sipscreen.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.proxy.StatelessProxy;
+import org.sipscreen.proxy.StatelessProxyTest;
 
 /** The start-up warm-up plays whole calls through the proxy, on every path a real call takes. */
 class WarmupTest {

@@ -1,4 +1,4 @@
-package org.sipscreen.config;
+package org.sipscreen.records;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,8 +5,6 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.function.ToLongFunction;
-import org.sipscreen.config.ConfigException;
-import org.sipscreen.config.RecordsConfig;
 
 /**
  * The decision recorder in use (none when records are off), replaced when a reload changes the
@@ -66,9 +64,9 @@ public final class LiveRecorder implements AutoCloseable {
    * or to drop with {@link Change#discard} if the rest of the reload fails. No change when {@code next}
    * equals the running section and directory; null is no {@code records:} section (records off).
    *
-   * @throws ConfigException when the records directory cannot be created (the running recorder stays)
+   * @throws RecordsException when the records directory cannot be created (the running recorder stays)
    */
-  public synchronized Change prepare(RecordsConfig next, Path configFile) throws ConfigException {
+  public synchronized Change prepare(RecordsConfig next, Path configFile) throws RecordsException {
     // With records off (no section), traceback still reads the default directory's old records.
     Path dir = (next == null ? RecordsConfig.DEFAULTS : next).directoryFor(configFile);
     if (java.util.Objects.equals(next, config) && dir.equals(directory)) {

@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sipscreen.config.ConfigException;
-import org.sipscreen.config.RecordsConfig;
 import org.sipscreen.testkit.ManualTime;
 
 /**
@@ -154,7 +152,7 @@ class LiveRecorderTest {
     DecisionRecorder running = live.current();
     Files.writeString(dir.resolve("not-a-dir"), "x");
     assertThatThrownBy(() -> live.prepare(records("not-a-dir/records"), configFile()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("records.directory");
+        .isInstanceOf(RecordsException.class).hasMessageContaining("records.directory");
     assertThat(live.current()).isSameAs(running);
     live.close();
   }

@@ -1,10 +1,14 @@
-package org.sipscreen.proxy;
+package org.sipscreen.warmup;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.sipscreen.proxy.InboundMessage;
+import org.sipscreen.proxy.LocalEndpoint;
+import org.sipscreen.proxy.ProxyAction;
+import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.sip.ByteSink;
 import org.sipscreen.sip.Transport;
 

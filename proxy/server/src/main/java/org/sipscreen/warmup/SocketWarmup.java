@@ -1,4 +1,4 @@
-package org.sipscreen.transport;
+package org.sipscreen.warmup;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -19,11 +19,12 @@ import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
-import org.sipscreen.proxy.Warmup;
+import org.sipscreen.recording.RecordingSink;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.transport.SipServer;
 
 /**
  * The start-up warm-up over real sockets: a throwaway UDP listener on a free 127.0.0.1 port, on the
@@ -63,7 +64,7 @@ public final class SocketWarmup {
           new NextHop(calleeAddress, Transport.UDP),
           PeerTable.of(Map.of("warmup", List.of("127.0.0.1/32"))),
           configured.recordRoute(), ProxySettings.UnknownSources.FORBIDDEN);
-      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, org.sipscreen.records.RecordingSink.of(recorder));
+      StatelessProxy proxy = new StatelessProxy(settings, chain, metrics, RecordingSink.of(recorder));
       SipServer server = new SipServer(proxy, metrics, group, maxMessageBytes, 30, 1);
       try {
         server.start();
