@@ -288,7 +288,7 @@ public final class Sipscreen implements AutoCloseable {
   /**
    * Plays the start-up warm-up of {@code prepared} on event loops of its own and opens none of the
    * configured listeners, then releases them: the build runs it under {@code -XX:ArchiveClassesAtExit}
-   * to record the classes a start-up loads in a class-data-sharing archive (README, "Start-up").
+   * to record the classes a start-up loads in a class-data-sharing archive (docs/dev/performance.md, "Start-up").
    */
   public static void warmUpOnly(Prepared prepared) throws ConfigException, InterruptedException {
     PrometheusRegistry registry = new PrometheusRegistry();

@@ -8,7 +8,7 @@ import java.net.ServerSocket;
 
 /**
  * Free loopback ports, free for UDP and TCP at once, for tests that run real sockets. A port is free when
- * asked; run socket tests in a network namespace of their own (README, "Tests") so that no other process
+ * asked; run socket tests in a network namespace of their own (docs/dev/testing.md) so that no other process
  * takes it before the test binds it.
  */
 public final class Ports {
