@@ -146,6 +146,33 @@ final class DocsChecker {
     return problems;
   }
 
+  /** A fenced {@code yaml} block of a page under {@code docs/}: where it starts and its text. */
+  record YamlBlock(String where, String text) {}
+
+  /** Every fenced {@code ```yaml} block under {@code docs/}, so that a test can load each as a config. */
+  List<YamlBlock> yamlBlocks() {
+    List<YamlBlock> blocks = new ArrayList<>();
+    for (Path page : markdownUnder(root.resolve("docs"))) {
+      StringBuilder text = null;
+      String where = null;
+      int lineNo = 0;
+      for (String line : read(page).split("\n", -1)) {
+        lineNo++;
+        String t = line.strip();
+        if (text == null && t.equals("```yaml")) {
+          text = new StringBuilder();
+          where = root.relativize(page) + ":" + lineNo;
+        } else if (text != null && t.startsWith("```")) {
+          blocks.add(new YamlBlock(where, text.toString()));
+          text = null;
+        } else if (text != null) {
+          text.append(line).append('\n');
+        }
+      }
+    }
+    return blocks;
+  }
+
   /** GitHub's anchors of a markdown file's headings ({@code ## STIR/SHAKEN certificates} is {@code #stirshaken-certificates}). */
   static Set<String> anchorsOf(Path file) {
     Set<String> anchors = new LinkedHashSet<>();

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.config.ConfigException;
+import org.sipscreen.config.ConfigLoader;
 import org.sipscreen.config.SipscreenConfig;
 import org.sipscreen.screening.chain.CheckRegistry;
 import org.sipscreen.screening.check.CheckModule;
@@ -21,7 +24,8 @@ import org.sipscreen.testkit.Corpus;
  * {@code docs/checks/<name>.md} with Overview, Parameters, Metrics and Example; every key of the config
  * model (the records of {@link SipscreenConfig} and each check's config and per-peer override) is named in
  * backticks on some page under {@code docs/}; and no relative link in the README, CONTRIBUTING.md,
- * deploy/README.md or docs/ points to a missing file or heading.
+ * deploy/README.md or docs/ points to a missing file or heading; and every YAML example under docs/ reads as
+ * a config of schema 1.0 (so no example names a key the loader refuses).
  */
 class DocumentationTest {
 
@@ -61,6 +65,25 @@ class DocumentationTest {
         .containsEntry("records.retention_size", "retention_size")
         .doesNotContainKey("screening.checks");
     assertThat(docs.undocumentedKeys(keys)).isEmpty();
+  }
+
+  @Test
+  void everyYamlExampleUnderDocsReadsAsAConfigOfSchema10(@TempDir Path dir) throws IOException {
+    List<DocsChecker.YamlBlock> blocks = docs.yamlBlocks();
+    assertThat(blocks).hasSizeGreaterThan(10);
+    List<String> problems = new ArrayList<>();
+    for (DocsChecker.YamlBlock block : blocks) {
+      Path file = Files.writeString(dir.resolve("example.yaml"), block.text());
+      try {
+        ConfigLoader.Loaded loaded = ConfigLoader.read(file);
+        if (!loaded.renames().isEmpty()) {
+          problems.add(block.where() + ": keys of the schema before 1.0: " + loaded.renames());
+        }
+      } catch (ConfigException e) {
+        problems.add(block.where() + ": " + e.getMessage());
+      }
+    }
+    assertThat(problems).isEmpty();
   }
 
   @Test
@@ -118,6 +141,14 @@ class DocumentationTest {
             + " docs/reload.md",
         "docs/reload.md:5: link ../README.md#nope: no heading with anchor #nope in README.md",
         "docs/reload.md:6: link ../../outside.md leaves the repository");
+  }
+
+  @Test
+  void yamlBlocksAreTheYamlFencesUnderDocsOnly(@TempDir Path root) throws IOException {
+    write(root, "README.md", "```yaml\nsip: {}\n```\n");
+    write(root, "docs/a.md", "text\n```\nnot: yaml\n```\n```yaml\nrecords:\n  retention: 30d\n```\n");
+    assertThat(new DocsChecker(root).yamlBlocks()).containsExactly(
+        new DocsChecker.YamlBlock("docs/a.md:5", "records:\n  retention: 30d\n"));
   }
 
   @Test
