@@ -235,6 +235,8 @@ public final class DeadlineHttpClient implements AutoCloseable {
     pool.acquire().addListener((Future<Channel> acquired) -> {
       if (acquired.isSuccess()) {
         exchange.begin(acquired.getNow(), pool);
+      } else if (closed) {
+        exchange.end(new Failed(Failure.CLOSED, "the HTTP client is closed", null), false);
       } else if (acquired.cause() instanceof IllegalStateException busy) {
         exchange.end(new Failed(Failure.BUSY, origin + ": " + busy.getMessage(), busy), false);
       } else {
@@ -321,10 +323,7 @@ public final class DeadlineHttpClient implements AutoCloseable {
         }
       }
       if (!taken) { // ended meanwhile (the deadline): the connection goes back unused
-        ch.close();
-        if (from != null) {
-          from.release(ch);
-        }
+        giveBack(ch, from, false);
         return;
       }
       boolean keepAlive = from != null;
@@ -376,15 +375,25 @@ public final class DeadlineHttpClient implements AutoCloseable {
         t.cancel(false);
       }
       if (ch != null) {
-        if (!reuse) {
-          ch.close();
-        }
-        if (from != null) {
-          from.release(ch);
-        }
+        giveBack(ch, from, reuse);
       }
       result.complete(outcome);
       return true;
+    }
+
+    /**
+     * Returns a connection: to its pool if it has one, closed first unless it is reusable. A closed one goes
+     * back only once the close is done (this may run off the channel's event loop), so the pool's health
+     * check cannot hand it out again.
+     */
+    private static void giveBack(Channel ch, FixedChannelPool from, boolean reuse) {
+      if (reuse) {
+        from.release(ch);
+      } else if (from == null) {
+        ch.close();
+      } else {
+        ch.close().addListener(closed -> from.release(ch));
+      }
     }
   }
 
