@@ -45,6 +45,9 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Lookups beyond the pool's connections that may wait for one. */
+  private static final int MAX_WAITING = 1024;
+
   /**
    * Client settings (config keys under {@code screening.reputation} in brackets).
    *
@@ -127,9 +130,6 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
         settings.maxResponseBytes(), settings.maxConnections(), settings.maxConnections() + MAX_WAITING,
         AddressPolicy.ANY, Optional.empty()), group, channelType);
   }
-
-  /** Lookups beyond the pool's connections that may wait for one. */
-  private static final int MAX_WAITING = 1024;
 
   public Settings settings() {
     return settings;
