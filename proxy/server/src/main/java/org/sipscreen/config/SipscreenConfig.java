@@ -21,7 +21,7 @@ import org.sipscreen.screening.check.PeerOverride;
  * @param records decision records; null (no section) records nothing
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
-    Screening screening, RecordsConfig records, ReloadConfig reload) {
+    Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -29,7 +29,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null) : sip;
+    scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
@@ -44,7 +45,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null);
   }
 
   /** Whether decision records are on (the {@code records:} section is present). */
@@ -55,7 +56,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
-      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory) {
+      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -107,6 +108,11 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       if (transactionMemory < 1024 || transactionMemory > 16_777_216) {
         throw new IllegalArgumentException(
             "transaction_memory must be 1024-16777216 transactions, was " + transactionMemory);
+      }
+      if (serverHeader != null && (serverHeader.isBlank() || serverHeader.length() > 128
+          || !serverHeader.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
+        throw new IllegalArgumentException("server_header must be 1-128 printable ASCII characters, was '"
+            + serverHeader + "'");
       }
       udpSockets = udpSockets == null ? EVENT_LOOPS : udpSockets;
       if (udpSockets < 1 || udpSockets > 256) {

@@ -34,6 +34,7 @@ public final class ProxyMetrics {
   private final Counter peerOutcomes;
   private final Counter retransmissions;
   private final Counter udpTooLarge;
+  private final Counter scannerRequests;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
 
@@ -85,6 +86,16 @@ public final class ProxyMetrics {
         "outcome");
     for (String outcome : List.of("answered_513", "moved_to_tcp", "response_dropped")) {
       point(udpTooLarge, outcome);
+    }
+    scannerRequests = counter("sipscreen_scanner_requests_total",
+        "Requests scanner_filter marked as a scanner's, by the header that marked them (user_agent,"
+            + " from_user) and what they got (dropped; emergency_passed: an emergency INVITE is never"
+            + " dropped)",
+        "match", "outcome");
+    for (String match : List.of("user_agent", "from_user")) {
+      for (String outcome : List.of("dropped", "emergency_passed")) {
+        point(scannerRequests, match, outcome);
+      }
     }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
@@ -310,6 +321,11 @@ public final class ProxyMetrics {
 
   public void malformed(String reason) {
     point(malformed, reason).inc();
+  }
+
+  /** A request scanner_filter marked: {@code match} user_agent or from_user, {@code outcome} as counted. */
+  public void scannerRequest(String match, String outcome) {
+    point(scannerRequests, match, outcome).inc();
   }
 
   public void dropped(String reason) {

@@ -16,7 +16,8 @@ public final class ResponseBuilder {
    * @param request the request being answered; headers it lacks are left out of the response
    * @param topVia the rewritten top Via value (with received/rport) to answer with
    * @param toTag tag to add to To when it has none; null to leave To as it is
-   * @param extraHeaders whole header lines without CRLF, e.g. {@code "Unsupported: foo"}
+   * @param extraHeaders whole header lines without CRLF, e.g. {@code "Unsupported: foo"}; nothing else
+   *     (no Server header) is added
    */
   public static byte[] build(SipMessage request, String topVia, int status, String phrase,
       String toTag, List<String> extraHeaders) {
@@ -41,7 +42,6 @@ public final class ResponseBuilder {
     for (String h : extraHeaders) {
       sb.append(h).append("\r\n");
     }
-    sb.append("Server: sipscreen\r\n");
     sb.append("Content-Length: 0\r\n\r\n");
     return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
   }

@@ -43,7 +43,6 @@ class ResponseBuilderTest {
         + "To: <sip:bob@example.net>;tag=ss1234\r\n"
         + "Call-ID: 3848276298220188511@192.0.2.1\r\n"
         + "CSeq: 1 INVITE\r\n"
-        + "Server: sipscreen\r\n"
         + "Content-Length: 0\r\n"
         + "\r\n");
   }

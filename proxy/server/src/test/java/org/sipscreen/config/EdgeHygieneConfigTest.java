@@ -1,0 +1,80 @@
+package org.sipscreen.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.proxy.ProxySettings;
+import org.sipscreen.proxy.ScannerFilter;
+
+/** {@code scanner_filter}, {@code sip.server_header} and the HTTP limits: defaults and refused values. */
+class EdgeHygieneConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private SipscreenConfig load(String yaml) throws Exception {
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, yaml);
+    return ConfigLoader.load(file);
+  }
+
+  private String loadError(String yaml) throws Exception {
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, yaml);
+    return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file)).getMessage();
+  }
+
+  private ProxySettings.Hygiene hygiene(String yaml) throws Exception {
+    return ProxySettingsFactory.settings(load(yaml), dir.resolve("sipscreen.yaml")).hygiene();
+  }
+
+  @Test
+  void scannerFilterIsOnWithTheScannerUserAgentsAndNoServerHeaderByDefault() throws Exception {
+    SipscreenConfig config = load("sip:\n  record_route: true\n");
+    assertThat(config.scannerFilter().enabled()).isTrue();
+    assertThat(config.scannerFilter().userAgents()).isEqualTo(ScannerFilter.DEFAULT_USER_AGENTS)
+        .contains("friendly-scanner", "sipvicious", "sipcli", "VaxSIPUserAgent", "sundayddr", "iWar",
+            "sip-scan", "SIPScan");
+    assertThat(config.scannerFilter().fromUsers()).isEmpty();
+    ProxySettings.Hygiene h = hygiene("sip:\n  record_route: true\n");
+    assertThat(h.scanners().isOn()).isTrue();
+    assertThat(h.serverHeader()).isEmpty();
+  }
+
+  @Test
+  void listsReplaceTheirDefaultsAndEnabledFalseTurnsTheFilterOff() throws Exception {
+    SipscreenConfig config = load("""
+        scanner_filter:
+          user_agents: [evil-scan]
+          from_users: [scanme]
+        sip:
+          server_header: edge-1
+        """);
+    assertThat(config.scannerFilter().userAgents()).isEqualTo(List.of("evil-scan"));
+    assertThat(config.scannerFilter().fromUsers()).isEqualTo(List.of("scanme"));
+    assertThat(hygiene("scanner_filter: {enabled: false}\n").scanners().isOn()).isFalse();
+    Path file = dir.resolve("sipscreen.yaml");
+    Files.writeString(file, "sip:\n  server_header: edge-1\n");
+    assertThat(ProxySettingsFactory.settings(ConfigLoader.load(file), file).hygiene().serverHeader())
+        .isEqualTo(Optional.of("edge-1"));
+  }
+
+  @Test
+  void refusesEmptyPatternsUnknownKeysAndABadServerHeaderNamingKeyAndLine() throws Exception {
+    assertThat(loadError("scanner_filter:\n  user_agents: [\"\"]\n"))
+        .contains("scanner_filter.user_agents: user_agents: entries must be 1-128 printable ASCII")
+        .endsWith("(line 2)");
+    assertThat(loadError("scanner_filter:\n  enabled: true\n  from_users: [\"a\\tb\"]\n"))
+        .contains("scanner_filter.from_users:").endsWith("(line 3)");
+    assertThat(loadError("scanner_filter:\n  user_agent: [x]\n"))
+        .contains("scanner_filter.user_agent: unknown key 'user_agent' (line 2)");
+    assertThat(loadError("sip:\n  record_route: true\n  server_header: \"a\\r\\nX: y\"\n"))
+        .contains("sip.server_header: server_header must be 1-128 printable ASCII").endsWith("(line 3)");
+  }
+}
