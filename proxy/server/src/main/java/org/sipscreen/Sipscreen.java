@@ -146,9 +146,9 @@ public final class Sipscreen implements AutoCloseable {
     }
     try {
       sip.start();
-      http = HttpServer.start(group, Transports.serverChannel(),
-          new InetSocketAddress(config.http().address(), config.http().port()), registry,
-          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin);
+      http = HttpServer.start(new InetSocketAddress(config.http().address(), config.http().port()), registry,
+          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin,
+          config.http().limits());
     } catch (RuntimeException | InterruptedException e) {
       reloader.close();
       sip.close();

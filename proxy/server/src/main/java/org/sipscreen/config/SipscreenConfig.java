@@ -32,7 +32,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
     sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
-    http = http == null ? new Http(null, null, null) : http;
+    http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
     for (String name : peers.keySet()) {
       if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
@@ -174,9 +174,37 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     }
   }
 
-  /** The HTTP listener for /metrics, /healthz and the admin API. */
-  public record Http(String address, Integer port, Admin admin) {
+  /**
+   * The HTTP listener for /metrics, /healthz and the admin API, and what one client may take of it
+   * ({@link org.sipscreen.http.HttpLimits}).
+   */
+  public record Http(String address, Integer port, Admin admin, Integer maxConnections,
+      Duration idleTimeout, Duration requestTimeout, DataSize maxHeaderSize, Integer maxHeaders) {
+
+    /** The limits the HTTP server runs with. */
+    public org.sipscreen.http.HttpLimits limits() {
+      return new org.sipscreen.http.HttpLimits(maxConnections, idleTimeout, requestTimeout,
+          (int) maxHeaderSize.bytes(), maxHeaders);
+    }
+
     public Http {
+      org.sipscreen.http.HttpLimits d = org.sipscreen.http.HttpLimits.DEFAULT;
+      maxConnections = maxConnections == null ? d.maxConnections() : maxConnections;
+      if (maxConnections < 1 || maxConnections > 100_000) {
+        throw new IllegalArgumentException("max_connections must be 1-100000, was " + maxConnections);
+      }
+      idleTimeout = idleTimeout == null ? d.idleTimeout() : idleTimeout;
+      ConfigDurations.require(idleTimeout, "idle_timeout", Duration.ofSeconds(1), Duration.ofHours(1));
+      requestTimeout = requestTimeout == null ? d.requestTimeout() : requestTimeout;
+      ConfigDurations.require(requestTimeout, "request_timeout", Duration.ofMillis(100), Duration.ofMinutes(5));
+      maxHeaderSize = maxHeaderSize == null ? DataSize.ofBytes(d.maxHeaderBytes()) : maxHeaderSize;
+      if (maxHeaderSize.bytes() < 1024 || maxHeaderSize.bytes() > 1024 * 1024) {
+        throw new IllegalArgumentException("max_header_size must be 1KiB-1MiB, was " + maxHeaderSize);
+      }
+      maxHeaders = maxHeaders == null ? d.maxHeaders() : maxHeaders;
+      if (maxHeaders < 8 || maxHeaders > 10_000) {
+        throw new IllegalArgumentException("max_headers must be 8-10000, was " + maxHeaders);
+      }
       address = address == null ? "127.0.0.1" : address;
       java.net.InetAddress bind = Networks.requireIpLiteral(address, "address");
       port = port == null ? 8080 : port;

@@ -308,6 +308,19 @@ public final class Reloader implements AutoCloseable {
     if (!bound.http().port().equals(next.http().port())) {
       keys.add("http.port");
     }
+    SipscreenConfig.Http a = bound.http();
+    SipscreenConfig.Http b = next.http();
+    Map<String, Boolean> httpLimits = new java.util.LinkedHashMap<>();
+    httpLimits.put("http.max_connections", a.maxConnections().equals(b.maxConnections()));
+    httpLimits.put("http.idle_timeout", a.idleTimeout().equals(b.idleTimeout()));
+    httpLimits.put("http.request_timeout", a.requestTimeout().equals(b.requestTimeout()));
+    httpLimits.put("http.max_header_size", a.maxHeaderSize().equals(b.maxHeaderSize()));
+    httpLimits.put("http.max_headers", a.maxHeaders().equals(b.maxHeaders()));
+    httpLimits.forEach((key, same) -> {
+      if (!same) {
+        keys.add(key);
+      }
+    });
     return keys;
   }
 

@@ -77,4 +77,37 @@ class EdgeHygieneConfigTest {
     assertThat(loadError("sip:\n  record_route: true\n  server_header: \"a\\r\\nX: y\"\n"))
         .contains("sip.server_header: server_header must be 1-128 printable ASCII").endsWith("(line 3)");
   }
+
+  @Test
+  void httpLimitsHaveDefaultsAndTakeTheOperatorsUnits() throws Exception {
+    org.sipscreen.http.HttpLimits d = load("http:\n  port: 8080\n").http().limits();
+    assertThat(d).isEqualTo(org.sipscreen.http.HttpLimits.DEFAULT);
+    assertThat(d.maxConnections()).isEqualTo(64);
+    assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(d.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(d.maxHeaderBytes()).isEqualTo(8192);
+    assertThat(d.maxHeaders()).isEqualTo(100);
+    org.sipscreen.http.HttpLimits set = load("""
+        http:
+          max_connections: 8
+          idle_timeout: 30s
+          request_timeout: 2s
+          max_header_size: 16KiB
+          max_headers: 50
+        """).http().limits();
+    assertThat(set).isEqualTo(new org.sipscreen.http.HttpLimits(8, java.time.Duration.ofSeconds(30),
+        java.time.Duration.ofSeconds(2), 16384, 50));
+  }
+
+  @Test
+  void refusesHttpLimitsOutOfRangeNamingKeyAndLine() throws Exception {
+    assertThat(loadError("http:\n  port: 8080\n  max_connections: 0\n"))
+        .contains("http.max_connections: max_connections must be 1-100000, was 0 (line 3)");
+    assertThat(loadError("http:\n  port: 8080\n  request_timeout: 0s\n"))
+        .contains("http.request_timeout:").endsWith("(line 3)");
+    assertThat(loadError("http:\n  port: 8080\n  max_header_size: 100B\n"))
+        .contains("http.max_header_size: max_header_size must be 1KiB-1MiB").endsWith("(line 3)");
+    assertThat(loadError("http:\n  port: 8080\n  max_headers: 2\n"))
+        .contains("http.max_headers: max_headers must be 8-10000, was 2 (line 3)");
+  }
 }
