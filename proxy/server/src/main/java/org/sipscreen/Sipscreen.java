@@ -129,7 +129,7 @@ public final class Sipscreen implements AutoCloseable {
     clients.add(traceback);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
-        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
+        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout());
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),

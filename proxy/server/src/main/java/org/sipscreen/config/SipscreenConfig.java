@@ -30,7 +30,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
     scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
@@ -56,7 +56,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
-      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader) {
+      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader,
+      Duration tcpMessageTimeout) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -89,6 +90,9 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       }
       tcpIdleTimeout = tcpIdleTimeout == null ? Duration.ofSeconds(300) : tcpIdleTimeout;
       ConfigDurations.require(tcpIdleTimeout, "tcp_idle_timeout", Duration.ofSeconds(1), Duration.ofDays(1));
+      tcpMessageTimeout = tcpMessageTimeout == null ? Duration.ofSeconds(10) : tcpMessageTimeout;
+      ConfigDurations.require(tcpMessageTimeout, "tcp_message_timeout", Duration.ofMillis(100),
+          Duration.ofMinutes(5));
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
       warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {

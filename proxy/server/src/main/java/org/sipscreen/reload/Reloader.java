@@ -299,6 +299,9 @@ public final class Reloader implements AutoCloseable {
     if (!bound.sip().tcpIdleTimeout().equals(next.sip().tcpIdleTimeout())) {
       keys.add("sip.tcp_idle_timeout");
     }
+    if (!bound.sip().tcpMessageTimeout().equals(next.sip().tcpMessageTimeout())) {
+      keys.add("sip.tcp_message_timeout");
+    }
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
     }

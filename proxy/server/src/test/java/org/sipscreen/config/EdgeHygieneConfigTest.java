@@ -110,4 +110,14 @@ class EdgeHygieneConfigTest {
     assertThat(loadError("http:\n  port: 8080\n  max_headers: 2\n"))
         .contains("http.max_headers: max_headers must be 8-10000, was 2 (line 3)");
   }
+
+  @Test
+  void tcpMessageTimeoutDefaultsTo10SecondsAndRefusesZero() throws Exception {
+    assertThat(load("sip:\n  record_route: true\n").sip().tcpMessageTimeout())
+        .isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(load("sip:\n  tcp_message_timeout: 3s\n").sip().tcpMessageTimeout())
+        .isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_message_timeout: 0s\n"))
+        .contains("sip.tcp_message_timeout:").endsWith("(line 3)");
+  }
 }
