@@ -148,7 +148,7 @@ public final class Sipscreen implements AutoCloseable {
       sip.start();
       http = HttpServer.start(new InetSocketAddress(config.http().address(), config.http().port()), registry,
           () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin,
-          config.http().limits());
+          httpLimits(config.http()));
     } catch (RuntimeException | InterruptedException e) {
       reloader.close();
       sip.close();
@@ -176,6 +176,12 @@ public final class Sipscreen implements AutoCloseable {
         String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
+  }
+
+  /** What one client may take of the HTTP port, as the config says. */
+  static org.sipscreen.http.HttpLimits httpLimits(SipscreenConfig.Http http) {
+    return new org.sipscreen.http.HttpLimits(http.maxConnections(), http.idleTimeout(), http.requestTimeout(),
+        (int) http.maxHeaderSize().bytes(), http.maxHeaders());
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */

@@ -180,32 +180,25 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /**
    * The HTTP listener for /metrics, /healthz and the admin API, and what one client may take of it
-   * ({@link org.sipscreen.http.HttpLimits}).
+   * (the server's {@code HttpLimits}; docs/edge-hygiene.md).
    */
   public record Http(String address, Integer port, Admin admin, Integer maxConnections,
       Duration idleTimeout, Duration requestTimeout, DataSize maxHeaderSize, Integer maxHeaders) {
 
-    /** The limits the HTTP server runs with. */
-    public org.sipscreen.http.HttpLimits limits() {
-      return new org.sipscreen.http.HttpLimits(maxConnections, idleTimeout, requestTimeout,
-          (int) maxHeaderSize.bytes(), maxHeaders);
-    }
-
     public Http {
-      org.sipscreen.http.HttpLimits d = org.sipscreen.http.HttpLimits.DEFAULT;
-      maxConnections = maxConnections == null ? d.maxConnections() : maxConnections;
+      maxConnections = maxConnections == null ? 64 : maxConnections;
       if (maxConnections < 1 || maxConnections > 100_000) {
         throw new IllegalArgumentException("max_connections must be 1-100000, was " + maxConnections);
       }
-      idleTimeout = idleTimeout == null ? d.idleTimeout() : idleTimeout;
+      idleTimeout = idleTimeout == null ? Duration.ofSeconds(60) : idleTimeout;
       ConfigDurations.require(idleTimeout, "idle_timeout", Duration.ofSeconds(1), Duration.ofHours(1));
-      requestTimeout = requestTimeout == null ? d.requestTimeout() : requestTimeout;
+      requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
       ConfigDurations.require(requestTimeout, "request_timeout", Duration.ofMillis(100), Duration.ofMinutes(5));
-      maxHeaderSize = maxHeaderSize == null ? DataSize.ofBytes(d.maxHeaderBytes()) : maxHeaderSize;
+      maxHeaderSize = maxHeaderSize == null ? DataSize.ofBytes(8192) : maxHeaderSize;
       if (maxHeaderSize.bytes() < 1024 || maxHeaderSize.bytes() > 1024 * 1024) {
         throw new IllegalArgumentException("max_header_size must be 1KiB-1MiB, was " + maxHeaderSize);
       }
-      maxHeaders = maxHeaders == null ? d.maxHeaders() : maxHeaders;
+      maxHeaders = maxHeaders == null ? 100 : maxHeaders;
       if (maxHeaders < 8 || maxHeaders > 10_000) {
         throw new IllegalArgumentException("max_headers must be 8-10000, was " + maxHeaders);
       }

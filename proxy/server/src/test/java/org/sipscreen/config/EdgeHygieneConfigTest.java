@@ -30,6 +30,11 @@ class EdgeHygieneConfigTest {
     return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file)).getMessage();
   }
 
+  private static org.sipscreen.http.HttpLimits limits(SipscreenConfig.Http http) {
+    return new org.sipscreen.http.HttpLimits(http.maxConnections(), http.idleTimeout(), http.requestTimeout(),
+        (int) http.maxHeaderSize().bytes(), http.maxHeaders());
+  }
+
   private ProxySettings.Hygiene hygiene(String yaml) throws Exception {
     return ProxySettingsFactory.settings(load(yaml), dir.resolve("sipscreen.yaml")).hygiene();
   }
@@ -80,21 +85,21 @@ class EdgeHygieneConfigTest {
 
   @Test
   void httpLimitsHaveDefaultsAndTakeTheOperatorsUnits() throws Exception {
-    org.sipscreen.http.HttpLimits d = load("http:\n  port: 8080\n").http().limits();
+    org.sipscreen.http.HttpLimits d = limits(load("http:\n  port: 8080\n").http());
     assertThat(d).isEqualTo(org.sipscreen.http.HttpLimits.DEFAULT);
     assertThat(d.maxConnections()).isEqualTo(64);
     assertThat(d.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(d.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
     assertThat(d.maxHeaderBytes()).isEqualTo(8192);
     assertThat(d.maxHeaders()).isEqualTo(100);
-    org.sipscreen.http.HttpLimits set = load("""
+    org.sipscreen.http.HttpLimits set = limits(load("""
         http:
           max_connections: 8
           idle_timeout: 30s
           request_timeout: 2s
           max_header_size: 16KiB
           max_headers: 50
-        """).http().limits();
+        """).http());
     assertThat(set).isEqualTo(new org.sipscreen.http.HttpLimits(8, java.time.Duration.ofSeconds(30),
         java.time.Duration.ofSeconds(2), 16384, 50));
   }
