@@ -270,7 +270,8 @@ public final class ProxyMetrics {
       "unsupported_transport", "unresolvable_via", "destination_not_allowed", "ack_not_forwardable",
       "unanswerable", "oversize_datagram", "udp_error", "tcp_idle_close", "no_udp_socket",
       "no_tcp_client", "tcp_connect_failed", "not_in_dialog", "response_from_unknown_source",
-      "retransmission_pending", "udp_too_large");
+      "retransmission_pending", "udp_too_large", "scanner_user_agent", "scanner_from_user",
+      "options_from_unknown_source", "tcp_message_timeout");
 
   /**
    * Creates at 0 every counter series whose label values are known before the first message: requests by
