@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class ResponseBuilder {
 
+  /** Via values written one per line; any beyond share one line. */
+  static final int VIA_LINES = 64;
+
   private ResponseBuilder() {}
 
   /**
@@ -25,8 +28,14 @@ public final class ResponseBuilder {
     sb.append("SIP/2.0 ").append(status).append(' ').append(sanitize(phrase)).append("\r\n");
     List<String> vias = request.values(HeaderName.VIA);
     sb.append("Via: ").append(topVia).append("\r\n");
-    for (int i = 1; i < vias.size(); i++) {
+    int ownLines = Math.min(vias.size(), VIA_LINES);
+    for (int i = 1; i < ownLines; i++) {
       sb.append("Via: ").append(vias.get(i)).append("\r\n");
+    }
+    if (vias.size() > ownLines) {
+      // Comma-separated Via values can be many more than the request's header lines; the rest share one
+      // line (RFC 3261 §7.3.1), so the answer stays within what a parser takes (SipMessageParser.MAX_HEADERS).
+      sb.append("Via: ").append(String.join(", ", vias.subList(ownLines, vias.size()))).append("\r\n");
     }
     copy(sb, request, HeaderName.FROM);
     String to = request.first(HeaderName.TO);
