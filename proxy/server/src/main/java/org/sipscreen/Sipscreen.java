@@ -129,7 +129,7 @@ public final class Sipscreen implements AutoCloseable {
     clients.add(traceback);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
-        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
+        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout());
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
@@ -146,9 +146,9 @@ public final class Sipscreen implements AutoCloseable {
     }
     try {
       sip.start();
-      http = HttpServer.start(group, Transports.serverChannel(),
-          new InetSocketAddress(config.http().address(), config.http().port()), registry,
-          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin);
+      http = HttpServer.start(new InetSocketAddress(config.http().address(), config.http().port()), registry,
+          () -> !lifecycle.draining() && sip.isUp(), () -> readiness(lifecycle, sip, reloader), admin,
+          httpLimits(config.http()));
     } catch (RuntimeException | InterruptedException e) {
       reloader.close();
       sip.close();
@@ -176,6 +176,12 @@ public final class Sipscreen implements AutoCloseable {
         String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth());
     return s;
+  }
+
+  /** What one client may take of the HTTP port, as the config says. */
+  static org.sipscreen.http.HttpLimits httpLimits(SipscreenConfig.Http http) {
+    return new org.sipscreen.http.HttpLimits(http.maxConnections(), http.idleTimeout(), http.requestTimeout(),
+        (int) http.maxHeaderSize().bytes(), http.maxHeaders());
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */

@@ -81,6 +81,14 @@ public final class ScreeningChain {
   }
 
   /**
+   * Whether the call goes to emergency services, as the chain's emergency check sees it: for filters in
+   * front of the chain, which must let such calls through too.
+   */
+  public boolean isEmergency(CallAttempt attempt) {
+    return emergency.isEmergency(new ScreenedCall(attempt, numbers, allowList));
+  }
+
+  /**
    * Runs the chain on one call. The emergency check runs first and, on a match, ends the chain before any
    * other check can see the call. Each check's verdict is applied in order: a reject or drop ends the
    * chain, tags accumulate, flags go through the {@link Policy}; at the end the score thresholds apply.

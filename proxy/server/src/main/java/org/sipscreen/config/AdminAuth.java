@@ -17,7 +17,7 @@ public final class AdminAuth {
 
   /** The API is off: every /admin/ path is 404. */
   public static final AdminAuth DISABLED = new AdminAuth(false, null);
-  /** No token: every request is allowed (loopback only). */
+  /** No token: every request without an Authorization header is allowed (loopback only). */
   public static final AdminAuth OPEN = new AdminAuth(true, null);
 
   private final boolean enabled;
@@ -74,13 +74,18 @@ public final class AdminAuth {
     return tokenDigest != null;
   }
 
-  /** Whether a request with this Authorization header value (null when absent) may use the API. */
+  /**
+   * Whether a request with this Authorization header value (null when absent) may use the API. A presented
+   * token that does not match is refused, also when the API needs none (open on loopback).
+   */
   public boolean allows(String authorization) {
     if (!enabled) {
       return false;
     }
     if (tokenDigest == null) {
-      return true;
+      // No token is configured, so any presented one is wrong: refuse it rather than ignore it, or a
+      // client that believes it authenticates would never learn otherwise.
+      return authorization == null;
     }
     Optional<String> presented = bearer(authorization);
     // Digest even when absent, so a missing header takes the same path as a wrong one.

@@ -52,7 +52,9 @@ public final class ProxySettingsFactory {
     }
     return new ProxySettings(endpoints, defaultRoute, destinations, config.sip().recordRoute(),
         unknownSources(config),
-        config.sip().limits());
+        config.sip().limits(),
+        new ProxySettings.Hygiene(config.scannerFilter().filter(),
+            java.util.Optional.ofNullable(config.sip().serverHeader())));
   }
 
   private static String canonicalCidr(String cidr) {

@@ -21,7 +21,7 @@ import org.sipscreen.screening.check.PeerOverride;
  * @param records decision records; null (no section) records nothing
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
-    Screening screening, RecordsConfig records, ReloadConfig reload) {
+    Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -29,9 +29,10 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null) : sip;
+    scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
-    http = http == null ? new Http(null, null, null) : http;
+    http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
     for (String name : peers.keySet()) {
       if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
@@ -44,7 +45,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null);
   }
 
   /** Whether decision records are on (the {@code records:} section is present). */
@@ -55,7 +56,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   /** SIP listeners and wire limits. */
   public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
-      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory) {
+      DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader,
+      Duration tcpMessageTimeout) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -88,6 +90,9 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       }
       tcpIdleTimeout = tcpIdleTimeout == null ? Duration.ofSeconds(300) : tcpIdleTimeout;
       ConfigDurations.require(tcpIdleTimeout, "tcp_idle_timeout", Duration.ofSeconds(1), Duration.ofDays(1));
+      tcpMessageTimeout = tcpMessageTimeout == null ? Duration.ofSeconds(10) : tcpMessageTimeout;
+      ConfigDurations.require(tcpMessageTimeout, "tcp_message_timeout", Duration.ofMillis(100),
+          Duration.ofMinutes(5));
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
       warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {
@@ -107,6 +112,11 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       if (transactionMemory < 1024 || transactionMemory > 16_777_216) {
         throw new IllegalArgumentException(
             "transaction_memory must be 1024-16777216 transactions, was " + transactionMemory);
+      }
+      if (serverHeader != null && (serverHeader.isBlank() || serverHeader.length() > 128
+          || !serverHeader.chars().allMatch(c -> c >= 0x20 && c < 0x7f))) {
+        throw new IllegalArgumentException("server_header must be 1-128 printable ASCII characters, was '"
+            + serverHeader + "'");
       }
       udpSockets = udpSockets == null ? EVENT_LOOPS : udpSockets;
       if (udpSockets < 1 || udpSockets > 256) {
@@ -168,9 +178,30 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     }
   }
 
-  /** The HTTP listener for /metrics, /healthz and the admin API. */
-  public record Http(String address, Integer port, Admin admin) {
+  /**
+   * The HTTP listener for /metrics, /healthz and the admin API, and what one client may take of it
+   * (the server's {@code HttpLimits}; docs/edge-hygiene.md).
+   */
+  public record Http(String address, Integer port, Admin admin, Integer maxConnections,
+      Duration idleTimeout, Duration requestTimeout, DataSize maxHeaderSize, Integer maxHeaders) {
+
     public Http {
+      maxConnections = maxConnections == null ? 64 : maxConnections;
+      if (maxConnections < 1 || maxConnections > 100_000) {
+        throw new IllegalArgumentException("max_connections must be 1-100000, was " + maxConnections);
+      }
+      idleTimeout = idleTimeout == null ? Duration.ofSeconds(60) : idleTimeout;
+      ConfigDurations.require(idleTimeout, "idle_timeout", Duration.ofSeconds(1), Duration.ofHours(1));
+      requestTimeout = requestTimeout == null ? Duration.ofSeconds(10) : requestTimeout;
+      ConfigDurations.require(requestTimeout, "request_timeout", Duration.ofMillis(100), Duration.ofMinutes(5));
+      maxHeaderSize = maxHeaderSize == null ? DataSize.ofBytes(8192) : maxHeaderSize;
+      if (maxHeaderSize.bytes() < 1024 || maxHeaderSize.bytes() > 1024 * 1024) {
+        throw new IllegalArgumentException("max_header_size must be 1KiB-1MiB, was " + maxHeaderSize);
+      }
+      maxHeaders = maxHeaders == null ? 100 : maxHeaders;
+      if (maxHeaders < 8 || maxHeaders > 10_000) {
+        throw new IllegalArgumentException("max_headers must be 8-10000, was " + maxHeaders);
+      }
       address = address == null ? "127.0.0.1" : address;
       java.net.InetAddress bind = Networks.requireIpLiteral(address, "address");
       port = port == null ? 8080 : port;

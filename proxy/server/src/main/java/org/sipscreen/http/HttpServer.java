@@ -8,19 +8,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -33,48 +28,43 @@ import java.util.function.BooleanSupplier;
 /**
  * The operations port: {@code GET /metrics} (Prometheus text format, OpenMetrics when the scraper asks for
  * it), {@code GET /healthz} (200 while the SIP listeners are up, 503 otherwise) and {@code GET /readyz}
- * (200 when listeners are up and lists loaded: {@link Readiness}). Served by Netty like every other socket.
+ * (200 when listeners are up and lists loaded: {@link Readiness}). It runs on an event loop of its own, so
+ * scrapes never delay SIP, and within {@link HttpLimits}: a request the decoder refused is answered 400
+ * (431 for headers too large or too many) and its connection closed, never served.
  */
 public final class HttpServer implements AutoCloseable {
 
   private final Channel channel;
+  private final EventLoopGroup group;
 
-  private HttpServer(Channel channel) {
+  private HttpServer(Channel channel, EventLoopGroup group) {
     this.channel = channel;
-  }
-
-  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
-      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy)
-      throws InterruptedException {
-    return start(group, channelType, bind, registry, healthy, null);
-  }
-
-  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
-      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
-      org.sipscreen.admin.AdminApi admin) throws InterruptedException {
-    return start(group, channelType, bind, registry, healthy,
-        () -> healthy.getAsBoolean() ? new Readiness(true, "ready\n") : new Readiness(false, "not ready\n"),
-        admin);
+    this.group = group;
   }
 
   /**
+   * Binds the port on a one-thread event loop group of its own, closed with the server.
+   *
    * @param readiness what {@code /readyz} answers
    * @param admin serves every path under {@code /admin/} (its own auth and routes); null: none
    */
-  public static HttpServer start(EventLoopGroup group, Class<? extends ServerSocketChannel> channelType,
-      InetSocketAddress bind, PrometheusRegistry registry, BooleanSupplier healthy,
-      java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin)
-      throws InterruptedException {
-    Handler handler = new Handler(registry, healthy, readiness, admin);
-    io.netty.channel.ChannelFuture future = new ServerBootstrap().group(group).channel(channelType)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel c) {
-            c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
-          }
-        })
-        .bind(bind);
-    return new HttpServer(org.sipscreen.transport.ListenException.bound(future, bind, "http"));
+  public static HttpServer start(InetSocketAddress bind, PrometheusRegistry registry,
+      BooleanSupplier healthy, java.util.function.Supplier<Readiness> readiness,
+      org.sipscreen.admin.AdminApi admin, HttpLimits limits) throws InterruptedException {
+    EventLoopGroup group = org.sipscreen.transport.Transports.newGroup(1);
+    try {
+      HttpMetrics metrics = new HttpMetrics(registry);
+      HttpChannelInitializer init = new HttpChannelInitializer(
+          new Handler(registry, healthy, readiness, admin, metrics), limits, metrics);
+      io.netty.channel.ChannelFuture future = new ServerBootstrap().group(group)
+          .channel(org.sipscreen.transport.Transports.serverChannel())
+          .childHandler(init)
+          .bind(bind);
+      return new HttpServer(org.sipscreen.transport.ListenException.bound(future, bind, "http"), group);
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+      throw e;
+    }
   }
 
   public InetSocketAddress localAddress() {
@@ -84,19 +74,23 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   @ChannelHandler.Sharable
-  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final PrometheusRegistry registry;
     private final BooleanSupplier healthy;
     private final java.util.function.Supplier<Readiness> readiness;
     private final io.prometheus.metrics.expositionformats.ExpositionFormats formats =
         io.prometheus.metrics.expositionformats.ExpositionFormats.init();
     private final org.sipscreen.admin.AdminApi admin;
+    private final HttpMetrics metrics;
 
     Handler(PrometheusRegistry registry, BooleanSupplier healthy,
-        java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin) {
+        java.util.function.Supplier<Readiness> readiness, org.sipscreen.admin.AdminApi admin,
+        HttpMetrics metrics) {
+      this.metrics = metrics;
       this.registry = registry;
       this.healthy = healthy;
       this.readiness = readiness;
@@ -105,6 +99,17 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws IOException {
+      if (request.decoderResult().isFailure()) {
+        // Malformed: never served. The decoder drops the rest of the stream, so the connection goes too.
+        Throwable cause = request.decoderResult().cause();
+        boolean tooLarge = cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException
+            || cause instanceof io.netty.handler.codec.http.TooLongHttpLineException;
+        (tooLarge ? metrics.headersTooLarge : metrics.badRequest).inc();
+        send(ctx, tooLarge
+            ? text(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large\n")
+            : text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
+        return;
+      }
       String path = new QueryStringDecoder(request.uri()).path();
       FullHttpResponse response;
       if (admin != null && path.startsWith("/admin/")) {
@@ -136,7 +141,7 @@ public final class HttpServer implements AutoCloseable {
       send(ctx, response, HttpUtil.isKeepAlive(request));
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
       HttpUtil.setContentLength(response, response.content().readableBytes());
       HttpUtil.setKeepAlive(response, keepAlive);
       var f = ctx.writeAndFlush(response);
@@ -145,7 +150,7 @@ public final class HttpServer implements AutoCloseable {
       }
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+    static FullHttpResponse text(HttpResponseStatus status, String body) {
       FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
           Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");

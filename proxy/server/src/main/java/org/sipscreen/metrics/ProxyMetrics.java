@@ -34,6 +34,7 @@ public final class ProxyMetrics {
   private final Counter peerOutcomes;
   private final Counter retransmissions;
   private final Counter udpTooLarge;
+  private final Counter scannerRequests;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
 
@@ -85,6 +86,16 @@ public final class ProxyMetrics {
         "outcome");
     for (String outcome : List.of("answered_513", "moved_to_tcp", "response_dropped")) {
       point(udpTooLarge, outcome);
+    }
+    scannerRequests = counter("sipscreen_scanner_requests_total",
+        "Requests scanner_filter marked as a scanner's, by the header that marked them (user_agent,"
+            + " from_user) and what they got (dropped; emergency_passed: an emergency INVITE is never"
+            + " dropped)",
+        "match", "outcome");
+    for (String match : List.of("user_agent", "from_user")) {
+      for (String outcome : List.of("dropped", "emergency_passed")) {
+        point(scannerRequests, match, outcome);
+      }
     }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
@@ -259,7 +270,8 @@ public final class ProxyMetrics {
       "unsupported_transport", "unresolvable_via", "destination_not_allowed", "ack_not_forwardable",
       "unanswerable", "oversize_datagram", "udp_error", "tcp_idle_close", "no_udp_socket",
       "no_tcp_client", "tcp_connect_failed", "not_in_dialog", "response_from_unknown_source",
-      "retransmission_pending", "udp_too_large");
+      "retransmission_pending", "udp_too_large", "scanner_user_agent", "scanner_from_user",
+      "options_from_unknown_source", "tcp_message_timeout");
 
   /**
    * Creates at 0 every counter series whose label values are known before the first message: requests by
@@ -310,6 +322,11 @@ public final class ProxyMetrics {
 
   public void malformed(String reason) {
     point(malformed, reason).inc();
+  }
+
+  /** A request scanner_filter marked: {@code match} user_agent or from_user, {@code outcome} as counted. */
+  public void scannerRequest(String match, String outcome) {
+    point(scannerRequests, match, outcome).inc();
   }
 
   public void dropped(String reason) {

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.sip.Transport;
 
@@ -15,7 +16,23 @@ import org.sipscreen.sip.Transport;
  *     route); anything else is refused, so a forged Via or Route can never aim the proxy elsewhere
  */
 public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
-    boolean recordRoute, UnknownSources unknownSources, Limits limits) {
+    boolean recordRoute, UnknownSources unknownSources, Limits limits, Hygiene hygiene) {
+
+  /**
+   * What the proxy shows and answers to strangers.
+   *
+   * @param scanners requests it marks are dropped without an answer (never an emergency INVITE)
+   * @param serverHeader the {@code Server} header value of the proxy's own responses; empty: none, so
+   *     nothing on the wire names the product
+   */
+  public record Hygiene(ScannerFilter scanners, Optional<String> serverHeader) {
+    public static final Hygiene DEFAULT = new Hygiene(ScannerFilter.DEFAULT, Optional.empty());
+
+    public Hygiene {
+      Objects.requireNonNull(scanners, "scanners");
+      Objects.requireNonNull(serverHeader, "serverHeader");
+    }
+  }
 
   /**
    * Wire limits of the proxy core.
@@ -67,9 +84,22 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     this(endpoints, defaultRoute, destinations, recordRoute, unknownSources, Limits.DEFAULT);
   }
 
+  /** Settings with the {@link Hygiene#DEFAULT default hygiene}. */
+  public ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
+      boolean recordRoute, UnknownSources unknownSources, Limits limits) {
+    this(endpoints, defaultRoute, destinations, recordRoute, unknownSources, limits, Hygiene.DEFAULT);
+  }
+
   /** These settings with other limits. */
   public ProxySettings withLimits(Limits other) {
-    return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, other);
+    return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, other,
+        hygiene);
+  }
+
+  /** These settings with other hygiene. */
+  public ProxySettings withHygiene(Hygiene other) {
+    return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, limits,
+        other);
   }
 
   public ProxySettings {
@@ -81,6 +111,7 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     Objects.requireNonNull(destinations, "destinations");
     Objects.requireNonNull(unknownSources, "unknownSources");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(hygiene, "hygiene");
   }
 
   /** Whether {@code address} is inside a configured network (a peer, a next hop, the default route). */

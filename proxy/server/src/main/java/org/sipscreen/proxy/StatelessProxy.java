@@ -129,6 +129,15 @@ public final class StatelessProxy {
   private ProxyAction onRequest(ProxySnapshot now, SipMessage message, InboundMessage in) {
     ProxySettings settings = now.settings();
     metrics.requestReceived(message.method(), in.transport());
+    Optional<ScannerFilter.Match> scanner = settings.hygiene().scanners().match(message);
+    if (scanner.isPresent()) {
+      // Before validation, so a scanner's garbage is not answered 400 either: no answer tells it nothing.
+      if (!isEmergencyInvite(now.chain(), message, in)) {
+        metrics.scannerRequest(scanner.get().label(), "dropped");
+        return drop(scanner.get().dropReason());
+      }
+      metrics.scannerRequest(scanner.get().label(), "emergency_passed");
+    }
     boolean ack = message.method().equals("ACK");
     SipRequest request;
     try {
@@ -146,6 +155,10 @@ public final class StatelessProxy {
       // Initial INVITEs meet the source_peer check inside the chain (after the emergency bypass);
       // every other request from an unknown source is refused here, before it can be routed.
       ProxySettings.UnknownSources policy = settings.unknownSources();
+      if (message.method().equals("OPTIONS")) {
+        // An OPTIONS from a stranger is a probe (svmap): any answer, even 403, says something listens.
+        return drop("options_from_unknown_source");
+      }
       if (policy.drop()) {
         return drop("unknown_source");
       }
@@ -341,15 +354,34 @@ public final class StatelessProxy {
    * {@link ScreeningOutcome.NotRun} sends the INVITE on unscreened (fail open), and the failure is counted.
    */
   private ScreeningOutcome screen(ScreeningChain chain, SipRequest request, InboundMessage in) {
-    SipMessage m = request.message();
-    CallAttempt attempt = new CallAttempt(request.callId(), in.sender().getAddress(), m.requestUri(),
-        m.first(HeaderName.TO), m.first(HeaderName.FROM),
-        Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)),
-        m.indexOf(HeaderName.IDENTITY) < 0 ? List.of() : m.values(HeaderName.IDENTITY));
+    CallAttempt attempt = attemptOf(request.message(), request.callId(), in);
     try {
       return chain.evaluate(attempt);
     } catch (RuntimeException e) {
       return new ScreeningOutcome.NotRun(ScreeningOutcome.NotRun.CHAIN_FAILED);
+    }
+  }
+
+  private static CallAttempt attemptOf(SipMessage m, String callId, InboundMessage in) {
+    return new CallAttempt(callId, in.sender().getAddress(), m.requestUri(),
+        m.first(HeaderName.TO), m.first(HeaderName.FROM),
+        Optional.ofNullable(m.first(HeaderName.P_ASSERTED_IDENTITY)),
+        m.indexOf(HeaderName.IDENTITY) < 0 ? List.of() : m.values(HeaderName.IDENTITY));
+  }
+
+  /**
+   * Whether a request not yet validated is an INVITE to emergency services, which no filter in front of
+   * the chain may drop.
+   */
+  private boolean isEmergencyInvite(ScreeningChain chain, SipMessage message, InboundMessage in) {
+    if (!message.method().equals("INVITE")) {
+      return false;
+    }
+    String callId = message.first(HeaderName.CALL_ID);
+    try {
+      return chain.isEmergency(attemptOf(message, callId == null ? "" : callId, in));
+    } catch (RuntimeException e) {
+      return true; // cannot tell: an INVITE that might be an emergency call is never dropped here
     }
   }
 
@@ -437,7 +469,7 @@ public final class StatelessProxy {
     }
     String topVia = request.topVia().withReceived(ForwardEdits.receivedText(in.sender()), in.sender().getPort());
     byte[] bytes = ResponseBuilder.build(request.message(), topVia, status, phrase,
-        BranchIds.toTag(request), extraHeaders);
+        BranchIds.toTag(request), withServer(extraHeaders));
     metrics.responseSent(status);
     return new ProxyAction.Send(in.transport(), in.sender(), new LocalResponse(status, phrase, bytes));
   }
@@ -461,9 +493,21 @@ public final class StatelessProxy {
     String callId = message.first(HeaderName.CALL_ID);
     String toTag = "ss" + Integer.toHexString(((callId == null ? "" : callId) + vias.get(0)).hashCode());
     byte[] bytes = ResponseBuilder.build(message, topVia, e.status(),
-        e.status() == 400 ? "Bad Request - " + e.getMessage() : e.getMessage(), toTag, List.of());
+        e.status() == 400 ? "Bad Request - " + e.getMessage() : e.getMessage(), toTag, withServer(List.of()));
     metrics.responseSent(e.status());
     return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
+  }
+
+  /** The extra headers plus {@code Server}, when the config names one (by default nothing names us). */
+  private List<String> withServer(List<String> extraHeaders) {
+    Optional<String> server = current.get().settings().hygiene().serverHeader();
+    if (server.isEmpty()) {
+      return extraHeaders;
+    }
+    List<String> all = new ArrayList<>(extraHeaders.size() + 1);
+    all.addAll(extraHeaders);
+    all.add("Server: " + server.get());
+    return all;
   }
 
   private static boolean isOurs(ProxySettings settings, Via via) {

@@ -208,7 +208,7 @@ public final class Reloader implements AutoCloseable {
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
-        settings.unknownSources(), settings.limits());
+        settings.unknownSources(), settings.limits(), settings.hygiene());
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
     // The inventory first: whoever sees the new chain also sees its files.
@@ -299,6 +299,9 @@ public final class Reloader implements AutoCloseable {
     if (!bound.sip().tcpIdleTimeout().equals(next.sip().tcpIdleTimeout())) {
       keys.add("sip.tcp_idle_timeout");
     }
+    if (!bound.sip().tcpMessageTimeout().equals(next.sip().tcpMessageTimeout())) {
+      keys.add("sip.tcp_message_timeout");
+    }
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
     }
@@ -308,6 +311,19 @@ public final class Reloader implements AutoCloseable {
     if (!bound.http().port().equals(next.http().port())) {
       keys.add("http.port");
     }
+    SipscreenConfig.Http a = bound.http();
+    SipscreenConfig.Http b = next.http();
+    Map<String, Boolean> httpLimits = new java.util.LinkedHashMap<>();
+    httpLimits.put("http.max_connections", a.maxConnections().equals(b.maxConnections()));
+    httpLimits.put("http.idle_timeout", a.idleTimeout().equals(b.idleTimeout()));
+    httpLimits.put("http.request_timeout", a.requestTimeout().equals(b.requestTimeout()));
+    httpLimits.put("http.max_header_size", a.maxHeaderSize().equals(b.maxHeaderSize()));
+    httpLimits.put("http.max_headers", a.maxHeaders().equals(b.maxHeaders()));
+    httpLimits.forEach((key, same) -> {
+      if (!same) {
+        keys.add(key);
+      }
+    });
     return keys;
   }
 

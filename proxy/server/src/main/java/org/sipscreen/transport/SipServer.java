@@ -21,8 +21,10 @@ import org.sipscreen.sip.Transport;
  * The SIP sockets. The whole data path, per transport:
  * <pre>
  *   UDP: DatagramPacket -> SipUdpHandler -> StatelessProxy -> Sender
- *   TCP: bytes -> IdleStateHandler -> SipStreamDecoder (frames) -> SipTcpHandler -> StatelessProxy -> Sender
+ *   TCP: bytes -> SipStreamDecoder (frames) -> IdleStateHandler -> SipTcpHandler -> StatelessProxy -> Sender
  * </pre>
+ * The idle timer sits behind the framer, so only whole messages keep a connection open, never a trickle of
+ * bytes; the framer itself closes a connection whose message is not whole within the message timeout.
  * Outbound TCP connections get the same pipeline, so responses arriving on them are handled alike.
  */
 public final class SipServer implements AutoCloseable {
@@ -31,6 +33,7 @@ public final class SipServer implements AutoCloseable {
   private final ProxyMetrics metrics;
   private final int maxMessageBytes;
   private final int tcpIdleSeconds;
+  private final long tcpMessageTimeoutNanos;
   private final int udpSockets;
   private final EventLoopGroup group;
   private final Sender sender;
@@ -47,6 +50,17 @@ public final class SipServer implements AutoCloseable {
   /** @param udpSockets UDP sockets per listen address (SO_REUSEPORT, one per event loop; 1 without epoll) */
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds, int udpSockets) {
+    this(proxy, metrics, group, maxMessageBytes, tcpIdleSeconds, udpSockets,
+        java.time.Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param udpSockets UDP sockets per listen address (SO_REUSEPORT, one per event loop; 1 without epoll)
+   * @param tcpMessageTimeout how long one message may take to arrive whole on a TCP connection
+   */
+  public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
+      int tcpIdleSeconds, int udpSockets, java.time.Duration tcpMessageTimeout) {
+    this.tcpMessageTimeoutNanos = tcpMessageTimeout.toNanos();
     this.udpSockets = udpSockets;
     this.proxy = proxy;
     this.metrics = metrics;
@@ -64,9 +78,10 @@ public final class SipServer implements AutoCloseable {
       @Override
       protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
         p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
-            () -> metrics.malformed("tcp_framing")));
+            () -> metrics.malformed("tcp_framing"), tcpMessageTimeoutNanos,
+            () -> metrics.dropped("tcp_message_timeout")));
+        p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
         p.addLast("proxy", tcpHandler);
       }
     };

@@ -6,13 +6,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.sipscreen.sip.StreamFraming;
 
 /**
  * Frames SIP messages out of a TCP stream by Content-Length (RFC 3261 §18.3) and emits each as a
  * {@code byte[]}; it parses nothing else. Leading CRLFs are skipped, and a CRLFCRLF keepalive is answered
  * with CRLF (RFC 5626 §3.5.1). A message larger than the cap, or a bad Content-Length, closes the
- * connection: after a framing error nothing on the stream can be trusted.
+ * connection: after a framing error nothing on the stream can be trusted. So does a message that has not
+ * arrived whole within the message timeout of its first byte: a sender that trickles headers (slowloris)
+ * holds a connection no longer than that, however steadily it trickles.
  */
 final class SipStreamDecoder extends ByteToMessageDecoder {
 
@@ -27,9 +31,26 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
   /** The current message's whole length once its headers are framed; -1 before. */
   private long pendingTotal = -1;
 
+  private final long messageTimeoutNanos;
+  private final Runnable onMessageTimeout;
+  /** Armed while a message is incomplete in the buffer; null otherwise. */
+  private ScheduledFuture<?> deadline;
+
+  /** A decoder without a message timeout. */
   SipStreamDecoder(int maxMessageBytes, Runnable onFramingError) {
+    this(maxMessageBytes, onFramingError, 0, () -> {});
+  }
+
+  /**
+   * @param messageTimeoutNanos how long a message may take to arrive whole from its first byte; 0: no limit
+   * @param onMessageTimeout counts a connection closed for it
+   */
+  SipStreamDecoder(int maxMessageBytes, Runnable onFramingError, long messageTimeoutNanos,
+      Runnable onMessageTimeout) {
     this.maxMessageBytes = maxMessageBytes;
     this.onFramingError = onFramingError;
+    this.messageTimeoutNanos = messageTimeoutNanos;
+    this.onMessageTimeout = onMessageTimeout;
   }
 
   @Override
@@ -52,7 +73,9 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
         scanned = limit - start;
         if (in.readableBytes() >= maxMessageBytes) {
           fail(ctx, in, "headers exceed " + maxMessageBytes + " bytes");
+          return;
         }
+        arm(ctx);
         return;
       }
       int headerLength = headerEnd - start;
@@ -71,8 +94,10 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
       pendingTotal = total;
     }
     if (in.readableBytes() < pendingTotal) {
+      arm(ctx);
       return;
     }
+    disarm();
     byte[] message = new byte[(int) pendingTotal];
     in.readBytes(message);
     pendingTotal = -1;
@@ -81,7 +106,40 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
     out.add(message);
   }
 
+  /**
+   * Starts the message timeout when a message stays incomplete after a read. Only then: a message that
+   * arrives whole in one read, the common case, schedules nothing.
+   */
+  private void arm(ChannelHandlerContext ctx) {
+    if (deadline == null && messageTimeoutNanos > 0) {
+      deadline = ctx.executor().schedule(() -> {
+        deadline = null;
+        onMessageTimeout.run();
+        ctx.close();
+      }, messageTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void disarm() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    disarm();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    disarm();
+    super.channelInactive(ctx);
+  }
+
   private void fail(ChannelHandlerContext ctx, ByteBuf in, String why) {
+    disarm();
     in.skipBytes(in.readableBytes());
     pendingTotal = -1;
     scanned = 0;

@@ -516,7 +516,6 @@ public class StatelessProxyTest {
         "To: <sip:+12025550100@127.0.0.1;user=phone>;tag=" + tag,
         "Call-ID: call-1@uac.example",
         "CSeq: 1 INVITE",
-        "Server: sipscreen",
         "Content-Length: 0"));
     assertThat(counter("sipscreen_requests_forwarded_total", "INVITE", "udp")).isZero();
     assertThat(counter("sipscreen_responses_sent_total", "603")).isEqualTo(2);

@@ -21,6 +21,7 @@ public enum HeaderName {
   P_ASSERTED_IDENTITY("P-Asserted-Identity", (char) 0),
   IDENTITY("Identity", 'y'),
   REASON("Reason", (char) 0),
+  USER_AGENT("User-Agent", (char) 0),
   OTHER("", (char) 0);
 
   private static final HeaderName[] VALUES = values();

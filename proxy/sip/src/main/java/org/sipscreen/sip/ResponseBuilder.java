@@ -10,13 +10,17 @@ import java.util.List;
  */
 public final class ResponseBuilder {
 
+  /** Via values written one per line; any beyond share one line. */
+  static final int VIA_LINES = 64;
+
   private ResponseBuilder() {}
 
   /**
    * @param request the request being answered; headers it lacks are left out of the response
    * @param topVia the rewritten top Via value (with received/rport) to answer with
    * @param toTag tag to add to To when it has none; null to leave To as it is
-   * @param extraHeaders whole header lines without CRLF, e.g. {@code "Unsupported: foo"}
+   * @param extraHeaders whole header lines without CRLF, e.g. {@code "Unsupported: foo"}; nothing else
+   *     (no Server header) is added
    */
   public static byte[] build(SipMessage request, String topVia, int status, String phrase,
       String toTag, List<String> extraHeaders) {
@@ -24,8 +28,14 @@ public final class ResponseBuilder {
     sb.append("SIP/2.0 ").append(status).append(' ').append(sanitize(phrase)).append("\r\n");
     List<String> vias = request.values(HeaderName.VIA);
     sb.append("Via: ").append(topVia).append("\r\n");
-    for (int i = 1; i < vias.size(); i++) {
+    int ownLines = Math.min(vias.size(), VIA_LINES);
+    for (int i = 1; i < ownLines; i++) {
       sb.append("Via: ").append(vias.get(i)).append("\r\n");
+    }
+    if (vias.size() > ownLines) {
+      // Comma-separated Via values can be many more than the request's header lines; the rest share one
+      // line (RFC 3261 §7.3.1), so the answer stays within what a parser takes (SipMessageParser.MAX_HEADERS).
+      sb.append("Via: ").append(String.join(", ", vias.subList(ownLines, vias.size()))).append("\r\n");
     }
     copy(sb, request, HeaderName.FROM);
     String to = request.first(HeaderName.TO);
@@ -41,7 +51,6 @@ public final class ResponseBuilder {
     for (String h : extraHeaders) {
       sb.append(h).append("\r\n");
     }
-    sb.append("Server: sipscreen\r\n");
     sb.append("Content-Length: 0\r\n\r\n");
     return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
   }

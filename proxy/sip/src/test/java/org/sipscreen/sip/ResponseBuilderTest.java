@@ -43,7 +43,6 @@ class ResponseBuilderTest {
         + "To: <sip:bob@example.net>;tag=ss1234\r\n"
         + "Call-ID: 3848276298220188511@192.0.2.1\r\n"
         + "CSeq: 1 INVITE\r\n"
-        + "Server: sipscreen\r\n"
         + "Content-Length: 0\r\n"
         + "\r\n");
   }
@@ -91,5 +90,20 @@ class ResponseBuilderTest {
     String response = build(request, 400, "Bad Request", "x", List.of());
     assertThat(response).doesNotContain("From:").doesNotContain("To:").doesNotContain("Call-ID:")
         .contains("\r\nCSeq: 2 OPTIONS\r\n").endsWith("Content-Length: 0\r\n\r\n");
+  }
+
+  @Test
+  void writesViaValuesBeyondTheLineLimitOnOneLineSoTheAnswerStillParses() throws Exception {
+    String many = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK74bf9\r\n"
+        + ("Via: " + "SIP/2.0/UDP 192.0.2.2;branch=z9hG4bKx, ".repeat(20) + "SIP/2.0/UDP 192.0.2.3\r\n").repeat(20);
+    String request = "OPTIONS sip:127.0.0.1 SIP/2.0\r\n" + many
+        + "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.net>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\n"
+        + "Content-Length: 0\r\n\r\n";
+    SipMessage parsed = parse(request);
+    assertThat(parsed.values(HeaderName.VIA)).hasSize(421);
+    String response = build(parsed, 400, "Bad Request", "t1", List.of());
+    SipMessage answer = parse(response);
+    assertThat(answer.values(HeaderName.VIA)).hasSize(421);
+    assertThat(answer.count(HeaderName.VIA)).isEqualTo(ResponseBuilder.VIA_LINES + 1);
   }
 }
