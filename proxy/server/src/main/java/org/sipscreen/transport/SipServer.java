@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sipscreen.flood.FloodControl;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.StatelessProxy;
@@ -20,8 +21,9 @@ import org.sipscreen.sip.Transport;
 /**
  * The SIP sockets. The whole data path, per transport:
  * <pre>
- *   UDP: DatagramPacket -> SipUdpHandler -> StatelessProxy -> Sender
- *   TCP: bytes -> IdleStateHandler -> SipStreamDecoder (frames) -> SipTcpHandler -> StatelessProxy -> Sender
+ *   UDP: DatagramPacket -> FloodFilter -> SipUdpHandler -> StatelessProxy -> Sender
+ *   TCP: bytes -> IdleStateHandler -> SipStreamDecoder (frames) -> FloodFilter -> SipTcpHandler
+ *        -> StatelessProxy -> Sender
  * </pre>
  * Outbound TCP connections get the same pipeline, so responses arriving on them are handled alike.
  */
@@ -29,6 +31,7 @@ public final class SipServer implements AutoCloseable {
 
   private final StatelessProxy proxy;
   private final ProxyMetrics metrics;
+  private final FloodControl flood;
   private final int maxMessageBytes;
   private final int tcpIdleSeconds;
   private final int udpSockets;
@@ -47,6 +50,13 @@ public final class SipServer implements AutoCloseable {
   /** @param udpSockets UDP sockets per listen address (SO_REUSEPORT, one per event loop; 1 without epoll) */
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds, int udpSockets) {
+    this(proxy, metrics, group, maxMessageBytes, tcpIdleSeconds, udpSockets, FloodControl.off());
+  }
+
+  /** @param flood what every received request meets first */
+  public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
+      int tcpIdleSeconds, int udpSockets, FloodControl flood) {
+    this.flood = flood;
     this.udpSockets = udpSockets;
     this.proxy = proxy;
     this.metrics = metrics;
@@ -60,6 +70,13 @@ public final class SipServer implements AutoCloseable {
   public void start() throws InterruptedException {
     SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes);
     SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics);
+    FloodFilter floodFilter = new FloodFilter(flood);
+    ChannelInitializer<Channel> udpInit = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("flood", floodFilter).addLast("proxy", udpHandler);
+      }
+    };
     ChannelInitializer<SocketChannel> tcpInit = new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
@@ -67,6 +84,7 @@ public final class SipServer implements AutoCloseable {
         p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
         p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
             () -> metrics.malformed("tcp_framing")));
+        p.addLast("flood", floodFilter);
         p.addLast("proxy", tcpHandler);
       }
     };
@@ -77,7 +95,7 @@ public final class SipServer implements AutoCloseable {
 
     for (LocalEndpoint endpoint : proxy.settings().endpoints()) {
       if (endpoint.transports().contains(Transport.UDP)) {
-        for (Channel udp : UdpListener.bind(group, endpoint.bind(), udpSockets, udpHandler)) {
+        for (Channel udp : UdpListener.bind(group, endpoint.bind(), udpSockets, udpInit)) {
           listeners.add(udp);
           sender.addUdpChannel(udp);
         }
