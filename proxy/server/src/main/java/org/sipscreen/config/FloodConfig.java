@@ -30,6 +30,14 @@ public record FloodConfig(Duration window, Integer maxRequests, Duration ban, In
     peers = peers == null ? Map.of() : Map.copyOf(peers);
   }
 
+  /**
+   * Heap flood control takes when full: the rate table (24 bytes a source, rounded up to a power of two) and
+   * as many bans (about 200 bytes each).
+   */
+  public long heapBytes() {
+    return 24L * Integer.highestOneBit(maxSources * 2 - 1) + 200L * maxSources;
+  }
+
   /** The limits to run with, for the config's {@code peers}. */
   public org.sipscreen.flood.FloodPolicy policy(Map<String, SipscreenConfig.PeerConfig> allPeers) {
     Map<String, java.util.List<String>> networks = new java.util.LinkedHashMap<>();

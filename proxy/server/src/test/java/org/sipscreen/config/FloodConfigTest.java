@@ -53,6 +53,8 @@ class FloodConfigTest {
     assertThat(f.ban()).isEqualTo(Duration.ofSeconds(120));
     assertThat(f.maxSources()).isEqualTo(65_536);
     assertThat(f.peers()).isEmpty();
+    assertThat(f.heapBytes()).as("rate table and bans when full").isEqualTo(65_536L * (24 + 200));
+    assertThat(load("flood: {max_sources: 5000}\n").flood().heapBytes()).isEqualTo(8192L * 24 + 5000L * 200);
   }
 
   @Test
@@ -74,6 +76,24 @@ class FloodConfigTest {
     assertThat(policy.limitOf(InetAddress.getByName("203.0.113.9"))).isEqualTo(100);
     assertThat(policy.peerOf(InetAddress.getByName("198.51.100.9"))).contains("carrier-a");
     assertThat(policy).isEqualTo(config.flood().policy(config.peers()));
+  }
+
+  @Test
+  void theShippedConfigsCommentedSectionLoadsWhenUncommented() throws Exception {
+    String shipped = Files.readString(ConfigLoaderTest.shippedConfig());
+    assertThat(shipped).contains("# flood:");
+    StringBuilder on = new StringBuilder();
+    boolean inFlood = false;
+    for (String line : shipped.split("\n", -1)) {
+      inFlood = line.startsWith("# flood:") || inFlood && line.startsWith("#  ");
+      on.append(inFlood ? line.substring(2) : line).append('\n');
+    }
+    Path file = dir.resolve("shipped-with-flood.yaml");
+    Files.writeString(file, on.toString());
+    SipscreenConfig config = ConfigLoader.load(file);
+    assertThat(config.floodOn()).isTrue();
+    assertThat(config.flood().peers()).containsKey("local");
+    assertThat(config.flood().policy(config.peers()).limitOf(InetAddress.getLoopbackAddress())).isEqualTo(20_000);
   }
 
   @Test
