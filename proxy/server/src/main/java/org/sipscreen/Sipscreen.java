@@ -198,7 +198,13 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config) {
-    return config.floodOn() ? Optional.of(config.flood().policy(config.peers())) : Optional.empty();
+    if (!config.floodOn()) {
+      return Optional.empty();
+    }
+    // A config that got this far has a default route naming an address (ProxySettingsFactory checked it).
+    NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(config.routing().defaultRoute()));
+    return Optional.of(config.flood().policy(config.peers(),
+        core == null ? List.of() : List.of(core.address().getAddress())));
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */

@@ -38,13 +38,17 @@ public record FloodConfig(Duration window, Integer maxRequests, Duration ban, In
     return 24L * Integer.highestOneBit(maxSources * 2 - 1) + 200L * maxSources;
   }
 
-  /** The limits to run with, for the config's {@code peers}. */
-  public org.sipscreen.flood.FloodPolicy policy(Map<String, SipscreenConfig.PeerConfig> allPeers) {
+  /**
+   * The limits to run with, for the config's {@code peers}; {@code core} (the default route's address) is
+   * never counted.
+   */
+  public org.sipscreen.flood.FloodPolicy policy(Map<String, SipscreenConfig.PeerConfig> allPeers,
+      java.util.List<java.net.InetAddress> core) {
     Map<String, java.util.List<String>> networks = new java.util.LinkedHashMap<>();
     allPeers.forEach((name, peer) -> networks.put(name, peer.networks()));
     Map<String, Integer> limits = new java.util.HashMap<>();
     peers.forEach((name, limit) -> limits.put(name, limit.maxRequests()));
-    return new org.sipscreen.flood.FloodPolicy(window, maxRequests, ban, maxSources, networks, limits);
+    return new org.sipscreen.flood.FloodPolicy(window, maxRequests, ban, maxSources, networks, limits, core);
   }
 
   /** {@code flood.peers.<name>}: a peer's own limit. */

@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * each source ({@link SourceKey}) in a {@link SourceRateTable}; a source over its limit is banned in the
  * {@link BanStore} for the policy's ban time, and everything it sends is dropped without an answer (the
  * source may be spoofed: an answer would make us an amplifier). A source in a peer's networks is the one
- * exception: its emergency INVITEs still pass ({@link #emergencyExempt}). Off until a policy is applied;
+ * exception: its emergency INVITEs still pass ({@link #emergencyExempt}). The policy's exempt sources (the
+ * core) are never counted. Off until a policy is applied;
  * a new policy keeps the bans.
  */
 public final class FloodControl {
@@ -94,6 +95,9 @@ public final class FloodControl {
       return Admission.PASS;
     }
     long key = SourceKey.of(source);
+    if (r.policy().exempt(key)) {
+      return Admission.PASS;
+    }
     if (!bans.banned(key)) {
       if (!r.table().countAndCheck(key, source, ticker.read())) {
         return Admission.PASS;

@@ -21,6 +21,8 @@ public final class FloodPolicy {
   private final int maxSources;
   private final Map<String, List<String>> peerNetworks;
   private final Map<String, Integer> peerLimits;
+  private final List<InetAddress> exempt;
+  private final long[] exemptKeys;
   private final PeerTable peers;
 
   /**
@@ -30,9 +32,11 @@ public final class FloodPolicy {
    * @param maxSources sources whose rate is tracked at once (and bans kept at once)
    * @param peerNetworks every peer's networks (CIDRs), by peer name
    * @param peerLimits a peer's own requests per window, by peer name
+   * @param exempt sources never counted: the core the proxy forwards to (its in-dialog requests come at the
+   *     rate of all calls together)
    */
   public FloodPolicy(Duration window, int maxRequests, Duration ban, int maxSources,
-      Map<String, List<String>> peerNetworks, Map<String, Integer> peerLimits) {
+      Map<String, List<String>> peerNetworks, Map<String, Integer> peerLimits, List<InetAddress> exempt) {
     this.window = Objects.requireNonNull(window, "window");
     this.ban = Objects.requireNonNull(ban, "ban");
     if (maxRequests < 1) {
@@ -42,6 +46,8 @@ public final class FloodPolicy {
     this.maxSources = maxSources;
     this.peerNetworks = Map.copyOf(peerNetworks);
     this.peerLimits = Map.copyOf(peerLimits);
+    this.exempt = List.copyOf(exempt);
+    this.exemptKeys = this.exempt.stream().mapToLong(SourceKey::of).toArray();
     this.peers = PeerTable.of(this.peerNetworks);
   }
 
@@ -66,6 +72,16 @@ public final class FloodPolicy {
     return peerLimits;
   }
 
+  /** Whether the source {@code key} is never counted. */
+  public boolean exempt(long key) {
+    for (long k : exemptKeys) {
+      if (k == key) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The peer whose networks hold {@code address}. */
   public Optional<String> peerOf(InetAddress address) {
     return peers.peerOf(address);
@@ -84,11 +100,11 @@ public final class FloodPolicy {
   public boolean equals(Object o) {
     return o instanceof FloodPolicy p && window.equals(p.window) && maxRequests == p.maxRequests
         && ban.equals(p.ban) && maxSources == p.maxSources && peerNetworks.equals(p.peerNetworks)
-        && peerLimits.equals(p.peerLimits);
+        && peerLimits.equals(p.peerLimits) && exempt.equals(p.exempt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(window, maxRequests, ban, maxSources, peerNetworks, peerLimits);
+    return Objects.hash(window, maxRequests, ban, maxSources, peerNetworks, peerLimits, exempt);
   }
 }

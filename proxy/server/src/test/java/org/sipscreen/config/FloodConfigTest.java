@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.flood.FloodPolicy;
@@ -68,14 +69,14 @@ class FloodConfigTest {
           peers:
             core: {max_requests: 20000}
         """);
-    FloodPolicy policy = config.flood().policy(config.peers());
+    FloodPolicy policy = config.flood().policy(config.peers(), List.of());
     assertThat(policy.window()).isEqualTo(Duration.ofSeconds(2));
     assertThat(policy.ban()).isEqualTo(Duration.ofMinutes(10));
     assertThat(policy.limitOf(InetAddress.getByName("192.0.2.9"))).isEqualTo(20_000);
     assertThat(policy.limitOf(InetAddress.getByName("198.51.100.9"))).isEqualTo(100);
     assertThat(policy.limitOf(InetAddress.getByName("203.0.113.9"))).isEqualTo(100);
     assertThat(policy.peerOf(InetAddress.getByName("198.51.100.9"))).contains("carrier-a");
-    assertThat(policy).isEqualTo(config.flood().policy(config.peers()));
+    assertThat(policy).isEqualTo(config.flood().policy(config.peers(), List.of()));
   }
 
   @Test
@@ -93,7 +94,7 @@ class FloodConfigTest {
     SipscreenConfig config = ConfigLoader.load(file);
     assertThat(config.floodOn()).isTrue();
     assertThat(config.flood().peers()).containsKey("local");
-    assertThat(config.flood().policy(config.peers()).limitOf(InetAddress.getLoopbackAddress())).isEqualTo(20_000);
+    assertThat(config.flood().policy(config.peers(), List.of()).limitOf(InetAddress.getLoopbackAddress())).isEqualTo(20_000);
   }
 
   @Test

@@ -17,6 +17,8 @@ class FloodControlTest {
   static final InetAddress STRANGER = address("203.0.113.9");
   static final InetAddress PEER_A = address("198.51.100.1");
   static final InetAddress TRUSTED = address("192.0.2.10");
+  /** The default route: its in-dialog requests come at the rate of all calls together. */
+  static final InetAddress CORE = address("10.0.0.5");
 
   final ManualTime time = new ManualTime();
   final MemoryBanStore bans = new MemoryBanStore(time, time, 1000);
@@ -25,7 +27,7 @@ class FloodControlTest {
   static FloodPolicy policy(int maxRequests, Duration ban) {
     return new FloodPolicy(Duration.ofSeconds(1), maxRequests, ban, 4096,
         Map.of("carrier-a", List.of("198.51.100.0/24"), "trusted", List.of("192.0.2.0/24")),
-        Map.of("trusted", 100));
+        Map.of("trusted", 100), List.of(CORE));
   }
 
   int passing(InetAddress source, int max) {
@@ -61,6 +63,14 @@ class FloodControlTest {
     assertThat(flood.admit(STRANGER)).isEqualTo(Admission.PASS);
     assertThat(bans.size()).isZero();
     assertThat(flood.bansIssued()).isEqualTo(1);
+  }
+
+  @Test
+  void theCoreIsNeverCountedNorBanned() {
+    flood.apply(Optional.of(policy(10, Duration.ofSeconds(60))));
+    assertThat(passing(CORE, 10_000)).isEqualTo(10_000);
+    assertThat(flood.bansIssued()).isZero();
+    assertThat(flood.sourcesTracked()).isZero();
   }
 
   @Test
