@@ -67,7 +67,11 @@ class FloodBansIT {
 
   /** Sends {@code n} OPTIONS from 127.0.0.2, no peer's address. */
   private void burst(int n) throws Exception {
-    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+    burst(n, "127.0.0.2");
+  }
+
+  private void burst(int n, String from) throws Exception {
+    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(from, 0))) {
       for (int i = 0; i < n; i++) {
         byte[] b = ("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2:" + socket.getLocalPort()
             + ";branch=z9hG4bK-f" + i + "\r\nMax-Forwards: 70\r\nFrom: <sip:f@127.0.0.2>;tag=" + i
@@ -78,8 +82,8 @@ class FloodBansIT {
     }
   }
 
-  private double metric(String name) {
-    return running.metrics().counterValue(name);
+  private double metric(String name, String... labels) {
+    return running.metrics().counterValue(name, labels);
   }
 
   private HttpResponse<String> get(String path, String token) throws Exception {
@@ -130,6 +134,31 @@ class FloodBansIT {
     assertThat(nonsense.err()).contains("'example.net' is not an IPv4 or IPv6 address");
     assertThat(run("bans", "--config", config.toString()).out()).startsWith("0 banned; flood control on");
     assertThat(metric("sipscreen_flood_dropped")).isPositive();
+  }
+
+  @Test
+  void aReloadAppliesNewLimitsKeepsTheBansAndCanTurnItOff() throws Exception {
+    Path config = start();
+    burst(50);
+    Await.until("127.0.0.2 banned", () -> metric("sipscreen_flood_bans_issued") == 1);
+
+    Files.writeString(config, Files.readString(config).replace("max_requests: 5", "max_requests: 1000"));
+    assertThat(run("reload", "--config", config.toString()).exitCode()).isZero();
+    burst(50, "127.0.0.3");
+    burst(1, "127.0.0.2");
+    Await.until("the burst from 127.0.0.3 handled", () -> metric("sipscreen_requests_received", "OPTIONS", "udp") >= 55);
+    assertThat(metric("sipscreen_flood_bans_issued")).as("50 is under the new limit").isEqualTo(1);
+    assertThat(get("/admin/bans", TEST_TOKEN).body()).as("the ban stays").contains("\"address\" : \"127.0.0.2\"");
+
+    String text = Files.readString(config);
+    Files.writeString(config, text.substring(0, text.indexOf("flood:")));
+    assertThat(run("reload", "--config", config.toString()).exitCode()).isZero();
+    assertThat(get("/admin/bans", TEST_TOKEN).body()).contains("\"flood_control\" : \"off\"")
+        .contains("\"address\" : \"127.0.0.2\"");
+    double before = metric("sipscreen_requests_received", "OPTIONS", "udp");
+    burst(1, "127.0.0.2");
+    Await.until("the banned source's request handled with flood control off",
+        () -> metric("sipscreen_requests_received", "OPTIONS", "udp") > before);
   }
 
   @Test
