@@ -17,8 +17,8 @@ import org.sipscreen.testkit.Sipp;
 
 /**
  * One SIPp floods INVITEs from 127.0.0.2 (no peer's address) as fast as it can while another places calls
- * from 127.0.0.1 (the peer "local", with its own higher limit): the flood source is banned and dropped, the
- * calls all complete.
+ * from 127.0.0.1 (the peer "local", and the address of the default route, which is never counted): the
+ * flood source is banned and dropped, the calls all complete.
  */
 @Timeout(300)
 class FloodControlIT {
