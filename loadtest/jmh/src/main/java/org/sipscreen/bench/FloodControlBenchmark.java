@@ -50,7 +50,7 @@ public class FloodControlBenchmark {
         Ticker.systemTicker(), uri -> false);
     on.apply(Optional.of(new FloodPolicy(Duration.ofSeconds(1), 500, Duration.ofHours(1), 65_536,
         Map.of("local", List.of("127.0.0.1/32"), "carrier-a", List.of("198.51.100.0/24")),
-        Map.of("local", Integer.MAX_VALUE >> 1), List.of())));
+        Map.of("local", Integer.MAX_VALUE >> 1), Map.of(), List.of())));
     off = FloodControl.off();
     peer = InetAddress.getByName("127.0.0.1");
     banned = InetAddress.getByName("192.0.2.66");

@@ -89,8 +89,15 @@ final class ConfigReport {
     StringBuilder sb = new StringBuilder().append(f.maxRequests()).append(" requests per ")
         .append(org.sipscreen.screening.check.ConfigDurations.format(f.window())).append(" a source, ban ")
         .append(org.sipscreen.screening.check.ConfigDurations.format(f.ban()));
-    new java.util.TreeMap<>(f.peers()).forEach((peer, limit) ->
-        sb.append("; ").append(peer).append(' ').append(limit.maxRequests()));
+    new java.util.TreeMap<>(f.peers()).forEach((peer, limit) -> {
+      sb.append("; ").append(peer);
+      if (limit.maxRequests() != null) {
+        sb.append(' ').append(limit.maxRequests());
+      }
+      if (limit.maxRequestsTotal() != null) {
+        sb.append(" (").append(limit.maxRequestsTotal()).append(" in all)");
+      }
+    });
     return sb.toString();
   }
 

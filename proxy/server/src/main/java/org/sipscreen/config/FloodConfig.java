@@ -7,7 +7,8 @@ import org.sipscreen.screening.check.ConfigDurations;
 /**
  * The {@code flood:} section: per-source flood control, on when present (docs/flood-control.md). A source
  * (an IPv4 address, an IPv6 /64) that sends more than {@code max_requests} requests in a sliding
- * {@code window} is banned for {@code ban}; a peer may have its own limit ({@code peers.<name>.max_requests}).
+ * {@code window} is banned for {@code ban}; a peer may have its own limit ({@code peers.<name>.max_requests})
+ * and one for all its addresses together ({@code max_requests_total}).
  * Every value reloads live; the bans in force stay.
  *
  * @param maxSources sources tracked at once (24 bytes each), and bans kept at once
@@ -47,17 +48,35 @@ public record FloodConfig(Duration window, Integer maxRequests, Duration ban, In
     Map<String, java.util.List<String>> networks = new java.util.LinkedHashMap<>();
     allPeers.forEach((name, peer) -> networks.put(name, peer.networks()));
     Map<String, Integer> limits = new java.util.HashMap<>();
-    peers.forEach((name, limit) -> limits.put(name, limit.maxRequests()));
-    return new org.sipscreen.flood.FloodPolicy(window, maxRequests, ban, maxSources, networks, limits, core);
+    Map<String, Integer> totals = new java.util.HashMap<>();
+    peers.forEach((name, limit) -> {
+      if (limit.maxRequests() != null) {
+        limits.put(name, limit.maxRequests());
+      }
+      if (limit.maxRequestsTotal() != null) {
+        totals.put(name, limit.maxRequestsTotal());
+      }
+    });
+    return new org.sipscreen.flood.FloodPolicy(window, maxRequests, ban, maxSources, networks, limits, totals,
+        core);
   }
 
-  /** {@code flood.peers.<name>}: a peer's own limit. */
-  public record PeerLimit(Integer maxRequests) {
+  /**
+   * {@code flood.peers.<name>}: a peer's own limit for each of its addresses ({@code max_requests}, over it
+   * the address is banned), and for all of them together ({@code max_requests_total}, over it the excess is
+   * dropped and nothing is banned).
+   */
+  public record PeerLimit(Integer maxRequests, Integer maxRequestsTotal) {
     public PeerLimit {
-      if (maxRequests == null) {
-        throw new IllegalArgumentException("max_requests is required");
+      if (maxRequests == null && maxRequestsTotal == null) {
+        throw new IllegalArgumentException("max_requests or max_requests_total is required");
       }
-      requireLimit(maxRequests, "max_requests");
+      if (maxRequests != null) {
+        requireLimit(maxRequests, "max_requests");
+      }
+      if (maxRequestsTotal != null) {
+        requireLimit(maxRequestsTotal, "max_requests_total");
+      }
     }
   }
 

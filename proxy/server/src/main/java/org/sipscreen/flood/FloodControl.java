@@ -2,9 +2,14 @@ package org.sipscreen.flood;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
+import org.sipscreen.screening.check.velocity.SlidingWindowCounter;
+import org.sipscreen.screening.check.velocity.SlidingWindows;
 
 /**
  * Per-source flood control, the first thing a received request meets (pike-like): counts the requests of
@@ -24,13 +29,15 @@ public final class FloodControl {
     /** Drop it unread: its source is banned or just went over its limit. */
     DROP,
     /**
-     * Its source, a peer's address, is banned or just went over its limit: pass it only when it is an
-     * emergency INVITE ({@link #emergencyExempt}), else drop it.
+     * Its source, a peer's address, is banned or just went over its limit, or its peer is over its total
+     * limit: pass it only when it is an emergency INVITE ({@link #emergencyExempt}), else drop it.
      */
     EMERGENCY_ONLY
   }
 
-  private record Running(FloodPolicy policy, SourceRateTable table) {}
+  /** A policy, its per-source table and the counters of the peers with a total limit. */
+  private record Running(FloodPolicy policy, SourceRateTable table,
+      Map<String, SlidingWindowCounter> peerTotals) {}
 
   private final BanStore bans;
   private final Ticker ticker;
@@ -39,6 +46,9 @@ public final class FloodControl {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder bansIssued = new LongAdder();
   private final LongAdder emergencyPassed = new LongAdder();
+  private final LongAdder overPeerTotal = new LongAdder();
+  /** The time peers' totals count from (their counters take non-negative times). */
+  private final long origin;
 
   /**
    * @param bans where bans are kept; outlives every policy
@@ -50,6 +60,7 @@ public final class FloodControl {
     this.bans = bans;
     this.ticker = ticker;
     this.emergencyUri = emergencyUri;
+    this.origin = ticker.read();
   }
 
   /** Flood control that stays off (for a proxy run without it, such as the start-up warm-up). */
@@ -68,7 +79,11 @@ public final class FloodControl {
       running = null;
     } else if (before == null || !before.policy().equals(policy.get())) {
       FloodPolicy p = policy.get();
-      running = new Running(p, new SourceRateTable(p.window(), p.maxSources(), p::limitOf, ticker.read()));
+      SlidingWindows windows = new SlidingWindows(List.of(p.window()));
+      Map<String, SlidingWindowCounter> totals = new HashMap<>();
+      p.peerTotals().keySet().forEach(peer -> totals.put(peer, windows.newCounter()));
+      running = new Running(p, new SourceRateTable(p.window(), p.maxSources(), p::limitOf, ticker.read()),
+          Map.copyOf(totals));
     }
   }
 
@@ -99,8 +114,10 @@ public final class FloodControl {
       return Admission.PASS;
     }
     if (!bans.banned(key)) {
-      if (!r.table().countAndCheck(key, source, ticker.read())) {
-        return Admission.PASS;
+      long now = ticker.read();
+      if (!r.table().countAndCheck(key, source, now)) {
+        return r.peerTotals().isEmpty() || withinPeerTotal(r, source, now) ? Admission.PASS
+            : Admission.EMERGENCY_ONLY;
       }
       bans.ban(key, r.policy().peerOf(source), r.policy().ban());
       bansIssued.increment();
@@ -110,6 +127,22 @@ public final class FloodControl {
     }
     dropped.increment();
     return Admission.DROP;
+  }
+
+  /** Counts a request of a peer with a total limit; false when the peer is over it (no ban: the excess goes). */
+  private boolean withinPeerTotal(Running r, InetAddress source, long now) {
+    Optional<String> peer = r.policy().peerOf(source);
+    SlidingWindowCounter counter = peer.isPresent() ? r.peerTotals().get(peer.get()) : null;
+    if (counter == null) {
+      return true;
+    }
+    long t = now - origin;
+    counter.record(t);
+    if (counter.count(0, t) <= r.policy().peerTotals().get(peer.get())) {
+      return true;
+    }
+    overPeerTotal.increment();
+    return false;
   }
 
   /**
@@ -157,6 +190,11 @@ public final class FloodControl {
   /** Bans issued since start-up (not those an operator lifted or that ended). */
   public long bansIssued() {
     return bansIssued.sum();
+  }
+
+  /** Requests of a peer over its total limit (then dropped, or passed as emergency INVITEs). */
+  public long overPeerTotal() {
+    return overPeerTotal.sum();
   }
 
   /** Emergency INVITEs from a banned peer address that passed. */

@@ -21,6 +21,7 @@ public final class FloodPolicy {
   private final int maxSources;
   private final Map<String, List<String>> peerNetworks;
   private final Map<String, Integer> peerLimits;
+  private final Map<String, Integer> peerTotals;
   private final List<InetAddress> exempt;
   private final long[] exemptKeys;
   private final PeerTable peers;
@@ -31,12 +32,15 @@ public final class FloodPolicy {
    * @param ban how long a source over its limit is dropped
    * @param maxSources sources whose rate is tracked at once (and bans kept at once)
    * @param peerNetworks every peer's networks (CIDRs), by peer name
-   * @param peerLimits a peer's own requests per window, by peer name
+   * @param peerLimits a peer's own requests per window for each of its addresses, by peer name
+   * @param peerTotals requests per window a peer may send from all its addresses together, by peer name;
+   *     over it the excess is dropped (emergency INVITEs pass) and nothing is banned
    * @param exempt sources never counted: the core the proxy forwards to (its in-dialog requests come at the
    *     rate of all calls together)
    */
   public FloodPolicy(Duration window, int maxRequests, Duration ban, int maxSources,
-      Map<String, List<String>> peerNetworks, Map<String, Integer> peerLimits, List<InetAddress> exempt) {
+      Map<String, List<String>> peerNetworks, Map<String, Integer> peerLimits, Map<String, Integer> peerTotals,
+      List<InetAddress> exempt) {
     this.window = Objects.requireNonNull(window, "window");
     this.ban = Objects.requireNonNull(ban, "ban");
     if (maxRequests < 1) {
@@ -46,6 +50,7 @@ public final class FloodPolicy {
     this.maxSources = maxSources;
     this.peerNetworks = Map.copyOf(peerNetworks);
     this.peerLimits = Map.copyOf(peerLimits);
+    this.peerTotals = Map.copyOf(peerTotals);
     this.exempt = List.copyOf(exempt);
     this.exemptKeys = this.exempt.stream().mapToLong(SourceKey::of).toArray();
     this.peers = PeerTable.of(this.peerNetworks);
@@ -70,6 +75,11 @@ public final class FloodPolicy {
   /** A peer's own requests per window, by peer name. */
   public Map<String, Integer> peerLimits() {
     return peerLimits;
+  }
+
+  /** Requests per window a peer may send from all its addresses together, by peer name. */
+  public Map<String, Integer> peerTotals() {
+    return peerTotals;
   }
 
   /** Whether the source {@code key} is never counted. */
@@ -100,11 +110,11 @@ public final class FloodPolicy {
   public boolean equals(Object o) {
     return o instanceof FloodPolicy p && window.equals(p.window) && maxRequests == p.maxRequests
         && ban.equals(p.ban) && maxSources == p.maxSources && peerNetworks.equals(p.peerNetworks)
-        && peerLimits.equals(p.peerLimits) && exempt.equals(p.exempt);
+        && peerLimits.equals(p.peerLimits) && peerTotals.equals(p.peerTotals) && exempt.equals(p.exempt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(window, maxRequests, ban, maxSources, peerNetworks, peerLimits, exempt);
+    return Objects.hash(window, maxRequests, ban, maxSources, peerNetworks, peerLimits, peerTotals, exempt);
   }
 }

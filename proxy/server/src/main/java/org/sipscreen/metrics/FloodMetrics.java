@@ -8,7 +8,7 @@ import org.sipscreen.flood.FloodControl;
 /**
  * Flood control's series, read from {@link FloodControl} at scrape time, so each exists (at 0) from start-up
  * whether or not flood control is on: requests dropped, bans issued and in force, emergency INVITEs that
- * passed a ban, sources tracked.
+ * passed a ban, requests over a peer's total, sources tracked.
  */
 public final class FloodMetrics {
 
@@ -25,6 +25,10 @@ public final class FloodMetrics {
     CounterWithCallback.builder().name("sipscreen_flood_emergency_passed_total")
         .help("Emergency INVITEs from a peer's banned address that flood control let through")
         .callback(cb -> cb.call(flood.emergencyPassed())).register(registry);
+    CounterWithCallback.builder().name("sipscreen_flood_peer_excess_total")
+        .help("Requests of a peer over its flood.peers.<name>.max_requests_total, dropped (no ban) unless"
+            + " emergency INVITEs")
+        .callback(cb -> cb.call(flood.overPeerTotal())).register(registry);
     GaugeWithCallback.builder().name("sipscreen_flood_bans_active")
         .help("Sources banned by flood control now")
         .callback(cb -> cb.call(flood.bans().size())).register(registry);

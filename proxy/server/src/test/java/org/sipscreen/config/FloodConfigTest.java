@@ -68,12 +68,15 @@ class FloodConfigTest {
           max_sources: 4096
           peers:
             core: {max_requests: 20000}
+            carrier-a: {max_requests_total: 3000}
         """);
     FloodPolicy policy = config.flood().policy(config.peers(), List.of());
     assertThat(policy.window()).isEqualTo(Duration.ofSeconds(2));
     assertThat(policy.ban()).isEqualTo(Duration.ofMinutes(10));
     assertThat(policy.limitOf(InetAddress.getByName("192.0.2.9"))).isEqualTo(20_000);
-    assertThat(policy.limitOf(InetAddress.getByName("198.51.100.9"))).isEqualTo(100);
+    assertThat(policy.limitOf(InetAddress.getByName("198.51.100.9"))).as("no per-address limit of its own")
+        .isEqualTo(100);
+    assertThat(policy.peerTotals()).isEqualTo(java.util.Map.of("carrier-a", 3000));
     assertThat(policy.limitOf(InetAddress.getByName("203.0.113.9"))).isEqualTo(100);
     assertThat(policy.peerOf(InetAddress.getByName("198.51.100.9"))).contains("carrier-a");
     assertThat(policy).isEqualTo(config.flood().policy(config.peers(), List.of()));
@@ -117,7 +120,9 @@ class FloodConfigTest {
         .contains("flood: peers.carrier-b is not a peer (the peers are [carrier-a, core])")
         .contains("(line 6)");
     assertThat(error(PEERS + "flood:\n  peers:\n    core: {}\n"))
-        .contains("flood.peers.core").contains("max_requests is required").contains("(line 8)");
+        .contains("flood.peers.core").contains("max_requests or max_requests_total is required").contains("(line 8)");
+    assertThat(error(PEERS + "flood:\n  peers:\n    core: {max_requests_total: 0}\n"))
+        .contains("flood.peers.core.max_requests_total: max_requests_total must be 1-100000000").contains("(line 8)");
     assertThat(error(PEERS + "flood:\n  peers:\n    core: {max_requests: -1}\n"))
         .contains("flood.peers.core.max_requests: max_requests must be 1-100000000").contains("(line 8)");
   }

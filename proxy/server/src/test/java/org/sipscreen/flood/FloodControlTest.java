@@ -27,7 +27,7 @@ class FloodControlTest {
   static FloodPolicy policy(int maxRequests, Duration ban) {
     return new FloodPolicy(Duration.ofSeconds(1), maxRequests, ban, 4096,
         Map.of("carrier-a", List.of("198.51.100.0/24"), "trusted", List.of("192.0.2.0/24")),
-        Map.of("trusted", 100), List.of(CORE));
+        Map.of("trusted", 100), Map.of(), List.of(CORE));
   }
 
   int passing(InetAddress source, int max) {
@@ -71,6 +71,26 @@ class FloodControlTest {
     assertThat(passing(CORE, 10_000)).isEqualTo(10_000);
     assertThat(flood.bansIssued()).isZero();
     assertThat(flood.sourcesTracked()).isZero();
+  }
+
+  @Test
+  void aPeerOverItsTotalLosesTheExcessButNoAddressIsBannedAndEmergencyPasses() {
+    flood.apply(Optional.of(new FloodPolicy(Duration.ofSeconds(1), 10, Duration.ofSeconds(60), 4096,
+        Map.of("carrier-a", List.of("198.51.100.0/24")), Map.of(), Map.of("carrier-a", 25), List.of())));
+    int passed = 0;
+    for (int i = 0; i < 10; i++) { // 10 addresses, 9 requests each: each under its own limit of 10
+      InetAddress a = address("198.51.100." + (i + 1));
+      for (int j = 0; j < 9; j++) {
+        passed += flood.admit(a) == Admission.PASS ? 1 : 0;
+      }
+    }
+    assertThat(passed).isEqualTo(25);
+    assertThat(flood.bansIssued()).as("no address went over its own limit").isZero();
+    assertThat(flood.overPeerTotal()).isEqualTo(90 - 25);
+    assertThat(flood.admit(PEER_A)).isEqualTo(Admission.EMERGENCY_ONLY);
+    assertThat(flood.emergencyExempt("INVITE sip:911@example.net SIP/2.0")).isTrue();
+    time.advance(Duration.ofSeconds(2));
+    assertThat(flood.admit(PEER_A)).as("a window later the peer sends again").isEqualTo(Admission.PASS);
   }
 
   @Test

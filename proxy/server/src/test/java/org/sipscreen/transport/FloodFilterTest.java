@@ -66,7 +66,7 @@ class FloodFilterTest {
 
   FloodFilterTest() {
     flood.apply(Optional.of(new FloodPolicy(Duration.ofSeconds(1), LIMIT, Duration.ofSeconds(60), 1024,
-        Map.of("local", List.of("127.0.0.0/8")), Map.of(), List.of())));
+        Map.of("local", List.of("127.0.0.0/8")), Map.of(), Map.of(), List.of())));
     udp = new Addressed(PEER, new FloodFilter(flood), new SipUdpHandler(proxy, sender, metrics, 65536));
     sender.addUdpChannel(udp);
   }
