@@ -128,8 +128,11 @@ public final class Sipscreen implements AutoCloseable {
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
+    org.sipscreen.flood.FloodControl flood = floodControl(config, proxy);
+    org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
-        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout());
+        config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout(),
+        flood);
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
@@ -141,6 +144,8 @@ public final class Sipscreen implements AutoCloseable {
         sip::openConnections, () -> !reloader.restartPending().isEmpty());
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
+    org.sipscreen.admin.BanRoutes.install(admin, flood);
+    reloader.onApply(next -> flood.apply(floodPolicy(next)));
     if (traceback != null) {
       traceback.install(admin);
     }
@@ -182,6 +187,31 @@ public final class Sipscreen implements AutoCloseable {
   static org.sipscreen.http.HttpLimits httpLimits(SipscreenConfig.Http http) {
     return new org.sipscreen.http.HttpLimits(http.maxConnections(), http.idleTimeout(), http.requestTimeout(),
         (int) http.maxHeaderSize().bytes(), http.maxHeaders());
+  }
+
+  /**
+   * Flood control for the whole run: its ban store (as large as {@code flood.max_sources} at start-up)
+   * outlives every reload; emergency numbers come from the running chain.
+   */
+  private static org.sipscreen.flood.FloodControl floodControl(SipscreenConfig config, StatelessProxy proxy) {
+    int maxBans = config.floodOn() ? config.flood().maxSources() : 65_536;
+    org.sipscreen.flood.FloodControl flood = new org.sipscreen.flood.FloodControl(
+        new org.sipscreen.flood.MemoryBanStore(com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+            java.time.Clock.systemUTC(), maxBans),
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
+        uri -> proxy.snapshot().chain().isEmergencyUri(uri));
+    flood.apply(floodPolicy(config));
+    return flood;
+  }
+
+  private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config) {
+    if (!config.floodOn()) {
+      return Optional.empty();
+    }
+    // A config that got this far has a default route naming an address (ProxySettingsFactory checked it).
+    NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(config.routing().defaultRoute()));
+    return Optional.of(config.flood().policy(config.peers(),
+        core == null ? List.of() : List.of(core.address().getAddress())));
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */

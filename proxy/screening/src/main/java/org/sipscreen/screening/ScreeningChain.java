@@ -57,6 +57,15 @@ public final class ScreeningChain {
     }
   }
 
+  /**
+   * Whether a Request-URI alone calls emergency services by this chain's emergency numbers: for callers
+   * that must decide before a message is parsed (flood control). Never throws.
+   */
+  public boolean isEmergencyUri(String requestUri) {
+    return emergency.isEmergency(new ScreenedCall(new CallAttempt("", java.net.InetAddress.getLoopbackAddress(),
+        requestUri, "", "", Optional.empty()), numbers, NumberList.EMPTY));
+  }
+
   /** The names of the checks in evaluation order, starting with "emergency". */
   public List<String> checkNames() {
     List<String> names = new ArrayList<>(checks.size() + 1);

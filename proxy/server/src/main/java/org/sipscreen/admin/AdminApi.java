@@ -53,7 +53,9 @@ public final class AdminApi {
   }
 
   /**
-   * Serves {@code path} (e.g. {@code /admin/lists}) for the given HTTP methods; other methods get 405.
+   * Serves {@code path} (e.g. {@code /admin/lists}) for the given HTTP methods; other methods get 405. A
+   * path ending in {@code /} (e.g. {@code /admin/bans/}) serves every path under it that no other route
+   * serves; the handler reads the rest from {@link AdminRequest#path}.
    *
    * @throws IllegalArgumentException when the path is not under /admin/ or is taken
    */
@@ -78,7 +80,7 @@ public final class AdminApi {
     } else if (!a.allows(http.headers().get(HttpHeaderNames.AUTHORIZATION))) {
       answer = done(AdminResponse.error(401, "a valid bearer token is required"));
     } else {
-      Route route = routes.get(uri.path());
+      Route route = routeOf(uri.path());
       String method = http.method().name();
       if (route == null) {
         answer = done(AdminResponse.error(404, "no such admin endpoint: " + uri.path()));
@@ -104,6 +106,16 @@ public final class AdminApi {
       }
       write(ctx, r, keepAlive);
     });
+  }
+
+  /** The route of {@code path}: its own, else that of the longest prefix route ({@code /admin/x/}) above it. */
+  private Route routeOf(String path) {
+    Route route = routes.get(path);
+    for (int slash = path.lastIndexOf('/'); route == null && slash > "/admin".length();
+        slash = path.lastIndexOf('/', slash - 1)) {
+      route = routes.get(path.substring(0, slash + 1));
+    }
+    return route;
   }
 
   private static CompletionStage<AdminResponse> done(AdminResponse r) {

@@ -98,6 +98,10 @@ final class AdminClient {
     return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     return http.send(request.timeout(Duration.ofSeconds(30)).build(),

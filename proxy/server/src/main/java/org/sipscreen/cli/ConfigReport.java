@@ -80,6 +80,27 @@ final class ConfigReport {
   }
 
   /** The summary printed after "OK": a screen's worth of lines. */
+  /** {@code 500 requests per 1s a source, ban 2m; carrier-a 20000} or {@code off}. */
+  static String flood(org.sipscreen.config.SipscreenConfig config) {
+    if (!config.floodOn()) {
+      return "off";
+    }
+    org.sipscreen.config.FloodConfig f = config.flood();
+    StringBuilder sb = new StringBuilder().append(f.maxRequests()).append(" requests per ")
+        .append(org.sipscreen.screening.check.ConfigDurations.format(f.window())).append(" a source, ban ")
+        .append(org.sipscreen.screening.check.ConfigDurations.format(f.ban()));
+    new java.util.TreeMap<>(f.peers()).forEach((peer, limit) -> {
+      sb.append("; ").append(peer);
+      if (limit.maxRequests() != null) {
+        sb.append(' ').append(limit.maxRequests());
+      }
+      if (limit.maxRequestsTotal() != null) {
+        sb.append(" (").append(limit.maxRequestsTotal()).append(" in all)");
+      }
+    });
+    return sb.toString();
+  }
+
   static List<String> summary(Sipscreen.Prepared prepared) {
     List<String> lines = new ArrayList<>();
     Policy policy = prepared.chain().policy();
@@ -115,6 +136,7 @@ final class ConfigReport {
         lines.add(String.format("  %-28s %12s          %s", f.getKey(), "data", f.getValue()));
       }
     }
+    lines.add("flood: " + flood(prepared.config()));
     lines.add("records: " + (prepared.config().recordsOn()
         ? prepared.configFile().toAbsolutePath().getParent().resolve(prepared.config().records().directory())
             .normalize().toString()

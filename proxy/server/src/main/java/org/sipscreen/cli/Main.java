@@ -14,13 +14,13 @@ import picocli.CommandLine;
 /**
  * {@code sipscreen --config FILE} runs the proxy; {@code sipscreen check-config FILE} validates a config;
  * {@code sipscreen traceback ...} queries the decision records; {@code lookup} and {@code reload} talk to
- * a running proxy's admin API; {@code sipscreen help [COMMAND]} explains each.
+ * a running proxy's admin API ({@code bans} and {@code unban} too); {@code sipscreen help [COMMAND]} explains each.
  */
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
         + " forwards, tags, rejects or drops it.",
     subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, LookupCommand.class,
-        ReloadCommand.class, StirPreloadCommand.class, CommandLine.HelpCommand.class},
+        ReloadCommand.class, BansCommand.class, UnbanCommand.class, StirPreloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  sipscreen --config /etc/sipscreen/sipscreen.yaml",

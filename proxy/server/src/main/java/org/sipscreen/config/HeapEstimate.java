@@ -62,6 +62,9 @@ public record HeapEstimate(Map<String, Double> parts) {
       parts.put("decision_records", (records.queueSize() * RECORD_BYTES
           + records.maxFileBytes() / INDEX_BYTES_PER_FILE_BYTE_DIVISOR) / MIB);
     }
+    if (config.floodOn()) {
+      parts.put("flood", config.flood().heapBytes() / MIB);
+    }
     for (Installed<?, ?> installed : chain.installed()) {
       long bytes = installed.cacheBytes();
       if (bytes > 0) {

@@ -19,9 +19,11 @@ import org.sipscreen.screening.check.PeerOverride;
  *
  * @param peers the interconnect peers by name: their networks and everything else about them
  * @param records decision records; null (no section) records nothing
+ * @param flood per-source flood control; null (no section) is off
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
-    Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter) {
+    Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter,
+    FloodConfig flood) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -41,11 +43,24 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       }
     }
     screening = screening == null ? Screening.DEFAULT : screening;
+    if (flood != null) {
+      for (String name : flood.peers().keySet()) {
+        if (!peers.containsKey(name)) {
+          throw new IllegalArgumentException("flood: peers." + name + " is not a peer (the peers are "
+              + new java.util.TreeSet<>(peers.keySet()) + ")");
+        }
+      }
+    }
   }
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null, null);
+  }
+
+  /** Whether flood control is on (the {@code flood:} section is present). */
+  public boolean floodOn() {
+    return flood != null;
   }
 
   /** Whether decision records are on (the {@code records:} section is present). */

@@ -59,6 +59,8 @@ public final class Reloader implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile Running running;
   private volatile FileWatch watch;
+  /** Told about every config that starts running (after the swap), see {@link #onApply}. */
+  private final List<Consumer<SipscreenConfig>> configListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The content version of each list's last refused version, so a refusal is logged once; reload thread. */
   private final Map<String, String> refusedVersions = new java.util.HashMap<>();
 
@@ -96,6 +98,14 @@ public final class Reloader implements AutoCloseable {
     List<LoadedFile> files = inventory(config, chain, List.of(), buildMillis);
     this.running = new Running(config, chain, files, auth);
     publish(files, "start");
+  }
+
+  /**
+   * Tells {@code listener} about every config a reload applies, after the proxy runs it, on the reload
+   * thread (e.g. to apply its flood control settings). It must not fail: the config is running already.
+   */
+  public void onApply(Consumer<SipscreenConfig> listener) {
+    configListeners.add(listener);
   }
 
   /** The chain that runs, with its checks' modules. */
@@ -215,6 +225,7 @@ public final class Reloader implements AutoCloseable {
     running = new Running(next, chain, files, auth);
     proxy.replace(new ProxySnapshot(keepSockets, chain.chain()));
     onSwap.accept(chain);
+    configListeners.forEach(l -> l.accept(next));
     if (recordsChange != null) {
       recordsChange.apply();
     }

@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.sipscreen.flood.FloodControl;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.StatelessProxy;
@@ -20,8 +21,9 @@ import org.sipscreen.sip.Transport;
 /**
  * The SIP sockets. The whole data path, per transport:
  * <pre>
- *   UDP: DatagramPacket -> SipUdpHandler -> StatelessProxy -> Sender
- *   TCP: bytes -> SipStreamDecoder (frames) -> IdleStateHandler -> SipTcpHandler -> StatelessProxy -> Sender
+ *   UDP: DatagramPacket -> FloodFilter -> SipUdpHandler -> StatelessProxy -> Sender
+ *   TCP: bytes -> SipStreamDecoder (frames) -> IdleStateHandler -> FloodFilter -> SipTcpHandler
+ *        -> StatelessProxy -> Sender
  * </pre>
  * The idle timer sits behind the framer, so only whole messages keep a connection open, never a trickle of
  * bytes; the framer itself closes a connection whose message is not whole within the message timeout.
@@ -31,6 +33,7 @@ public final class SipServer implements AutoCloseable {
 
   private final StatelessProxy proxy;
   private final ProxyMetrics metrics;
+  private final FloodControl flood;
   private final int maxMessageBytes;
   private final int tcpIdleSeconds;
   private final long tcpMessageTimeoutNanos;
@@ -51,16 +54,18 @@ public final class SipServer implements AutoCloseable {
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds, int udpSockets) {
     this(proxy, metrics, group, maxMessageBytes, tcpIdleSeconds, udpSockets,
-        java.time.Duration.ofSeconds(10));
+        java.time.Duration.ofSeconds(10), FloodControl.off());
   }
 
   /**
    * @param udpSockets UDP sockets per listen address (SO_REUSEPORT, one per event loop; 1 without epoll)
    * @param tcpMessageTimeout how long one message may take to arrive whole on a TCP connection
+   * @param flood what every received request meets first
    */
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
-      int tcpIdleSeconds, int udpSockets, java.time.Duration tcpMessageTimeout) {
+      int tcpIdleSeconds, int udpSockets, java.time.Duration tcpMessageTimeout, FloodControl flood) {
     this.tcpMessageTimeoutNanos = tcpMessageTimeout.toNanos();
+    this.flood = flood;
     this.udpSockets = udpSockets;
     this.proxy = proxy;
     this.metrics = metrics;
@@ -74,6 +79,13 @@ public final class SipServer implements AutoCloseable {
   public void start() throws InterruptedException {
     SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes);
     SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics);
+    FloodFilter floodFilter = new FloodFilter(flood);
+    ChannelInitializer<Channel> udpInit = new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline().addLast("flood", floodFilter).addLast("proxy", udpHandler);
+      }
+    };
     ChannelInitializer<SocketChannel> tcpInit = new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
@@ -82,6 +94,7 @@ public final class SipServer implements AutoCloseable {
             () -> metrics.malformed("tcp_framing"), tcpMessageTimeoutNanos,
             () -> metrics.dropped("tcp_message_timeout")));
         p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
+        p.addLast("flood", floodFilter);
         p.addLast("proxy", tcpHandler);
       }
     };
@@ -92,7 +105,7 @@ public final class SipServer implements AutoCloseable {
 
     for (LocalEndpoint endpoint : proxy.settings().endpoints()) {
       if (endpoint.transports().contains(Transport.UDP)) {
-        for (Channel udp : UdpListener.bind(group, endpoint.bind(), udpSockets, udpHandler)) {
+        for (Channel udp : UdpListener.bind(group, endpoint.bind(), udpSockets, udpInit)) {
           listeners.add(udp);
           sender.addUdpChannel(udp);
         }

@@ -56,6 +56,18 @@ class CheckConfigTest {
   }
 
   @Test
+  void summaryShowsFloodControlAndItsPeerLimits() throws IOException {
+    Path file = dir.resolve("flood.yaml");
+    Files.writeString(file, "peers:\n  carrier-a: {networks: [198.51.100.0/24]}\n"
+        + "flood:\n  max_requests: 300\n  ban: 10m\n  peers:\n    carrier-a: {max_requests: 20000}\n");
+    Run on = run("check-config", file.toString());
+    assertThat(on.exitCode()).as(on.err()).isZero();
+    assertThat(on.out()).contains("\nflood: 300 requests per 1s a source, ban 10m; carrier-a 20000\n")
+        .containsPattern("heap: .*flood [0-9.]+");
+    assertThat(run("check-config", shippedConfig().toString()).out()).contains("\nflood: off\n");
+  }
+
+  @Test
   void badConfigExitsNonZeroWithTheReason() throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "sip:\n  listen:\n    - address: 127.0.0.1\n      prot: 5060\n");

@@ -1,0 +1,79 @@
+package org.sipscreen.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.concurrent.Callable;
+import org.sipscreen.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sipscreen bans}: lists the sources a running proxy's flood control has banned ({@code GET /admin/bans}). */
+@Command(name = "bans", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "List the sources a running proxy's flood control has banned: address, peer, until when.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  sipscreen bans --config /etc/sipscreen/sipscreen.yaml",
+        "  sipscreen bans --admin-url http://10.0.0.5:8080 --token-file /etc/sipscreen/admin.token",
+        "  sipscreen bans --json | jq -r '.bans[].address'",
+        "  (lift one with: sipscreen unban 192.0.2.7)"},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:the proxy answered (with or without bans)",
+        "2:bad option or config file; the proxy refused the request (401)",
+        "3:the proxy could not be reached"})
+final class BansCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin
+  AdminTarget target;
+
+  @Option(names = "--json", description = "print the admin API's answer as it is")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AdminClient admin;
+    try {
+      admin = target.client();
+    } catch (ConfigException e) {
+      System.err.println("bans: " + e.getMessage());
+      return 2;
+    }
+    HttpResponse<String> r;
+    try {
+      r = admin.get("/admin/bans");
+    } catch (IOException e) {
+      System.err.println("bans: " + admin.unreachable(e));
+      return AdminClient.UNREACHABLE;
+    }
+    if (r.statusCode() != 200) {
+      System.err.println("bans: the proxy answered " + r.statusCode() + ": " + LookupCommand.errorOf(r.body()));
+      return r.statusCode() == 401 ? 2 : AdminClient.UNREACHABLE;
+    }
+    if (json) {
+      System.out.println(r.body().strip());
+      return 0;
+    }
+    JsonNode a;
+    try {
+      a = JSON.readTree(r.body());
+    } catch (IOException e) {
+      System.err.println("bans: the proxy answered something else than JSON: " + r.body().strip());
+      return AdminClient.UNREACHABLE;
+    }
+    JsonNode bans = a.path("bans");
+    System.out.println(bans.size() + " banned; flood control " + a.path("flood_control").asText());
+    if (bans.size() > 0) {
+      System.out.printf("%-40s %-20s %s%n", "ADDRESS", "PEER", "UNTIL");
+      for (JsonNode b : bans) {
+        System.out.printf("%-40s %-20s %s%n", b.path("address").asText(),
+            b.has("peer") ? b.path("peer").asText() : "-", b.path("until").asText());
+      }
+    }
+    return 0;
+  }
+}
