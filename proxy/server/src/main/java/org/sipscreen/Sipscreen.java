@@ -174,7 +174,7 @@ public final class Sipscreen implements AutoCloseable {
         BuildInfo.version(), BuildInfo.commit(), Transports.name(), listenersText(prepared.settings()),
         hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
         String.join(",", chain.checkNames()));
-    StartupSummary.log(config, reloader.files(), reloader.auth());
+    StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
     return s;
   }
 

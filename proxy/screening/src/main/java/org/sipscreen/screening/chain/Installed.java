@@ -57,6 +57,11 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.lists(check);
   }
 
+  /** The check's lines for the start-up summary (see {@link CheckModule#summary}). */
+  public List<String> summary() {
+    return module.summary(check);
+  }
+
   List<DataFile> files() {
     return module.files(config);
   }

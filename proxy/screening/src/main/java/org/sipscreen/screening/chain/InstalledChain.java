@@ -244,6 +244,13 @@ public final class InstalledChain {
     return with(next);
   }
 
+  /** The checks' lines for the start-up summary, in check order (see {@link CheckModule#summary}). */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    installed.forEach(i -> lines.addAll(i.summary()));
+    return lines;
+  }
+
   /** Every list the chain holds, the allow list first. */
   public List<LoadedList> lists() {
     List<LoadedList> lists = new ArrayList<>();

@@ -121,6 +121,14 @@ public abstract class CheckModule<C, K extends Check> {
     return List.of();
   }
 
+  /**
+   * Lines the check adds to the start-up summary and to {@code check-config}'s summary (what it found in
+   * its data about each peer, say); empty for most checks.
+   */
+  public List<String> summary(K check) {
+    return List.of();
+  }
+
   /** The metrics the check exports; {@code live} always reads the check of the running chain. */
   public void exportMetrics(java.util.function.Supplier<K> live, CheckMetrics metrics) {}
 
