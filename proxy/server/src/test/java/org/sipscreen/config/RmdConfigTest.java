@@ -83,7 +83,7 @@ class RmdConfigTest {
     for (String source : List.of("10.1.1.1", "10.1.2.2")) {
       ScreeningResult r = chain.screen(call(source, "+13019440199"));
       assertThat(r.action()).isEqualTo(new ScreeningResult.Action.Forward());
-      assertThat(r.outcomeOf("rmd")).contains("listed");
+      assertThat(r.outcomeOf("rmd")).contains("continue");
     }
   }
 

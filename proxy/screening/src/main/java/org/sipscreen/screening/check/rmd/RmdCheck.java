@@ -13,8 +13,7 @@ import org.sipscreen.screening.Verdict;
 /**
  * rmd: the upstream peer must be listed in the Robocall Mitigation Database (47 CFR 64.6305: intermediate
  * and terminating providers refuse traffic from providers that are not). Each peer's standing is worked out
- * when the file or the config loads, so a call costs one map lookup: a listed peer continues
- * ({@code listed}); a peer whose filing is not in the file is flagged {@code not_listed}, one that names
+ * when the file or the config loads, so a call costs one map lookup: a listed peer continues; a peer whose filing is not in the file is flagged {@code not_listed}, one that names
  * no filing {@code no_record}. The policy's action for the check decides what a flag does; a deterministic
  * reject answers with the section's own status.
  */
@@ -22,7 +21,8 @@ public final class RmdCheck implements Check {
 
   public static final String NAME = "rmd";
 
-  static final Verdict.Continue LISTED = new Verdict.Continue("listed");
+  /** A listed peer's verdict: a plain continue, so that decision records stay as short as without the gate. */
+  static final Verdict.Continue LISTED = Verdict.CONTINUE;
 
   /** Counts new files refused as suspect; shared by every check a reload carries it over to. */
   static final class Refusals {

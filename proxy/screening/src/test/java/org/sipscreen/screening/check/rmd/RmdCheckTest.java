@@ -49,7 +49,7 @@ class RmdCheckTest {
   void aListedPeerContinuesAsListed() {
     assertThat(check.check(from("carrier_a"))).isEqualTo(RmdCheck.LISTED);
     assertThat(check.check(from("carrier_b"))).as("named by FRN").isEqualTo(RmdCheck.LISTED);
-    assertThat(check.outcomeLabel(RmdCheck.LISTED, from("carrier_a"))).isEqualTo("listed");
+    assertThat(check.outcomeLabel(RmdCheck.LISTED, from("carrier_a"))).isEqualTo("continue");
   }
 
   @Test
