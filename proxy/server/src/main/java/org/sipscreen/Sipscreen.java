@@ -127,6 +127,8 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
+    org.sipscreen.http.ReportRoute report = new org.sipscreen.http.ReportRoute(recorder::directory);
+    clients.add(report);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
@@ -144,6 +146,7 @@ public final class Sipscreen implements AutoCloseable {
     if (traceback != null) {
       traceback.install(admin);
     }
+    report.install(admin);
     try {
       sip.start();
       http = HttpServer.start(group, Transports.serverChannel(),
@@ -159,6 +162,7 @@ public final class Sipscreen implements AutoCloseable {
       if (traceback != null) {
         traceback.close();
       }
+      report.close();
       group.shutdownGracefully();
       throw e;
     }
