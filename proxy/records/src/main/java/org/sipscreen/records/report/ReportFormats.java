@@ -58,7 +58,7 @@ public final class ReportFormats {
       top(pn.putArray("signers"), "x5u", p.signers, r.query().top());
       long error = Math.max(p.blockedCallers.error(), Math.max(p.blockedPrefixes.error(), p.signers.error()));
       if (error > 0) {
-        pn.put("top_counts_overestimate_by_at_most", error);
+        pn.put("top_counts_under_by_at_most", error);
       }
       ArrayNode days = pn.putArray("days");
       p.days.forEach((day, t) -> tally(days.addObject().put("day", day), t));

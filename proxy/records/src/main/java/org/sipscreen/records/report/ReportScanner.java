@@ -54,11 +54,16 @@ public final class ReportScanner {
         return t;
       });
       try {
+        // One report per thread, each taking the next file until none is left: memory is that of
+        // `threads` reports, whatever the number of files.
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         List<Future<PeerReport>> parts = new ArrayList<>();
-        for (DecisionFiles.Segment f : files) {
+        for (int t = 0; t < Math.min(threads, files.size()); t++) {
           parts.add(pool.submit(() -> {
             PeerReport part = new PeerReport(query);
-            new FileScan(part, from, to).scan(f.path());
+            for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+              new FileScan(part, from, to).scan(files.get(i).path());
+            }
             return part;
           }));
         }

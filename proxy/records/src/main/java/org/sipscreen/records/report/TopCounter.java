@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The most frequent values of a stream in bounded memory (Space-Saving, Metwally et al. 2005): exact while
- * fewer than {@code capacity} distinct values were seen; beyond, a value's count may be overestimated by at
- * most the smallest count kept ({@link #error()}), and every value counted more often than that is kept.
+ * The most frequent values of a stream in bounded memory: counts are exact while at most
+ * {@code 2 * capacity} distinct values were seen. Beyond, the map is pruned to the {@code capacity} most
+ * counted values (amortized constant time per value); a pruned value's count is lost, so a count may be
+ * under by at most {@link #error()}, the highest count ever pruned, and every value counted more than that
+ * in all is kept.
  */
 final class TopCounter {
 
@@ -37,22 +39,35 @@ final class TopCounter {
       c[0] += n;
       return;
     }
-    if (counts.size() < capacity) {
-      counts.put(value, new long[] {n});
-      return;
+    if (counts.size() >= 2 * capacity) {
+      prune();
     }
-    // Replace the least counted value; the newcomer inherits its count (an upper bound of its own).
-    String least = null;
-    long min = Long.MAX_VALUE;
-    for (Map.Entry<String, long[]> e : counts.entrySet()) {
-      if (e.getValue()[0] < min) {
-        min = e.getValue()[0];
-        least = e.getKey();
+    counts.put(value, new long[] {n});
+  }
+
+  /** Keeps the {@code capacity} most counted values (and those tied with the last of them). */
+  private void prune() {
+    long[] all = new long[counts.size()];
+    int i = 0;
+    for (long[] c : counts.values()) {
+      all[i++] = c[0];
+    }
+    java.util.Arrays.sort(all);
+    long keepFrom = all[all.length - capacity];
+    long[] pruned = {0};
+    counts.values().removeIf(c -> {
+      if (c[0] < keepFrom) {
+        pruned[0] = Math.max(pruned[0], c[0]);
+        return true;
       }
+      return false;
+    });
+    if (counts.size() >= 2 * capacity) {
+      // Everything tied: drop the ties too, or the map never shrinks.
+      pruned[0] = Math.max(pruned[0], keepFrom);
+      counts.values().removeIf(c -> c[0] <= keepFrom);
     }
-    counts.remove(least);
-    error = Math.max(error, min);
-    counts.put(value, new long[] {min + n});
+    error = Math.max(error, pruned[0]);
   }
 
   /** Adds every count of {@code other}. */

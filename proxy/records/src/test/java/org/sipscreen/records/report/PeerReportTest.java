@@ -150,7 +150,7 @@ class PeerReportTest {
     JsonNode prefixes = a.path("top_blocked_prefixes");
     assertThat(prefixes.get(0).path("prefix").asText()).isEqualTo("+1212555");
     assertThat(prefixes.get(0).path("calls").asLong()).isEqualTo(6);
-    assertThat(a.has("top_counts_overestimate_by_at_most")).as("exact below the capacity").isFalse();
+    assertThat(a.has("top_counts_under_by_at_most")).as("exact below the capacity").isFalse();
   }
 
   @Test
@@ -202,15 +202,19 @@ class PeerReportTest {
   }
 
   @Test
-  void topCounterIsExactBelowItsCapacityAndBoundedAbove() {
-    TopCounter c = new TopCounter(3);
+  void topCounterIsExactBelowTwiceItsCapacityAndKeepsTheHeavyValuesAbove() {
+    TopCounter c = new TopCounter(2);
     for (int i = 0; i < 10; i++) {
       c.add("hot");
     }
     c.add("a");
+    c.add("a");
     c.add("b");
+    assertThat(c.error()).as("4 distinct values fit").isZero();
     c.add("c");
+    c.add("d");
     assertThat(c.top(1).get(0)).isEqualTo(new TopCounter.Entry("hot", 10));
+    assertThat(c.top(5)).extracting(TopCounter.Entry::value).contains("hot", "a");
     assertThat(c.error()).isEqualTo(1);
   }
 }
