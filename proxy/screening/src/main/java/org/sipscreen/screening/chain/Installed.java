@@ -62,6 +62,11 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.summary(check);
   }
 
+  /** What the check knows about {@code peer} (see {@link CheckModule#peerFacts}). */
+  public java.util.Map<String, String> peerFacts(String peer) {
+    return module.peerFacts(check, peer);
+  }
+
   List<DataFile> files() {
     return module.files(config);
   }

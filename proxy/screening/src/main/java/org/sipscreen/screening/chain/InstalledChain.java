@@ -251,6 +251,13 @@ public final class InstalledChain {
     return lines;
   }
 
+  /** What the checks know about {@code peer}, in check order (see {@link CheckModule#peerFacts}). */
+  public java.util.Map<String, String> peerFacts(String peer) {
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    installed.forEach(i -> facts.putAll(i.peerFacts(peer)));
+    return facts;
+  }
+
   /** Every list the chain holds, the allow list first. */
   public List<LoadedList> lists() {
     List<LoadedList> lists = new ArrayList<>();

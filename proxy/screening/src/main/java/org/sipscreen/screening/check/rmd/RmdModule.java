@@ -110,6 +110,29 @@ public final class RmdModule extends CheckModule<RmdConfig, RmdCheck> {
     return check.standings().values().stream().map(PeerStanding::describe).toList();
   }
 
+  /** The peer's filing as config names it and as the loaded file has it. */
+  @Override
+  public Map<String, String> peerFacts(RmdCheck check, String peer) {
+    PeerStanding s = check.standings().get(peer);
+    if (s == null) {
+      return Map.of();
+    }
+    Map<String, String> facts = new java.util.LinkedHashMap<>();
+    facts.put("rmd_record", s.reference().map(RmdReference::text).orElse(""));
+    facts.put("rmd_listed", s.listed() ? "yes" : "no");
+    s.record().ifPresent(r -> {
+      facts.put("rmd_number", r.rmdNumber());
+      facts.put("rmd_frn", r.frn());
+      facts.put("rmd_business_name", r.businessName());
+      facts.put("rmd_ocn", r.ocn());
+      facts.put("rmd_contact_name", r.contactName());
+      facts.put("rmd_contact_telephone", r.contactTelephone());
+      facts.put("rmd_contact_email", r.contactEmail());
+    });
+    facts.values().removeIf(String::isEmpty);
+    return facts;
+  }
+
   @Override
   public void exportMetrics(Supplier<RmdCheck> live, CheckMetrics metrics) {
     metrics.gauge("sipscreen_rmd_peer_listed",
