@@ -127,8 +127,6 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    org.sipscreen.http.ReportRoute report = new org.sipscreen.http.ReportRoute(recorder::directory);
-    clients.add(report);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets());
@@ -141,6 +139,17 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.ProcessGauges.register(registry, BuildInfo.version(), BuildInfo.commit(),
         () -> sip.listeners().size(), sip::listenersUp,
         sip::openConnections, () -> !reloader.restartPending().isEmpty());
+    org.sipscreen.http.ReportRoute report = new org.sipscreen.http.ReportRoute(recorder::directory,
+        peer -> {
+          java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+          SipscreenConfig.PeerConfig pc = reloader.config().peers().get(peer);
+          if (pc != null && pc.contact() != null) {
+            facts.put("contact", pc.contact());
+          }
+          facts.putAll(reloader.chain().peerFacts(peer));
+          return facts;
+        });
+    clients.add(report);
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     if (traceback != null) {

@@ -86,10 +86,12 @@ final class ReportCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = source.logDir;
+    java.util.Map<String, java.util.Map<String, String>> facts = java.util.Map.of();
     if (source.config != null) {
       try {
         SipscreenConfig config = ConfigLoader.load(source.config);
         dir = config.records().directoryFor(source.config);
+        facts = TracebackAnswer.peers(config, source.config, err);
       } catch (ConfigException e) {
         err.println(e.getMessage());
         return 2;
@@ -110,7 +112,7 @@ final class ReportCommand implements Callable<Integer> {
       err.println("report: cannot read " + dir + ": " + e.getMessage());
       return 2;
     }
-    String text = ReportFormats.write(report, format);
+    String text = ReportFormats.write(report, format, facts);
     try {
       if (output != null) {
         Files.writeString(output, text, StandardCharsets.UTF_8);

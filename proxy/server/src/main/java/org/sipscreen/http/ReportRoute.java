@@ -28,6 +28,7 @@ public final class ReportRoute implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final java.util.function.Supplier<Path> directory;
+  private final java.util.function.Function<String, Map<String, String>> peerFacts;
   private final ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
       new ArrayBlockingQueue<>(2), r -> {
         Thread t = new Thread(r, "sipscreen-report");
@@ -37,7 +38,17 @@ public final class ReportRoute implements AutoCloseable {
 
   /** @param directory the decision records directory at the time of each report */
   public ReportRoute(java.util.function.Supplier<Path> directory) {
+    this(directory, peer -> Map.of());
+  }
+
+  /**
+   * @param peerFacts what the running config and checks know about a peer (its RMD record and standing),
+   *     shown with the peer's counts
+   */
+  public ReportRoute(java.util.function.Supplier<Path> directory,
+      java.util.function.Function<String, Map<String, String>> peerFacts) {
     this.directory = directory;
+    this.peerFacts = peerFacts;
   }
 
   /** Serves {@link #PATH} on the admin API, which authorizes the caller first. */
@@ -80,12 +91,14 @@ public final class ReportRoute implements AutoCloseable {
   private AdminResponse run(PeerReport.Query query, String format) {
     try {
       PeerReport r = ReportScanner.run(directory.get(), query, 1);
+      Map<String, Map<String, String>> facts = new java.util.HashMap<>();
+      r.peerNames().forEach(p -> facts.put(p, peerFacts.apply(p)));
       if (format.equals("json")) {
         return AdminResponse.ok(new com.fasterxml.jackson.databind.util.RawValue(
-            JSON.writeValueAsString(ReportFormats.json(r))));
+            JSON.writeValueAsString(ReportFormats.json(r, facts))));
       }
       return AdminResponse.ok(new AdminResponse.Text(ReportFormats.contentType(format),
-          ReportFormats.write(r, format)));
+          ReportFormats.write(r, format, facts)));
     } catch (IOException | RuntimeException e) {
       return AdminResponse.error(500, "report failed: " + e.getMessage());
     }

@@ -74,6 +74,38 @@ class ReportCommandTest {
   }
 
   @Test
+  void withTheConfigEachPeerCarriesItsRmdStandingAndContact() throws IOException {
+    Files.copy(Path.of(System.getProperty("sipscreen.repo", "../..")).resolve("config/data/rmd-current-filers.csv"),
+        dir.resolve("rmd.csv"));
+    Path config = dir.resolve("sipscreen.yaml");
+    Files.writeString(config, """
+        records: {directory: records}
+        peers:
+          carrier-a:
+            networks: [198.51.100.0/24]
+            contact: "NOC, noc@carrier-a.example"
+            checks: {rmd: {record: RMD0099001}}
+          carrier-b:
+            networks: [203.0.113.0/24]
+            checks: {rmd: {record: RMD0012345}}
+        screening:
+          rmd: {file: rmd.csv}
+        """);
+    CheckConfigTest.Run r = CheckConfigTest.run("report", "--from", "2026-11-28", "--to", "2026-11-30",
+        "--config", config.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    JsonNode a = report.get("peers").get(0).get("facts");
+    assertThat(a.get("rmd_record").asText()).isEqualTo("RMD0099001");
+    assertThat(a.get("rmd_listed").asText()).isEqualTo("yes");
+    assertThat(a.get("contact").asText()).isEqualTo("NOC, noc@carrier-a.example");
+    assertThat(report.get("peers").get(1).get("facts").get("rmd_listed").asText()).isEqualTo("no");
+    CheckConfigTest.Run csv = CheckConfigTest.run("report", "--from", "2026-11-28", "--to", "2026-11-30",
+        "--config", config.toString(), "--format", "csv");
+    assertThat(csv.out()).contains("carrier-b,all,fact,rmd_listed=no,,\n");
+  }
+
+  @Test
   void writesHtmlToAFile() throws IOException {
     Path out = dir.resolve("report.html");
     CheckConfigTest.Run r = CheckConfigTest.run("report", "--from", "2026-11-28", "--to", "2026-11-30",

@@ -19,10 +19,18 @@ public final class ReportFormats {
 
   /** The report in {@code format}: json, csv or html. */
   public static String write(PeerReport r, String format) {
+    return write(r, format, Map.of());
+  }
+
+  /**
+   * The report in {@code format}, each peer with what the config and the checks know about it
+   * ({@code facts}, by peer name: its RMD record and whether the loaded file lists it, its contact).
+   */
+  public static String write(PeerReport r, String format, Map<String, Map<String, String>> facts) {
     return switch (format) {
-      case "json" -> json(r).toPrettyString() + "\n";
-      case "csv" -> csv(r);
-      case "html" -> ReportHtml.page(r);
+      case "json" -> json(r, facts).toPrettyString() + "\n";
+      case "csv" -> csv(r, facts);
+      case "html" -> ReportHtml.page(r, facts);
       default -> throw new IllegalArgumentException("format must be json, csv or html, was '" + format + "'");
     };
   }
@@ -37,6 +45,10 @@ public final class ReportFormats {
   }
 
   public static ObjectNode json(PeerReport r) {
+    return json(r, Map.of());
+  }
+
+  public static ObjectNode json(PeerReport r, Map<String, Map<String, String>> facts) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode q = root.putObject("query");
     q.put("from", r.query().from().toString());
@@ -52,6 +64,11 @@ public final class ReportFormats {
     for (PeerReport.Peer p : r.peers.values()) {
       ObjectNode pn = peers.addObject();
       pn.put("peer", p.name);
+      Map<String, String> known = facts.get(p.name);
+      if (known != null && !known.isEmpty()) {
+        ObjectNode f = pn.putObject("facts");
+        known.forEach(f::put);
+      }
       tally(pn, p.total);
       top(pn.putArray("top_blocked_callers"), "caller", p.blockedCallers, r.query().top());
       top(pn.putArray("top_blocked_prefixes"), "prefix", p.blockedPrefixes, r.query().top());
@@ -102,8 +119,15 @@ public final class ReportFormats {
    * window (top lists are over the whole window only), {@code share} is of the calls of that peer and day.
    */
   public static String csv(PeerReport r) {
+    return csv(r, Map.of());
+  }
+
+  /** {@link #csv(PeerReport)} with a {@code fact} row per known fact ({@code key=value} in {@code key}). */
+  public static String csv(PeerReport r, Map<String, Map<String, String>> facts) {
     StringBuilder sb = new StringBuilder("peer,day,measure,key,calls,share\n");
     for (PeerReport.Peer p : r.peers.values()) {
+      facts.getOrDefault(p.name, Map.of()).forEach((k, v) -> sb.append(csvField(p.name)).append(",all,fact,")
+          .append(csvField(k + "=" + v)).append(",,\n"));
       csvTally(sb, p.name, "all", p.total);
       p.days.forEach((day, t) -> csvTally(sb, p.name, day, t));
       for (TopCounter.Entry e : p.blockedCallers.top(r.query().top())) {

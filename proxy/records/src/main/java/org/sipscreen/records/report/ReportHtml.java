@@ -19,6 +19,10 @@ final class ReportHtml {
   private ReportHtml() {}
 
   static String page(PeerReport r) {
+    return page(r, Map.of());
+  }
+
+  static String page(PeerReport r, Map<String, Map<String, String>> facts) {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>sipscreen peer report ")
         .append(esc(r.query().from().toString())).append(" to ").append(esc(r.query().to().toString()))
@@ -49,14 +53,20 @@ final class ReportHtml {
     }
     h.append("</table>\n");
     for (PeerReport.Peer p : r.peers.values()) {
-      peer(h, p, r.query().top());
+      peer(h, p, r.query().top(), facts.getOrDefault(p.name, Map.of()));
     }
     h.append("</body></html>\n");
     return h.toString();
   }
 
-  private static void peer(StringBuilder h, PeerReport.Peer p, int top) {
+  private static void peer(StringBuilder h, PeerReport.Peer p, int top, Map<String, String> facts) {
     h.append("<h2 id=\"peer-").append(esc(p.name)).append("\">").append(esc(p.name)).append("</h2>\n");
+    if (!facts.isEmpty()) {
+      h.append("<table>");
+      facts.forEach((k, v) -> h.append("<tr><th class=\"l\">").append(esc(k)).append("</th><td class=\"l\">")
+          .append(esc(v)).append("</td></tr>"));
+      h.append("</table>\n");
+    }
     h.append("<h3>Calls per day</h3>\n").append(dayChart(p));
     h.append("<h3>Blocked, by reason</h3>\n").append(bars(p.total.blockedBy, p.total.calls, BLOCKED));
     h.append("<h3>Tagged, by reason</h3>\n").append(bars(p.total.taggedBy, p.total.calls, TAGGED));
