@@ -25,7 +25,7 @@ public record PeerStanding(String peer, Optional<RmdReference> reference, Option
     StringBuilder sb = new StringBuilder("rmd peer=").append(peer).append(" record=")
         .append(reference.map(RmdReference::text).orElse("none")).append(" listed=")
         .append(listed() ? "yes" : "no");
-    record.ifPresent(r -> sb.append(" business_name=\"").append(r.businessName()).append('"')
+    record.ifPresent(r -> sb.append(" business_name=\"").append(r.businessName().replace('"', '\'')).append('"')
         .append(r.ocn().isEmpty() ? "" : " ocn=" + r.ocn()));
     return sb.toString();
   }
