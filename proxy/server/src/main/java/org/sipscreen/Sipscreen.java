@@ -142,6 +142,17 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.ProcessGauges.register(registry, BuildInfo.version(), BuildInfo.commit(),
         () -> sip.listeners().size(), sip::listenersUp,
         sip::openConnections, () -> !reloader.restartPending().isEmpty());
+    org.sipscreen.http.ReportRoute report = new org.sipscreen.http.ReportRoute(recorder::directory,
+        peer -> {
+          java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+          SipscreenConfig.PeerConfig pc = reloader.config().peers().get(peer);
+          if (pc != null && pc.contact() != null) {
+            facts.put("contact", pc.contact());
+          }
+          facts.putAll(reloader.chain().peerFacts(peer));
+          return facts;
+        });
+    clients.add(report);
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
@@ -149,6 +160,7 @@ public final class Sipscreen implements AutoCloseable {
     if (traceback != null) {
       traceback.install(admin);
     }
+    report.install(admin);
     try {
       sip.start();
       http = HttpServer.start(new InetSocketAddress(config.http().address(), config.http().port()), registry,
@@ -164,6 +176,7 @@ public final class Sipscreen implements AutoCloseable {
       if (traceback != null) {
         traceback.close();
       }
+      report.close();
       group.shutdownGracefully();
       throw e;
     }
@@ -179,7 +192,7 @@ public final class Sipscreen implements AutoCloseable {
         BuildInfo.version(), BuildInfo.commit(), Transports.name(), listenersText(prepared.settings()),
         hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
         String.join(",", chain.checkNames()));
-    StartupSummary.log(config, reloader.files(), reloader.auth());
+    StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
     return s;
   }
 

@@ -14,10 +14,11 @@ final class StartupSummary {
 
   private StartupSummary() {}
 
-  static void log(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth) {
+  static void log(SipscreenConfig config, List<LoadedFile> files, AdminAuth auth, List<String> checkLines) {
     config.peers().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())
         .forEach(p -> log.info("peer name={} networks={}", p.getKey(), String.join(",", p.getValue().networks())));
+    checkLines.forEach(log::info);
     for (LoadedFile f : files) {
       if (f.isList()) {
         log.info("list name={} entries={} file={} version={} load_ms={}", f.name(), f.entries(),

@@ -124,15 +124,21 @@ public final class AdminApi {
 
   private static void write(ChannelHandlerContext ctx, AdminResponse r, boolean keepAlive) {
     byte[] body;
+    String contentType = "application/json";
     try {
-      body = JSON.writeValueAsBytes(r.body());
+      if (r.body() instanceof AdminResponse.Text t) {
+        body = t.text().getBytes(StandardCharsets.UTF_8);
+        contentType = t.contentType();
+      } else {
+        body = JSON.writeValueAsBytes(r.body());
+      }
     } catch (JsonProcessingException e) {
       body = ("{\"error\": \"cannot write the answer\"}").getBytes(StandardCharsets.UTF_8);
       r = new AdminResponse(500, null);
     }
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(body));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     if (r.status() == 401) {
       response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"sipscreen\"");
     }

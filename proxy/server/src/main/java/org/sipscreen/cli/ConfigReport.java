@@ -126,6 +126,7 @@ final class ConfigReport {
         });
     lines.add("peers: " + (peers.isEmpty() ? "none" : String.join(", ", peers)));
     lines.addAll(own);
+    prepared.installed().summary().forEach(l -> lines.add("  " + l));
     lines.add("lists:");
     for (Map.Entry<String, Path> f : ConfigFiles.of(prepared.config(), prepared.installed(),
         prepared.configFile()).entrySet()) {

@@ -19,8 +19,9 @@ import picocli.CommandLine;
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
         + " forwards, tags, rejects or drops it.",
-    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, LookupCommand.class,
-        ReloadCommand.class, BansCommand.class, UnbanCommand.class, StirPreloadCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, ReportCommand.class,
+        LookupCommand.class, ReloadCommand.class, BansCommand.class, UnbanCommand.class,
+        StirPreloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  sipscreen --config /etc/sipscreen/sipscreen.yaml",

@@ -45,12 +45,26 @@ final class TracebackCommand implements Callable<Integer> {
   @Option(names = "--callee", paramLabel = "NUMBER", description = "called number")
   String callee;
 
-  @Option(names = "--from", required = true, paramLabel = "TIME",
+  @Option(names = "--from", paramLabel = "TIME",
       description = "window start, inclusive: ISO-8601 (2026-11-28T19:00:00Z; no zone means UTC)")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "TIME", description = "window end, inclusive")
+  @Option(names = "--to", paramLabel = "TIME", description = "window end, inclusive")
   String to;
+
+  @Option(names = "--time", paramLabel = "TIME",
+      description = "the call's time as the request gives it; the window is --time ± --window")
+  String time;
+
+  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "5m",
+      description = "with --time: how far either side to look (default ${DEFAULT-VALUE})")
+  String window;
+
+  @Option(names = "--answer",
+      description = "answer a traceback request: per call the upstream peer (name, RMD record, contact),"
+          + " received time, source, Call-ID, caller ID as received, attestation and signer, and the"
+          + " decision; --format text (default) or json")
+  boolean answer;
 
   @Option(names = "--peer", paramLabel = "NAME", description = "only calls from this source peer")
   String peer;
@@ -59,8 +73,9 @@ final class TracebackCommand implements Callable<Integer> {
       description = "at most N records (default ${DEFAULT-VALUE})")
   int limit;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-      description = "table (default) or jsonl (one record per line, as written)")
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "table (default) or jsonl (one record per line, as written); with --answer text"
+          + " (default) or json")
   String format;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -79,14 +94,19 @@ final class TracebackCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     PrintStream err = System.err;
-    if (!format.equals("table") && !format.equals("jsonl")) {
-      err.println("traceback: --format must be table or jsonl, was '" + format + "'");
+    if (format == null) {
+      format = answer ? "text" : "table";
+    }
+    if (answer ? !format.equals("text") && !format.equals("json")
+        : !format.equals("table") && !format.equals("jsonl")) {
+      err.println("traceback: --format must be " + (answer ? "text or json with --answer" : "table or jsonl")
+          + ", was '" + format + "'");
       return 2;
     }
     Path dir = source.logDir;
     PhoneNumbers numbers = PhoneNumbers.NANP;
+    SipscreenConfig config = null;
     if (source.config != null) {
-      SipscreenConfig config;
       try {
         config = ConfigLoader.load(source.config);
       } catch (ConfigException e) {
@@ -98,7 +118,8 @@ final class TracebackCommand implements Callable<Integer> {
     }
     Traceback.Query query;
     try {
-      query = Traceback.Query.parse(caller, callee, from, to, peer, limit, numbers);
+      String[] window = window();
+      query = Traceback.Query.parse(caller, callee, window[0], window[1], peer, limit, numbers);
     } catch (IllegalArgumentException e) {
       err.println("traceback: " + e.getMessage());
       return 2;
@@ -113,7 +134,10 @@ final class TracebackCommand implements Callable<Integer> {
     }
     long millis = (System.nanoTime() - t0) / 1_000_000;
     try {
-      if (format.equals("jsonl")) {
+      if (answer) {
+        TracebackAnswer.write(out, format, query, result, config == null ? null
+            : TracebackAnswer.peers(config, source.config, err));
+      } else if (format.equals("jsonl")) {
         for (ObjectNode r : result.records()) {
           out.println(JSON.writeValueAsString(r));
         }
@@ -131,6 +155,27 @@ final class TracebackCommand implements Callable<Integer> {
         dir, result.filesSkipped(),
         result.unreadableLines() > 0 ? "; " + result.unreadableLines() + " unreadable lines" : "");
     return result.records().isEmpty() ? 1 : 0;
+  }
+
+  /** The window as from and to: given, or --time ± --window. */
+  private String[] window() {
+    if (time != null) {
+      if (from != null || to != null) {
+        throw new IllegalArgumentException("give --time (with --window) or --from and --to, not both");
+      }
+      java.time.Instant at = Traceback.parseTime(time, "time");
+      java.time.Duration w;
+      try {
+        w = org.sipscreen.screening.check.ConfigDurations.parse(window);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("window '" + window + "' is not a duration such as 5m or 300s");
+      }
+      return new String[] {at.minus(w).toString(), at.plus(w).toString()};
+    }
+    if (from == null || to == null) {
+      throw new IllegalArgumentException("give --from and --to, or --time (with --window)");
+    }
+    return new String[] {from, to};
   }
 
   private static void table(PrintStream out, Traceback.Result result) {

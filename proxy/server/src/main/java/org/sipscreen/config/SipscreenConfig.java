@@ -27,7 +27,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
-      new PeerConfig(List.of("127.0.0.0/8", "::1/128"), null, null, null, null));
+      new PeerConfig(List.of("127.0.0.0/8", "::1/128"), null, null, null, null, null));
 
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
@@ -298,9 +298,11 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
    * @param tagScore the peer's own tag threshold, or null for the policy's
    * @param blockScore the peer's own block threshold, or null for the policy's
    * @param checks per-check overrides, each of the check's module's override type
+   * @param contact who answers traceback requests at the peer (name, telephone, email), for traceback
+   *     answers; null when not configured
    */
   public record PeerConfig(List<String> networks, Boolean blockAll, Integer tagScore, Integer blockScore,
-      PeerChecks checks) {
+      PeerChecks checks, String contact) {
     public PeerConfig {
       if (networks == null || networks.isEmpty()) {
         throw new IllegalArgumentException("networks: a peer needs at least one CIDR");
@@ -317,6 +319,10 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
         PolicyConfig.requireScore(blockScore, "block_score");
       }
       checks = checks == null ? PeerChecks.NONE : checks;
+      if (contact != null && (contact.isBlank() || contact.length() > 200
+          || contact.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+        throw new IllegalArgumentException("contact must be 1-200 printable characters on one line");
+      }
     }
   }
 

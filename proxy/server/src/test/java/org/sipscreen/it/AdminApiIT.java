@@ -149,6 +149,28 @@ class AdminApiIT {
   }
 
   @Test
+  void reportIsBehindTheSameTokenAndAnswersEachFormatWithItsType() throws Exception {
+    Path config = config("  port: 0\n  admin: {token: " + TEST_TOKEN + "}");
+    Files.writeString(config, Files.readString(config) + "records: {directory: records}\n");
+    running = Sipscreen.start(Sipscreen.prepare(config));
+    String query = "/admin/report?from=2026-11-28&to=2026-11-29";
+
+    assertThat(get(query, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> json = get(query, "Bearer " + TEST_TOKEN);
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(json.headers().firstValue("content-type")).contains("application/json");
+    assertThat(this.json.readTree(json.body()).get("records").asLong()).isZero();
+    HttpResponse<String> csv = get(query + "&format=csv", "Bearer " + TEST_TOKEN);
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+    assertThat(csv.body()).isEqualTo("peer,day,measure,key,calls,share\n");
+    HttpResponse<String> html = get(query + "&format=html", "Bearer " + TEST_TOKEN);
+    assertThat(html.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(html.body()).startsWith("<!DOCTYPE html>");
+    assertThat(get("/admin/report?from=2026-11-28", "Bearer " + TEST_TOKEN).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void tokenFromATokenFile() throws Exception {
     Files.writeString(dir.resolve("admin.token"), TEST_TOKEN + "\n");
     start("  port: 0\n  admin: {token_file: admin.token}");

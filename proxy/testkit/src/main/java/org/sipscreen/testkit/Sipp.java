@@ -72,9 +72,15 @@ public final class Sipp {
 
   public static Result uac(Path dir, String scenario, int proxyPort, String transport, int calls, int rate,
       String service, Map<String, String> keys) throws IOException, InterruptedException {
+    return uacFrom("127.0.0.1", dir, scenario, proxyPort, transport, calls, rate, service, keys);
+  }
+
+  /** {@link #uac} sending from {@code localAddress} (another loopback address: another peer). */
+  public static Result uacFrom(String localAddress, Path dir, String scenario, int proxyPort, String transport,
+      int calls, int rate, String service, Map<String, String> keys) throws IOException, InterruptedException {
     Path work = Files.createDirectories(dir.resolve("uac-" + System.nanoTime()));
     List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario(work, scenario).toString(),
-        "-i", "127.0.0.1", "-p", Integer.toString(Ports.free()), "-t", transport,
+        "-i", localAddress, "-p", Integer.toString(Ports.free()), "-t", transport,
         "-m", Integer.toString(calls), "-r", Integer.toString(rate), "-s", service,
         "-nostdin", "-trace_stat", "-trace_err", "-timeout", "90s", "-timeout_error",
         "-recv_timeout", "10000", "127.0.0.1:" + proxyPort));

@@ -10,6 +10,7 @@ import org.sipscreen.screening.check.invalid_number.InvalidNumberModule;
 import org.sipscreen.screening.check.neighbor_spoofing.NeighborSpoofingModule;
 import org.sipscreen.screening.check.number_list.NumberListModule;
 import org.sipscreen.screening.check.reputation.ReputationModule;
+import org.sipscreen.screening.check.rmd.RmdModule;
 import org.sipscreen.screening.check.source_peer.SourcePeerModule;
 import org.sipscreen.screening.check.stir_shaken.StirShakenModule;
 import org.sipscreen.screening.check.velocity.VelocityModule;
@@ -23,6 +24,7 @@ public final class CheckRegistry {
 
   public static final List<CheckModule<?, ?>> MODULES = List.of(
       SourcePeerModule.INSTANCE,
+      RmdModule.INSTANCE,
       CallingNumberModule.INSTANCE,
       InvalidNumberModule.INSTANCE,
       DoNotOriginateModule.INSTANCE,

@@ -57,6 +57,16 @@ public record Installed<C, K extends Check>(CheckModule<C, K> module, C config, 
     return module.lists(check);
   }
 
+  /** The check's lines for the start-up summary (see {@link CheckModule#summary}). */
+  public List<String> summary() {
+    return module.summary(check);
+  }
+
+  /** What the check knows about {@code peer} (see {@link CheckModule#peerFacts}). */
+  public java.util.Map<String, String> peerFacts(String peer) {
+    return module.peerFacts(check, peer);
+  }
+
   List<DataFile> files() {
     return module.files(config);
   }

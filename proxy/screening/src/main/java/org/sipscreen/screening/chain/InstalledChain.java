@@ -244,6 +244,20 @@ public final class InstalledChain {
     return with(next);
   }
 
+  /** The checks' lines for the start-up summary, in check order (see {@link CheckModule#summary}). */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    installed.forEach(i -> lines.addAll(i.summary()));
+    return lines;
+  }
+
+  /** What the checks know about {@code peer}, in check order (see {@link CheckModule#peerFacts}). */
+  public java.util.Map<String, String> peerFacts(String peer) {
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+    installed.forEach(i -> facts.putAll(i.peerFacts(peer)));
+    return facts;
+  }
+
   /** Every list the chain holds, the allow list first. */
   public List<LoadedList> lists() {
     List<LoadedList> lists = new ArrayList<>();

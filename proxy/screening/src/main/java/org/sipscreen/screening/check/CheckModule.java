@@ -121,6 +121,22 @@ public abstract class CheckModule<C, K extends Check> {
     return List.of();
   }
 
+  /**
+   * Lines the check adds to the start-up summary and to {@code check-config}'s summary (what it found in
+   * its data about each peer, say); empty for most checks.
+   */
+  public List<String> summary(K check) {
+    return List.of();
+  }
+
+  /**
+   * What the check knows about {@code peer} that a traceback answer names (its Robocall Mitigation Database
+   * filing, say), as field name to value in a stable order; empty for most checks.
+   */
+  public java.util.Map<String, String> peerFacts(K check, String peer) {
+    return java.util.Map.of();
+  }
+
   /** The metrics the check exports; {@code live} always reads the check of the running chain. */
   public void exportMetrics(java.util.function.Supplier<K> live, CheckMetrics metrics) {}
 

@@ -1,0 +1,293 @@
+package org.sipscreen.records.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.sipscreen.records.DecisionFiles;
+
+/**
+ * Builds a {@link PeerReport} by streaming the decision records of the window: the hourly files that
+ * overlap it ({@link DecisionFiles}), line by line through a streaming JSON parser that reads only the
+ * fields the report needs. Memory depends on peers, days and the bounded top lists, not on the number of
+ * records. Files are read in parallel, one per thread, and the counts merged. Files are never locked or
+ * changed: a report runs while the proxy writes.
+ */
+public final class ReportScanner {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final DateTimeFormatter RECORD_TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final int CHUNK = 1 << 20;
+
+  private ReportScanner() {}
+
+  /** The report of the records in {@code dir}, read by {@code threads} threads. */
+  public static PeerReport run(Path dir, PeerReport.Query query, int threads) throws IOException {
+    long t0 = System.nanoTime();
+    List<DecisionFiles.Segment> files = DecisionFiles.overlapping(dir, query.from().toEpochMilli(),
+        query.to().toEpochMilli());
+    String from = RECORD_TIME.format(query.from());
+    String to = RECORD_TIME.format(query.to());
+    PeerReport report = new PeerReport(query);
+    if (threads <= 1 || files.size() < 2) {
+      for (DecisionFiles.Segment f : files) {
+        new FileScan(report, from, to).scan(f.path());
+      }
+    } else {
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), r -> {
+        Thread t = new Thread(r, "sipscreen-report");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        // One report per thread, each taking the next file until none is left: memory is that of
+        // `threads` reports, whatever the number of files.
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<Future<PeerReport>> parts = new ArrayList<>();
+        for (int t = 0; t < Math.min(threads, files.size()); t++) {
+          parts.add(pool.submit(() -> {
+            PeerReport part = new PeerReport(query);
+            for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+              new FileScan(part, from, to).scan(files.get(i).path());
+            }
+            return part;
+          }));
+        }
+        for (Future<PeerReport> p : parts) {
+          report.addAll(p.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("report interrupted", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    report.millis = (System.nanoTime() - t0) / 1_000_000;
+    return report;
+  }
+
+  /** The report of one record line, for tests: counts it into {@code report} when it matches. */
+  static void countLine(PeerReport report, String line) throws IOException {
+    byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    new FileScan(report, RECORD_TIME.format(report.query.from()), RECORD_TIME.format(report.query.to()))
+        .line(b, 0, b.length);
+  }
+
+  /** Reads one file into a report. */
+  private static final class FileScan {
+    private final PeerReport report;
+    private final String from;
+    private final String to;
+    private final List<String[]> fired = new ArrayList<>();
+
+    FileScan(PeerReport report, String from, String to) {
+      this.report = report;
+      this.from = from;
+      this.to = to;
+    }
+
+    void scan(Path path) throws IOException {
+      InputStream in;
+      try {
+        in = Files.newInputStream(path);
+      } catch (NoSuchFileException e) {
+        return; // deleted by retention since it was listed
+      }
+      report.files++;
+      byte[] buf = new byte[CHUNK];
+      int kept = 0;
+      try (in) {
+        while (true) {
+          if (kept == buf.length) {
+            buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+          }
+          int n = in.read(buf, kept, buf.length - kept);
+          if (n < 0) {
+            if (kept > 0) {
+              line(buf, 0, kept); // the last line, cut short by a crash or being written
+            }
+            return;
+          }
+          report.bytes += n;
+          int filled = kept + n;
+          int start = 0;
+          for (int i = kept; i < filled; i++) {
+            if (buf[i] == '\n') {
+              if (i > start) {
+                line(buf, start, i - start);
+              }
+              start = i + 1;
+            }
+          }
+          kept = filled - start;
+          System.arraycopy(buf, start, buf, 0, kept);
+        }
+      }
+    }
+
+    void line(byte[] buf, int offset, int length) {
+      String time = null;
+      String peer = null;
+      String caller = null;
+      String result = null;
+      String decidedBy = null;
+      String attestation = null;
+      String x5u = null;
+      fired.clear();
+      try (JsonParser p = JSON.createParser(buf, offset, length)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          report.unreadableLines++;
+          return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken v = p.nextToken();
+          switch (name) {
+            case "time" -> time = text(p, v);
+            case "peer" -> peer = text(p, v);
+            case "caller" -> caller = text(p, v);
+            case "result" -> result = text(p, v);
+            case "decided_by" -> decidedBy = text(p, v);
+            case "attestation" -> attestation = text(p, v);
+            case "x5u" -> x5u = text(p, v);
+            case "fired" -> readFired(p, v);
+            default -> p.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        report.unreadableLines++;
+        return;
+      }
+      if (time == null || result == null) {
+        report.unreadableLines++;
+        return;
+      }
+      if (time.compareTo(from) < 0 || time.compareTo(to) > 0) {
+        return;
+      }
+      String peerName = peer == null ? PeerReport.NO_PEER : peer;
+      if (report.query.peer() != null && !report.query.peer().equals(peerName)) {
+        return;
+      }
+      report.records++;
+      PeerReport.Peer pr = report.peer(peerName);
+      String day = time.length() >= 10 ? time.substring(0, 10) : time;
+      Tally d = pr.day(day);
+      count(d, result, decidedBy, attestation, x5u);
+      count(pr.total, result, decidedBy, attestation, x5u);
+      boolean blocked = result.equals("rejected") || result.equals("rejected_analytics")
+          || result.equals("dropped");
+      if (blocked && caller != null) {
+        pr.blockedCallers.add(caller);
+        pr.blockedPrefixes.add(prefix(caller));
+      }
+      if (x5u != null) {
+        pr.signers.add(x5u);
+      }
+    }
+
+    private void count(Tally t, String result, String decidedBy, String attestation, String x5u) {
+      t.calls++;
+      Tally.count(t.results, result);
+      for (String[] f : fired) {
+        Tally.count(t.flagged, f[0] + ":" + f[1]);
+      }
+      switch (result) {
+        case "rejected", "rejected_analytics", "dropped" -> Tally.count(t.blockedBy, blockReason(decidedBy));
+        case "tagged" -> tagReasons(t);
+        default -> { }
+      }
+      Tally.count(t.attestation, attestation != null ? attestation : x5u != null ? "failed" : "unsigned");
+    }
+
+    /** The deciding check with the category it flagged, e.g. {@code invalid_number:n11_nxx}. */
+    private String blockReason(String decidedBy) {
+      if (decidedBy == null) {
+        return "unknown";
+      }
+      for (String[] f : fired) {
+        if (f[0].equals(decidedBy)) {
+          return decidedBy + ":" + f[1];
+        }
+      }
+      return decidedBy;
+    }
+
+    /** Each flag whose action tagged the call; the score threshold when none did. */
+    private void tagReasons(Tally t) {
+      boolean any = false;
+      for (String[] f : fired) {
+        if ("tag".equals(f[2])) {
+          Tally.count(t.taggedBy, f[0] + ":" + f[1]);
+          any = true;
+        }
+      }
+      if (!any) {
+        Tally.count(t.taggedBy, "tag_score");
+      }
+    }
+
+    private void readFired(JsonParser p, JsonToken v) throws IOException {
+      if (v != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        return;
+      }
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        String check = null;
+        String category = null;
+        String action = null;
+        boolean shadow = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          JsonToken t = p.nextToken();
+          switch (name) {
+            case "check" -> check = text(p, t);
+            case "category" -> category = text(p, t);
+            case "action" -> action = text(p, t);
+            case "shadow" -> shadow = t == JsonToken.VALUE_TRUE;
+            default -> p.skipChildren();
+          }
+        }
+        if (check != null && category != null && !shadow) {
+          fired.add(new String[] {check, category, action});
+        }
+      }
+    }
+
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+      if (v == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+        p.skipChildren();
+        return null;
+      }
+      return p.getText();
+    }
+  }
+
+  /** A caller's prefix: NPA-NXX for a NANP number ({@code +1212555}), else the first 6 characters. */
+  static String prefix(String caller) {
+    if (caller.startsWith("+1") && caller.length() >= 8) {
+      return caller.substring(0, 8);
+    }
+    return caller.length() > 6 ? caller.substring(0, 6) : caller;
+  }
+}
