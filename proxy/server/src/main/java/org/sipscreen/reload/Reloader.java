@@ -308,6 +308,9 @@ public final class Reloader implements AutoCloseable {
     if (!bound.http().port().equals(next.http().port())) {
       keys.add("http.port");
     }
+    if (!java.util.Objects.equals(bound.fleet(), next.fleet())) {
+      keys.add("fleet");
+    }
     return keys;
   }
 
