@@ -23,9 +23,12 @@ import org.sipscreen.screening.check.velocity.FleetCounts;
  */
 public final class SharedCounts implements FleetCounts {
 
-  /** Keys with a call here within this are asked about at every exchange. */
+  /**
+   * Keys that other instances count too (the latest answer was not all zero) and that had a call here
+   * within this are asked about at every exchange.
+   */
   static final Duration FOLLOW = Duration.ofSeconds(1);
-  /** Keys idle longer than {@link #FOLLOW} are asked about this often. */
+  /** Such keys idle longer than {@link #FOLLOW} are asked about this often. */
   static final Duration IDLE_REFRESH = Duration.ofSeconds(3);
   /** Keys idle this long are forgotten: the oldest answer any window still uses (1 h / 10). */
   static final Duration KEEP = Duration.ofMinutes(6);
@@ -168,9 +171,10 @@ public final class SharedCounts implements FleetCounts {
   }
 
   /**
-   * Takes what to send now: every key with calls not yet sent, keys active within {@link #FOLLOW}, and
-   * idle keys not asked about for {@link #IDLE_REFRESH}; forgets keys idle for {@link #KEEP}. The
-   * calls taken count as sent.
+   * Takes what to send now: every key with calls not yet sent; of the keys the other instances count too,
+   * those active within {@link #FOLLOW} and the idle ones not asked about for {@link #IDLE_REFRESH}.
+   * Forgets keys idle for {@link #KEEP}. The calls taken count as sent. A key only this instance counts
+   * is asked about when it has new calls: a caller seen once costs one command, not one per exchange.
    */
   public Batch take() {
     long now = ticker.read();
@@ -192,7 +196,12 @@ public final class SharedCounts implements FleetCounts {
         }
         continue;
       }
-      if (delta > 0 || idle < FOLLOW.toNanos() || now - t.askedAt >= IDLE_REFRESH.toNanos()) {
+      boolean shared = false;
+      for (long o : t.others) {
+        shared |= o > 0;
+      }
+      if (delta > 0
+          || shared && (idle < FOLLOW.toNanos() || now - t.askedAt >= IDLE_REFRESH.toNanos())) {
         entries.add(new Entry(kind, String.valueOf(e.getKey()), delta, t));
       }
     }

@@ -28,6 +28,7 @@ import org.sipscreen.testkit.RedisServer;
 class FleetStateIT {
 
   private static final long CALLER = 12025550123L;
+  private static final String FLEET_KEY = "test:v:{c:12025550123}";
 
   @TempDir
   Path dir;
@@ -75,11 +76,14 @@ class FleetStateIT {
         for (int i = 0; i < 7; i++) {
           a.counts().callerCall(CALLER);
         }
-        b.counts().callerCall(CALLER); // b follows the caller from now on
+        Await.until("a's calls in Redis", () -> redis.cli("HLEN", FLEET_KEY + ":a").trim().equals("3"));
+        b.counts().callerCall(CALLER); // its answer: a's calls; b follows the caller from now on
         Await.until("b sees a's 7 calls", () -> b.counts().callerOthers(CALLER).perMinute() == 7);
         assertThat(b.counts().callerOthers(CALLER))
             .isEqualTo(new FleetCounts.Others(7, 7, 7));
+        a.counts().callerCall(CALLER);
         Await.until("a sees b's call", () -> a.counts().callerOthers(CALLER).perHour() == 1);
+        Await.until("b, following, sees a's 8th call", () -> b.counts().callerOthers(CALLER).perHour() == 8);
         Await.until("both in the member table", () -> a.view().members().size() == 2);
         assertThat(a.view().drifting()).isZero();
 
@@ -101,6 +105,8 @@ class FleetStateIT {
         for (int i = 0; i < 3; i++) {
           a.counts().callerCall(CALLER);
         }
+        Await.until("a's new calls in Redis", () -> redis.cli("HGETALL", FLEET_KEY + ":a").contains("\n3\n"));
+        b.counts().callerCall(CALLER);
         Await.until("b sees a's new calls", () -> b.counts().callerOthers(CALLER).perMinute() == 3);
         assertThat(a.readView().get().members()).extracting(r -> r.member().id())
             .containsExactly("a", "b");
