@@ -82,11 +82,13 @@ play() { # $1 jar, $2 label: plays the mix ROUNDS times, leaves $work/$2.tsv
   sleep 1 # the records' flush interval
   kill "${proxy}"; wait "${proxy}" || true
   cat "${work}"/records/*.jsonl 2>/dev/null | python3 -c '
-import json, sys
+import json, re, sys
 for line in sys.stdin:
     r = json.loads(line)
     for k in ("time", "call_id", "source", "next_hop", "screening_us"):
         r.pop(k, None)
+    if r.get("caller_raw"):  # the From tag carries the SIPp process id
+        r["caller_raw"] = re.sub(r";tag=[^;>]*", "", r["caller_raw"])
     print(r.get("caller"), r.get("callee"), json.dumps(r, sort_keys=True), sep="\t")
 ' | sort > "${work}/$2.tsv"
   echo "${label}: $(wc -l < "${work}/$2.tsv") decisions recorded (${calls} calls x ${rounds} rounds)"

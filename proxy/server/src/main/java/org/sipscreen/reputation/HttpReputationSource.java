@@ -2,53 +2,41 @@ package org.sipscreen.reputation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.sipscreen.http.client.AddressPolicy;
+import org.sipscreen.http.client.DeadlineHttpClient;
+import org.sipscreen.http.client.HttpGet;
+import org.sipscreen.http.client.HttpResult;
+import org.sipscreen.http.client.Origin;
 import org.sipscreen.screening.check.reputation.ReputationAnswer;
 import org.sipscreen.screening.check.reputation.ReputationSource;
 
 /**
  * The reputation service over HTTP/1.1 on Netty: {@code GET <url with the number>} answered by
  * {@code 200 {"score": 87, "category": "robocall"}} or {@code 404} (not found); anything else is a
- * failure. Connections to the one configured host are kept alive in a small fixed pool; redirects are
- * not followed. {@link #lookup} never blocks: it returns a future that completes on an event loop.
+ * failure. Requests go through a {@link DeadlineHttpClient} that keeps connections to the one configured
+ * host alive in a small fixed pool and does not follow redirects. {@link #lookup} never blocks: it
+ * returns a future that completes on an event loop.
  */
 public final class HttpReputationSource implements ReputationSource, AutoCloseable {
 
@@ -57,13 +45,17 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Lookups beyond the pool's connections that may wait for one. */
+  private static final int MAX_WAITING = 1024;
+
   /**
    * Client settings (config keys under {@code screening.reputation} in brackets).
    *
    * @param url {@code http://host[:port]/path...{number}...} [{@code url}]
    * @param connectTimeout TCP connect timeout [{@code connect_timeout_ms}, 200 ms]
-   * @param requestTimeout from sending the request to the whole response; the connection is closed
-   *     after a timeout [{@code request_timeout_ms}, 1 s]
+   * @param requestTimeout for the response; a lookup as a whole (waiting for a pooled connection,
+   *     connecting, the complete response) ends after {@code connectTimeout + requestTimeout}, and the
+   *     connection is closed [{@code request_timeout_ms}, 1 s]
    * @param maxConnections keep-alive connections to the service [{@code max_connections}, 8]
    * @param maxResponseBytes a larger response body is a failure [{@code max_response_bytes}, 4096]
    */
@@ -106,8 +98,10 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
 
   private final Settings settings;
   private final UrlTemplate url;
-  private final FixedChannelPool pool;
-  private volatile boolean closed;
+  private final Origin origin;
+  private final InetAddress address;
+  private final Duration deadline;
+  private final DeadlineHttpClient client;
 
   /**
    * Resolves the URL's host once, here (DNS must not run on an event loop): construct it at startup or
@@ -125,22 +119,16 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(channelType, "channelType");
     this.url = UrlTemplate.parse(settings.url());
-    InetSocketAddress address = new InetSocketAddress(url.host(), url.port());
-    if (address.isUnresolved()) {
+    InetSocketAddress resolved = new InetSocketAddress(url.host(), url.port());
+    if (resolved.isUnresolved()) {
       throw new IllegalArgumentException("reputation url: cannot resolve host '" + url.host() + "'");
     }
-    Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType).remoteAddress(address)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true);
-    this.pool = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
-      @Override
-      public void channelCreated(Channel ch) {
-        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(settings.maxResponseBytes()),
-            new ResponseHandler());
-      }
-    }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL,
-        settings.connectTimeout().plus(settings.requestTimeout()).toMillis(),
-        settings.maxConnections(), 1024);
+    this.origin = new Origin(false, url.host(), url.port());
+    this.address = resolved.getAddress();
+    this.deadline = settings.connectTimeout().plus(settings.requestTimeout());
+    this.client = new DeadlineHttpClient(new DeadlineHttpClient.Settings(settings.connectTimeout(),
+        settings.maxResponseBytes(), settings.maxConnections(), settings.maxConnections() + MAX_WAITING,
+        AddressPolicy.ANY, Optional.empty()), group, channelType);
   }
 
   public Settings settings() {
@@ -150,50 +138,46 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
   @Override
   public CompletionStage<ReputationAnswer> lookup(String e164) {
     Objects.requireNonNull(e164, "e164");
+    HttpGet get = HttpGet.of(origin, url.requestTarget(e164), deadline)
+        .withHeader(HttpHeaderNames.ACCEPT.toString(), HttpHeaderValues.APPLICATION_JSON.toString())
+        .at(address);
     CompletableFuture<ReputationAnswer> answer = new CompletableFuture<>();
-    if (closed) {
-      answer.completeExceptionally(new IOException("reputation client is closed"));
-      return answer;
-    }
-    String target = url.requestTarget(e164);
-    pool.acquire().addListener((io.netty.util.concurrent.Future<Channel> acquired) -> {
-      if (!acquired.isSuccess()) {
-        answer.completeExceptionally(new IOException(
-            "reputation service " + url.hostHeader() + ": " + acquired.cause(), acquired.cause()));
-        return;
-      }
-      Channel ch = acquired.getNow();
-      if (ch.eventLoop().inEventLoop()) {
-        send(ch, target, answer);
-      } else {
-        ch.eventLoop().execute(() -> send(ch, target, answer));
+    client.get(get).thenAccept(result -> {
+      try {
+        answer.complete(answerOf(result));
+      } catch (IOException | TimeoutException e) {
+        answer.completeExceptionally(e);
       }
     });
     return answer;
   }
 
-  private void send(Channel ch, String target, CompletableFuture<ReputationAnswer> answer) {
-    ResponseHandler handler = ch.pipeline().get(ResponseHandler.class);
-    FullHttpRequest request =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, Unpooled.EMPTY_BUFFER);
-    request.headers()
-        .set(HttpHeaderNames.HOST, url.hostHeader())
-        .set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
-        .set(HttpHeaderNames.USER_AGENT, "sipscreen")
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    handler.start(ch, request, answer);
-  }
-
   /** Closes the pooled connections; lookups after this fail at once. The event loop group is not ours. */
   @Override
   public void close() {
-    closed = true;
-    pool.closeAsync();
+    client.close();
+  }
+
+  /** The answer of one exchange, or an exception saying why there is none (the check counts it). */
+  private ReputationAnswer answerOf(HttpResult result) throws IOException, TimeoutException {
+    if (result instanceof HttpResult.Ok ok) {
+      return answerOf(ok.status(), ok.body());
+    }
+    if (result instanceof HttpResult.TimedOut timedOut) {
+      throw new TimeoutException(
+          "reputation service did not answer within " + timedOut.deadline().toMillis() + " ms");
+    }
+    if (result instanceof HttpResult.Failed failed) {
+      throw new IOException("reputation service " + url.hostHeader() + ": "
+          + (failed.failure() == HttpResult.Failure.TOO_LARGE ? "response too large: " : "")
+          + failed.detail(), failed.cause());
+    }
+    throw new IOException("reputation service " + url.hostHeader() + ": "
+        + ((HttpResult.Refused) result).reason());
   }
 
   /** Turns a complete response into an answer, or an exception saying what was wrong with it. */
-  static ReputationAnswer answerOf(FullHttpResponse response) throws IOException {
-    HttpResponseStatus status = response.status();
+  static ReputationAnswer answerOf(HttpResponseStatus status, byte[] content) throws IOException {
     if (status.code() == 404) {
       return ReputationAnswer.NOT_FOUND;
     }
@@ -202,7 +186,7 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
           + (status.codeClass() == HttpStatusClass.REDIRECTION ? " (redirects are not followed)" : ""));
     }
     JsonNode body;
-    try (InputStream in = new ByteBufInputStream(response.content())) {
+    try (InputStream in = new ByteArrayInputStream(content)) {
       body = JSON.readTree(in);
     } catch (IOException e) {
       throw new IOException("reputation service answered malformed JSON: " + e.getMessage(), e);
@@ -218,83 +202,6 @@ public final class HttpReputationSource implements ReputationSource, AutoCloseab
     JsonNode category = body.get("category");
     return new ReputationAnswer.Scored(score.intValue(),
         category != null && category.isTextual() ? category.textValue() : ReputationAnswer.UNSPECIFIED);
-  }
-
-  /**
-   * One per connection: at most one request in flight (HTTP/1.1 without pipelining). All methods run on
-   * the channel's event loop. Every acquired channel is released to the pool exactly once, closed first
-   * unless the exchange ended cleanly with a keep-alive response.
-   */
-  private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-    private Channel channel;
-    private CompletableFuture<ReputationAnswer> answer;
-    private ScheduledFuture<?> timeout;
-
-    void start(Channel ch, FullHttpRequest request, CompletableFuture<ReputationAnswer> pending) {
-      this.channel = ch;
-      this.answer = pending;
-      long nanos = settings.requestTimeout().toNanos();
-      this.timeout = ch.eventLoop().schedule(() -> fail(new TimeoutException(
-          "reputation service did not answer within " + settings.requestTimeout().toMillis() + " ms")),
-          nanos, TimeUnit.NANOSECONDS);
-      ch.writeAndFlush(request).addListener(written -> {
-        if (!written.isSuccess()) {
-          fail(new IOException("reputation request not sent: " + written.cause(), written.cause()));
-        }
-      });
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-      if (answer == null) {
-        ctx.close(); // a response nobody asked for: the connection is out of step
-        return;
-      }
-      ReputationAnswer result;
-      try {
-        result = answerOf(response);
-      } catch (IOException e) {
-        fail(e);
-        return;
-      }
-      finish(HttpUtil.isKeepAlive(response) && response.decoderResult().isSuccess()).complete(result);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      fail(new ClosedChannelException());
-      super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (answer == null) {
-        ctx.close();
-      } else {
-        fail(cause instanceof Exception ? (Exception) cause : new IOException(cause));
-      }
-    }
-
-    private void fail(Exception cause) {
-      if (answer != null) {
-        finish(false).completeExceptionally(cause);
-      }
-    }
-
-    /** Ends the exchange: cancels the timeout, returns the connection, hands back the pending answer. */
-    private CompletableFuture<ReputationAnswer> finish(boolean reuse) {
-      CompletableFuture<ReputationAnswer> pending = answer;
-      Channel ch = channel;
-      answer = null;
-      channel = null;
-      timeout.cancel(false);
-      timeout = null;
-      if (!reuse) {
-        ch.close();
-      }
-      pool.release(ch);
-      return pending;
-    }
   }
 
   /** An {@code http://} URL with one {@value #NUMBER_PLACEHOLDER} in its path or query. */

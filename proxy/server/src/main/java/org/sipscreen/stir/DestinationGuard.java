@@ -3,6 +3,8 @@ package org.sipscreen.stir;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Optional;
+import org.sipscreen.http.client.AddressPolicy;
 
 /**
  * The SSRF guard for certificate fetches: which resolved addresses an x5u URL may make the proxy connect
@@ -12,6 +14,9 @@ import java.net.InetAddress;
  * IPv4 address (mapped, NAT64 64:ff9b::/96, 6to4 2002::/16) judged by that IPv4 address.
  */
 final class DestinationGuard {
+
+  /** The guard as the HTTP client's address policy. */
+  static final AddressPolicy POLICY = address -> Optional.ofNullable(whyRefused(address));
 
   private DestinationGuard() {}
 

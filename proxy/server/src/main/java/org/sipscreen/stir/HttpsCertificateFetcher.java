@@ -1,76 +1,36 @@
 package org.sipscreen.stir;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import org.sipscreen.http.client.AddressPolicy;
+import org.sipscreen.http.client.ClientTls;
+import org.sipscreen.http.client.DeadlineHttpClient;
+import org.sipscreen.http.client.HttpGet;
+import org.sipscreen.http.client.HttpResult;
+import org.sipscreen.http.client.Origin;
 import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
 import org.sipscreen.screening.check.stir_shaken.CertificateFetcher;
 
 /**
- * Fetches x5u certificate chains over HTTPS on Netty: one {@code GET} per fetch on a fresh connection, no
- * redirects (3xx is a failure), a response size cap and one deadline for resolve + connect + TLS + response.
- * The host is resolved on a small dedicated thread pool (never on an event loop), every resolved address
- * goes through the SSRF guard ({@link DestinationGuard}) and the connection is made to the address that
- * was checked, so DNS cannot be asked twice with different answers. TLS trusts the JDK's default CAs plus
- * optional extra CA files and verifies the server's host name (SNI is sent for host names).
- * {@link #fetch} never blocks; failures are {@link CertificateFetchException}s with a snake_case reason.
+ * Fetches x5u certificate chains over HTTPS through a {@link DeadlineHttpClient}: one {@code GET} per
+ * fetch on a fresh connection, no redirects (3xx is a failure), a response size cap and one deadline for
+ * resolve + connect + TLS + response. The SSRF guard ({@link DestinationGuard}) is the client's address
+ * policy, so every resolved address is checked and the connection goes to the address that was checked.
+ * TLS trusts the JDK's default CAs plus optional extra CA files and verifies the server's host name (SNI
+ * is sent for host names). {@link #fetch} never blocks; failures are {@link CertificateFetchException}s
+ * with a snake_case reason.
  */
 public final class HttpsCertificateFetcher implements CertificateFetcher, AutoCloseable {
 
@@ -137,11 +97,7 @@ public final class HttpsCertificateFetcher implements CertificateFetcher, AutoCl
   }
 
   private final Settings settings;
-  private final EventLoopGroup group;
-  private final Class<? extends SocketChannel> channelType;
-  private final SslContext ssl;
-  private final ThreadPoolExecutor resolver;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final DeadlineHttpClient client;
 
   /**
    * @param group the event loops connections run on (the proxy's own group is fine; it is not closed)
@@ -151,16 +107,12 @@ public final class HttpsCertificateFetcher implements CertificateFetcher, AutoCl
   public HttpsCertificateFetcher(Settings settings, EventLoopGroup group,
       Class<? extends SocketChannel> channelType) throws IOException {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.group = Objects.requireNonNull(group, "group");
-    this.channelType = Objects.requireNonNull(channelType, "channelType");
-    this.ssl = clientContext(settings.extraCaFiles());
-    this.resolver = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(settings.maxConcurrentFetches()), runnable -> {
-          Thread thread = new Thread(runnable, "sipscreen-stir-resolver");
-          thread.setDaemon(true);
-          return thread;
-        });
-    resolver.allowCoreThreadTimeOut(true);
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(channelType, "channelType");
+    this.client = new DeadlineHttpClient(new DeadlineHttpClient.Settings(settings.timeout(),
+        settings.maxResponseBytes(), 0, settings.maxConcurrentFetches(),
+        settings.allowPrivateAddresses() ? AddressPolicy.ANY : DestinationGuard.POLICY,
+        Optional.of(ClientTls.trusting(settings.extraCaFiles()))), group, channelType);
   }
 
   public Settings settings() {
@@ -170,256 +122,60 @@ public final class HttpsCertificateFetcher implements CertificateFetcher, AutoCl
   @Override
   public CompletionStage<byte[]> fetch(URI uri) {
     Objects.requireNonNull(uri, "uri");
-    Fetch fetch = new Fetch();
+    CompletableFuture<byte[]> body = new CompletableFuture<>();
     Target target;
     try {
       target = Target.of(uri, settings.allowHttp());
     } catch (CertificateFetchException e) {
-      fetch.result.completeExceptionally(e);
-      return fetch.result;
+      body.completeExceptionally(e);
+      return body;
     }
-    if (inFlight.incrementAndGet() > settings.maxConcurrentFetches()) {
-      inFlight.decrementAndGet();
-      fetch.result.completeExceptionally(new CertificateFetchException(CertificateFetchException.BUSY,
-          "more than " + settings.maxConcurrentFetches() + " certificate fetches in flight"));
-      return fetch.result;
-    }
-    fetch.result.whenComplete((body, error) -> inFlight.decrementAndGet());
-    fetch.timer = group.next().schedule(() -> fetch.fail(new CertificateFetchException(
-        CertificateFetchException.TIMEOUT, "no complete answer from " + target.authority()
-            + " within " + settings.timeout().toMillis() + " ms")),
-        settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
-    try {
-      resolver.execute(() -> resolveAndConnect(target, fetch));
-    } catch (RejectedExecutionException e) {
-      fetch.fail(new CertificateFetchException(CertificateFetchException.BUSY,
-          "certificate host resolver is busy or closed"));
-    }
-    return fetch.result;
+    HttpGet get = HttpGet.of(new Origin(target.https(), target.host(), target.port()),
+            target.requestTarget(), settings.timeout())
+        .withHeader(HttpHeaderNames.ACCEPT.toString(), PEM_CHAIN_MEDIA_TYPE)
+        .readingBodyOnlyOf(status -> status == 200);
+    client.get(get).thenAccept(result -> {
+      if (result instanceof HttpResult.Ok ok && ok.status().code() == 200) {
+        body.complete(ok.body());
+      } else {
+        body.completeExceptionally(failureOf(result, target));
+      }
+    });
+    return body;
   }
 
   /** Stops the resolver threads; fetches in flight fail or finish. The event loop group is not ours. */
   @Override
   public void close() {
-    resolver.shutdownNow();
+    client.close();
   }
 
-  /** Runs on a resolver thread: DNS, the SSRF guard, then the connect (which returns at once). */
-  private void resolveAndConnect(Target target, Fetch fetch) {
-    if (fetch.result.isDone()) {
-      return;
+  /** The failure, with its reason, of an exchange that brought no certificate chain. */
+  private CertificateFetchException failureOf(HttpResult result, Target target) {
+    if (result instanceof HttpResult.Ok ok) {
+      return ok.status().codeClass() == HttpStatusClass.REDIRECTION
+          ? new CertificateFetchException(CertificateFetchException.REDIRECT,
+              target.authority() + " answered " + ok.status() + "; redirects are not followed")
+          : new CertificateFetchException(CertificateFetchException.HTTP_STATUS,
+              target.authority() + " answered " + ok.status());
     }
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(target.host());
-    } catch (UnknownHostException e) {
-      fetch.fail(new CertificateFetchException(CertificateFetchException.DNS,
-          "cannot resolve " + target.host()));
-      return;
+    if (result instanceof HttpResult.TimedOut) {
+      return new CertificateFetchException(CertificateFetchException.TIMEOUT, "no complete answer from "
+          + target.authority() + " within " + settings.timeout().toMillis() + " ms");
     }
-    if (fetch.result.isDone()) {
-      return; // the deadline passed while DNS was answering
+    if (result instanceof HttpResult.Refused refused) {
+      return new CertificateFetchException(CertificateFetchException.REFUSED, refused.reason());
     }
-    InetAddress address = null;
-    String refusal = null;
-    for (InetAddress candidate : addresses) {
-      String why = settings.allowPrivateAddresses() ? null : DestinationGuard.whyRefused(candidate);
-      if (why == null) {
-        address = candidate;
-        break;
-      }
-      refusal = refusal == null ? target.host() + " is " + candidate.getHostAddress() + ", a " + why
-          : refusal;
-    }
-    if (address == null) {
-      fetch.fail(new CertificateFetchException(CertificateFetchException.REFUSED, refusal));
-      return;
-    }
-    InetSocketAddress remote = new InetSocketAddress(address, target.port());
-    Bootstrap bootstrap = new Bootstrap().group(group).channel(channelType)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, settings.timeout().toMillis()))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (target.https()) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc(), target.host(), target.port()));
-            }
-            ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(fetch, target));
-          }
-        });
-    bootstrap.connect(remote).addListener(connected -> {
-      Channel ch = ((io.netty.channel.ChannelFuture) connected).channel();
-      if (!connected.isSuccess()) {
-        Throwable cause = connected.cause();
-        fetch.fail(new CertificateFetchException(CertificateFetchException.CONNECT,
-            "cannot connect to " + target.authority() + " (" + remote.getAddress().getHostAddress() + "): "
-                + (cause == null ? "cancelled" : cause.getMessage()), cause));
-        return;
-      }
-      if (!fetch.attach(ch)) {
-        return; // timed out meanwhile: attach closed it
-      }
-      FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-          target.requestTarget(), Unpooled.EMPTY_BUFFER);
-      request.headers()
-          .set(HttpHeaderNames.HOST, target.authority())
-          .set(HttpHeaderNames.ACCEPT, PEM_CHAIN_MEDIA_TYPE)
-          .set(HttpHeaderNames.USER_AGENT, "sipscreen")
-          .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ch.writeAndFlush(request).addListener(written -> {
-        if (!written.isSuccess()) {
-          fetch.fail(failureOf(written.cause(), target));
-        }
-      });
-    });
-  }
-
-  /** Classifies an exception from the pipeline: TLS problems, else a broken exchange. */
-  private static CertificateFetchException failureOf(Throwable cause, Target target) {
-    if (cause instanceof CertificateFetchException f) {
-      return f;
-    }
-    for (Throwable t = cause; t != null; t = t.getCause()) {
-      if (t instanceof SSLException || t instanceof CertificateException) {
-        return new CertificateFetchException(CertificateFetchException.TLS,
-            "TLS with " + target.authority() + " failed: " + t.getMessage(), cause);
-      }
-      if (t instanceof ConnectException) {
-        return new CertificateFetchException(CertificateFetchException.CONNECT,
-            "connection to " + target.authority() + " failed: " + t.getMessage(), cause);
-      }
-    }
-    return new CertificateFetchException(CertificateFetchException.PROTOCOL,
-        "exchange with " + target.authority() + " failed: " + cause, cause);
-  }
-
-  /** One fetch's state: the result, its timer and its channel once connected. Completes exactly once. */
-  private static final class Fetch {
-    final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    volatile ScheduledFuture<?> timer;
-    private Channel channel;
-
-    /** Remembers the connected channel; false (and closes it) when the fetch already ended. */
-    synchronized boolean attach(Channel ch) {
-      if (result.isDone()) {
-        ch.close();
-        return false;
-      }
-      channel = ch;
-      return true;
-    }
-
-    void succeed(byte[] body) {
-      if (result.complete(body)) {
-        end();
-      }
-    }
-
-    void fail(CertificateFetchException cause) {
-      if (result.completeExceptionally(cause)) {
-        end();
-      }
-    }
-
-    private void end() {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
-      Channel ch;
-      synchronized (this) {
-        ch = channel;
-        channel = null;
-      }
-      if (ch != null) {
-        ch.close();
-      }
-    }
-  }
-
-  /** Reads one response: status, then the body up to the cap. Runs on the channel's event loop. */
-  private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
-    private final Fetch fetch;
-    private final Target target;
-    private ByteArrayOutputStream body;
-
-    ResponseHandler(Fetch fetch, Target target) {
-      this.fetch = fetch;
-      this.target = target;
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, HttpObject message) {
-      if (fetch.result.isDone()) {
-        return;
-      }
-      if (message.decoderResult().isFailure()) {
-        fetch.fail(new CertificateFetchException(CertificateFetchException.PROTOCOL,
-            target.authority() + " sent a malformed HTTP response: " + message.decoderResult().cause()));
-        return;
-      }
-      if (message instanceof HttpResponse response) {
-        int status = response.status().code();
-        if (response.status().codeClass() == HttpStatusClass.REDIRECTION) {
-          fetch.fail(new CertificateFetchException(CertificateFetchException.REDIRECT,
-              target.authority() + " answered " + response.status() + "; redirects are not followed"));
-          return;
-        }
-        if (status != 200) {
-          fetch.fail(new CertificateFetchException(CertificateFetchException.HTTP_STATUS,
-              target.authority() + " answered " + response.status()));
-          return;
-        }
-        long length = HttpUtil.getContentLength(response, -1L);
-        if (length > settings.maxResponseBytes()) {
-          fetch.fail(tooLarge());
-          return;
-        }
-        body = new ByteArrayOutputStream(length > 0 ? (int) length : 4096);
-      }
-      if (message instanceof HttpContent content && body != null) {
-        ByteBuf data = content.content();
-        if (body.size() + data.readableBytes() > settings.maxResponseBytes()) {
-          fetch.fail(tooLarge());
-          return;
-        }
-        try {
-          data.readBytes(body, data.readableBytes());
-        } catch (IOException e) {
-          throw new IllegalStateException("writing to memory cannot fail", e);
-        }
-        if (content instanceof LastHttpContent) {
-          fetch.succeed(body.toByteArray());
-        }
-      }
-    }
-
-    private CertificateFetchException tooLarge() {
-      return new CertificateFetchException(CertificateFetchException.TOO_LARGE,
-          target.authority() + " sent more than " + settings.maxResponseBytes() + " bytes");
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-      if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
-        fetch.fail(failureOf(handshake.cause(), target));
-      }
-      super.userEventTriggered(ctx, event);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      fetch.fail(new CertificateFetchException(CertificateFetchException.PROTOCOL,
-          target.authority() + " closed the connection before the response was complete"));
-      super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      fetch.fail(failureOf(cause, target));
-      ctx.close();
-    }
+    HttpResult.Failed failed = (HttpResult.Failed) result;
+    String reason = switch (failed.failure()) {
+      case DNS -> CertificateFetchException.DNS;
+      case CONNECT -> CertificateFetchException.CONNECT;
+      case TLS -> CertificateFetchException.TLS;
+      case TOO_LARGE -> CertificateFetchException.TOO_LARGE;
+      case BUSY, CLOSED -> CertificateFetchException.BUSY;
+      case PROTOCOL -> CertificateFetchException.PROTOCOL;
+    };
+    return new CertificateFetchException(reason, failed.detail(), failed.cause());
   }
 
   /** Where a URL points: scheme, host (brackets removed), port, Host header and request target. */
@@ -451,58 +207,5 @@ public final class HttpsCertificateFetcher implements CertificateFetcher, AutoCl
       return new Target(https, host, port, authority,
           uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
     }
-  }
-
-  /** A TLS client context trusting the JDK's default CAs plus {@code extraCaFiles}, host names verified. */
-  private static SslContext clientContext(List<Path> extraCaFiles) throws IOException {
-    try {
-      TrustManagerFactory defaults = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
-      defaults.init((KeyStore) null);
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      int n = 0;
-      for (TrustManager manager : defaults.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          for (X509Certificate ca : x509.getAcceptedIssuers()) {
-            trusted.setCertificateEntry("default-" + n++, ca);
-          }
-        }
-      }
-      for (Path file : extraCaFiles) {
-        for (X509Certificate ca : readCaFile(file)) {
-          trusted.setCertificateEntry("extra-" + n++, ca);
-        }
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(
-          TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trusted);
-      return SslContextBuilder.forClient()
-          .trustManager(factory)
-          .endpointIdentificationAlgorithm("HTTPS")
-          .protocols("TLSv1.3", "TLSv1.2")
-          .build();
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot set up TLS for certificate fetches: " + e.getMessage(), e);
-    }
-  }
-
-  private static List<X509Certificate> readCaFile(Path file) throws IOException {
-    Collection<? extends Certificate> certificates;
-    try (InputStream in = Files.newInputStream(file)) {
-      certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (CertificateException e) {
-      throw new IOException(file + ": not a PEM CA certificate file: " + e.getMessage(), e);
-    }
-    List<X509Certificate> result = new ArrayList<>();
-    for (Certificate certificate : certificates) {
-      if (certificate instanceof X509Certificate x509) {
-        result.add(x509);
-      }
-    }
-    if (result.isEmpty()) {
-      throw new IOException(file + ": no certificate in CA file");
-    }
-    return result;
   }
 }
