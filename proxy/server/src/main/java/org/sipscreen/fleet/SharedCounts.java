@@ -56,12 +56,20 @@ public final class SharedCounts implements FleetCounts {
 
   /** One counted key's state. */
   static final class Tally {
+    final Kind kind;
+    final String id;
     final AtomicInteger pending = new AtomicInteger();
     volatile long lastCall;
     volatile long askedAt;
     volatile long[] others;
 
-    Tally(long now, int windows) {
+    /** Whether the latest answer was not all zero: other instances count this key too (exchange thread). */
+    boolean shared;
+
+    Tally(Kind kind, String id, long now) {
+      this.kind = kind;
+      this.id = id;
+      int windows = kind.windows.size();
       this.lastCall = now;
       this.askedAt = now - 2 * KEEP.toNanos(); // never: no answer is valid yet
       this.others = new long[windows];
@@ -83,6 +91,11 @@ public final class SharedCounts implements FleetCounts {
   private final Map<Long, Tally> callers = new ConcurrentHashMap<>();
   private final Map<String, Tally> peers = new ConcurrentHashMap<>();
   private final Map<String, Tally> anonymous = new ConcurrentHashMap<>();
+  /** Keys whose calls went from none to some since the last exchange: what {@link #take} sends. */
+  private final java.util.Queue<Tally> dirty = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** Keys other instances count too (exchange thread only). */
+  private final java.util.Set<Tally> shared = new java.util.HashSet<>();
+  private long lastSweep;
   private volatile boolean usable;
 
   /**
@@ -113,7 +126,9 @@ public final class SharedCounts implements FleetCounts {
     if (t == null) {
       return Others.NONE;
     }
-    t.pending.incrementAndGet();
+    if (t.pending.getAndIncrement() == 0) {
+      dirty.add(t);
+    }
     return othersOf(t);
   }
 
@@ -138,7 +153,9 @@ public final class SharedCounts implements FleetCounts {
     if (t == null) {
       return 0;
     }
-    t.pending.incrementAndGet();
+    if (t.pending.getAndIncrement() == 0) {
+      dirty.add(t);
+    }
     if (!usable || ticker.read() - t.askedAt >= validity[0]) {
       return 0;
     }
@@ -152,7 +169,7 @@ public final class SharedCounts implements FleetCounts {
       if (map.size() >= MAX_KEYS) {
         return null;
       }
-      t = map.computeIfAbsent(key, k -> new Tally(now, kind.windows.size()));
+      t = map.computeIfAbsent(key, k -> new Tally(kind, String.valueOf(k), now));
     }
     t.lastCall = now;
     return t;
@@ -173,51 +190,71 @@ public final class SharedCounts implements FleetCounts {
   /**
    * Takes what to send now: every key with calls not yet sent; of the keys the other instances count too,
    * those active within {@link #FOLLOW} and the idle ones not asked about for {@link #IDLE_REFRESH}.
-   * Forgets keys idle for {@link #KEEP}. The calls taken count as sent. A key only this instance counts
-   * is asked about when it has new calls: a caller seen once costs one command, not one per exchange.
+   * Forgets keys idle for {@link #KEEP} (a sweep every few seconds). The calls taken count as sent. A key
+   * only this instance counts is sent when it has new calls: a caller seen once costs one key in one
+   * exchange, not one per exchange. Exchange thread only.
    */
   public Batch take() {
     long now = ticker.read();
     List<Entry> entries = new ArrayList<>();
-    collect(callers, Kind.CALLER, now, entries);
-    collect(peers, Kind.PEER, now, entries);
-    collect(anonymous, Kind.ANONYMOUS, now, entries);
+    java.util.Set<Tally> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Tally t; (t = dirty.poll()) != null; ) {
+      int delta = t.pending.getAndSet(0);
+      if (delta > 0 && taken.add(t)) {
+        entries.add(new Entry(t.kind, t.id, delta, t));
+      }
+    }
+    for (java.util.Iterator<Tally> i = shared.iterator(); i.hasNext(); ) {
+      Tally t = i.next();
+      long idle = now - t.lastCall;
+      if (idle >= KEEP.toNanos()) {
+        i.remove();
+      } else if (!taken.contains(t)
+          && (idle < FOLLOW.toNanos() || now - t.askedAt >= IDLE_REFRESH.toNanos())) {
+        entries.add(new Entry(t.kind, t.id, 0, t));
+      }
+    }
+    if (now - lastSweep >= IDLE_REFRESH.toNanos()) {
+      lastSweep = now;
+      sweep(callers, now);
+      sweep(peers, now);
+      sweep(anonymous, now);
+    }
     return new Batch(entries, now);
   }
 
-  private <K> void collect(Map<K, Tally> map, Kind kind, long now, List<Entry> entries) {
+  private <K> void sweep(Map<K, Tally> map, long now) {
     for (Map.Entry<K, Tally> e : map.entrySet()) {
       Tally t = e.getValue();
-      int delta = t.pending.getAndSet(0);
-      long idle = now - t.lastCall;
-      if (delta == 0 && idle >= KEEP.toNanos()) {
-        if (map.remove(e.getKey(), t) && t.pending.get() > 0) {
-          map.putIfAbsent(e.getKey(), t); // a call came in meanwhile
-        }
-        continue;
-      }
-      boolean shared = false;
-      for (long o : t.others) {
-        shared |= o > 0;
-      }
-      if (delta > 0
-          || shared && (idle < FOLLOW.toNanos() || now - t.askedAt >= IDLE_REFRESH.toNanos())) {
-        entries.add(new Entry(kind, String.valueOf(e.getKey()), delta, t));
+      if (now - t.lastCall >= KEEP.toNanos() && t.pending.get() == 0 && map.remove(e.getKey(), t)
+          && t.pending.get() > 0) {
+        map.putIfAbsent(e.getKey(), t); // a call came in meanwhile
       }
     }
   }
 
   /** Stores the answer to {@code entry}: what the other instances counted, one value per window. */
   public void answered(Entry entry, long[] others, long takenAt) {
-    entry.tally().others = others.clone();
-    entry.tally().askedAt = takenAt;
+    Tally t = entry.tally();
+    t.others = others.clone();
+    t.askedAt = takenAt;
+    boolean counted = false;
+    for (long o : others) {
+      counted |= o > 0;
+    }
+    t.shared = counted;
+    if (counted) {
+      shared.add(t);
+    } else {
+      shared.remove(t);
+    }
   }
 
   /** Drops the calls not yet sent (the fleet is unreachable: they are judged here only). */
   public void dropPending() {
-    callers.values().forEach(t -> t.pending.set(0));
-    peers.values().forEach(t -> t.pending.set(0));
-    anonymous.values().forEach(t -> t.pending.set(0));
+    for (Tally t; (t = dirty.poll()) != null; ) {
+      t.pending.set(0);
+    }
   }
 
   /** Keys followed now, of all kinds. */
