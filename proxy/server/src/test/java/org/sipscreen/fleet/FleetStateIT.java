@@ -114,4 +114,24 @@ class FleetStateIT {
       }
     }
   }
+
+  @Test
+  void aRedisThatStopsAnsweringOpensTheBreakerAtTheDeadlineAndRejoinsWhenItAnswers() throws Exception {
+    try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      try (FleetState a = member(redis, "a", registry)) {
+        Await.until("up", a::up);
+        redis.pause(); // connections stay open; nothing answers
+        a.counts().callerCall(CALLER);
+        Await.until("breaker open", () -> value(registry, "sipscreen_fleet_breaker_transitions_total",
+            "to", "open") == 1);
+        assertThat(value(registry, "sipscreen_fleet_errors_total", "operation", "exchange")).isPositive();
+        assertThat(a.counts().callerCall(CALLER)).isEqualTo(FleetCounts.Others.NONE);
+        redis.resume();
+        Await.until("breaker closed", () -> value(registry, "sipscreen_fleet_breaker_transitions_total",
+            "to", "closed") == 1);
+        assertThat(a.up()).isTrue();
+      }
+    }
+  }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} (Debian package redis-server) for integration tests: on a loopback port, in
  * a directory of the test's, without persistence ({@code --save '' --appendonly no}). {@link #kill} and
- * {@link #restart} play an outage on the same port.
+ * {@link #restart} play an outage on the same port, {@link #pause} and {@link #resume} a Redis that stops
+ * answering.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -58,6 +59,25 @@ public final class RedisServer implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Stops it answering without closing a connection (SIGSTOP): a Redis that hangs or a partition, as a
+   * client sees it. {@link #resume} lets it go on.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() != 0) {
+      throw new AssertionError("kill " + signal + " " + process.pid() + " exited with " + kill.exitValue());
+    }
+  }
+
   /** Runs {@code redis-cli} against it; answers its output. */
   public String cli(String... args) throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
@@ -73,8 +93,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     if (process != null) {
+      signal("-CONT");
       kill();
     }
   }
