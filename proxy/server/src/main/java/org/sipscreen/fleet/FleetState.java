@@ -41,6 +41,8 @@ public final class FleetState implements AutoCloseable {
 
   static final int FAILURES = 3;
   static final Duration RETRY = Duration.ofSeconds(1);
+  /** With nothing to send, Redis is asked (PING) this often, so the breaker notices an outage anyway. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
   /** How often the instance reports itself; a member not heard from for {@link #MEMBER_TTL} is gone. */
   static final Duration REPORT_EVERY = Duration.ofSeconds(2);
   static final Duration MEMBER_TTL = Duration.ofSeconds(15);
@@ -181,11 +183,18 @@ public final class FleetState implements AutoCloseable {
       CircuitBreaker.Permit permit = breaker.tryAcquire();
       if (permit == CircuitBreaker.Permit.DENIED) {
         counts.dropPending();
-      } else if (exchange()) {
-        breaker.onSuccess();
-        report();
       } else {
-        breaker.onFailure();
+        switch (exchange(permit)) {
+          case ANSWERED -> {
+            breaker.onSuccess();
+            if (permit == CircuitBreaker.Permit.PROBE) {
+              lastReport = Long.MIN_VALUE; // back: report at once (a restarted Redis has no member table)
+            }
+            report();
+          }
+          case FAILED -> breaker.onFailure();
+          case NOTHING_SENT -> { }
+        }
       }
     } catch (RuntimeException | Error e) {
       breaker.onFailure();
@@ -196,19 +205,34 @@ public final class FleetState implements AutoCloseable {
   }
 
   private String lastError = "";
+  private long lastAnswer = System.nanoTime();
 
-  /** One exchange: connect if needed, send every entry, apply every answer; false on any failure. */
-  private boolean exchange() {
+  /** How an exchange went, for the breaker. */
+  private enum Exchange {
+    ANSWERED,
+    FAILED,
+    /** Nothing to send and Redis answered lately: no news for the breaker. */
+    NOTHING_SENT
+  }
+
+  /**
+   * One exchange: connect if needed, send every entry, apply every answer. With nothing to send, a PING
+   * once a second (and for a probe of the half-open breaker) keeps the breaker's view of Redis current.
+   */
+  private Exchange exchange(CircuitBreaker.Permit permit) {
     if (link == null) {
       try {
         link = RedisLink.connect(config, password);
       } catch (RuntimeException e) {
         errors.labelValues("connect").inc();
         lastError = describe(e);
-        return false;
+        return Exchange.FAILED;
       }
     }
     long deadline = System.nanoTime() + config.deadline().toNanos();
+    if (permit == CircuitBreaker.Permit.PROBE) {
+      script.unload(); // after an outage Redis may have restarted without the script
+    }
     try {
       if (!script.isLoaded()) {
         RedisFuture<String> sha = script.load(link.commands());
@@ -217,6 +241,15 @@ public final class FleetState implements AutoCloseable {
         script.loaded(sha.get(config.deadline().toNanos(), TimeUnit.NANOSECONDS));
       }
       SharedCounts.Batch batch = counts.take();
+      if (batch.entries().isEmpty()) {
+        if (permit != CircuitBreaker.Permit.PROBE && System.nanoTime() - lastAnswer < HEARTBEAT.toNanos()) {
+          return Exchange.NOTHING_SENT;
+        }
+        RedisFuture<String> pong = link.commands().ping();
+        link.flush();
+        commands.inc();
+        pong.get(config.deadline().toNanos(), TimeUnit.NANOSECONDS);
+      }
       List<List<SharedCounts.Entry>> calls = scriptCalls(batch.entries());
       for (int from = 0; from < calls.size(); from += BATCH) {
         List<List<SharedCounts.Entry>> chunk = calls.subList(from, Math.min(calls.size(), from + BATCH));
@@ -241,25 +274,26 @@ public final class FleetState implements AutoCloseable {
         }
       }
       exchanges.inc();
-      return true;
+      lastAnswer = System.nanoTime();
+      return Exchange.ANSWERED;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RedisNoScriptException) {
         script.unload(); // Redis restarted: load the script again next time
       }
       errors.labelValues("exchange").inc();
       lastError = describe(e.getCause());
-      return false;
+      return Exchange.FAILED;
     } catch (TimeoutException e) {
       errors.labelValues("exchange").inc();
       lastError = "no answer within the deadline of " + config.deadline().toMillis() + " ms";
-      return false;
+      return Exchange.FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Exchange.FAILED;
     } catch (RuntimeException e) {
       errors.labelValues("exchange").inc();
       lastError = describe(e);
-      return false;
+      return Exchange.FAILED;
     }
   }
 

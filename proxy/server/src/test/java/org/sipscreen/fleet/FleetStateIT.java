@@ -108,6 +108,7 @@ class FleetStateIT {
         Await.until("a's new calls in Redis", () -> redis.cli("HGETALL", FLEET_KEY + ":a").contains("\n3\n"));
         b.counts().callerCall(CALLER);
         Await.until("b sees a's new calls", () -> b.counts().callerOthers(CALLER).perMinute() == 3);
+        Await.until("both in the member table again", () -> a.readView().get().members().size() == 2);
         assertThat(a.readView().get().members()).extracting(r -> r.member().id())
             .containsExactly("a", "b");
         assertThat(value(ra, "sipscreen_fleet_breaker_transitions_total", "to", "open")).isEqualTo(1);
