@@ -48,13 +48,15 @@ public final class Sipscreen implements AutoCloseable {
   private final List<AutoCloseable> clients;
   private final org.sipscreen.records.LiveRecorder recorder;
   private final Lifecycle lifecycle;
+  private final Optional<org.sipscreen.fleet.FleetState> fleet;
   private org.sipscreen.reload.Reloader reloader;
   private org.sipscreen.admin.AdminApi admin;
 
   private Sipscreen(EventLoopGroup group, SipServer sip, HttpServer http, ProxyMetrics metrics,
       StatelessProxy proxy, List<AutoCloseable> clients, org.sipscreen.records.LiveRecorder recorder,
-      Lifecycle lifecycle) {
+      Lifecycle lifecycle, Optional<org.sipscreen.fleet.FleetState> fleet) {
     this.lifecycle = lifecycle;
+    this.fleet = fleet;
     this.clients = clients;
     this.recorder = recorder;
     this.group = group;
@@ -102,7 +104,11 @@ public final class Sipscreen implements AutoCloseable {
     ProxyMetrics metrics = new ProxyMetrics(registry);
     EventLoopGroup group = Transports.newGroup(SipscreenConfig.Sip.EVENT_LOOPS);
     List<AutoCloseable> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CheckServices services = services(group, metrics, clients);
+    // The fleet (when configured) shares the velocity counts; it reports this instance once HTTP is up.
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<org.sipscreen.fleet.FleetMember>>
+        self = new java.util.concurrent.atomic.AtomicReference<>();
+    Optional<org.sipscreen.fleet.FleetState> fleet = fleet(prepared, registry, self);
+    CheckServices services = services(group, metrics, clients, fleet);
     if (!prepared.renames().isEmpty()) {
       log.warn("config {} uses the schema before 1.0; it runs, but change these keys (sipscreen"
           + " check-config --migrate prints it in 1.0): {}", prepared.configFile(),
@@ -161,6 +167,7 @@ public final class Sipscreen implements AutoCloseable {
       traceback.install(admin);
     }
     report.install(admin);
+    fleet.ifPresent(f -> org.sipscreen.admin.FleetRoute.install(admin, f));
     try {
       sip.start();
       http = HttpServer.start(new InetSocketAddress(config.http().address(), config.http().port()), registry,
@@ -177,10 +184,15 @@ public final class Sipscreen implements AutoCloseable {
         traceback.close();
       }
       report.close();
+      fleet.ifPresent(org.sipscreen.fleet.FleetState::close);
       group.shutdownGracefully();
       throw e;
     }
-    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle);
+    String adminUrl = config.fleetOn() && config.fleet().adminUrl() != null ? config.fleet().adminUrl()
+        : "http://" + hostPort(http.localAddress());
+    self.set(() -> member(fleet.get().instanceId(), adminUrl, prepared.configFile(), reloader));
+    fleet.ifPresent(org.sipscreen.fleet.FleetState::start);
+    Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
     s.admin = admin;
     try {
@@ -266,7 +278,7 @@ public final class Sipscreen implements AutoCloseable {
    * back), and the certificate cache's counters.
    */
   private static CheckServices services(EventLoopGroup group, ProxyMetrics metrics,
-      List<AutoCloseable> clients) {
+      List<AutoCloseable> clients, Optional<org.sipscreen.fleet.FleetState> fleet) {
     java.util.function.Function<HttpReputationSource.Settings, HttpReputationSource> reputationClients =
         onePerSettings(s -> new HttpReputationSource(s, group, Transports.socketChannel()), clients);
     ReputationServices reputation = new ReputationServices() {
@@ -313,7 +325,49 @@ public final class Sipscreen implements AutoCloseable {
         return metrics.stirVerificationTimes();
       }
     };
-    return new CheckServices(Map.of(ReputationServices.class, reputation, StirServices.class, stir));
+    Map<Class<?>, Object> byType = new java.util.HashMap<>();
+    byType.put(ReputationServices.class, reputation);
+    byType.put(StirServices.class, stir);
+    fleet.ifPresent(f -> byType.put(org.sipscreen.screening.check.velocity.FleetCounts.class, f.counts()));
+    return new CheckServices(byType);
+  }
+
+  /** The fleet of the config's {@code fleet:} section, not started yet; empty without one. */
+  private static Optional<org.sipscreen.fleet.FleetState> fleet(Prepared prepared, PrometheusRegistry registry,
+      java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<org.sipscreen.fleet.FleetMember>>
+          self) throws ConfigException {
+    if (!prepared.config().fleetOn()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new org.sipscreen.fleet.FleetState(prepared.config().fleet(), prepared.configFile(),
+          registry, () -> self.get().get()));
+    } catch (java.io.IOException e) {
+      throw ConfigLoader.located(new ConfigException("fleet.password_file: " + e.getMessage()),
+          prepared.configFile());
+    }
+  }
+
+  /** What this instance reports to its fleet: id, version, admin URL, config hash, lists, last reload. */
+  private static org.sipscreen.fleet.FleetMember member(String id, String adminUrl, Path configFile,
+      org.sipscreen.reload.Reloader reloader) {
+    Map<String, String> lists = new java.util.TreeMap<>();
+    java.time.Instant loaded = java.time.Instant.EPOCH;
+    for (org.sipscreen.reload.LoadedFile f : reloader.files()) {
+      if (f.isList()) {
+        lists.put(f.name(), f.contentVersion());
+      }
+      if (f.loadedAt().isAfter(loaded)) {
+        loaded = f.loadedAt();
+      }
+    }
+    return new org.sipscreen.fleet.FleetMember(id, BuildInfo.version() + "+" + BuildInfo.commit(), adminUrl,
+        org.sipscreen.fleet.ConfigHash.of(configFile), lists, loaded.toString(), System.currentTimeMillis());
+  }
+
+  /** The fleet this instance belongs to; empty without a {@code fleet:} section. */
+  public Optional<org.sipscreen.fleet.FleetState> fleet() {
+    return fleet;
   }
 
   /**
@@ -429,6 +483,7 @@ public final class Sipscreen implements AutoCloseable {
     reloader.close();
     lifecycle.runHooks();
     sip.close();
+    fleet.ifPresent(org.sipscreen.fleet.FleetState::close);
     recorder.close(); // after the listeners: every decision made is written
     http.close();
     for (AutoCloseable c : clients) {

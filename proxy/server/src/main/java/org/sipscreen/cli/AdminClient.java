@@ -38,6 +38,17 @@ final class AdminClient {
     return base;
   }
 
+  /** The same token, another instance's admin API (a fleet member's {@code admin_url}). */
+  AdminClient at(String url) throws ConfigException {
+    URI other;
+    try {
+      other = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("not a URL: '" + url + "'");
+    }
+    return new AdminClient(other, token);
+  }
+
   /**
    * @param config the proxy's config file, or null
    * @param url the admin API's base URL (e.g. http://127.0.0.1:8080), or null to take it from the config

@@ -29,12 +29,16 @@ import picocli.CommandLine.Option;
         "  sipscreen traceback --caller +12025550123 --from 2026-11-28T19:00Z --to 2026-11-28T20:00Z"
             + " --config /etc/sipscreen/sipscreen.yaml",
         "  sipscreen traceback --caller 2025550123 --callee +13125550100 --from 2026-11-28 --to 2026-11-29"
-            + " --log-dir /var/lib/sipscreen/records --format jsonl"},
+            + " --log-dir /var/lib/sipscreen/records --format jsonl",
+        "  sipscreen traceback --fleet --caller +12025550123 --from 2026-11-28 --to 2026-11-29"
+            + " --config /etc/sipscreen/sipscreen.yaml"},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:records matched (listed on stdout, a summary on stderr)",
         "1:no record matched",
-        "2:bad number, time, option or config"})
+        "2:bad number, time, option or config",
+        "3:with --fleet: the proxy, Redis or a member could not be reached (the records of the others are"
+            + " listed)"})
 final class TracebackCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,6 +82,14 @@ final class TracebackCommand implements Callable<Integer> {
           + " (default) or json")
   String format;
 
+  @Option(names = "--fleet", description = "ask every member of the proxy's fleet (their admin APIs, as"
+      + " listed in Redis) and merge their records by time; needs --config or --admin-url")
+  boolean fleet;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "with --fleet: a file whose first line is the admin APIs' bearer token")
+  Path tokenFile;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
@@ -88,6 +100,10 @@ final class TracebackCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
         description = "read the records directory (and default country code) from this config")
     Path config;
+
+    @Option(names = "--admin-url", paramLabel = "URL",
+        description = "with --fleet: the admin API of one member, e.g. http://127.0.0.1:8080")
+    String adminUrl;
   }
 
   @Override
@@ -101,6 +117,13 @@ final class TracebackCommand implements Callable<Integer> {
         : !format.equals("table") && !format.equals("jsonl")) {
       err.println("traceback: --format must be " + (answer ? "text or json with --answer" : "table or jsonl")
           + ", was '" + format + "'");
+      return 2;
+    }
+    if (fleet) {
+      return FleetTraceback.run(this, out, err);
+    }
+    if (source.adminUrl != null) {
+      err.println("traceback: --admin-url is for --fleet; give --log-dir or --config");
       return 2;
     }
     Path dir = source.logDir;
@@ -179,10 +202,19 @@ final class TracebackCommand implements Callable<Integer> {
   }
 
   private static void table(PrintStream out, Traceback.Result result) {
+    table(out, result.records());
+  }
+
+  /** The records as a table; with an {@code instance} field (a fleet traceback) it is the first column. */
+  static void table(PrintStream out, java.util.List<ObjectNode> records) {
+    boolean instances = records.stream().anyMatch(r -> r.has("instance"));
     String row = "%-24s %-12s %-40s %-4s %-16s %-16s %-18s %-24s %s%n";
-    out.printf(row, "TIME (UTC)", "PEER", "SOURCE", "VIA", "CALLER", "CALLEE", "RESULT", "RESPONSE",
-        "CALL-ID");
-    for (ObjectNode r : result.records()) {
+    out.printf((instances ? "%-16s " : "%s") + row, instances ? "INSTANCE" : "", "TIME (UTC)", "PEER",
+        "SOURCE", "VIA", "CALLER", "CALLEE", "RESULT", "RESPONSE", "CALL-ID");
+    for (ObjectNode r : records) {
+      if (instances) {
+        out.printf("%-16s ", text(r, "instance"));
+      }
       out.printf(row, text(r, "time"), text(r, "peer"), text(r, "source"), text(r, "transport"),
           text(r, "caller"), text(r, "callee"), text(r, "result"), response(r), text(r, "call_id"));
     }

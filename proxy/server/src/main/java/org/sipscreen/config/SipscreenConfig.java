@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.sipscreen.fleet.FleetConfig;
 import org.sipscreen.records.RecordsConfig;
 import org.sipscreen.screening.check.ConfigDurations;
 import org.sipscreen.screening.check.DataSize;
@@ -20,10 +21,11 @@ import org.sipscreen.screening.check.PeerOverride;
  * @param peers the interconnect peers by name: their networks and everything else about them
  * @param records decision records; null (no section) records nothing
  * @param flood per-source flood control; null (no section) is off
+ * @param fleet the fleet the instance screens with through Redis; null (no section): none
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
     Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter,
-    FloodConfig flood) {
+    FloodConfig flood, FleetConfig fleet) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -55,12 +57,17 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether flood control is on (the {@code flood:} section is present). */
   public boolean floodOn() {
     return flood != null;
+  }
+
+  /** Whether the instance is part of a fleet (the {@code fleet:} section is present). */
+  public boolean fleetOn() {
+    return fleet != null;
   }
 
   /** Whether decision records are on (the {@code records:} section is present). */

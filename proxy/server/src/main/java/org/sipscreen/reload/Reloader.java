@@ -335,6 +335,9 @@ public final class Reloader implements AutoCloseable {
         keys.add(key);
       }
     });
+    if (!java.util.Objects.equals(bound.fleet(), next.fleet())) {
+      keys.add("fleet");
+    }
     return keys;
   }
 

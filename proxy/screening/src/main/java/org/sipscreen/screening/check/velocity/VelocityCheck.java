@@ -25,7 +25,8 @@ import org.sipscreen.screening.Verdict;
  * their peer's anonymous window (1 s), the only rate an anonymous caller can be held to. Per caller, state
  * lives in a compact {@link CallerTable} (a few dozen bytes per number, bounded by {@code
  * maxTrackedNumbers}); per peer in size-bounded Caffeine caches of lock-free {@link SlidingWindowCounter}s;
- * all on the injected {@link Ticker}.
+ * all on the injected {@link Ticker}. In a fleet, each count is this instance's own plus what the other
+ * instances counted, as last seen through {@link FleetCounts} (never waited for).
  */
 public final class VelocityCheck implements Check {
 
@@ -65,6 +66,7 @@ public final class VelocityCheck implements Check {
   private final long origin;
   private final int score;
   private final long maxTrackedNumbers;
+  private final FleetCounts fleet;
 
   /** Index of each {@link Window} among the caller table's windows, or -1 when no limit uses it. */
   private final int[] windowIndex = new int[Window.values().length];
@@ -98,6 +100,12 @@ public final class VelocityCheck implements Check {
    */
   public VelocityCheck(VelocityLimits defaults, Map<String, VelocityLimits> peerLimits, int score,
       long maxTrackedNumbers, Ticker ticker) {
+    this(defaults, peerLimits, score, maxTrackedNumbers, ticker, FleetCounts.LOCAL);
+  }
+
+  private VelocityCheck(VelocityLimits defaults, Map<String, VelocityLimits> peerLimits, int score,
+      long maxTrackedNumbers, Ticker ticker, FleetCounts fleet) {
+    this.fleet = Objects.requireNonNull(fleet, "fleet");
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     Objects.requireNonNull(peerLimits, "peerLimits");
     peerLimits.forEach((peer, limits) -> {
@@ -218,17 +226,28 @@ public final class VelocityCheck implements Check {
           ? c.digitsAsLong() : -1;
       int[] windowLimits = peer.isPresent()
           ? peerWindowLimits.getOrDefault(peer.get(), defaultWindowLimits) : defaultWindowLimits;
-      exceeded = callers.record(number.digitsAsLong(), now, called, windowLimits, rule);
+      long digits = number.digitsAsLong();
+      FleetCounts.Others others = fleet.callerCall(digits);
+      int[] judged = windowLimits;
+      if (others != FleetCounts.Others.NONE) {
+        judged = windowLimits.clone();
+        exceeded = subtractOthers(judged, others);
+      }
+      exceeded |= callers.record(digits, now, called, judged, rule);
     }
     SlidingWindowCounter peerCounter = null;
+    long peerOthers = 0;
     if (peers != null && peer.isPresent()) {
       peerCounter = peers.get(peer.get(), newPeerCounter);
       peerCounter.record(now);
+      peerOthers = fleet.peerCall(peer.get());
     }
     SlidingWindowCounter anonymousCounter = null;
+    long anonymousOthers = 0;
     if (anonymousPeers != null && peer.isPresent() && call.callerNumber() instanceof PhoneNumber.Anonymous) {
       anonymousCounter = anonymousPeers.get(peer.get(), newPeerCounter);
       anonymousCounter.record(now);
+      anonymousOthers = fleet.anonymousCall(peer.get());
     }
 
     if (exceeded != 0) {
@@ -246,11 +265,11 @@ public final class VelocityCheck implements Check {
       return sequentialDialing;
     }
     if (anonymousCounter != null && limits.anonymousPerSecond().isPresent()
-        && anonymousCounter.count(0, now) > limits.anonymousPerSecond().getAsInt()) {
+        && anonymousCounter.count(0, now) + anonymousOthers > limits.anonymousPerSecond().getAsInt()) {
       return anonymousPerSecond;
     }
     if (peerCounter != null && limits.peerPerSecond().isPresent()
-        && peerCounter.count(0, now) > limits.peerPerSecond().getAsInt()) {
+        && peerCounter.count(0, now) + peerOthers > limits.peerPerSecond().getAsInt()) {
       return peerPerSecond;
     }
     return Verdict.CONTINUE;
@@ -267,13 +286,14 @@ public final class VelocityCheck implements Check {
     VelocityLimits limits = peer.isPresent() ? peerLimits.getOrDefault(peer.get(), defaults) : defaults;
     if (callers != null && call.callerNumber() instanceof PhoneNumber.E164 number) {
       long digits = number.digitsAsLong();
-      if (exceedsWithOne(digits, Window.PER_SECOND, limits.callerPerSecond(), now)) {
+      FleetCounts.Others others = fleet.callerOthers(digits);
+      if (exceedsWithOne(digits, Window.PER_SECOND, limits.callerPerSecond(), others, now)) {
         return callerPerSecond;
       }
-      if (exceedsWithOne(digits, Window.PER_MINUTE, limits.callerPerMinute(), now)) {
+      if (exceedsWithOne(digits, Window.PER_MINUTE, limits.callerPerMinute(), others, now)) {
         return callerPerMinute;
       }
-      if (exceedsWithOne(digits, Window.PER_HOUR, limits.callerPerHour(), now)) {
+      if (exceedsWithOne(digits, Window.PER_HOUR, limits.callerPerHour(), others, now)) {
         return callerPerHour;
       }
     }
@@ -295,21 +315,58 @@ public final class VelocityCheck implements Check {
     return Verdict.CONTINUE;
   }
 
-  private boolean exceedsWithOne(long caller, Window window, OptionalInt limit, long now) {
+  private boolean exceedsWithOne(long caller, Window window, OptionalInt limit, FleetCounts.Others others,
+      long now) {
     if (limit.isEmpty()) {
       return false;
     }
-    return callers.count(caller, windowIndex[window.ordinal()], now) + 1 > limit.getAsInt();
+    return callers.count(caller, windowIndex[window.ordinal()], now) + others.in(window) + 1
+        > limit.getAsInt();
   }
 
-  /** The same limits, score, size bound and clock with nothing counted yet (for a throwaway chain). */
+  /**
+   * Lowers each caller window's limit in {@code limits} by what the other instances counted, so that the
+   * table's own count is judged against what is left; returns the windows whose limit the others alone
+   * have used up (those are then not judged again).
+   */
+  private int subtractOthers(int[] limits, FleetCounts.Others others) {
+    int exceeded = 0;
+    for (Window window : Window.values()) {
+      int index = windowIndex[window.ordinal()];
+      long seen = others.in(window);
+      if (index < 0 || limits[index] == 0 || seen == 0) {
+        continue;
+      }
+      long left = limits[index] - seen;
+      if (left < 1) {
+        exceeded |= 1 << index; // this call is at least one more
+        limits[index] = 0;
+      } else {
+        limits[index] = (int) left;
+      }
+    }
+    return exceeded;
+  }
+
+  /**
+   * The same check with its counts shared through {@code fleet}: each limit then applies to the whole
+   * fleet's calls. Nothing counted so far is kept (for a check just built).
+   */
+  public VelocityCheck withFleet(FleetCounts fleet) {
+    return new VelocityCheck(defaults, peerLimits, score, maxTrackedNumbers, ticker, fleet);
+  }
+
+  /**
+   * The same limits, score, size bound and clock with nothing counted yet and nothing shared with a fleet
+   * (for a throwaway chain).
+   */
   public VelocityCheck withFreshState() {
     return new VelocityCheck(defaults, peerLimits, score, maxTrackedNumbers, ticker);
   }
 
   /**
-   * The same limits, score and clock with nothing counted yet and room for at most {@code
-   * maxTrackedNumbers} callers (at most this check's own bound): for a throwaway chain that sees few
+   * The same limits, score and clock with nothing counted yet, nothing shared with a fleet, and room for
+   * at most {@code maxTrackedNumbers} callers (at most this check's own bound): for a throwaway chain that sees few
    * callers, whose table should not take the heap of a full-size one.
    */
   public VelocityCheck withFreshState(long maxTrackedNumbers) {
@@ -324,12 +381,12 @@ public final class VelocityCheck implements Check {
   }
 
   /**
-   * Whether {@code other} was built with the same limits, score and size bound: then a reload can keep
-   * this check, and with it every window counted so far.
+   * Whether {@code other} was built with the same limits, score, size bound and fleet: then a reload can
+   * keep this check, and with it every window counted so far.
    */
   public boolean sameSettings(VelocityCheck other) {
     return other != null && defaults.equals(other.defaults) && peerLimits.equals(other.peerLimits)
-        && score == other.score && maxTrackedNumbers == other.maxTrackedNumbers;
+        && score == other.score && maxTrackedNumbers == other.maxTrackedNumbers && fleet == other.fleet;
   }
 
   /**

@@ -11,7 +11,8 @@ import org.sipscreen.screening.check.PeerOverride;
 
 /**
  * Builds velocity from {@code screening.velocity} and the peers' {@code checks.velocity} limits. Its
- * counting windows carry over a reload that keeps the settings; the warm-up counts in windows of its own.
+ * counting windows carry over a reload that keeps the settings; the warm-up counts in windows of its own,
+ * never shared with a fleet.
  */
 public final class VelocityModule extends CheckModule<VelocityConfig, VelocityCheck> {
 
@@ -46,6 +47,12 @@ public final class VelocityModule extends CheckModule<VelocityConfig, VelocityCh
     } catch (IllegalArgumentException e) {
       throw new CheckConfigException("", e.getMessage(), e);
     }
+  }
+
+  /** In a fleet (the server offers {@link FleetCounts}), the check counts the whole fleet's calls. */
+  @Override
+  public VelocityCheck live(VelocityCheck prepared, VelocityConfig config, CheckContext context) {
+    return context.service(FleetCounts.class).map(prepared::withFleet).orElse(prepared);
   }
 
   @Override

@@ -1,0 +1,140 @@
+package org.sipscreen.fleet;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection to the fleet's Redis (a node, a cluster or the master Sentinel names), through Lettuce
+ * on threads of its own, so a slow Redis never touches the SIP event loops. Commands fail at once while
+ * the connection is down (Lettuce reconnects in the background) and time out at the deadline; the
+ * connection flushes only when told, so an exchange's commands go out as one pipelined batch.
+ */
+final class RedisLink implements AutoCloseable {
+
+  private final ClientResources resources;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<String, String> connection;
+  private final RedisClusterAsyncCommands<String, String> commands;
+
+  private RedisLink(ClientResources resources, AbstractRedisClient client,
+      StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands) {
+    this.resources = resources;
+    this.client = client;
+    this.connection = connection;
+    this.commands = commands;
+  }
+
+  /**
+   * Connects (waiting at most the connect timeout) or throws Lettuce's exception.
+   *
+   * @param password the password, null for none
+   */
+  static RedisLink connect(FleetConfig config, String password) {
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2)
+        .computationThreadPoolSize(2).build();
+    Duration connectTimeout = Duration.ofMillis(Math.max(1000, config.deadline().toMillis()));
+    SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(config.deadline());
+    List<RedisURI> uris = uris(config, password);
+    try {
+      if (config.modeValue() == FleetConfig.Mode.CLUSTER) {
+        RedisClusterClient cluster = RedisClusterClient.create(resources, uris);
+        cluster.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(socket).timeoutOptions(timeouts).build());
+        try {
+          StatefulRedisClusterConnection<String, String> c = cluster.connect();
+          c.setAutoFlushCommands(false);
+          return new RedisLink(resources, cluster, c, c.async());
+        } catch (RuntimeException e) {
+          cluster.shutdown(0, 1, TimeUnit.SECONDS);
+          throw e;
+        }
+      }
+      RedisClient redis = RedisClient.create(resources);
+      redis.setOptions(ClientOptions.builder().autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(socket).timeoutOptions(timeouts).build());
+      try {
+        StatefulRedisConnection<String, String> c = redis.connect(uris.get(0));
+        c.setAutoFlushCommands(false);
+        return new RedisLink(resources, redis, c, c.async());
+      } catch (RuntimeException e) {
+        redis.shutdown(0, 1, TimeUnit.SECONDS);
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private static List<RedisURI> uris(FleetConfig config, String password) {
+    List<FleetConfig.HostPort> nodes = config.hostPorts();
+    List<RedisURI.Builder> builders = new ArrayList<>();
+    if (config.modeValue() == FleetConfig.Mode.SENTINEL) {
+      RedisURI.Builder b = RedisURI.Builder.sentinel(nodes.get(0).host(), nodes.get(0).port(),
+          config.sentinelMaster());
+      for (FleetConfig.HostPort n : nodes.subList(1, nodes.size())) {
+        b.withSentinel(n.host(), n.port());
+      }
+      builders.add(b);
+    } else {
+      for (FleetConfig.HostPort n : nodes) {
+        builders.add(RedisURI.Builder.redis(n.host(), n.port()));
+      }
+    }
+    List<RedisURI> uris = new ArrayList<>();
+    for (RedisURI.Builder b : builders) {
+      b.withSsl(config.tls()).withTimeout(config.deadline());
+      if (password != null) {
+        if (config.username() != null) {
+          b.withAuthentication(config.username(), password);
+        } else {
+          b.withPassword(password.toCharArray());
+        }
+      }
+      uris.add(b.build());
+    }
+    return uris;
+  }
+
+  RedisClusterAsyncCommands<String, String> commands() {
+    return commands;
+  }
+
+  /** Sends the commands written since the last flush, as one batch. */
+  void flush() {
+    connection.flushCommands();
+  }
+
+  boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } finally {
+      client.shutdown(0, 1, TimeUnit.SECONDS);
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
+    }
+  }
+}
