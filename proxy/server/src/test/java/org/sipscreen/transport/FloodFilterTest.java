@@ -111,8 +111,16 @@ class FloodFilterTest {
   }
 
   static String invite(InetSocketAddress from, String called, int n) {
+    return invite(from, called, n, "UDP");
+  }
+
+  /**
+   * An INVITE; from a stranger it is answered (403 by source_peer), where an OPTIONS from a stranger is
+   * dropped as a scan.
+   */
+  static String invite(InetSocketAddress from, String called, int n, String transport) {
     return "INVITE sip:" + called + "@127.0.0.1;user=phone SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP " + from.getHostString() + ":" + from.getPort() + ";branch=z9hG4bK-i" + n + "\r\n"
+        + "Via: SIP/2.0/" + transport + " " + from.getHostString() + ":" + from.getPort() + ";branch=z9hG4bK-i" + n + "\r\n"
         + "Max-Forwards: 70\r\n"
         + "From: <sip:+13035550100@example.net;user=phone>;tag=f" + n + "\r\n"
         + "To: <sip:" + called + "@127.0.0.1;user=phone>\r\n"
@@ -142,10 +150,11 @@ class FloodFilterTest {
   @Test
   void dropsAFloodFromOneSourceSilentlyAndAnswersAnotherSource() {
     for (int i = 0; i < LIMIT; i++) {
-      assertThat(send(options(STRANGER, i, "UDP"), STRANGER)).as("request %d answered", i).isNotNull().satisfies(p -> text(p));
+      assertThat(send(invite(STRANGER, "+12025550100", i), STRANGER)).as("request %d answered", i).isNotNull()
+          .satisfies(p -> assertThat(text(p)).startsWith("SIP/2.0 403 "));
     }
     for (int i = LIMIT; i < 100; i++) {
-      assertThat(send(options(STRANGER, i, "UDP"), STRANGER)).as("request %d dropped", i).isNull();
+      assertThat(send(invite(STRANGER, "+12025550100", i), STRANGER)).as("request %d dropped", i).isNull();
     }
     DatagramPacket answer = send(options(OTHER_PEER, 1, "UDP"), OTHER_PEER);
     assertThat(answer).isNotNull();
@@ -155,7 +164,8 @@ class FloodFilterTest {
     assertThat(flood.dropped()).isEqualTo(100 - LIMIT);
     assertThat(flood.bansIssued()).isEqualTo(1);
     assertThat(flood.bans().banned(SourceKey.of(STRANGER.getAddress()))).isTrue();
-    assertThat(metrics.counterValue("sipscreen_requests_received", "OPTIONS", "udp")).isEqualTo(LIMIT + 1);
+    assertThat(metrics.counterValue("sipscreen_requests_received", "INVITE", "udp")).isEqualTo(LIMIT);
+    assertThat(metrics.counterValue("sipscreen_requests_received", "OPTIONS", "udp")).isEqualTo(1);
   }
 
   @Test
@@ -179,9 +189,9 @@ class FloodFilterTest {
   @Test
   void aBannedStrangersEmergencyInviteIsDropped() {
     for (int i = 0; i < LIMIT; i++) {
-      text(send(options(STRANGER, i, "UDP"), STRANGER));
+      text(send(invite(STRANGER, "+12025550100", i), STRANGER));
     }
-    assertThat(send(options(STRANGER, 99, "UDP"), STRANGER)).isNull();
+    assertThat(send(invite(STRANGER, "+12025550100", 99), STRANGER)).isNull();
     assertThat(send(invite(STRANGER, "911", 1), STRANGER)).isNull();
     assertThat(flood.emergencyPassed()).isZero();
   }
@@ -204,7 +214,7 @@ class FloodFilterTest {
         new FloodFilter(flood), new SipTcpHandler(proxy, sender, metrics));
     StringBuilder burst = new StringBuilder();
     for (int i = 0; i < LIMIT + 1; i++) {
-      burst.append(options(STRANGER, i, "TCP"));
+      burst.append(invite(STRANGER, "+12025550100", i, "TCP"));
     }
     tcp.writeInbound(Unpooled.copiedBuffer(burst, ISO_8859_1));
     int answered = 0;
@@ -226,7 +236,7 @@ class FloodFilterTest {
   void passesEverythingWhenOff() {
     flood.apply(Optional.empty());
     for (int i = 0; i < 50; i++) {
-      assertThat(send(options(STRANGER, i, "UDP"), STRANGER)).isNotNull().satisfies(p -> text(p));
+      assertThat(send(invite(STRANGER, "+12025550100", i), STRANGER)).isNotNull().satisfies(p -> text(p));
     }
     assertThat(flood.dropped()).isZero();
   }
