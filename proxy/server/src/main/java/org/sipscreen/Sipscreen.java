@@ -133,7 +133,11 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
+    org.sipscreen.overload.OverloadControl overload = new org.sipscreen.overload.OverloadControl();
+    overload.apply(config.overloadPolicy());
+    org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
+        overload);
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
@@ -163,6 +167,7 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
     reloader.onApply(next -> flood.apply(floodPolicy(next)));
+    reloader.onApply(next -> overload.apply(next.overloadPolicy()));
     if (traceback != null) {
       traceback.install(admin);
     }
@@ -192,6 +197,9 @@ public final class Sipscreen implements AutoCloseable {
         : "http://" + hostPort(http.localAddress());
     self.set(() -> member(fleet.get().instanceId(), adminUrl, prepared.configFile(), reloader));
     fleet.ifPresent(org.sipscreen.fleet.FleetState::start);
+    // Measured whether or not the overload section is present: the lag series shows an operator what is
+    // normal on the machine before thresholds are chosen.
+    clients.add(org.sipscreen.transport.EventLoopLagProbe.start(group, overload));
     Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
     s.admin = admin;

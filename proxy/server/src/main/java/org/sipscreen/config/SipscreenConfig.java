@@ -22,10 +22,11 @@ import org.sipscreen.screening.check.PeerOverride;
  * @param records decision records; null (no section) records nothing
  * @param flood per-source flood control; null (no section) is off
  * @param fleet the fleet the instance screens with through Redis; null (no section): none
+ * @param overload overload protection (shedding new INVITEs); null (no section) is off
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
     Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter,
-    FloodConfig flood, FleetConfig fleet) {
+    FloodConfig flood, FleetConfig fleet, OverloadConfig overload) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -57,12 +58,22 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether flood control is on (the {@code flood:} section is present). */
   public boolean floodOn() {
     return flood != null;
+  }
+
+  /** Whether overload protection sheds new INVITEs (the {@code overload:} section is present). */
+  public boolean overloadOn() {
+    return overload != null;
+  }
+
+  /** The overload thresholds to run with; empty when the section is absent. */
+  public Optional<org.sipscreen.overload.OverloadPolicy> overloadPolicy() {
+    return overloadOn() ? Optional.of(overload.policy()) : Optional.empty();
   }
 
   /** Whether the instance is part of a fleet (the {@code fleet:} section is present). */

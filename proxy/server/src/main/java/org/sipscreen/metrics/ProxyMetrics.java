@@ -263,7 +263,7 @@ public final class ProxyMetrics {
       "dropped", "emergency", "emergency_refused");
   /** Statuses the proxy answers with on its own, whatever the config. */
   static final List<String> STATUSES = List.of("200", "400", "403", "416", "420", "481", "482", "483",
-      "505", "513", "603", "608");
+      "503", "505", "513", "603", "608");
   /** Reasons of {@code sipscreen_messages_dropped_total} (StatelessProxy and the transports). */
   static final List<String> DROP_REASONS = List.of("keepalive", "malformed", "unknown_source",
       "ack_for_local_response", "screening", "response_not_ours", "response_without_upstream",
@@ -271,7 +271,7 @@ public final class ProxyMetrics {
       "unanswerable", "oversize_datagram", "udp_error", "tcp_idle_close", "no_udp_socket",
       "no_tcp_client", "tcp_connect_failed", "not_in_dialog", "response_from_unknown_source",
       "retransmission_pending", "udp_too_large", "scanner_user_agent", "scanner_from_user",
-      "options_from_unknown_source", "tcp_message_timeout");
+      "options_from_unknown_source", "tcp_message_timeout", "overload");
 
   /**
    * Creates at 0 every counter series whose label values are known before the first message: requests by
