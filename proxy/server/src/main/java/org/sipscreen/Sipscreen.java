@@ -200,6 +200,7 @@ public final class Sipscreen implements AutoCloseable {
     // Measured whether or not the overload section is present: the lag series shows an operator what is
     // normal on the machine before thresholds are chosen.
     clients.add(org.sipscreen.transport.EventLoopLagProbe.start(group, overload));
+    clients.add(udpDropProbe(prepared.settings(), overload));
     Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
     s.admin = admin;
@@ -214,6 +215,35 @@ public final class Sipscreen implements AutoCloseable {
         String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
     return s;
+  }
+
+  /**
+   * Reads the kernel's drop count of the SIP UDP sockets four times a second, on a thread of its own (a
+   * read of /proc is a system call, not for an event loop). Nothing runs where /proc/net/udp is absent.
+   */
+  private static AutoCloseable udpDropProbe(ProxySettings settings,
+      org.sipscreen.overload.OverloadControl overload) {
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (LocalEndpoint e : settings.endpoints()) {
+      if (e.transports().contains(Transport.UDP)) {
+        ports.add(e.bind().getPort());
+      }
+    }
+    org.sipscreen.overload.UdpDropCounter counter = new org.sipscreen.overload.UdpDropCounter(
+        org.sipscreen.overload.UdpDropCounter.PROC_FILES, ports);
+    if (ports.isEmpty() || counter.read().isEmpty()) {
+      return () -> { };
+    }
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "sipscreen-udp-drops");
+          t.setDaemon(true);
+          return t;
+        });
+    timer.scheduleWithFixedDelay(() -> counter.read()
+        .ifPresent(total -> overload.observeUdpDrops(total, System.nanoTime())), 250, 250,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return timer::shutdownNow;
   }
 
   /** What one client may take of the HTTP port, as the config says. */

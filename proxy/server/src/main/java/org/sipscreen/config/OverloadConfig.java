@@ -9,10 +9,11 @@ import org.sipscreen.screening.check.ConfigDurations;
  * smoothed event-loop lag is at or over {@code lag_high}, or {@code max_pending_checks} INVITEs wait for an
  * asynchronous check, new initial INVITEs are shed (503 with {@code Retry-After} to peers); shedding ends
  * when the lag is under {@code lag_low} and the waiting INVITEs under half the maximum, after at least
- * {@code min_shed}. Every value reloads live.
+ * {@code min_shed}; {@code max_udp_drops} datagrams a second dropped by the kernel on the SIP UDP sockets
+ * also start it. Every value reloads live.
  */
 public record OverloadConfig(Duration lagHigh, Duration lagLow, Integer maxPendingChecks, Duration minShed,
-    Duration retryAfter) {
+    Duration retryAfter, Integer maxUdpDrops) {
 
   public OverloadConfig {
     lagHigh = lagHigh == null ? Duration.ofMillis(200) : lagHigh;
@@ -31,10 +32,15 @@ public record OverloadConfig(Duration lagHigh, Duration lagLow, Integer maxPendi
     ConfigDurations.require(minShed, "min_shed", Duration.ofSeconds(1), Duration.ofMinutes(10));
     retryAfter = retryAfter == null ? Duration.ofSeconds(10) : retryAfter;
     ConfigDurations.require(retryAfter, "retry_after", Duration.ofSeconds(1), Duration.ofHours(1));
+    maxUdpDrops = maxUdpDrops == null ? 100 : maxUdpDrops;
+    if (maxUdpDrops < 1 || maxUdpDrops > 100_000_000) {
+      throw new IllegalArgumentException("max_udp_drops must be 1-100000000 datagrams a second, was "
+          + maxUdpDrops);
+    }
   }
 
   /** The thresholds to run with. */
   public OverloadPolicy policy() {
-    return new OverloadPolicy(lagHigh, lagLow, maxPendingChecks, minShed, retryAfter);
+    return new OverloadPolicy(lagHigh, lagLow, maxPendingChecks, minShed, retryAfter, maxUdpDrops);
   }
 }

@@ -51,6 +51,9 @@ public final class OverloadMetrics {
     CounterWithCallback.builder().name("sipscreen_overload_emergency_passed_total")
         .help("Emergency INVITEs that passed while new INVITEs were shed")
         .callback(cb -> cb.call(overload.emergencyPassedCount())).register(registry);
+    CounterWithCallback.builder().name("sipscreen_overload_udp_drops_total")
+        .help("Datagrams the kernel dropped on the SIP UDP sockets, their receive buffers full (Linux)")
+        .callback(cb -> cb.call(overload.udpDrops())).register(registry);
     CounterWithCallback.builder().name("sipscreen_overload_episodes_total")
         .help("Times shedding started")
         .callback(cb -> cb.call(overload.episodes())).register(registry);

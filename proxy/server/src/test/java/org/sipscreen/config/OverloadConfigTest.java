@@ -39,7 +39,7 @@ class OverloadConfigTest {
     SipscreenConfig config = load("overload: {}\n");
     assertThat(config.overloadOn()).isTrue();
     assertThat(config.overloadPolicy()).contains(new OverloadPolicy(Duration.ofMillis(200), Duration.ofMillis(50),
-        5000, Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        5000, Duration.ofSeconds(5), Duration.ofSeconds(10), 100));
   }
 
   @Test
@@ -51,9 +51,10 @@ class OverloadConfigTest {
           max_pending_checks: 2000
           min_shed: 10s
           retry_after: 30s
+          max_udp_drops: 250
         """).overloadPolicy().orElseThrow();
     assertThat(p).isEqualTo(new OverloadPolicy(Duration.ofMillis(150), Duration.ofMillis(30), 2000,
-        Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 250));
     assertThat(p.retryAfterSeconds()).isEqualTo(30);
   }
 
@@ -67,6 +68,8 @@ class OverloadConfigTest {
         .contains("max_pending_checks must be 2-1000000, was 1");
     assertThat(error("overload:\n  min_shed: 500ms\n")).contains("min_shed must be 1s-10m, was 500ms");
     assertThat(error("overload:\n  retry_after: 2h\n")).contains("retry_after must be 1s-1h, was 2h");
+    assertThat(error("overload:\n  max_udp_drops: 0\n"))
+        .contains("max_udp_drops must be 1-100000000 datagrams a second, was 0");
     assertThat(error("overload:\n  lag: 5ms\n")).contains("overload").contains("lag");
   }
 }

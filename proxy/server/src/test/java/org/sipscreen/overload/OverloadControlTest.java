@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OverloadControlTest {
 
   static final OverloadPolicy POLICY = new OverloadPolicy(Duration.ofMillis(200), Duration.ofMillis(50), 10,
-      Duration.ofSeconds(5), Duration.ofSeconds(7));
+      Duration.ofSeconds(5), Duration.ofSeconds(7), 100);
   static final long PROBE = TimeUnit.MILLISECONDS.toNanos(50);
 
   final OverloadControl control = OverloadControl.off();
@@ -71,6 +71,7 @@ class OverloadControlTest {
     assertThat(control.shedding()).isFalse();
     assertThat(control.episodes()).isEqualTo(1);
 
+    lag(1, 6000);
     lag(1000, 1000);
     assertThat(control.shedding()).isTrue();
     lag(0, 3000);
@@ -100,6 +101,62 @@ class OverloadControlTest {
   }
 
   @Test
+  void shedsWhileTheKernelDropsDatagramsOnTheSipSocketsEvenWithoutLag() {
+    control.observeUdpDrops(1000, now);
+    lag(1, 1000);
+    now += TimeUnit.MILLISECONDS.toNanos(250);
+    control.observeUdpDrops(1010, now);
+    assertThat(control.shedding()).as("40 a second is under max_udp_drops 100").isFalse();
+    now += TimeUnit.MILLISECONDS.toNanos(250);
+    control.observeUdpDrops(1060, now);
+    assertThat(control.shedding()).as("200 a second").isTrue();
+    assertThat(control.udpDrops()).isEqualTo(60);
+    now += TimeUnit.MILLISECONDS.toNanos(250);
+    control.observeUdpDrops(1061, now);
+    lag(1, 10_000);
+    assertThat(control.shedding()).as("still dropping, though less").isTrue();
+    now += TimeUnit.MILLISECONDS.toNanos(250);
+    control.observeUdpDrops(1061, now);
+    lag(1, 50);
+    assertThat(control.shedding()).isFalse();
+  }
+
+  @Test
+  void sheddingThatRestartsRightAfterItEndedHoldsTwiceAsLongUpTo16TimesMinShed() {
+    long[] held = new long[7];
+    for (int episode = 0; episode < held.length; episode++) {
+      now += PROBE;
+      control.observeUdpDrops(1000L * episode, now);
+      now += PROBE;
+      control.observeUdpDrops(1000L * episode + 500, now);
+      assertThat(control.shedding()).isTrue();
+      long started = now;
+      for (int i = 0; i < 10_000 && control.shedding(); i++) {
+        now += PROBE;
+        control.observeUdpDrops(1000L * episode + 500, now);
+      }
+      held[episode] = Math.round((now - started) / 1e9);
+    }
+    assertThat(held).containsExactly(5, 10, 20, 40, 80, 80, 80);
+
+    for (int i = 0; i < 120; i++) { // six quiet seconds: no drops, no lag
+      now += PROBE;
+      control.observeUdpDrops(6500, now);
+    }
+    assertThat(control.shedding()).isFalse();
+    now += PROBE;
+    control.observeUdpDrops(7000, now);
+    assertThat(control.shedding()).isTrue();
+    long started = now;
+    for (int i = 0; i < 2000 && control.shedding(); i++) {
+      now += PROBE;
+      control.observeUdpDrops(7000, now);
+    }
+    assertThat(Math.round((now - started) / 1e9)).as("quiet for min_shed: back to min_shed")
+        .isEqualTo(5);
+  }
+
+  @Test
   void neverShedsWithoutAPolicyAndTurningItOffEndsShedding() {
     lag(1000, 1000);
     assertThat(control.shedding()).isTrue();
@@ -114,6 +171,6 @@ class OverloadControlTest {
   void retryAfterIsWholeSecondsAndTheMarksMustBeOrdered() {
     assertThat(POLICY.retryAfterSeconds()).isEqualTo(7);
     assertThatThrownBy(() -> new OverloadPolicy(Duration.ofMillis(50), Duration.ofMillis(50), 10,
-        Duration.ofSeconds(5), Duration.ofSeconds(7))).hasMessageContaining("lag_low must be below lag_high");
+        Duration.ofSeconds(5), Duration.ofSeconds(7), 100)).hasMessageContaining("lag_low must be below lag_high");
   }
 }

@@ -26,7 +26,7 @@ class EventLoopLagProbeTest {
     EventLoopGroup group = new DefaultEventLoopGroup(2);
     OverloadControl control = OverloadControl.off();
     control.apply(Optional.of(new OverloadPolicy(Duration.ofMillis(100), Duration.ofMillis(20), 1000,
-        Duration.ofSeconds(1), Duration.ofSeconds(5))));
+        Duration.ofSeconds(1), Duration.ofSeconds(5), 100)));
     CountDownLatch release = new CountDownLatch(1);
     try (EventLoopLagProbe probe = EventLoopLagProbe.start(group, control)) {
       group.next().execute(() -> {

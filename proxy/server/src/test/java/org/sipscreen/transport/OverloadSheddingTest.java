@@ -59,7 +59,7 @@ class OverloadSheddingTest {
   OverloadSheddingTest() {
     sender.addUdpChannel(udp);
     overload.apply(Optional.of(new OverloadPolicy(Duration.ofMillis(100), Duration.ofMillis(20), 100,
-        Duration.ofSeconds(5), Duration.ofSeconds(30))));
+        Duration.ofSeconds(5), Duration.ofSeconds(30), 100)));
   }
 
   @AfterEach
