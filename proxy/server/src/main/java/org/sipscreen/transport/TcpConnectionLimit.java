@@ -12,8 +12,10 @@ import org.sipscreen.flood.SourceKey;
 /**
  * Admits accepted SIP TCP connections: at most {@code total} open in all, and at most {@code perSource}
  * from one source address (an IPv4 address or an IPv6 /64), {@code perPeerSource} when the address is in
- * a peer's networks. A connection over a limit is the one closed, at once and before it is read: the
- * connections already open, a peer's among them, are never taken away by a newcomer.
+ * a peer's networks. Addresses outside every peer's networks share at most {@link #strangersTotal} of the
+ * total, so the last tenth stays for peers however many strangers connect. A connection over a limit is the
+ * one closed, at once and before it is read: the connections already open, a peer's among them, are never
+ * taken away by a newcomer.
  */
 public final class TcpConnectionLimit {
 
@@ -60,13 +62,14 @@ public final class TcpConnectionLimit {
     if (!(ch.remoteAddress() instanceof InetSocketAddress remote)) {
       return true;
     }
-    if (open.incrementAndGet() > total) {
+    InetAddress address = remote.getAddress();
+    boolean peer = isPeer.test(address);
+    if (open.incrementAndGet() > (peer ? total : strangersTotal())) {
       open.decrementAndGet();
       refuse(ch, TOTAL);
       return false;
     }
-    InetAddress address = remote.getAddress();
-    int max = isPeer.test(address) ? perPeerSource : perSource;
+    int max = peer ? perPeerSource : perSource;
     long key = SourceKey.of(address);
     boolean[] admitted = {false};
     bySource.compute(key, (k, n) -> {
@@ -106,5 +109,10 @@ public final class TcpConnectionLimit {
 
   public int total() {
     return total;
+  }
+
+  /** What connections from outside every peer's networks may take of the total: all but a tenth of it. */
+  public int strangersTotal() {
+    return total - total / 10;
   }
 }

@@ -33,14 +33,15 @@ import org.sipscreen.sip.Transport;
 import org.sipscreen.testkit.Ports;
 
 /**
- * Real loopback sockets from several source addresses (127.0.0.2-5): a source over its limit, and any
+ * Real loopback sockets from several source addresses (127.0.0.2-7): a source over its limit, and any
  * source over the total, has its new connection closed unread while the connections already open keep
- * being answered; a peer's address has the higher per-source limit; a closed connection frees its place.
+ * being answered; a peer's address has the higher per-source limit and the last tenth of the total; a
+ * closed connection frees its place.
  */
 @Timeout(60)
 class TcpConnectionLimitIT {
 
-  static final int TOTAL = 6;
+  static final int TOTAL = 10;
   static final int PER_SOURCE = 2;
   static final int PER_PEER_SOURCE = 4;
   /** In the connection limit's peer networks. */
@@ -109,26 +110,36 @@ class TcpConnectionLimitIT {
   }
 
   @Test
-  void overTheTotalTheNewConnectionIsClosedUntilAPlaceIsFree() throws Exception {
-    List<Socket> held = new ArrayList<>();
-    for (String source : List.of("127.0.0.2", "127.0.0.4", "127.0.0.5")) {
+  void overTheTotalTheNewConnectionIsClosedAndTheLastTenthIsForPeers() throws Exception {
+    List<Socket> strangers = new ArrayList<>();
+    for (String source : List.of("127.0.0.2", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7")) {
       for (int i = 0; i < PER_SOURCE; i++) {
         Socket s = connect(source);
-        assertAnswered(s, source + "-" + i);
-        held.add(s);
+        if (strangers.size() < TOTAL - TOTAL / 10) {
+          assertAnswered(s, source + "-" + i);
+          strangers.add(s);
+        } else {
+          assertClosedByProxy(s);
+        }
       }
     }
+    assertThat(closed("total_limit")).as("the tenth stranger").isEqualTo(1);
+    awaitOpen(TOTAL - 1);
+
+    Socket peer = connect(PEER);
+    assertAnswered(peer, "peer in the place kept for peers");
     awaitOpen(TOTAL);
     assertClosedByProxy(connect(PEER));
-    assertThat(closed("total_limit")).isEqualTo(1);
-    for (Socket s : held) {
-      assertAnswered(s, "still " + held.indexOf(s));
+    assertThat(closed("total_limit")).isEqualTo(2);
+    for (Socket s : strangers) {
+      assertAnswered(s, "still-" + strangers.indexOf(s));
     }
+    assertAnswered(peer, "peer still");
 
-    held.get(0).close();
+    strangers.get(0).close();
     awaitOpen(TOTAL - 1);
     assertAnswered(connect(PEER), "peer after a place freed");
-    assertThat(closed("total_limit")).isEqualTo(1);
+    assertThat(closed("total_limit")).isEqualTo(2);
   }
 
   double closed(String reason) {
