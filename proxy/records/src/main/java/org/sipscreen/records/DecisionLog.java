@@ -192,6 +192,7 @@ public final class DecisionLog implements AutoCloseable {
         try {
           Files.deleteIfExists(s.path());
           RecordIndex.delete(s.path());
+          Files.deleteIfExists(DecisionFiles.summarySidecar(s.path()));
           total -= sizes[i];
         } catch (IOException e) {
           warn("cannot delete " + s.path() + ": " + e);
@@ -290,6 +291,7 @@ public final class DecisionLog implements AutoCloseable {
       ch.position(size);
       if (size > 0) {
         RecordIndex.delete(path); // the file grows past what its index covers
+        Files.deleteIfExists(DecisionFiles.summarySidecar(path)); // and past what its summary counted
         ByteBuffer last = ByteBuffer.allocate(1);
         ch.read(last, size - 1);
         if (last.get(0) != '\n') {

@@ -35,17 +35,42 @@ public final class ReportScanner {
 
   private ReportScanner() {}
 
-  /** The report of the records in {@code dir}, read by {@code threads} threads. */
+  /** Whether a report reads and writes the summaries of finished files ({@link ReportSummary}). */
+  public enum Summaries {
+    /** Read a file's summary when it is current; write one after reading a finished file whole. */
+    USE,
+    /** Read every record; neither read nor write summaries. */
+    OFF
+  }
+
+  /**
+   * How long after its hour ends a file is taken as finished, and gets a summary: the log keeps the
+   * previous hour's file open while the next hour runs, for calls decided just before the hour turned.
+   */
+  static final long FINISHED_AFTER_MILLIS = 2 * DecisionFiles.HOUR_MILLIS + 5 * 60_000L;
+
+  /** The report of the records in {@code dir}, read by {@code threads} threads, using summaries. */
   public static PeerReport run(Path dir, PeerReport.Query query, int threads) throws IOException {
+    return run(dir, query, threads, Summaries.USE, System.currentTimeMillis());
+  }
+
+  /**
+   * The report of the records in {@code dir}, read by {@code threads} threads.
+   *
+   * @param summaries whether to use and write the summaries of finished files
+   * @param nowMillis the time now: files whose hour ended long enough before are finished
+   */
+  public static PeerReport run(Path dir, PeerReport.Query query, int threads, Summaries summaries,
+      long nowMillis) throws IOException {
     long t0 = System.nanoTime();
     List<DecisionFiles.Segment> files = DecisionFiles.overlapping(dir, query.from().toEpochMilli(),
         query.to().toEpochMilli());
-    String from = RECORD_TIME.format(query.from());
-    String to = RECORD_TIME.format(query.to());
+    Window window = new Window(query, RECORD_TIME.format(query.from()), RECORD_TIME.format(query.to()),
+        summaries, nowMillis);
     PeerReport report = new PeerReport(query);
     if (threads <= 1 || files.size() < 2) {
       for (DecisionFiles.Segment f : files) {
-        new FileScan(report, from, to).scan(f.path());
+        window.read(report, f);
       }
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), r -> {
@@ -62,7 +87,7 @@ public final class ReportScanner {
           parts.add(pool.submit(() -> {
             PeerReport part = new PeerReport(query);
             for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-              new FileScan(part, from, to).scan(files.get(i).path());
+              window.read(part, files.get(i));
             }
             return part;
           }));
@@ -83,6 +108,62 @@ public final class ReportScanner {
     return report;
   }
 
+  /** A report's window and how it reads one file. */
+  private record Window(PeerReport.Query query, String from, String to, Summaries summaries,
+      long nowMillis) {
+
+    /** Counts one file into {@code part}: from its summary, or by reading it (and then summarizing it). */
+    void read(PeerReport part, DecisionFiles.Segment file) throws IOException {
+      Path path = file.path();
+      boolean inside = file.hourStart() >= query.from().toEpochMilli()
+          && file.hourStart() + DecisionFiles.HOUR_MILLIS - 1 <= query.to().toEpochMilli();
+      if (summaries == Summaries.USE && inside) {
+        long size;
+        long modified;
+        try {
+          size = Files.size(path);
+          modified = Files.getLastModifiedTime(path).toMillis();
+        } catch (NoSuchFileException e) {
+          return; // deleted by retention since it was listed
+        }
+        ReportSummary summary = ReportSummary.read(path, size, modified);
+        if (summary != null && summary.within(from, to)) {
+          summary.addTo(part, size);
+          part.filesFromSummaries++;
+          return;
+        }
+        PeerReport whole = new PeerReport(ReportSummary.ALL);
+        FileScan scan = new FileScan(whole, "", "\uffff");
+        if (!scan.scan(path)) {
+          return;
+        }
+        ReportSummary made = new ReportSummary(whole, scan.first, scan.last);
+        if (made.within(from, to)) {
+          part.addFile(whole, whole.bytes);
+          if (file.hourStart() + FINISHED_AFTER_MILLIS <= nowMillis && whole.bytes == size
+              && unchanged(path, size, modified)) {
+            try {
+              made.write(path, size, modified);
+            } catch (IOException e) {
+              part.summariesNotWritten++; // a read-only records directory: the report is the same
+            }
+          }
+          return;
+        }
+        // Records outside their file's hour: read it again, counting only the window's.
+      }
+      new FileScan(part, from, to).scan(path);
+    }
+
+    private static boolean unchanged(Path path, long size, long modified) {
+      try {
+        return Files.size(path) == size && Files.getLastModifiedTime(path).toMillis() == modified;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+
   /** The report of one record line, for tests: counts it into {@code report} when it matches. */
   static void countLine(PeerReport report, String line) throws IOException {
     byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -96,6 +177,9 @@ public final class ReportScanner {
     private final String from;
     private final String to;
     private final List<String[]> fired = new ArrayList<>();
+    /** The first and last time of the file's readable records; null when none. */
+    String first;
+    String last;
 
     FileScan(PeerReport report, String from, String to) {
       this.report = report;
@@ -103,12 +187,13 @@ public final class ReportScanner {
       this.to = to;
     }
 
-    void scan(Path path) throws IOException {
+    /** Reads the file; false when it no longer exists. */
+    boolean scan(Path path) throws IOException {
       InputStream in;
       try {
         in = Files.newInputStream(path);
       } catch (NoSuchFileException e) {
-        return; // deleted by retention since it was listed
+        return false; // deleted by retention since it was listed
       }
       report.files++;
       byte[] buf = new byte[CHUNK];
@@ -123,7 +208,7 @@ public final class ReportScanner {
             if (kept > 0) {
               line(buf, 0, kept); // the last line, cut short by a crash or being written
             }
-            return;
+            return true;
           }
           report.bytes += n;
           int filled = kept + n;
@@ -178,6 +263,12 @@ public final class ReportScanner {
       if (time == null || result == null) {
         report.unreadableLines++;
         return;
+      }
+      if (first == null || time.compareTo(first) < 0) {
+        first = time;
+      }
+      if (last == null || time.compareTo(last) > 0) {
+        last = time;
       }
       if (time.compareTo(from) < 0 || time.compareTo(to) > 0) {
         return;
