@@ -47,6 +47,7 @@ public final class DecisionLog implements AutoCloseable {
   private final List<Open> open = new ArrayList<>(MAX_OPEN + 1);
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
+  private volatile java.util.function.Consumer<Path> onClosed;
   private long nextRetentionCheck = Long.MIN_VALUE;
   private long lastWarning = Long.MIN_VALUE;
 
@@ -213,6 +214,7 @@ public final class DecisionLog implements AutoCloseable {
         }
         closeQuietly(f);
         index(f);
+        closed(f);
       } else {
         closeQuietly(f);
       }
@@ -243,6 +245,7 @@ public final class DecisionLog implements AutoCloseable {
       open.remove(oldest);
       if (whole) {
         index(oldest);
+        closed(oldest);
       }
     }
     enforceRetention();
@@ -270,6 +273,7 @@ public final class DecisionLog implements AutoCloseable {
     open.remove(f);
     if (whole) {
       index(f);
+      closed(f);
     }
     Open next = openFile(f.hour, f.index + 1);
     if (next != null) {
@@ -311,6 +315,27 @@ public final class DecisionLog implements AutoCloseable {
       }
       warn("cannot open " + path + ": " + e);
       return null;
+    }
+  }
+
+  /**
+   * Calls {@code listener} with each file this log closes whole (rotated, replaced by a newer hour's file,
+   * or at shutdown), on the writer thread: it must return at once. A file it is told of may still be
+   * opened again, for a late record of its hour.
+   */
+  public void onFileClosed(java.util.function.Consumer<Path> listener) {
+    this.onClosed = listener;
+  }
+
+  private void closed(Open f) {
+    java.util.function.Consumer<Path> listener = onClosed;
+    if (listener == null || f.size == 0) {
+      return;
+    }
+    try {
+      listener.accept(f.path);
+    } catch (RuntimeException e) {
+      warn("file closed listener failed for " + f.path + ": " + e);
     }
   }
 

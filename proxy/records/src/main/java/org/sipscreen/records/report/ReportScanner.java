@@ -132,18 +132,15 @@ public final class ReportScanner {
           part.filesFromSummaries++;
           return;
         }
-        PeerReport whole = new PeerReport(ReportSummary.ALL);
-        FileScan scan = new FileScan(whole, "", "\uffff");
-        if (!scan.scan(path)) {
+        Whole whole = Whole.read(path);
+        if (whole == null) {
           return;
         }
-        ReportSummary made = new ReportSummary(whole, scan.first, scan.last);
-        if (made.within(from, to)) {
-          part.addFile(whole, whole.bytes);
-          if (file.hourStart() + FINISHED_AFTER_MILLIS <= nowMillis && whole.bytes == size
-              && unchanged(path, size, modified)) {
+        if (whole.summary.within(from, to)) {
+          part.addFile(whole.summary.counts, whole.summary.counts.bytes);
+          if (file.hourStart() + FINISHED_AFTER_MILLIS <= nowMillis && whole.unchanged(size, modified)) {
             try {
-              made.write(path, size, modified);
+              whole.summary.write(path, size, modified);
             } catch (IOException e) {
               part.summariesNotWritten++; // a read-only records directory: the report is the same
             }
@@ -155,13 +152,53 @@ public final class ReportScanner {
       new FileScan(part, from, to).scan(path);
     }
 
-    private static boolean unchanged(Path path, long size, long modified) {
+  }
+
+  /** The counts of a whole file as read, with the file's size and time read before and after. */
+  private record Whole(Path path, ReportSummary summary) {
+
+    /** Reads the whole file; null when it no longer exists. */
+    static Whole read(Path path) throws IOException {
+      PeerReport counts = new PeerReport(ReportSummary.ALL);
+      FileScan scan = new FileScan(counts, "", "\uffff");
+      if (!scan.scan(path)) {
+        return null;
+      }
+      return new Whole(path, new ReportSummary(counts, scan.first, scan.last));
+    }
+
+    /** Whether what was read is the file at {@code size} and {@code modified}, and it still is. */
+    boolean unchanged(long size, long modified) {
       try {
-        return Files.size(path) == size && Files.getLastModifiedTime(path).toMillis() == modified;
+        return summary.counts.bytes == size && Files.size(path) == size
+            && Files.getLastModifiedTime(path).toMillis() == modified;
       } catch (IOException e) {
         return false;
       }
     }
+  }
+
+  /**
+   * Writes the summary of a records file that is finished (its writer closed it), so that reports read the
+   * summary instead of its records. Does nothing when the file changes while it is read.
+   *
+   * @return whether the summary was written
+   */
+  public static boolean summarize(Path file) throws IOException {
+    long size;
+    long modified;
+    try {
+      size = Files.size(file);
+      modified = Files.getLastModifiedTime(file).toMillis();
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    Whole whole = Whole.read(file);
+    if (whole == null || !whole.unchanged(size, modified)) {
+      return false;
+    }
+    whole.summary.write(file, size, modified);
+    return true;
   }
 
   /** The report of one record line, for tests: counts it into {@code report} when it matches. */

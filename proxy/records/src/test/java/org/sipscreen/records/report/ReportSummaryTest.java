@@ -165,6 +165,30 @@ class ReportSummaryTest {
   }
 
   @Test
+  void theRecordsLogHasTheFilesItClosesSummarized(@TempDir Path logDir) throws Exception {
+    SummaryWriter writer = new SummaryWriter();
+    try (org.sipscreen.records.DecisionLog log = new org.sipscreen.records.DecisionLog(logDir, 1L << 30, 24 * 400,
+        1L << 40, java.time.Clock.fixed(END, java.time.ZoneOffset.UTC))) {
+      log.onFileClosed(writer);
+      for (Path file : recordFiles()) { // the same records, written by the proxy's log
+        long hour = DecisionFiles.parse(file).hourStart();
+        for (String line : Files.readAllLines(file)) {
+          byte[] b = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          log.append(hour + 1, b, b.length);
+        }
+      }
+    }
+    writer.close(30_000);
+    int files = DecisionFiles.list(logDir).size();
+    assertThat(writer.written()).isEqualTo(files);
+    // Now is the first hour: no file is old enough for a report to summarize it, yet all have summaries.
+    long now = DAY1.toEpochMilli();
+    PeerReport r = ReportScanner.run(logDir, new PeerReport.Query(DAY1, END, null, 50), 2, Summaries.USE, now);
+    assertThat(r.filesFromSummaries()).isEqualTo(files);
+    assertThat(counts(r)).isEqualTo(counts(run(DAY1, END, null, Summaries.OFF, LATER)));
+  }
+
+  @Test
   void mergedTopListsAddTheirErrors() {
     TopCounter a = new TopCounter(1);
     a.add("x", 5);
