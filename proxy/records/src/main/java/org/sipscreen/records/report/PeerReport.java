@@ -54,6 +54,19 @@ public final class PeerReport {
       return days.computeIfAbsent(day, d -> new Tally());
     }
 
+    private String lastDay;
+    private Tally lastDayTally;
+
+    /** The tally of the UTC day of a record time ({@code 2026-11-28T19:04:00.123Z}). */
+    Tally dayOf(String time) {
+      int n = Math.min(10, time.length());
+      if (lastDay == null || lastDay.length() != n || !time.regionMatches(0, lastDay, 0, n)) {
+        lastDay = time.substring(0, n);
+        lastDayTally = day(lastDay);
+      }
+      return lastDayTally;
+    }
+
     void addAll(Peer other) {
       other.days.forEach((d, t) -> day(d).addAll(t));
       total.addAll(other.total);

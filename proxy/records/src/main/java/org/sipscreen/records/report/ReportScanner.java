@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,6 +35,8 @@ public final class ReportScanner {
   private static final DateTimeFormatter RECORD_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final int CHUNK = 1 << 20;
+  /** A longer line is no record: the proxy's records are far shorter. */
+  static final int MAX_LINE = 16 << 20;
 
   private ReportScanner() {}
 
@@ -235,14 +240,22 @@ public final class ReportScanner {
       report.files++;
       byte[] buf = new byte[CHUNK];
       int kept = 0;
+      boolean skipping = false; // in a line too long to be a record, until its newline
       try (in) {
         while (true) {
           if (kept == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+            if (buf.length >= MAX_LINE) {
+              // Not a record (zeros a crash left, or another file): skipped, not held in memory.
+              report.unreadableLines++;
+              skipping = true;
+              kept = 0;
+            } else {
+              buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+            }
           }
           int n = in.read(buf, kept, buf.length - kept);
           if (n < 0) {
-            if (kept > 0) {
+            if (kept > 0 && !skipping) {
               line(buf, 0, kept); // the last line, cut short by a crash or being written
             }
             return true;
@@ -250,16 +263,20 @@ public final class ReportScanner {
           report.bytes += n;
           int filled = kept + n;
           int start = 0;
-          for (int i = kept; i < filled; i++) {
-            if (buf[i] == '\n') {
-              if (i > start) {
-                line(buf, start, i - start);
-              }
-              start = i + 1;
+          for (int i = newline(buf, kept, filled); i >= 0; i = newline(buf, i + 1, filled)) {
+            if (skipping) {
+              skipping = false;
+            } else if (i > start) {
+              line(buf, start, i - start);
             }
+            start = i + 1;
           }
-          kept = filled - start;
-          System.arraycopy(buf, start, buf, 0, kept);
+          if (skipping) {
+            kept = 0; // the rest of the long line
+          } else {
+            kept = filled - start;
+            System.arraycopy(buf, start, buf, 0, kept);
+          }
         }
       }
     }
@@ -316,8 +333,7 @@ public final class ReportScanner {
       }
       report.records++;
       PeerReport.Peer pr = report.peer(peerName);
-      String day = time.length() >= 10 ? time.substring(0, 10) : time;
-      Tally d = pr.day(day);
+      Tally d = pr.dayOf(time);
       count(d, result, decidedBy, attestation, x5u);
       count(pr.total, result, decidedBy, attestation, x5u);
       boolean blocked = result.equals("rejected") || result.equals("rejected_analytics")
@@ -335,7 +351,7 @@ public final class ReportScanner {
       t.calls++;
       Tally.count(t.results, result);
       for (String[] f : fired) {
-        Tally.count(t.flagged, f[0] + ":" + f[1]);
+        Tally.count(t.flagged, f[3]);
       }
       switch (result) {
         case "rejected", "rejected_analytics", "dropped" -> Tally.count(t.blockedBy, blockReason(decidedBy));
@@ -352,7 +368,7 @@ public final class ReportScanner {
       }
       for (String[] f : fired) {
         if (f[0].equals(decidedBy)) {
-          return decidedBy + ":" + f[1];
+          return f[3];
         }
       }
       return decidedBy;
@@ -363,7 +379,7 @@ public final class ReportScanner {
       boolean any = false;
       for (String[] f : fired) {
         if ("tag".equals(f[2])) {
-          Tally.count(t.taggedBy, f[0] + ":" + f[1]);
+          Tally.count(t.taggedBy, f[3]);
           any = true;
         }
       }
@@ -394,7 +410,7 @@ public final class ReportScanner {
           }
         }
         if (check != null && category != null && !shadow) {
-          fired.add(new String[] {check, category, action});
+          fired.add(new String[] {check, category, action, check + ":" + category});
         }
       }
     }
@@ -409,6 +425,30 @@ public final class ReportScanner {
       }
       return p.getText();
     }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW_BITS = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
+  static int newline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES; // a zero byte where b held a newline
+      long zeros = (x - LOW_BITS) & ~x & HIGH_BITS;
+      if (zeros != 0) {
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A caller's prefix: NPA-NXX for a NANP number ({@code +1212555}), else the first 6 characters. */

@@ -189,6 +189,43 @@ class ReportSummaryTest {
   }
 
   @Test
+  void aLineTooLongToBeARecordIsSkippedNotHeld() throws Exception {
+    Path file = recordFiles().get(0);
+    String record = Files.readAllLines(file).get(0);
+    long before = run(DAY1, END, null, Summaries.OFF, LATER).records();
+    // What a crash can leave: a run of zero bytes, longer than any record, then the log's next line.
+    try (var out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < ReportScanner.MAX_LINE / zeros.length + 3; i++) {
+        out.write(zeros);
+      }
+      out.write(("\n" + record + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    PeerReport r = run(DAY1, END, null, Summaries.OFF, LATER);
+    assertThat(r.records()).isEqualTo(before + 1);
+    assertThat(r.unreadableLines()).isEqualTo(1);
+  }
+
+  @Test
+  void newlineFindsTheFirstNewlineAsAByteLoopWould() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int round = 0; round < 2000; round++) {
+      byte[] b = new byte[random.nextInt(1, 40)];
+      for (int i = 0; i < b.length; i++) {
+        int pick = random.nextInt(6);
+        b[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x0b : pick == 2 ? 0x8a : pick == 3 ? 0 : random.nextInt(256));
+      }
+      int from = random.nextInt(b.length);
+      int to = random.nextInt(from, b.length + 1);
+      int expected = -1;
+      for (int i = from; i < to && expected < 0; i++) {
+        expected = b[i] == '\n' ? i : -1;
+      }
+      assertThat(ReportScanner.newline(b, from, to)).as("round %d", round).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void mergedTopListsAddTheirErrors() {
     TopCounter a = new TopCounter(1);
     a.add("x", 5);
