@@ -19,6 +19,7 @@ public final class SummaryWriter implements Consumer<Path>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SummaryWriter.class);
   private static final int QUEUE = 64;
+  private static final long SHUTDOWN_GRACE_MILLIS = 2_000;
 
   private final ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
       new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -37,6 +38,8 @@ public final class SummaryWriter implements Consumer<Path>, AutoCloseable {
         if (ReportScanner.summarize(file)) {
           written.incrementAndGet();
         }
+      } catch (java.nio.channels.ClosedByInterruptException e) {
+        log.debug("report summary of {} not written: stopped", file);
       } catch (IOException | RuntimeException e) {
         log.warn("report summary of {} not written (reports read the file instead): {}", file, e.toString());
       }
@@ -54,8 +57,14 @@ public final class SummaryWriter implements Consumer<Path>, AutoCloseable {
     pool.awaitTermination(millis, TimeUnit.MILLISECONDS);
   }
 
+  /** Gives the files closed at shutdown a moment to be summarized, then stops. */
   @Override
   public void close() {
+    try {
+      close(SHUTDOWN_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     pool.shutdownNow();
   }
 }
