@@ -105,4 +105,17 @@ class NextHopRoutingTest {
           .isIn(A.address(), B.address());
     }
   }
+
+  @Test
+  void anEmergencyCallIsForwardedWhenEveryHopIsDown() {
+    down(A);
+    down(B);
+    down(BACKUP);
+    String emergency = request("INVITE", 7, "")
+        .replace("sip:+12025550100@127.0.0.1;user=phone", "sip:911@127.0.0.1");
+    assertThat(emergency).startsWith("INVITE sip:911@127.0.0.1 SIP/2.0\r\n");
+    ProxyAction action = proxy.process(in(emergency, UAC));
+    assertThat(destination(action)).isIn(A.address(), B.address());
+    assertThat(metrics.counterValue("sipscreen_next_hops_all_down")).isEqualTo(1);
+  }
 }
