@@ -140,9 +140,21 @@ public final class Sipscreen implements AutoCloseable {
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
+    org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
+    org.sipscreen.transport.TcpConnectionBudget budget = tcpBudget(config.sip());
+    if (budget.leavesNone() && tcpListening(config)) {
+      group.shutdownGracefully();
+      throw ConfigLoader.located(new ConfigException(noTcpBudget(budget)), prepared.configFile());
+    }
+    org.sipscreen.transport.TcpConnectionLimit connections = new org.sipscreen.transport.TcpConnectionLimit(
+        budget.total(), config.sip().tcpMaxConnectionsPerSource(), config.sip().tcpMaxConnectionsPerPeerSource(),
+        peerAddresses(config), metrics::tcpConnectionClosed);
+    org.sipscreen.transport.TcpBufferBudget buffers = new org.sipscreen.transport.TcpBufferBudget(
+        config.sip().tcpBufferMemory().bytes(), () -> metrics.tcpConnectionClosed("buffer_memory"));
+    metrics.watchTcpLimits(connections::total, buffers::held);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout(),
-        flood);
+        flood, connections, buffers, org.sipscreen.transport.OutOfMemoryExit.PROCESS);
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
@@ -168,6 +180,7 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.BanRoutes.install(admin, flood);
     org.sipscreen.admin.NextHopRoutes.install(admin, proxy);
     reloader.onApply(next -> flood.apply(floodPolicy(next)));
+    reloader.onApply(next -> connections.peers(peerAddresses(next)));
     if (traceback != null) {
       traceback.install(admin);
     }
@@ -210,7 +223,40 @@ public final class Sipscreen implements AutoCloseable {
         hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
         String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
+    log.info("tcp max_connections={} per_source={} per_peer_source={} buffer_memory={}", budget.describe(),
+        config.sip().tcpMaxConnectionsPerSource(), config.sip().tcpMaxConnectionsPerPeerSource(),
+        config.sip().tcpBufferMemory());
+    if (budget.configuredAboveFiles()) {
+      log.warn("sip.tcp_max_connections {} is more than the open-files limit allows; {} hold",
+          budget.configured().getAsInt(), budget.describe());
+    }
     return s;
+  }
+
+  /** The SIP TCP connection limit of this process: the config's, within the open-files limit. */
+  public static org.sipscreen.transport.TcpConnectionBudget tcpBudget(SipscreenConfig.Sip sip) {
+    return org.sipscreen.transport.TcpConnectionBudget.ofThisProcess(sip.tcpReservedFiles(),
+        sip.tcpMaxConnections() == null ? java.util.OptionalInt.empty()
+            : java.util.OptionalInt.of(sip.tcpMaxConnections()));
+  }
+
+  /** Why the proxy does not start when the open-files limit leaves no SIP TCP connection. */
+  public static String noTcpBudget(org.sipscreen.transport.TcpConnectionBudget budget) {
+    return "sip.tcp_reserved_files: the open-files limit (" + budget.openFilesLimit().getAsLong()
+        + ") leaves no SIP TCP connection after " + budget.reservedFiles() + " reserved files; raise the"
+        + " limit (LimitNOFILE=, ulimit -n) or lower sip.tcp_reserved_files";
+  }
+
+  static boolean tcpListening(SipscreenConfig config) {
+    return config.sip().listen().stream().anyMatch(l -> l.transports().contains("tcp"));
+  }
+
+  /** Whether an address is in a peer's networks, by the config's peers. */
+  private static java.util.function.Predicate<java.net.InetAddress> peerAddresses(SipscreenConfig config) {
+    Map<String, List<String>> networks = new java.util.HashMap<>();
+    config.peers().forEach((name, peer) -> networks.put(name, peer.networks()));
+    org.sipscreen.screening.PeerTable table = org.sipscreen.screening.PeerTable.of(networks);
+    return address -> table.peerOf(address).isPresent();
   }
 
   /** What one client may take of the HTTP port, as the config says. */

@@ -34,7 +34,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
     scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
@@ -79,7 +79,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
       DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader,
-      Duration tcpMessageTimeout) {
+      Duration tcpMessageTimeout, Integer tcpMaxConnections, Integer tcpReservedFiles,
+      Integer tcpMaxConnectionsPerSource, Integer tcpMaxConnectionsPerPeerSource, DataSize tcpBufferMemory) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -115,6 +116,29 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       tcpMessageTimeout = tcpMessageTimeout == null ? Duration.ofSeconds(10) : tcpMessageTimeout;
       ConfigDurations.require(tcpMessageTimeout, "tcp_message_timeout", Duration.ofMillis(100),
           Duration.ofMinutes(5));
+      if (tcpMaxConnections != null && (tcpMaxConnections < 1 || tcpMaxConnections > 10_000_000)) {
+        throw new IllegalArgumentException("tcp_max_connections must be 1-10000000, was " + tcpMaxConnections);
+      }
+      tcpReservedFiles = tcpReservedFiles == null ? 1024 : tcpReservedFiles;
+      if (tcpReservedFiles < 128 || tcpReservedFiles > 1_000_000) {
+        throw new IllegalArgumentException("tcp_reserved_files must be 128-1000000, was " + tcpReservedFiles);
+      }
+      tcpMaxConnectionsPerSource = tcpMaxConnectionsPerSource == null ? 32 : tcpMaxConnectionsPerSource;
+      if (tcpMaxConnectionsPerSource < 1 || tcpMaxConnectionsPerSource > 10_000_000) {
+        throw new IllegalArgumentException(
+            "tcp_max_connections_per_source must be 1-10000000, was " + tcpMaxConnectionsPerSource);
+      }
+      tcpMaxConnectionsPerPeerSource = tcpMaxConnectionsPerPeerSource == null
+          ? 4096 : tcpMaxConnectionsPerPeerSource;
+      if (tcpMaxConnectionsPerPeerSource < 1 || tcpMaxConnectionsPerPeerSource > 10_000_000) {
+        throw new IllegalArgumentException(
+            "tcp_max_connections_per_peer_source must be 1-10000000, was " + tcpMaxConnectionsPerPeerSource);
+      }
+      tcpBufferMemory = tcpBufferMemory == null ? DataSize.ofBytes(64L << 20) : tcpBufferMemory;
+      if (tcpBufferMemory.bytes() < maxMessageSize.bytes() || tcpBufferMemory.bytes() > (16L << 30)) {
+        throw new IllegalArgumentException("tcp_buffer_memory must be max_message_size (" + maxMessageSize
+            + ")-16GiB, was " + tcpBufferMemory);
+      }
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
       warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {

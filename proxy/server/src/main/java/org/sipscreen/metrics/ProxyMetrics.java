@@ -37,6 +37,7 @@ public final class ProxyMetrics {
   private final Counter scannerRequests;
   private final Counter nextHopProbes;
   private final Counter nextHopsAllDown;
+  private final Counter tcpConnectionsClosed;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
 
@@ -104,6 +105,14 @@ public final class ProxyMetrics {
       for (String outcome : List.of("dropped", "emergency_passed")) {
         point(scannerRequests, match, outcome);
       }
+    }
+    tcpConnectionsClosed = counter("sipscreen_tcp_connections_closed_total",
+        "SIP TCP connections closed for a limit: new ones over sip.tcp_max_connections (total_limit) or"
+            + " the per-source limit (per_source_limit), and ones whose incomplete message was the oldest"
+            + " when all connections together held more than sip.tcp_buffer_memory (buffer_memory)",
+        "reason");
+    for (String reason : TCP_CLOSE_REASONS) {
+      point(tcpConnectionsClosed, reason);
     }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
@@ -360,6 +369,25 @@ public final class ProxyMetrics {
   /** A request scanner_filter marked: {@code match} user_agent or from_user, {@code outcome} as counted. */
   public void scannerRequest(String match, String outcome) {
     point(scannerRequests, match, outcome).inc();
+  }
+
+  /** Reasons of {@code sipscreen_tcp_connections_closed_total}. */
+  static final List<String> TCP_CLOSE_REASONS = List.of("total_limit", "per_source_limit", "buffer_memory");
+
+  /** A SIP TCP connection closed for a limit: one of {@link #TCP_CLOSE_REASONS}. */
+  public void tcpConnectionClosed(String reason) {
+    point(tcpConnectionsClosed, reason).inc();
+  }
+
+  /** The TCP limits in force, and what the connections hold of the buffer budget, read at scrape time. */
+  public void watchTcpLimits(java.util.function.IntSupplier maxConnections, java.util.function.LongSupplier
+      bufferedBytes) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("sipscreen_tcp_connections_max")
+        .help("SIP TCP connections accepted at most (sip.tcp_max_connections, within the open-files budget)")
+        .callback(cb -> cb.call(maxConnections.getAsInt())).register(registry);
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("sipscreen_tcp_buffered_bytes")
+        .help("Bytes SIP TCP connections hold in incomplete messages (kept within sip.tcp_buffer_memory)")
+        .callback(cb -> cb.call(bufferedBytes.getAsLong())).register(registry);
   }
 
   public void dropped(String reason) {
