@@ -182,6 +182,7 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.AdminApi admin = new org.sipscreen.admin.AdminApi(reloader::auth);
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
+    org.sipscreen.admin.NextHopRoutes.install(admin, proxy);
     reloader.onApply(next -> flood.apply(floodPolicy(next)));
     reloader.onApply(next -> overload.apply(next.overloadPolicy()));
     reloader.onApply(next -> connections.peers(peerAddresses(next)));
@@ -321,10 +322,15 @@ public final class Sipscreen implements AutoCloseable {
     if (!config.floodOn()) {
       return Optional.empty();
     }
-    // A config that got this far has a default route naming an address (ProxySettingsFactory checked it).
-    NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(config.routing().defaultRoute()));
-    return Optional.of(config.flood().policy(config.peers(),
-        core == null ? List.of() : List.of(core.address().getAddress())));
+    // A config that got this far has next hops naming addresses (ProxySettingsFactory checked them).
+    List<java.net.InetAddress> cores = new ArrayList<>();
+    for (SipscreenConfig.NextHopEntry e : config.routing().hops()) {
+      NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(e.uri()));
+      if (core != null) {
+        cores.add(core.address().getAddress());
+      }
+    }
+    return Optional.of(config.flood().policy(config.peers(), cores));
   }
 
   /** {@code udp:127.0.0.1:5060,tcp:127.0.0.1:5060}: the SIP sockets, for the start-up line. */

@@ -20,7 +20,8 @@ import picocli.CommandLine;
     description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
         + " forwards, tags, rejects or drops it.",
     subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, ReportCommand.class,
-        LookupCommand.class, ReloadCommand.class, BansCommand.class, UnbanCommand.class, FleetCommand.class,
+        LookupCommand.class, ReloadCommand.class, BansCommand.class, UnbanCommand.class, NextHopsCommand.class,
+        FleetCommand.class,
         StirPreloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {

@@ -40,7 +40,7 @@ public record FloodConfig(Duration window, Integer maxRequests, Duration ban, In
   }
 
   /**
-   * The limits to run with, for the config's {@code peers}; {@code core} (the default route's address) is
+   * The limits to run with, for the config's {@code peers}; {@code core} (the next hops' addresses) is
    * never counted.
    */
   public org.sipscreen.flood.FloodPolicy policy(Map<String, SipscreenConfig.PeerConfig> allPeers,

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.sipscreen.proxy.LocalEndpoint;
 import org.sipscreen.proxy.NextHop;
+import org.sipscreen.proxy.NextHopSet;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.screening.PeerTable;
 import org.sipscreen.screening.check.source_peer.SourcePeerConfig;
@@ -29,15 +31,31 @@ public final class ProxySettingsFactory {
       endpoints.add(LocalEndpoint.of(new InetSocketAddress(l.address(), l.port()),
           config.sip().advertiseAddress(), transports));
     }
-    NextHop defaultRoute = NextHop.of(SipUri.parse(config.routing().defaultRoute()));
-    if (defaultRoute == null) {
-      throw new ConfigException(configFile + ": routing.default_route: '"
-          + config.routing().defaultRoute() + "' must name an IP address and udp or tcp");
+    List<NextHopSet.Member> members = new ArrayList<>();
+    String key = config.routing().nextHops() == null ? "routing.default_route" : "routing.next_hops";
+    for (SipscreenConfig.NextHopEntry e : config.routing().hops()) {
+      NextHop hop = NextHop.of(SipUri.parse(e.uri()));
+      if (hop == null) {
+        throw new ConfigException(configFile + ": " + key + ": '" + e.uri()
+            + "' must name an IP address and udp or tcp");
+      }
+      members.add(new NextHopSet.Member(e.uri(), hop, e.priority(), e.weight()));
     }
+    NextHopSet nextHops;
+    try {
+      nextHops = new NextHopSet(members, Optional.ofNullable(config.routing().probing()).map(p ->
+          new NextHopSet.Probing(p.interval().toMillis(), p.timeout().toMillis(), p.failuresToDown(),
+              p.successesToUp())));
+    } catch (IllegalArgumentException ex) {
+      throw new ConfigException(configFile + ": " + key + ": " + ex.getMessage());
+    }
+    NextHop defaultRoute = nextHops.first();
     List<String> reachable = new ArrayList<>(config.routing().nextHopNetworks());
     config.peers().values().forEach(p -> reachable.addAll(p.networks()));
-    InetAddress route = defaultRoute.address().getAddress();
-    reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
+    for (NextHopSet.Member m : nextHops.members()) {
+      InetAddress route = m.hop().address().getAddress();
+      reachable.add(route.getHostAddress() + (route.getAddress().length == 4 ? "/32" : "/128"));
+    }
     // PeerTable refuses the same block twice, so duplicates (however written) are merged first.
     java.util.Set<String> canonical = new java.util.LinkedHashSet<>();
     for (String n : reachable) {
@@ -54,7 +72,7 @@ public final class ProxySettingsFactory {
         unknownSources(config),
         config.sip().limits(),
         new ProxySettings.Hygiene(config.scannerFilter().filter(),
-            java.util.Optional.ofNullable(config.sip().serverHeader())));
+            java.util.Optional.ofNullable(config.sip().serverHeader())), nextHops);
   }
 
   private static String canonicalCidr(String cidr) {

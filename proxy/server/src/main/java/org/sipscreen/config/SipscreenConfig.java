@@ -222,15 +222,95 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     }
   }
 
-  /** Where requests go. Initial requests always take the default route; nothing routes by DNS. */
-  public record Routing(String defaultRoute, List<String> nextHopNetworks) {
+  /**
+   * Where requests go. Initial requests go to one of the next hops ({@code next_hops}, or the single
+   * {@code default_route}), chosen per transaction among those that are up; nothing routes by DNS.
+   *
+   * @param nextHops the next hops with priorities and weights; exclusive with {@code default_route}
+   * @param probing OPTIONS keepalives to the next hops; null (no section): none, every hop is up
+   */
+  public record Routing(String defaultRoute, List<String> nextHopNetworks, List<NextHopEntry> nextHops,
+      Probing probing) {
     public Routing {
-      defaultRoute = defaultRoute == null ? "sip:127.0.0.1:5070" : defaultRoute;
-      Networks.requireRouteUri(defaultRoute, "default_route");
+      if (nextHops != null) {
+        if (defaultRoute != null) {
+          throw new IllegalArgumentException("default_route and next_hops are exclusive; list the default"
+              + " route as one of next_hops");
+        }
+        nextHops = List.copyOf(nextHops);
+        if (nextHops.isEmpty()) {
+          throw new IllegalArgumentException("next_hops: at least one next hop is required");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < nextHops.size(); i++) {
+          if (!seen.add(nextHops.get(i).uri())) {
+            throw new IllegalArgumentException("next_hops: " + nextHops.get(i).uri() + " is listed twice");
+          }
+        }
+      } else {
+        defaultRoute = defaultRoute == null ? "sip:127.0.0.1:5070" : defaultRoute;
+        Networks.requireRouteUri(defaultRoute, "default_route");
+      }
       nextHopNetworks = nextHopNetworks == null
           ? List.of("127.0.0.0/8", "::1/128") : List.copyOf(nextHopNetworks);
       for (String n : nextHopNetworks) {
         Networks.requireCidr(n, "next_hop_networks");
+      }
+    }
+
+    public Routing(String defaultRoute, List<String> nextHopNetworks) {
+      this(defaultRoute, nextHopNetworks, null, null);
+    }
+
+    /** The next hops: {@code next_hops}, or the default route as the only one. */
+    public List<NextHopEntry> hops() {
+      return nextHops != null ? nextHops : List.of(new NextHopEntry(defaultRoute, null, null));
+    }
+  }
+
+  /**
+   * One next hop: an IP-literal SIP URI, its priority (lower is tried first, default 1) and its weight
+   * within that priority (default 1).
+   */
+  public record NextHopEntry(String uri, Integer priority, Integer weight) {
+    public NextHopEntry {
+      if (uri == null) {
+        throw new IllegalArgumentException("next_hops: uri is required");
+      }
+      Networks.requireRouteUri(uri, "next_hops.uri");
+      priority = priority == null ? 1 : priority;
+      if (priority < 0 || priority > 65_535) {
+        throw new IllegalArgumentException("next_hops.priority must be 0-65535, was " + priority);
+      }
+      weight = weight == null ? 1 : weight;
+      if (weight < 1 || weight > 65_535) {
+        throw new IllegalArgumentException("next_hops.weight must be 1-65535, was " + weight);
+      }
+    }
+  }
+
+  /**
+   * OPTIONS keepalives to every next hop: a 503 or no answer within {@code timeout} is a failure;
+   * {@code failures_to_down} consecutive failures take a hop down, {@code successes_to_up} consecutive
+   * answers bring it back.
+   */
+  public record Probing(Duration interval, Duration timeout, Integer failuresToDown, Integer successesToUp) {
+    public Probing {
+      interval = interval == null ? Duration.ofSeconds(5) : interval;
+      ConfigDurations.require(interval, "interval", Duration.ofMillis(100), Duration.ofHours(1));
+      timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
+      ConfigDurations.require(timeout, "timeout", Duration.ofMillis(50), Duration.ofMinutes(1));
+      if (timeout.compareTo(interval) > 0) {
+        throw new IllegalArgumentException("timeout (" + timeout.toMillis() + "ms) must not exceed interval ("
+            + interval.toMillis() + "ms)");
+      }
+      failuresToDown = failuresToDown == null ? 2 : failuresToDown;
+      if (failuresToDown < 1 || failuresToDown > 100) {
+        throw new IllegalArgumentException("failures_to_down must be 1-100, was " + failuresToDown);
+      }
+      successesToUp = successesToUp == null ? 2 : successesToUp;
+      if (successesToUp < 1 || successesToUp > 100) {
+        throw new IllegalArgumentException("successes_to_up must be 1-100, was " + successesToUp);
       }
     }
   }

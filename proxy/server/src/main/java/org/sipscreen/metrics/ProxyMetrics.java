@@ -35,6 +35,8 @@ public final class ProxyMetrics {
   private final Counter retransmissions;
   private final Counter udpTooLarge;
   private final Counter scannerRequests;
+  private final Counter nextHopProbes;
+  private final Counter nextHopsAllDown;
   private final Counter tcpConnectionsClosed;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
@@ -73,6 +75,12 @@ public final class ProxyMetrics {
     peerOutcomes = counter("sipscreen_peer_screening_outcomes_total",
         "Outcome of each screening check per source peer: what a traceback notice asks about",
         "peer", "check", "outcome");
+    nextHopProbes = counter("sipscreen_next_hop_probes_total",
+        "OPTIONS probes of the next hops by hop and result: ok (a final answer but 503), unavailable (503),"
+            + " timeout (no final answer in routing.probing.timeout)",
+        "hop", "result");
+    nextHopsAllDown = counter("sipscreen_next_hops_all_down_total",
+        "Requests routed while every next hop was down; they went to the best priority's hops anyway");
     retransmissions = counter("sipscreen_retransmissions_total",
         "Copies of an initial INVITE transaction already decided (answered from the transaction memory,"
             + " never screened or counted again), by what the copy got; pending: the first copy was still"
@@ -262,6 +270,31 @@ public final class ProxyMetrics {
           .register(registry);
     }
   }
+
+  /** Answers to the next hops' OPTIONS probes by hop (its configured URI) and result. */
+  public void nextHopProbe(String hop, String result) {
+    point(nextHopProbes, hop, result).inc();
+  }
+
+  /** A request routed while every next hop was down (it went to the best priority's hops anyway). */
+  public void nextHopsAllDown() {
+    nextHopsAllDown.inc();
+  }
+
+  /** Exports {@code sipscreen_next_hop_up{hop}} from the proxy's view of its next hops. */
+  public void watchNextHops(java.util.function.Supplier<Map<String, Double>> up) {
+    if (nextHopsWatched.compareAndSet(false, true)) {
+      io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+          .name("sipscreen_next_hop_up")
+          .help("1 when the next hop takes initial requests, 0 when its OPTIONS probes took it down")
+          .labelNames("hop")
+          .callback(cb -> up.get().forEach((hop, v) -> cb.call(v, hop)))
+          .register(registry);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean nextHopsWatched =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private final java.util.concurrent.atomic.AtomicBoolean transactionsWatched =
       new java.util.concurrent.atomic.AtomicBoolean();

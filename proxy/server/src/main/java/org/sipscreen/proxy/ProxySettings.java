@@ -12,11 +12,14 @@ import org.sipscreen.sip.Transport;
  * What the proxy core needs from the config: its own endpoints, the default route, the networks it may
  * send to, and whether it record-routes initial INVITEs.
  *
+ * @param defaultRoute where requests go that have no better next hop: the first of {@code nextHops}
+ * @param nextHops where initial requests go, chosen per transaction among the hops that are up
  * @param destinations every network the proxy may send a message to (next-hop networks, peers, the default
  *     route); anything else is refused, so a forged Via or Route can never aim the proxy elsewhere
  */
 public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
-    boolean recordRoute, UnknownSources unknownSources, Limits limits, Hygiene hygiene) {
+    boolean recordRoute, UnknownSources unknownSources, Limits limits, Hygiene hygiene,
+    NextHopSet nextHops) {
 
   /**
    * What the proxy shows and answers to strangers.
@@ -84,6 +87,19 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     this(endpoints, defaultRoute, destinations, recordRoute, unknownSources, Limits.DEFAULT);
   }
 
+  /** Settings whose only next hop is the default route. */
+  public ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
+      boolean recordRoute, UnknownSources unknownSources, Limits limits, Hygiene hygiene) {
+    this(endpoints, defaultRoute, destinations, recordRoute, unknownSources, limits, hygiene,
+        NextHopSet.of(uriOf(defaultRoute), defaultRoute));
+  }
+
+  /** {@code sip:127.0.0.1:5070;transport=udp}: the URI a hop read from it names. */
+  public static String uriOf(NextHop hop) {
+    return "sip:" + LocalEndpoint.literal(hop.address().getAddress()) + ":" + hop.address().getPort()
+        + ";transport=" + hop.transport().label();
+  }
+
   /** Settings with the {@link Hygiene#DEFAULT default hygiene}. */
   public ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute, PeerTable destinations,
       boolean recordRoute, UnknownSources unknownSources, Limits limits) {
@@ -93,13 +109,19 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
   /** These settings with other limits. */
   public ProxySettings withLimits(Limits other) {
     return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, other,
-        hygiene);
+        hygiene, nextHops);
   }
 
   /** These settings with other hygiene. */
   public ProxySettings withHygiene(Hygiene other) {
     return new ProxySettings(endpoints, defaultRoute, destinations, recordRoute, unknownSources, limits,
-        other);
+        other, nextHops);
+  }
+
+  /** These settings with other next hops; the default route becomes their first. */
+  public ProxySettings withNextHops(NextHopSet other) {
+    return new ProxySettings(endpoints, other.first(), destinations, recordRoute, unknownSources, limits,
+        hygiene, other);
   }
 
   public ProxySettings {
@@ -112,6 +134,7 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
     Objects.requireNonNull(unknownSources, "unknownSources");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(hygiene, "hygiene");
+    Objects.requireNonNull(nextHops, "nextHops");
   }
 
   /** Whether {@code address} is inside a configured network (a peer, a next hop, the default route). */

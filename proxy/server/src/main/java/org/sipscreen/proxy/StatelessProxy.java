@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * immutable settings and chain. Safe to call from every event loop at once.
  *
  * <p>Design notes. Requests are checked in RFC 3261 §16.3 order (syntax, Max-Forwards, loop, Proxy-Require),
- * then routed: initial requests always take the configured default route and any preloaded Route is
- * removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
+ * then routed: initial requests go to one of the configured next hops ({@link NextHopSet}, chosen per
+ * transaction among those up) and any preloaded Route is removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
  * configured network; nothing is resolved by DNS and nothing is sent to broadcast or multicast. The
  * received bytes are forwarded with edits spliced in ({@link MessageEdits}), never re-serialized.
@@ -67,6 +67,9 @@ public final class StatelessProxy {
   /** Whether new initial INVITEs are shed now; counts the INVITEs waiting for an asynchronous check. */
   private final OverloadControl overload;
   private final AtomicBoolean udpOverflowLogged = new AtomicBoolean();
+  /** Which next hops are up; kept over reloads. */
+  private final NextHopHealth health = new NextHopHealth();
+  private final NextHopProber prober;
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
     this(settings, chain, metrics, DecisionSink.NONE);
@@ -100,6 +103,44 @@ public final class StatelessProxy {
     this.decisions = Objects.requireNonNull(decisions, "decisions");
     this.overload = Objects.requireNonNull(overload, "overload");
     metrics.watchTransactions(decisions::earlyRetirements);
+    this.prober = new NextHopProber(this::settings, health, System::currentTimeMillis, metrics);
+    metrics.watchNextHops(this::nextHopsUp);
+  }
+
+  /** Which next hops are up, as their probes say. */
+  public NextHopHealth health() {
+    return health;
+  }
+
+  /** The OPTIONS prober of the next hops, which the server ticks off the event loops. */
+  public NextHopProber prober() {
+    return prober;
+  }
+
+  /** 1 for each configured next hop that is up, 0 for each that is down, by its configured URI. */
+  public java.util.Map<String, Double> nextHopsUp() {
+    java.util.Map<String, Double> up = new java.util.LinkedHashMap<>();
+    for (NextHopSet.Member m : settings().nextHops().members()) {
+      up.put(m.uri(), health.isUp(m.hop()) ? 1.0 : 0.0);
+    }
+    return up;
+  }
+
+  /**
+   * The next hop of a request that goes where initial requests go: chosen by its transaction key (the same
+   * for an INVITE, its retransmissions, its CANCEL and the ACK of a non-2xx answer) among the hops that
+   * are up. With every hop down it goes to the best priority's hops anyway, counted.
+   */
+  private NextHop selectNextHop(ProxySettings settings, SipRequest request, InboundMessage in) {
+    NextHopSet hops = settings.nextHops();
+    if (hops.members().size() == 1 && hops.probing().isEmpty()) {
+      return hops.members().get(0).hop();
+    }
+    long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
+    if (hops.probing().isPresent() && hops.noneUp(health::isUp)) {
+      metrics.nextHopsAllDown();
+    }
+    return hops.select(key, health::isUp);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
@@ -218,7 +259,7 @@ public final class StatelessProxy {
       if (message.method().equals("OPTIONS") && ruri.isSip() && settings.isLocal(ruri.host(), ruri.port())) {
         return answer(request, in, 200, "OK", ALLOW);
       }
-      hop = settings.defaultRoute();
+      hop = selectNextHop(settings, request, in);
     } else if (ownRoutes < routes.size()) {
       hop = nextHopOf(routes.get(ownRoutes).uri());
     } else if (ownRoutes == 0) {
@@ -233,16 +274,16 @@ public final class StatelessProxy {
             ? answer(request, in, 481, "Call/Transaction Does Not Exist", List.of())
             : answer(request, in, 403, "Forbidden - Not In A Dialog Of This Proxy", List.of());
       }
-      hop = settings.defaultRoute();
+      hop = selectNextHop(settings, request, in); // the hop its INVITE went to: they share the key
     } else if (ruri.isSip() && !settings.isLocal(ruri.host(), ruri.port())) {
       hop = NextHop.of(ruri);
     } else {
-      hop = settings.defaultRoute();
+      hop = selectNextHop(settings, request, in);
     }
     if (hop == null) {
       // A host name or a transport we do not speak: the proxy does no DNS, the core behind the
-      // default route does.
-      hop = settings.defaultRoute();
+      // next hops does.
+      hop = selectNextHop(settings, request, in);
     }
     if (!settings.mayReach(hop.address().getAddress())) {
       return answer(request, in, 403, "Next Hop Not Allowed", List.of());
@@ -432,6 +473,12 @@ public final class StatelessProxy {
     }
     SipResponse response = (SipResponse) checked;
     List<Via> vias = response.vias();
+    String branch = vias.get(0).branch();
+    if (branch != null && branch.startsWith(NextHopProber.BRANCH_PREFIX)) {
+      // The answer to our own OPTIONS keepalive: consumed, never relayed (there is no upstream).
+      return prober.onResponse(branch, message.status(), in.sender())
+          ? new ProxyAction.Drop("probe_response") : drop("response_not_ours");
+    }
     if (!isOurs(settings, vias.get(0))) {
       return drop("response_not_ours");
     }

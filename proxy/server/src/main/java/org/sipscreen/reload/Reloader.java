@@ -218,7 +218,7 @@ public final class Reloader implements AutoCloseable {
     List<String> restart = needsRestart(bound, next);
     ProxySettings keepSockets = new ProxySettings(proxy.snapshot().settings().endpoints(),
         settings.defaultRoute(), settings.destinations(), settings.recordRoute(),
-        settings.unknownSources(), settings.limits(), settings.hygiene());
+        settings.unknownSources(), settings.limits(), settings.hygiene(), settings.nextHops());
     long ms = (System.nanoTime() - t0) / 1_000_000;
     List<LoadedFile> files = inventory(next, chain, before.files(), ms);
     // The inventory first: whoever sees the new chain also sees its files.

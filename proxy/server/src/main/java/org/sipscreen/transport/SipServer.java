@@ -43,6 +43,16 @@ public final class SipServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Sender sender;
   private final List<Channel> listeners = new ArrayList<>();
+  /**
+   * Ticks the next hops' OPTIONS prober on its own thread: probing never runs on an event loop, so no
+   * request (an emergency INVITE least of all) waits behind it.
+   */
+  private final java.util.concurrent.ScheduledExecutorService probing =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sipscreen-next-hop-prober");
+        t.setDaemon(true);
+        return t;
+      });
   private final TcpConnectionLimit connections;
   private final TcpBufferBudget buffers;
   private final OutOfMemoryExit outOfMemory;
@@ -149,6 +159,20 @@ public final class SipServer implements AutoCloseable {
         listeners.add(tcp);
       }
     }
+    probing.scheduleWithFixedDelay(this::probeNextHops, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** How often the prober looks for due probes and expired ones (the finest probe timing it has). */
+  static final long PROBE_TICK_MILLIS = 50;
+
+  private void probeNextHops() {
+    try {
+      proxy.prober().tick(sender::send);
+    } catch (RuntimeException e) {
+      // A failed tick must not end the schedule (an exception would cancel it): the next one tries again.
+      org.slf4j.LoggerFactory.getLogger(SipServer.class).warn("next_hop_probe_failed error={}", e.toString());
+    }
   }
 
   /** True while every SIP listener is open. */
@@ -196,6 +220,7 @@ public final class SipServer implements AutoCloseable {
 
   @Override
   public void close() {
+    probing.shutdownNow();
     for (Channel c : listeners) {
       c.close().syncUninterruptibly();
     }
