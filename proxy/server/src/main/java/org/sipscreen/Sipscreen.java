@@ -329,6 +329,8 @@ public final class Sipscreen implements AutoCloseable {
     byType.put(ReputationServices.class, reputation);
     byType.put(StirServices.class, stir);
     fleet.ifPresent(f -> byType.put(org.sipscreen.screening.check.velocity.FleetCounts.class, f.counts()));
+    fleet.flatMap(org.sipscreen.fleet.FleetState::reputation).ifPresent(shared -> byType.put(
+        org.sipscreen.screening.check.reputation.SharedAnswers.class, shared));
     return new CheckServices(byType);
   }
 

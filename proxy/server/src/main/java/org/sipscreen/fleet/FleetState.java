@@ -64,6 +64,7 @@ public final class FleetState implements AutoCloseable {
   private final Supplier<FleetMember> self;
   private final String membersKey;
   private final ScheduledExecutorService thread;
+  private final SharedReputation reputation; // null unless share_reputation
 
   private final Counter transitions;
   private final Counter errors;
@@ -124,6 +125,8 @@ public final class FleetState implements AutoCloseable {
     GaugeWithCallback.builder().name("sipscreen_fleet_drifting_members")
         .help("Members whose config hash or list versions differ from most members'")
         .callback(cb -> cb.call(view.drifting())).register(registry);
+    this.reputation = config.shareReputation()
+        ? new SharedReputation(config.keyPrefix(), config.deadline(), counts::usable, registry) : null;
     for (String to : List.of("open", "closed")) {
       transitions.labelValues(to);
     }
@@ -141,6 +144,11 @@ public final class FleetState implements AutoCloseable {
   /** The counts the velocity check shares. */
   public SharedCounts counts() {
     return counts;
+  }
+
+  /** The reputation answers the fleet shares; empty unless {@code share_reputation} is on. */
+  public java.util.Optional<org.sipscreen.screening.check.reputation.SharedAnswers> reputation() {
+    return java.util.Optional.ofNullable(reputation);
   }
 
   public String instanceId() {
@@ -223,6 +231,9 @@ public final class FleetState implements AutoCloseable {
     if (link == null) {
       try {
         link = RedisLink.connect(config, password);
+        if (reputation != null) {
+          reputation.connected(link.lookups());
+        }
       } catch (RuntimeException e) {
         errors.labelValues("connect").inc();
         lastError = describe(e);
