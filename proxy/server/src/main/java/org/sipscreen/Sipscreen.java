@@ -134,7 +134,7 @@ public final class Sipscreen implements AutoCloseable {
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
-    org.sipscreen.flood.FloodControl flood = floodControl(config, proxy);
+    org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout(),
@@ -216,13 +216,16 @@ public final class Sipscreen implements AutoCloseable {
 
   /**
    * Flood control for the whole run: its ban store (as large as {@code flood.max_sources} at start-up)
-   * outlives every reload; emergency numbers come from the running chain.
+   * outlives every reload and, in a fleet with {@code share_bans}, is shared with the other members;
+   * emergency numbers come from the running chain.
    */
-  private static org.sipscreen.flood.FloodControl floodControl(SipscreenConfig config, StatelessProxy proxy) {
+  private static org.sipscreen.flood.FloodControl floodControl(SipscreenConfig config, StatelessProxy proxy,
+      Optional<org.sipscreen.fleet.FleetState> fleet) {
     int maxBans = config.floodOn() ? config.flood().maxSources() : 65_536;
+    org.sipscreen.flood.MemoryBanStore local = new org.sipscreen.flood.MemoryBanStore(
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC(), maxBans);
     org.sipscreen.flood.FloodControl flood = new org.sipscreen.flood.FloodControl(
-        new org.sipscreen.flood.MemoryBanStore(com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
-            java.time.Clock.systemUTC(), maxBans),
+        fleet.map(f -> f.shareBans(local)).orElse(local),
         com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
         uri -> proxy.snapshot().chain().isEmergencyUri(uri));
     flood.apply(floodPolicy(config));
