@@ -33,7 +33,9 @@ import org.sipscreen.testkit.RedisServer;
 class SharedReputationIT {
 
   private static final String BAD = "+15034441234";
-  private static final List<String> UNKNOWN = List.of("+15034445001", "+15034445002", "+15034445003");
+  /** Numbers the service does not know, each called once at every instance. */
+  private static final List<String> UNKNOWN = java.util.stream.IntStream.range(0, 40)
+      .mapToObj(i -> "+1503444" + (5000 + i)).toList();
 
   @TempDir
   Path dir;
@@ -131,6 +133,10 @@ class SharedReputationIT {
         .sum();
   }
 
+  private int total() {
+    return requests.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
   private int asked(String number) {
     AtomicInteger n = requests.get(number);
     return n == null ? 0 : n.get();
@@ -142,7 +148,7 @@ class SharedReputationIT {
       int a = instance(redis, "edge-a", true);
       int b = instance(redis, "edge-b", true);
       callEach(a, "a");
-      Await.until("the answers in Redis", () -> redis.cli("EXISTS", "sipscreen:r:" + UNKNOWN.get(2)).trim()
+      Await.until("the answers in Redis", () -> redis.cli("EXISTS", "sipscreen:r:" + UNKNOWN.get(UNKNOWN.size() - 1)).trim()
           .equals("1"));
       assertThat(redis.cli("GET", "sipscreen:r:" + BAD).trim()).isEqualTo("s:97:robocall");
       assertThat(Long.parseLong(redis.cli("PTTL", "sipscreen:r:" + BAD).trim()))
@@ -152,7 +158,10 @@ class SharedReputationIT {
       for (String n : UNKNOWN) {
         assertThat(asked(n)).as("%s (not found, shared too)", n).isEqualTo(1);
       }
-      assertThat(fleetAnswers(running.get(1))).as("edge-b's lookups answered by the fleet").isEqualTo(4);
+      assertThat(fleetAnswers(running.get(1))).as("edge-b's lookups answered by the fleet")
+          .isEqualTo(UNKNOWN.size() + 1);
+      System.out.printf("RESULT share_reputation=true: %d service requests for %d numbers called at 2"
+          + " instances%n", total(), UNKNOWN.size() + 1);
 
       redis.kill();
       Await.until("edge-b screens alone", () -> !running.get(1).fleet().orElseThrow().up());
@@ -177,6 +186,8 @@ class SharedReputationIT {
         assertThat(asked(n)).isEqualTo(2);
       }
       assertThat(redis.cli("KEYS", "sipscreen:r:*").trim()).isEmpty();
+      System.out.printf("RESULT share_reputation=false: %d service requests for %d numbers called at 2"
+          + " instances%n", total(), UNKNOWN.size() + 1);
     }
   }
 }
