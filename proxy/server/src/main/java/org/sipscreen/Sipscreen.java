@@ -123,6 +123,10 @@ public final class Sipscreen implements AutoCloseable {
     warmUp(prepared, group);
     SipscreenConfig config = prepared.config();
     org.sipscreen.records.LiveRecorder recorder = new org.sipscreen.records.LiveRecorder(registry);
+    // Each hour's records file gets its report summary when closed: a month's report reads summaries.
+    org.sipscreen.records.report.SummaryWriter summaries = new org.sipscreen.records.report.SummaryWriter();
+    clients.add(summaries);
+    recorder.onFileClosed(summaries);
     try {
       recorder.prepare(config.records(), prepared.configFile()).apply();
     } catch (org.sipscreen.records.RecordsException e) {

@@ -49,6 +49,16 @@ public final class DecisionFiles {
     return index == 0 ? "decisions-" + hour + ".jsonl" : "decisions-" + hour + "." + index + ".jsonl";
   }
 
+  /**
+   * The report summary kept beside a decision file, {@code decisions-<hour>[.<n>].sum}. It names the size
+   * of the file it was made from; the log deletes it with the file, and when it appends to the file.
+   */
+  public static Path summarySidecar(Path decisionFile) {
+    String name = decisionFile.getFileName().toString();
+    String base = name.endsWith(".jsonl") ? name.substring(0, name.length() - ".jsonl".length()) : name;
+    return decisionFile.resolveSibling(base + ".sum");
+  }
+
   /** The segment a file name denotes, or null when it is not a decision record file. */
   public static Segment parse(Path file) {
     Matcher m = NAME.matcher(file.getFileName().toString());

@@ -47,6 +47,7 @@ public final class DecisionLog implements AutoCloseable {
   private final List<Open> open = new ArrayList<>(MAX_OPEN + 1);
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
+  private volatile java.util.function.Consumer<Path> onClosed;
   private long nextRetentionCheck = Long.MIN_VALUE;
   private long lastWarning = Long.MIN_VALUE;
 
@@ -192,6 +193,7 @@ public final class DecisionLog implements AutoCloseable {
         try {
           Files.deleteIfExists(s.path());
           RecordIndex.delete(s.path());
+          Files.deleteIfExists(DecisionFiles.summarySidecar(s.path()));
           total -= sizes[i];
         } catch (IOException e) {
           warn("cannot delete " + s.path() + ": " + e);
@@ -212,6 +214,7 @@ public final class DecisionLog implements AutoCloseable {
         }
         closeQuietly(f);
         index(f);
+        closed(f);
       } else {
         closeQuietly(f);
       }
@@ -242,6 +245,7 @@ public final class DecisionLog implements AutoCloseable {
       open.remove(oldest);
       if (whole) {
         index(oldest);
+        closed(oldest);
       }
     }
     enforceRetention();
@@ -269,6 +273,7 @@ public final class DecisionLog implements AutoCloseable {
     open.remove(f);
     if (whole) {
       index(f);
+      closed(f);
     }
     Open next = openFile(f.hour, f.index + 1);
     if (next != null) {
@@ -290,6 +295,7 @@ public final class DecisionLog implements AutoCloseable {
       ch.position(size);
       if (size > 0) {
         RecordIndex.delete(path); // the file grows past what its index covers
+        Files.deleteIfExists(DecisionFiles.summarySidecar(path)); // and past what its summary counted
         ByteBuffer last = ByteBuffer.allocate(1);
         ch.read(last, size - 1);
         if (last.get(0) != '\n') {
@@ -309,6 +315,27 @@ public final class DecisionLog implements AutoCloseable {
       }
       warn("cannot open " + path + ": " + e);
       return null;
+    }
+  }
+
+  /**
+   * Calls {@code listener} with each file this log closes whole (rotated, replaced by a newer hour's file,
+   * or at shutdown), on the writer thread: it must return at once. A file it is told of may still be
+   * opened again, for a late record of its hour.
+   */
+  public void onFileClosed(java.util.function.Consumer<Path> listener) {
+    this.onClosed = listener;
+  }
+
+  private void closed(Open f) {
+    java.util.function.Consumer<Path> listener = onClosed;
+    if (listener == null || f.size == 0) {
+      return;
+    }
+    try {
+      listener.accept(f.path);
+    } catch (RuntimeException e) {
+      warn("file closed listener failed for " + f.path + ": " + e);
     }
   }
 

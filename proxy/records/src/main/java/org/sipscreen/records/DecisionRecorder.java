@@ -151,6 +151,11 @@ public final class DecisionRecorder implements AutoCloseable {
     return recorder;
   }
 
+  /** Tells {@code listener} of each records file closed whole ({@link DecisionLog#onFileClosed}). */
+  public void onFileClosed(java.util.function.Consumer<Path> listener) {
+    files.onFileClosed(listener);
+  }
+
   /** The time to stamp a record with, from the recorder's clock. */
   public long millis() {
     return clock.millis();

@@ -36,6 +36,7 @@ public final class LiveRecorder implements AutoCloseable {
   private RecordsConfig config;
   private Path directory;
   private boolean registered;
+  private java.util.function.Consumer<Path> onFileClosed;
 
   /** @param registry where the series go once a recorder runs; null registers nothing */
   public LiveRecorder(PrometheusRegistry registry) {
@@ -47,6 +48,14 @@ public final class LiveRecorder implements AutoCloseable {
     LiveRecorder live = new LiveRecorder(null);
     live.state = new State(recorder, null, Counts.ZERO);
     return live;
+  }
+
+  /**
+   * Tells {@code listener} of each records file closed whole by the recorders prepared from now on
+   * ({@link DecisionLog#onFileClosed}).
+   */
+  public synchronized void onFileClosed(java.util.function.Consumer<Path> listener) {
+    this.onFileClosed = listener;
   }
 
   /** The recorder to offer a record to; null when records are off. */
@@ -72,7 +81,11 @@ public final class LiveRecorder implements AutoCloseable {
     if (java.util.Objects.equals(next, config) && dir.equals(directory)) {
       return Change.NONE;
     }
-    return new Change(this, next, dir, DecisionRecorder.open(next, configFile, false));
+    DecisionRecorder made = DecisionRecorder.open(next, configFile, false);
+    if (made != null && onFileClosed != null) {
+      made.onFileClosed(onFileClosed);
+    }
+    return new Change(this, next, dir, made);
   }
 
   /** A prepared switch to another recorder (or to none). */

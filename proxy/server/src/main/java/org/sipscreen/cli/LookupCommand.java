@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,17 +48,8 @@ final class LookupCommand implements Callable<Integer> {
       description = "the source peer the call comes from (default: the first configured peer)")
   String peer;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "the proxy's config: the admin API's address and token are read from it")
-  Path config;
-
-  @Option(names = "--admin-url", paramLabel = "URL",
-      description = "the admin API, e.g. http://127.0.0.1:8080 (default: from --config, else that)")
-  String adminUrl;
-
-  @Option(names = "--token-file", paramLabel = "FILE",
-      description = "a file whose first line is the admin API's bearer token (default: from --config)")
-  Path tokenFile;
+  @Mixin
+  AdminTarget target;
 
   @Option(names = "--json", description = "print the proxy's JSON answer as it is")
   boolean json;
@@ -67,7 +58,7 @@ final class LookupCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     AdminClient admin;
     try {
-      admin = AdminClient.of(config, adminUrl, tokenFile);
+      admin = target.client();
     } catch (ConfigException e) {
       System.err.println("lookup: " + e.getMessage());
       return 2;

@@ -121,9 +121,17 @@ public final class Main implements Callable<Integer> {
    * Plays a config's start-up warm-up without opening its listeners, then exits: how the build records
    * the class-data-sharing archive that deploy/jvm.options uses.
    */
-  @Command(name = "warm-up", mixinStandardHelpOptions = true,
+  @Command(name = "warm-up", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
       description = "Play the start-up warm-up of a config without opening its listeners, then exit"
-          + " (run under -XX:ArchiveClassesAtExit=FILE.jsa it records the classes a start-up loads).")
+          + " (run under -XX:ArchiveClassesAtExit=FILE.jsa it records the classes a start-up loads).",
+      footerHeading = "%nExamples:%n",
+      footer = {
+          "  java -XX:ArchiveClassesAtExit=sipscreen.jsa -jar sipscreen.jar warm-up sipscreen.yaml",
+          "  java -XX:SharedArchiveFile=sipscreen.jsa -jar sipscreen.jar --config sipscreen.yaml"},
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+          "0:the warm-up was played",
+          "2:the config or a file it names is bad (the message names file, key and line)"})
   static final class WarmUp implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "YAML config file")
     Path file;

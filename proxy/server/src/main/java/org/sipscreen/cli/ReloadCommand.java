@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code sipscreen reload}: makes a running proxy reload its config and lists now ({@code POST
@@ -31,23 +30,14 @@ final class ReloadCommand implements Callable<Integer> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "the proxy's config: the admin API's address and token are read from it")
-  Path config;
-
-  @Option(names = "--admin-url", paramLabel = "URL",
-      description = "the admin API, e.g. http://127.0.0.1:8080 (default: from --config, else that)")
-  String adminUrl;
-
-  @Option(names = "--token-file", paramLabel = "FILE",
-      description = "a file whose first line is the admin API's bearer token (default: from --config)")
-  Path tokenFile;
+  @Mixin
+  AdminTarget target;
 
   @Override
   public Integer call() throws InterruptedException {
     AdminClient admin;
     try {
-      admin = AdminClient.of(config, adminUrl, tokenFile);
+      admin = target.client();
     } catch (ConfigException e) {
       System.err.println("reload: " + e.getMessage());
       return 2;

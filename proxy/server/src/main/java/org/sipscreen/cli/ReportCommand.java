@@ -59,6 +59,10 @@ final class ReportCommand implements Callable<Integer> {
       description = "files read in parallel (default ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(names = "--no-summaries",
+      description = "read every record: neither use nor write the summaries of finished files")
+  boolean noSummaries;
+
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write here instead of stdout")
   Path output;
 
@@ -107,7 +111,8 @@ final class ReportCommand implements Callable<Integer> {
     }
     PeerReport report;
     try {
-      report = ReportScanner.run(dir, query, threads);
+      report = ReportScanner.run(dir, query, threads,
+          noSummaries ? ReportScanner.Summaries.OFF : ReportScanner.Summaries.USE, System.currentTimeMillis());
     } catch (IOException e) {
       err.println("report: cannot read " + dir + ": " + e.getMessage());
       return 2;
@@ -124,10 +129,13 @@ final class ReportCommand implements Callable<Integer> {
       err.println("report: cannot write " + output + ": " + e.getMessage());
       return 2;
     }
-    err.printf("%,d records of %d peer%s; %d file%s, %.1f MB read in %d ms from %s%s%n", report.records(),
-        report.peerNames().size(), report.peerNames().size() == 1 ? "" : "s", report.files(),
-        report.files() == 1 ? "" : "s", report.bytes() / 1e6, report.millis(), dir,
-        report.unreadableLines() > 0 ? "; " + report.unreadableLines() + " unreadable lines" : "");
+    err.printf("%,d records of %d peer%s; %d file%s (%d from summaries), %.1f MB of records in %d ms from %s%s%s%n",
+        report.records(), report.peerNames().size(), report.peerNames().size() == 1 ? "" : "s",
+        report.files(), report.files() == 1 ? "" : "s", report.filesFromSummaries(), report.bytes() / 1e6,
+        report.millis(), dir,
+        report.unreadableLines() > 0 ? "; " + report.unreadableLines() + " unreadable lines" : "",
+        report.summariesNotWritten() > 0
+            ? "; " + report.summariesNotWritten() + " summaries not written (directory not writable?)" : "");
     return 0;
   }
 }

@@ -6,7 +6,6 @@ import org.sipscreen.sip.HeaderName;
 import org.sipscreen.sip.MessageEdits;
 import org.sipscreen.sip.NameAddr;
 import org.sipscreen.sip.SipMessage;
-import org.sipscreen.sip.SipSyntaxException;
 
 /**
  * Applies screening tags to the caller's identity in a forwarded INVITE (DOMAIN.md, "Outcomes on the wire"):
@@ -40,10 +39,7 @@ final class CallerTagger {
       return;
     }
     List<String> values = message.lineValues(index);
-    NameAddr addr;
-    try {
-      addr = NameAddr.parse(values.get(0));
-    } catch (SipSyntaxException e) {
+    if (!(NameAddr.read(values.get(0)) instanceof NameAddr addr)) {
       return;
     }
     String display = addr.displayName();

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.sipscreen.sip.HeaderName;
 import org.sipscreen.sip.NameAddr;
 import org.sipscreen.sip.SipMessage;
-import org.sipscreen.sip.SipSyntaxException;
 import org.sipscreen.sip.SipUri;
 
 /**
@@ -98,11 +97,11 @@ public final class ScannerFilter {
     if (from == null) {
       return null;
     }
-    try {
-      return SipUri.parse(NameAddr.parse(from).uri()).user();
-    } catch (SipSyntaxException | NumberFormatException e) {
-      return null; // an unreadable From is the validator's business, not a scanner mark
+    // An unreadable From is the validator's business, not a scanner mark.
+    if (NameAddr.read(from) instanceof NameAddr addr && SipUri.read(addr.uri()) instanceof SipUri uri) {
+      return uri.user();
     }
+    return null;
   }
 
   /** Whether one of the lower-case {@code words} occurs in {@code text} bounded by non-alphanumerics. */

@@ -15,9 +15,9 @@ import org.sipscreen.screening.ScreeningChain;
 import org.sipscreen.screening.ScreeningOutcome;
 import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.SipHeader;
-import org.sipscreen.sip.BadMessageException;
+import org.sipscreen.sip.Framed;
+import org.sipscreen.sip.Invalid;
 import org.sipscreen.sip.HeaderName;
-import org.sipscreen.sip.MalformedMessageException;
 import org.sipscreen.sip.MessageEdits;
 import org.sipscreen.sip.NameAddr;
 import org.sipscreen.sip.ResponseBuilder;
@@ -25,9 +25,9 @@ import org.sipscreen.sip.SipMessage;
 import org.sipscreen.sip.SipMessageParser;
 import org.sipscreen.sip.SipRequest;
 import org.sipscreen.sip.SipResponse;
-import org.sipscreen.sip.SipSyntaxException;
 import org.sipscreen.sip.SipUri;
 import org.sipscreen.sip.Transport;
+import org.sipscreen.sip.Validated;
 import org.sipscreen.sip.Via;
 import org.sipscreen.sip.WireMessage;
 import org.slf4j.Logger;
@@ -112,17 +112,16 @@ public final class StatelessProxy {
   public ProxyAction process(InboundMessage in) {
     ProxySnapshot now = current.get();
     ProxySettings settings = now.settings();
-    SipMessage message;
-    try {
-      message = SipMessageParser.parse(in.bytes(), in.offset(), in.length(),
-          in.transport() == Transport.UDP);
-    } catch (MalformedMessageException e) {
-      if (e.reason().equals("empty")) {
+    Framed framed = SipMessageParser.frame(in.bytes(), in.offset(), in.length(),
+        in.transport() == Transport.UDP);
+    if (framed instanceof Framed.Malformed bad) {
+      if (bad.reason().equals("empty")) {
         return drop("keepalive");
       }
-      metrics.malformed(e.reason());
+      metrics.malformed(bad.reason());
       return drop("malformed");
     }
+    SipMessage message = (SipMessage) framed;
     return message.isRequest() ? onRequest(now, message, in) : onResponse(settings, message, in);
   }
 
@@ -139,17 +138,16 @@ public final class StatelessProxy {
       metrics.scannerRequest(scanner.get().label(), "emergency_passed");
     }
     boolean ack = message.method().equals("ACK");
-    SipRequest request;
-    try {
-      request = SipRequest.validate(message);
-    } catch (BadMessageException e) {
-      metrics.malformed(e.reason());
+    Validated<SipRequest> checked = SipRequest.check(message);
+    if (checked instanceof Invalid<SipRequest> invalid) {
+      metrics.malformed(invalid.reason());
       // Never answer garbage from outside the configured networks: the source may be spoofed.
       if (ack || !settings.isKnownSource(in.sender().getAddress())) {
         return drop("malformed");
       }
-      return answerMalformed(message, in, e);
+      return answerMalformed(message, in, invalid);
     }
+    SipRequest request = (SipRequest) checked;
     boolean initialInvite = request.isInitial() && message.method().equals("INVITE");
     if (!initialInvite && !settings.isKnownSource(in.sender().getAddress())) {
       // Initial INVITEs meet the source_peer check inside the chain (after the emergency bypass);
@@ -386,13 +384,12 @@ public final class StatelessProxy {
   }
 
   private ProxyAction onResponse(ProxySettings settings, SipMessage message, InboundMessage in) {
-    SipResponse response;
-    try {
-      response = SipResponse.validate(message);
-    } catch (BadMessageException e) {
-      metrics.malformed(e.reason());
+    Validated<SipResponse> checked = SipResponse.check(message);
+    if (checked instanceof Invalid<SipResponse> invalid) {
+      metrics.malformed(invalid.reason());
       return drop("malformed");
     }
+    SipResponse response = (SipResponse) checked;
     List<Via> vias = response.vias();
     if (!isOurs(settings, vias.get(0))) {
       return drop("response_not_ours");
@@ -479,22 +476,20 @@ public final class StatelessProxy {
    * to its Via, so even a request whose Via cannot be read is answered (with its Via values copied as they
    * are); only one without any Via, which no client could match to a transaction, is dropped.
    */
-  private ProxyAction answerMalformed(SipMessage message, InboundMessage in, BadMessageException e) {
+  private ProxyAction answerMalformed(SipMessage message, InboundMessage in, Invalid<SipRequest> invalid) {
     List<String> vias = message.values(HeaderName.VIA);
     if (vias.isEmpty() || vias.get(0).isEmpty()) {
       return drop("unanswerable");
     }
-    String topVia;
-    try {
-      topVia = Via.parse(vias.get(0)).withReceived(ForwardEdits.receivedText(in.sender()), in.sender().getPort());
-    } catch (SipSyntaxException | NumberFormatException ex) {
-      topVia = vias.get(0);
-    }
+    String topVia = Via.read(vias.get(0)) instanceof Via via
+        ? via.withReceived(ForwardEdits.receivedText(in.sender()), in.sender().getPort())
+        : vias.get(0);
     String callId = message.first(HeaderName.CALL_ID);
     String toTag = "ss" + Integer.toHexString(((callId == null ? "" : callId) + vias.get(0)).hashCode());
-    byte[] bytes = ResponseBuilder.build(message, topVia, e.status(),
-        e.status() == 400 ? "Bad Request - " + e.getMessage() : e.getMessage(), toTag, withServer(List.of()));
-    metrics.responseSent(e.status());
+    byte[] bytes = ResponseBuilder.build(message, topVia, invalid.status(),
+        invalid.status() == 400 ? "Bad Request - " + invalid.phrase() : invalid.phrase(), toTag,
+        withServer(List.of()));
+    metrics.responseSent(invalid.status());
     return new ProxyAction.Send(in.transport(), in.sender(), WireMessage.of(bytes));
   }
 
@@ -516,20 +511,12 @@ public final class StatelessProxy {
   }
 
   private static boolean isOurs(ProxySettings settings, String uriText) {
-    try {
-      SipUri uri = SipUri.parse(uriText);
-      return uri.isSip() && settings.isLocal(uri.host(), uri.port());
-    } catch (SipSyntaxException | NumberFormatException e) {
-      return false;
-    }
+    return SipUri.read(uriText) instanceof SipUri uri && uri.isSip()
+        && settings.isLocal(uri.host(), uri.port());
   }
 
   private static NextHop nextHopOf(String uriText) {
-    try {
-      return NextHop.of(SipUri.parse(uriText));
-    } catch (SipSyntaxException | NumberFormatException e) {
-      return null;
-    }
+    return SipUri.read(uriText) instanceof SipUri uri ? NextHop.of(uri) : null;
   }
 
   private ProxyAction drop(String reason) {

@@ -156,13 +156,18 @@ class CheckConfigTest {
   }
 
   @Test
-  void helpIsACommandAndExplainsEachCommand() {
+  void helpIsACommandAndEveryCommandHasExamplesAndExitCodes() {
     Run top = run("help");
     assertThat(top.exitCode()).isZero();
     assertThat(top.out()).contains("Usage: sipscreen").contains("check-config").contains("lookup")
         .contains("reload").contains("Exit codes:");
 
-    for (String command : java.util.List.of("check-config", "traceback", "lookup", "reload", "stir-preload")) {
+    java.util.Set<String> commands = new java.util.TreeSet<>(
+        new picocli.CommandLine(new Main()).getSubcommands().keySet());
+    commands.remove("help");
+    assertThat(commands).contains("check-config", "traceback", "report", "lookup", "reload", "bans", "unban",
+        "fleet", "stir-preload", "warm-up");
+    for (String command : commands) {
       Run help = run("help", command);
       assertThat(help.exitCode()).as(command).isZero();
       assertThat(help.out()).as(command).contains("Usage: sipscreen " + command).contains("Examples:")

@@ -63,6 +63,33 @@ class ReportCommandTest {
   }
 
   @Test
+  void aSecondReportReadsTheSummariesTheFirstWrote() throws IOException {
+    String[] args = {"report", "--from", "2026-11-28", "--to", "2026-11-30", "--log-dir", records.toString()};
+    CheckConfigTest.Run first = CheckConfigTest.run(args);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.err()).contains("2 files (0 from summaries)");
+    try (var files = Files.list(records)) {
+      assertThat(files.filter(f -> f.toString().endsWith(".sum"))).hasSize(2);
+    }
+    CheckConfigTest.Run second = CheckConfigTest.run(args);
+    assertThat(second.err()).contains("2 files (2 from summaries)");
+    assertThat(withoutTiming(second.out())).isEqualTo(withoutTiming(first.out()));
+
+    String[] off = java.util.Arrays.copyOf(args, args.length + 1);
+    off[args.length] = "--no-summaries";
+    CheckConfigTest.Run records = CheckConfigTest.run(off);
+    assertThat(records.err()).contains("2 files (0 from summaries)");
+    assertThat(withoutTiming(records.out())).isEqualTo(withoutTiming(first.out()));
+  }
+
+  private static String withoutTiming(String json) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode n =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(json);
+    n.remove(List.of("millis", "files_from_summaries"));
+    return n.toString();
+  }
+
+  @Test
   void onePeerAsCsvThroughTheConfig() throws IOException {
     Path config = dir.resolve("sipscreen.yaml");
     Files.writeString(config, "records:\n  directory: records\n");

@@ -139,6 +139,18 @@ class DecisionRecordsThroughProxyIT {
     }
     assertThat(lines).as("100 SIPp calls, 4 INVITEs, a retransmission recorded once").isEqualTo(104);
 
+    // The files the proxy closed have their report summaries: a report reads them, not the records, even
+    // where it would not summarize them itself (their hour is not over).
+    List<DecisionFiles.Segment> files = DecisionFiles.list(dir.resolve("decisions"));
+    long firstHour = files.get(0).hourStart();
+    long lastHour = files.get(files.size() - 1).hourStart();
+    org.sipscreen.records.report.PeerReport report = org.sipscreen.records.report.ReportScanner.run(
+        dir.resolve("decisions"), new org.sipscreen.records.report.PeerReport.Query(Instant.ofEpochMilli(firstHour),
+            Instant.ofEpochMilli(lastHour + DecisionFiles.HOUR_MILLIS - 1), null, 10), 1,
+        org.sipscreen.records.report.ReportScanner.Summaries.USE, firstHour);
+    assertThat(report.filesFromSummaries()).isEqualTo(files.size());
+    assertThat(report.records()).isEqualTo(104);
+
     List<JsonNode> sipp = byCallId.values().stream().filter(n -> n.get("caller").asText().equals(CLEAN))
         .toList();
     assertThat(sipp).hasSize(100).allSatisfy(n -> {

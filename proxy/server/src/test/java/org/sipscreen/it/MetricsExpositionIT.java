@@ -56,9 +56,11 @@ class MetricsExpositionIT {
   private void start(String nextHop) throws Exception {
     Files.writeString(dir.resolve("block.txt"), "+12025550199\n");
     Files.copy(repo().resolve("config/data/nanp-npa.txt"), dir.resolve("nanp-npa.txt"));
+    Files.copy(repo().resolve("config/data/rmd-current-filers.csv"), dir.resolve("rmd.csv"));
     new TestSti().writeTo(dir);
     int sip = Ports.free();
     int closed = Ports.free(); // nothing listens: the reputation service is down
+    int noRedis = Ports.free(); // nor the fleet's Redis: the instance screens on its own counts
     Path config = dir.resolve("sipscreen.yaml");
     Files.writeString(config, """
         sip:
@@ -69,18 +71,20 @@ class MetricsExpositionIT {
           default_route: %s
         http: {address: 127.0.0.1, port: 0}
         records: {directory: records}
+        fleet: {nodes: ["127.0.0.1:%d"]}
         screening:
           source_peer:
             peers:
               local: {networks: [127.0.0.0/8]}
               carrier-b: {networks: [198.51.100.0/24]}
           block_list: {file: block.txt}
+          rmd: {file: rmd.csv}
           invalid_number: {npa_file: nanp-npa.txt, action: reject_deterministic}
           velocity: {caller_per_second: 5}
           reputation: {url: "http://127.0.0.1:%d/v1/reputation/{number}", deadline_ms: 20}
           stir_shaken: {trust_anchors: [ca.pem], certificate_dir: certs}
           policy: {redress_url: "https://redress.example.net/sipscreen"}
-        """.formatted(sip, nextHop, closed));
+        """.formatted(sip, nextHop, noRedis, closed));
     running = Sipscreen.start(Sipscreen.prepare(config));
   }
 

@@ -7,9 +7,6 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,12 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.sipscreen.netty.EventLoops;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.PhoneNumbers;
@@ -52,7 +49,8 @@ import org.sipscreen.testkit.Await;
 @Timeout(120)
 class ReputationOverHttpIT {
 
-  private static EventLoopGroup group;
+  @RegisterExtension
+  static final EventLoops loops = new EventLoops(2);
 
   private HttpServer stub;
   private ExecutorService stubThreads;
@@ -67,16 +65,6 @@ class ReputationOverHttpIT {
     static StubAnswer json(String body) {
       return new StubAnswer(200, body, false);
     }
-  }
-
-  @BeforeAll
-  static void startEventLoops() {
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  }
-
-  @AfterAll
-  static void stopEventLoops() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   @BeforeEach
@@ -125,7 +113,7 @@ class ReputationOverHttpIT {
   }
 
   private HttpReputationSource source(HttpReputationSource.Settings settings) {
-    HttpReputationSource source = new HttpReputationSource(settings, group, NioSocketChannel.class);
+    HttpReputationSource source = new HttpReputationSource(settings, loops.group(), NioSocketChannel.class);
     sources.add(source);
     return source;
   }
@@ -150,7 +138,7 @@ class ReputationOverHttpIT {
 
   private static ReputationCheck check(HttpReputationSource source, Duration deadline) {
     return new ReputationCheck(ReputationSettings.DEFAULTS.withDeadline(deadline), ReputationFeed.EMPTY,
-        Optional.of(source), Ticker.systemTicker(), Scheduler.forScheduledExecutorService(group));
+        Optional.of(source), Ticker.systemTicker(), Scheduler.forScheduledExecutorService(loops.group()));
   }
 
   @Test

@@ -3,9 +3,6 @@ package org.sipscreen.stir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,13 +18,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.netty.EventLoops;
 import org.sipscreen.screening.check.stir_shaken.CertificateFetchException;
 import org.sipscreen.testkit.TestPki;
 
@@ -35,7 +32,8 @@ import org.sipscreen.testkit.TestPki;
 @Timeout(120)
 class HttpsCertificateFetcherIT {
 
-  private static EventLoopGroup group;
+  @RegisterExtension
+  static final EventLoops loops = new EventLoops(1);
 
   @TempDir
   Path dir;
@@ -43,16 +41,6 @@ class HttpsCertificateFetcherIT {
   private CertificateStub stub;
   private final List<HttpsCertificateFetcher> fetchers = new ArrayList<>();
   private String chainPem;
-
-  @BeforeAll
-  static void startEventLoops() {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  }
-
-  @AfterAll
-  static void stopEventLoops() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
 
   @BeforeEach
   void startStub() throws IOException {
@@ -80,7 +68,8 @@ class HttpsCertificateFetcherIT {
   }
 
   private HttpsCertificateFetcher fetcher(HttpsCertificateFetcher.Settings settings) throws IOException {
-    HttpsCertificateFetcher fetcher = new HttpsCertificateFetcher(settings, group, NioSocketChannel.class);
+    HttpsCertificateFetcher fetcher =
+        new HttpsCertificateFetcher(settings, loops.group(), NioSocketChannel.class);
     fetchers.add(fetcher);
     return fetcher;
   }

@@ -6,7 +6,13 @@ package org.sipscreen.sip;
  * quotes, spaces inside the brackets, non-token display names and empty parameters are refused, because a
  * proxy must not pass on what it cannot read the same way as the next hop.
  */
-public record NameAddr(String displayName, String uri, boolean bracketed, Parameters params) {
+public record NameAddr(String displayName, String uri, boolean bracketed, Parameters params)
+    implements Parsed<NameAddr> {
+
+  @Override
+  public NameAddr value() {
+    return this;
+  }
 
   /** The display name without its quotes, as written inside them; empty when there is none. */
   public String unquotedDisplayName() {
@@ -20,22 +26,30 @@ public record NameAddr(String displayName, String uri, boolean bracketed, Parame
     return params.get("tag");
   }
 
-  /** Parses one value; a {@link SipSyntaxException} says what is wrong. */
+  /** Parses one value of trusted text; a {@link SipSyntaxException} says what is wrong. */
   public static NameAddr parse(String value) {
+    return read(value).value();
+  }
+
+  /** Reads one value a peer sent; a {@link SyntaxError} says what is wrong. */
+  public static Parsed<NameAddr> read(String value) {
     String s = value;
     int to = s.length();
     int p = Parameters.skipLws(s, 0, to);
     if (p == to) {
-      throw new SipSyntaxException("empty address");
+      return new SyntaxError<>("empty address");
     }
     String display = "";
     int lt;
     if (s.charAt(p) == '"') {
       int q = Parameters.endOfQuoted(s, p, to);
+      if (q < 0) {
+        return new SyntaxError<>(Parameters.UNTERMINATED_QUOTE);
+      }
       display = s.substring(p, q);
       lt = Parameters.skipLws(s, q, to);
       if (lt == to || s.charAt(lt) != '<') {
-        throw new SipSyntaxException("quoted display name not followed by <uri>");
+        return new SyntaxError<>("quoted display name not followed by <uri>");
       }
     } else {
       lt = indexOfUnquoted(s, p, to, '<');
@@ -48,7 +62,7 @@ public record NameAddr(String displayName, String uri, boolean bracketed, Parame
         for (int i = p; i < e; i++) {
           char c = s.charAt(i);
           if (!(SipMessageParser.isTokenChar(c) || c == ' ' || c == '\t')) {
-            throw new SipSyntaxException("display name must be a token or quoted: '"
+            return new SyntaxError<>("display name must be a token or quoted: '"
                 + Parameters.printable(c) + "'");
           }
         }
@@ -58,12 +72,18 @@ public record NameAddr(String displayName, String uri, boolean bracketed, Parame
     if (lt >= 0) {
       int gt = s.indexOf('>', lt + 1);
       if (gt < 0) {
-        throw new SipSyntaxException("missing '>'");
+        return new SyntaxError<>("missing '>'");
       }
       String uri = s.substring(lt + 1, gt);
-      checkUri(uri, true);
-      Parameters params = Parameters.parse(s, gt + 1, to, false);
-      return new NameAddr(display, uri, true, params);
+      String problem = uriProblem(uri, true);
+      if (problem != null) {
+        return new SyntaxError<>(problem);
+      }
+      Parsed<Parameters> params = Parameters.read(s, gt + 1, to, false);
+      if (params instanceof SyntaxError<Parameters> bad) {
+        return bad.as();
+      }
+      return new NameAddr(display, uri, true, (Parameters) params);
     }
     // addr-spec without brackets: the URI ends at the first ';', which starts header parameters.
     int semi = s.indexOf(';', p);
@@ -72,12 +92,18 @@ public record NameAddr(String displayName, String uri, boolean bracketed, Parame
       uriEnd--;
     }
     String uri = s.substring(p, uriEnd);
-    checkUri(uri, false);
-    if (uri.indexOf('?') >= 0) {
-      throw new SipSyntaxException("URI with headers must be enclosed in <>");
+    String problem = uriProblem(uri, false);
+    if (problem != null) {
+      return new SyntaxError<>(problem);
     }
-    Parameters params = semi < 0 ? Parameters.EMPTY : Parameters.parse(s, semi, to, false);
-    return new NameAddr(display, uri, false, params);
+    if (uri.indexOf('?') >= 0) {
+      return new SyntaxError<>("URI with headers must be enclosed in <>");
+    }
+    Parsed<Parameters> params = semi < 0 ? Parameters.EMPTY : Parameters.read(s, semi, to, false);
+    if (params instanceof SyntaxError<Parameters> bad) {
+      return bad.as();
+    }
+    return new NameAddr(display, uri, false, (Parameters) params);
   }
 
   /** Writes this value back, with a new display name and URI; header parameters stay as they were. */
@@ -91,26 +117,28 @@ public record NameAddr(String displayName, String uri, boolean bracketed, Parame
     return sb.toString();
   }
 
-  private static void checkUri(String uri, boolean bracketed) {
+  /** What is wrong with the URI of a value, or null when nothing is. */
+  private static String uriProblem(String uri, boolean bracketed) {
     if (uri.isEmpty()) {
-      throw new SipSyntaxException("empty URI");
+      return "empty URI";
     }
     int colon = uri.indexOf(':');
     if (colon <= 0 || !Character.isLetter(uri.charAt(0))) {
-      throw new SipSyntaxException("URI has no scheme");
+      return "URI has no scheme";
     }
     for (int i = 1; i < colon; i++) {
       char c = uri.charAt(i);
       if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.') || c > 0x7f) {
-        throw new SipSyntaxException("bad URI scheme");
+        return "bad URI scheme";
       }
     }
     for (int i = 0; i < uri.length(); i++) {
       char c = uri.charAt(i);
       if (c <= ' ' || c == '<' || c == '"' || c >= 0x7f || (!bracketed && c == ',')) {
-        throw new SipSyntaxException("illegal character in URI: '" + Parameters.printable(c) + "'");
+        return "illegal character in URI: '" + Parameters.printable(c) + "'";
       }
     }
+    return null;
   }
 
   private static int indexOfUnquoted(String s, int from, int to, char target) {

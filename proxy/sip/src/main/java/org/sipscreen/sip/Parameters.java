@@ -8,7 +8,7 @@ import java.util.List;
  * The {@code ;name=value} parameters of a header value or URI, in order, as written. Names compare
  * case-insensitively (RFC 3261 §7.3.1); a parameter without {@code =} has a null value.
  */
-public final class Parameters {
+public final class Parameters implements Parsed<Parameters> {
 
   static final Parameters EMPTY = new Parameters(Collections.emptyList(), Collections.emptyList());
 
@@ -18,6 +18,11 @@ public final class Parameters {
   Parameters(List<String> names, List<String> values) {
     this.names = names;
     this.values = values;
+  }
+
+  @Override
+  public Parameters value() {
+    return this;
   }
 
   public int size() {
@@ -69,10 +74,10 @@ public final class Parameters {
   }
 
   /**
-   * Parses {@code *( LWS ";" LWS name [ LWS "=" LWS value ] )} from {@code s[from, to)}. Values are tokens,
-   * quoted strings or bracketed IPv6 references; anything else is a {@link SipSyntaxException}.
+   * Reads {@code *( LWS ";" LWS name [ LWS "=" LWS value ] )} from {@code s[from, to)}. Values are tokens,
+   * quoted strings or bracketed IPv6 references; anything else is a {@link SyntaxError}.
    */
-  static Parameters parse(String s, int from, int to, boolean allowUriChars) {
+  static Parsed<Parameters> read(String s, int from, int to, boolean allowUriChars) {
     int p = skipLws(s, from, to);
     if (p == to) {
       return EMPTY;
@@ -81,7 +86,7 @@ public final class Parameters {
     List<String> values = new ArrayList<>(4);
     while (p < to) {
       if (s.charAt(p) != ';') {
-        throw new SipSyntaxException("unexpected '" + printable(s.charAt(p)) + "' before parameter");
+        return new SyntaxError<>("unexpected '" + printable(s.charAt(p)) + "' before parameter");
       }
       p = skipLws(s, p + 1, to);
       int ns = p;
@@ -89,7 +94,7 @@ public final class Parameters {
         p++;
       }
       if (p == ns) {
-        throw new SipSyntaxException("empty parameter name");
+        return new SyntaxError<>("empty parameter name");
       }
       String name = s.substring(ns, p);
       p = skipLws(s, p, to);
@@ -99,10 +104,13 @@ public final class Parameters {
         int vs = p;
         if (p < to && s.charAt(p) == '"') {
           p = endOfQuoted(s, p, to);
+          if (p < 0) {
+            return new SyntaxError<>(UNTERMINATED_QUOTE);
+          }
         } else if (p < to && s.charAt(p) == '[') {
           int close = s.indexOf(']', p);
           if (close < 0 || close >= to) {
-            throw new SipSyntaxException("unterminated IPv6 reference in parameter " + name);
+            return new SyntaxError<>("unterminated IPv6 reference in parameter " + name);
           }
           p = close + 1;
         } else {
@@ -111,7 +119,7 @@ public final class Parameters {
           }
         }
         if (p == vs) {
-          throw new SipSyntaxException("empty value for parameter " + name);
+          return new SyntaxError<>("empty value for parameter " + name);
         }
         value = s.substring(vs, p);
         p = skipLws(s, p, to);
@@ -127,7 +135,9 @@ public final class Parameters {
         || (allowUriChars && (c == '[' || c == ']' || c == '/' || c == ':' || c == '&' || c == '$'));
   }
 
-  /** Index just after the closing quote of the quoted string starting at {@code p}. */
+  static final String UNTERMINATED_QUOTE = "unterminated quoted string";
+
+  /** Index just after the closing quote of the quoted string starting at {@code p}; -1 when unterminated. */
   static int endOfQuoted(String s, int p, int to) {
     for (int i = p + 1; i < to; i++) {
       char c = s.charAt(i);
@@ -137,7 +147,7 @@ public final class Parameters {
         return i + 1;
       }
     }
-    throw new SipSyntaxException("unterminated quoted string");
+    return -1;
   }
 
   static int skipLws(String s, int p, int to) {

@@ -56,11 +56,7 @@ public final class ResponseBuilder {
   }
 
   private static boolean hasTag(String to) {
-    try {
-      return NameAddr.parse(to).tag() != null;
-    } catch (SipSyntaxException e) {
-      return to.contains(";tag=");
-    }
+    return NameAddr.read(to) instanceof NameAddr addr ? addr.tag() != null : to.contains(";tag=");
   }
 
   private static void copy(StringBuilder sb, SipMessage request, HeaderName name) {

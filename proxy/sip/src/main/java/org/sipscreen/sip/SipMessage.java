@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>Instances are built by {@link SipMessageParser} and are not thread-safe.
  */
-public final class SipMessage {
+public final class SipMessage implements Framed {
 
   final byte[] buf;
   final int start;

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * stream it means zero). Shared by UDP and TCP; it reads nothing beyond what framing needs.
  *
  * <p>Problems that still leave a message the proxy can answer (a bad request line, a bad header line, a
- * Content-Length that does not fit) are recorded on the returned {@link SipMessage}; only bytes that are no
- * SIP message at all raise {@link MalformedMessageException}.
+ * Content-Length that does not fit) are recorded on the returned {@link SipMessage}; bytes that are no SIP
+ * message at all are {@link Framed.Malformed}.
  */
 public final class SipMessageParser {
 
@@ -19,8 +19,18 @@ public final class SipMessageParser {
 
   private SipMessageParser() {}
 
+  /** Frames trusted bytes (tests, tools); {@link MalformedMessageException} when they are no SIP message. */
   public static SipMessage parse(byte[] buf, int off, int len, boolean datagram)
       throws MalformedMessageException {
+    Framed framed = frame(buf, off, len, datagram);
+    if (framed instanceof Framed.Malformed bad) {
+      throw new MalformedMessageException(bad.reason(), bad.detail());
+    }
+    return (SipMessage) framed;
+  }
+
+  /** Frames the bytes a peer sent: the message, or {@link Framed.Malformed} when they are no SIP message. */
+  public static Framed frame(byte[] buf, int off, int len, boolean datagram) {
     final int limit = off + len;
     int p = off;
     // RFC 3261 §7.5: ignore CRLFs before the start line (keepalives are just that).
@@ -28,12 +38,12 @@ public final class SipMessageParser {
       p++;
     }
     if (p == limit) {
-      throw new MalformedMessageException("empty", "no bytes besides CRLF");
+      return new Framed.Malformed("empty", "no bytes besides CRLF");
     }
     final int start = p;
     int startLineEnd = lineEnd(buf, p, limit);
     if (startLineEnd < 0) {
-      throw new MalformedMessageException("no_header_end", "start line is not terminated");
+      return new Framed.Malformed("no_header_end", "start line is not terminated");
     }
     int startLineContentEnd = contentEnd(buf, p, startLineEnd);
 
@@ -50,7 +60,7 @@ public final class SipMessageParser {
       request = false;
       int sp1 = indexOf(buf, p, startLineContentEnd, (byte) ' ');
       if (sp1 < 0) {
-        throw new MalformedMessageException("bad_status_line", "status line has no status code");
+        return new Framed.Malformed("bad_status_line", "status line has no status code");
       }
       version = ascii(buf, p, sp1);
       int codeEnd = indexOf(buf, sp1 + 1, startLineContentEnd, (byte) ' ');
@@ -58,24 +68,24 @@ public final class SipMessageParser {
         codeEnd = startLineContentEnd;
       }
       if (codeEnd - (sp1 + 1) != 3 || !allDigits(buf, sp1 + 1, codeEnd)) {
-        throw new MalformedMessageException("bad_status_code", "status code is not three digits");
+        return new Framed.Malformed("bad_status_code", "status code is not three digits");
       }
       status = (buf[sp1 + 1] - '0') * 100 + (buf[sp1 + 2] - '0') * 10 + (buf[sp1 + 3] - '0');
       if (status < 100 || status > 699) {
-        throw new MalformedMessageException("bad_status_code", "status code out of range: " + status);
+        return new Framed.Malformed("bad_status_code", "status code out of range: " + status);
       }
       reasonPhrase = codeEnd < startLineContentEnd
           ? new String(buf, codeEnd + 1, startLineContentEnd - codeEnd - 1, StandardCharsets.UTF_8)
           : "";
       if (!isSip20(version)) {
-        throw new MalformedMessageException("bad_version", "unsupported SIP version " + version);
+        return new Framed.Malformed("bad_version", "unsupported SIP version " + version);
       }
     } else {
       request = true;
       int sp1 = indexOf(buf, p, startLineContentEnd, (byte) ' ');
       int sp2 = lastIndexOf(buf, p, startLineContentEnd, (byte) ' ');
       if (sp1 <= p || sp2 <= sp1) {
-        throw new MalformedMessageException("bad_request_line", "request line is not METHOD SP URI SP VERSION");
+        return new Framed.Malformed("bad_request_line", "request line is not METHOD SP URI SP VERSION");
       }
       method = methodString(buf, p, sp1);
       uriStart = sp1 + 1;
@@ -160,7 +170,7 @@ public final class SipMessageParser {
         ve--;
       }
       if (count == MAX_HEADERS) {
-        throw new MalformedMessageException("too_many_headers", "more than " + MAX_HEADERS + " headers");
+        return new Framed.Malformed("too_many_headers", "more than " + MAX_HEADERS + " headers");
       }
       if (count == cap) {
         cap *= 2;
@@ -181,7 +191,7 @@ public final class SipMessageParser {
       p = hdrEnd;
     }
     if (headersEnd < 0) {
-      throw new MalformedMessageException("no_header_end", "headers are not terminated by an empty line");
+      return new Framed.Malformed("no_header_end", "headers are not terminated by an empty line");
     }
     String controlProblem = controlCharacterProblem(buf, start, p);
     if (controlProblem != null) {

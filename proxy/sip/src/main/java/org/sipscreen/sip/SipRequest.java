@@ -10,7 +10,7 @@ import java.util.List;
  * Route values, sane Max-Forwards and Content-Length. {@link #validate} reads each of these once and keeps
  * what it read, so the proxy never parses a header twice.
  */
-public final class SipRequest {
+public final class SipRequest implements Validated<SipRequest> {
 
   private final SipMessage message;
   private final SipUri requestUri;
@@ -35,6 +35,11 @@ public final class SipRequest {
     this.maxForwards = maxForwards;
     this.routes = routes;
     this.proxyRequire = proxyRequire;
+  }
+
+  @Override
+  public SipRequest orThrow() {
+    return this;
   }
 
   public SipMessage message() {
@@ -95,39 +100,64 @@ public final class SipRequest {
 
   /**
    * Checks {@code message} as a request a proxy may forward. A {@link BadMessageException} carries the
-   * status to answer with (400 or 505) and the reason.
+   * status to answer with (400 or 505) and the reason. For tests and tools; the proxy uses {@link #check}.
    */
   public static SipRequest validate(SipMessage message) throws BadMessageException {
+    return check(message).orThrow();
+  }
+
+  /**
+   * Checks {@code message} as a request a proxy may forward: the request, or {@link Invalid} with the status
+   * to answer with (400 or 505) and the reason.
+   */
+  public static Validated<SipRequest> check(SipMessage message) {
     if (!message.isRequest()) {
       throw new IllegalArgumentException("not a request");
     }
     if (SipMessageParser.isControlCharacterProblem(message.headerProblem())) {
-      throw new BadMessageException(400, message.headerProblem(), "Illegal Control Character");
+      return new Invalid<>(400, message.headerProblem(), "Illegal Control Character");
     }
     String slp = message.startLineProblem();
     if (slp != null) {
       if (slp.equals("unsupported_version")) {
-        throw new BadMessageException(505, slp, "Version Not Supported");
+        return new Invalid<>(505, slp, "Version Not Supported");
       }
-      throw new BadMessageException(400, slp, "Malformed Request Line");
+      return new Invalid<>(400, slp, "Malformed Request Line");
     }
     if (message.headerProblem() != null) {
-      throw new BadMessageException(400, message.headerProblem(), "Malformed Header Line");
+      return new Invalid<>(400, message.headerProblem(), "Malformed Header Line");
     }
     if (message.framingProblem() != null) {
-      throw new BadMessageException(400, message.framingProblem(), "Bad Content-Length");
+      return new Invalid<>(400, message.framingProblem(), "Bad Content-Length");
     }
-    String callId = single(message, HeaderName.CALL_ID, "Call-ID");
-    String cseqText = single(message, HeaderName.CSEQ, "CSeq");
-    String fromText = single(message, HeaderName.FROM, "From");
-    String toText = single(message, HeaderName.TO, "To");
+    Invalid<SipRequest> problem = singleProblem(message, HeaderName.CALL_ID, "Call-ID");
+    if (problem == null) {
+      problem = singleProblem(message, HeaderName.CSEQ, "CSeq");
+    }
+    if (problem == null) {
+      problem = singleProblem(message, HeaderName.FROM, "From");
+    }
+    if (problem == null) {
+      problem = singleProblem(message, HeaderName.TO, "To");
+    }
+    if (problem != null) {
+      return problem;
+    }
+    String callId = message.first(HeaderName.CALL_ID);
     if (message.count(HeaderName.MAX_FORWARDS) > 1) {
-      throw new BadMessageException(400, "duplicate_max_forwards", "Duplicate Max-Forwards");
+      return new Invalid<>(400, "duplicate_max_forwards", "Duplicate Max-Forwards");
     }
     if (callId.isEmpty() || callId.indexOf(' ') >= 0 || callId.indexOf('\t') >= 0) {
-      throw new BadMessageException(400, "bad_call_id", "Malformed Call-ID");
+      return new Invalid<>(400, "bad_call_id", "Malformed Call-ID");
     }
-    long cseq = parseCSeq(cseqText, message.method());
+    String cseqText = message.first(HeaderName.CSEQ);
+    long cseq = cseqNumber(cseqText);
+    if (cseq < 0) {
+      return new Invalid<>(400, "bad_cseq", "Malformed CSeq");
+    }
+    if (!cseqMethod(cseqText).equals(message.method())) {
+      return new Invalid<>(400, "cseq_method_mismatch", "CSeq Method Mismatch");
+    }
 
     int maxForwards = -1;
     int mfi = message.indexOf(HeaderName.MAX_FORWARDS);
@@ -135,45 +165,52 @@ public final class SipRequest {
       long mf = SipMessageParser.parseDecimal(message.buf, message.valueStart[mfi],
           message.valueEnd[mfi], 3);
       if (mf < 0 || mf > 255) {
-        throw new BadMessageException(400, "bad_max_forwards", "Malformed Max-Forwards");
+        return new Invalid<>(400, "bad_max_forwards", "Malformed Max-Forwards");
       }
       maxForwards = (int) mf;
     }
 
     List<Via> vias = new ArrayList<>(4);
     for (String v : message.values(HeaderName.VIA)) {
-      try {
-        vias.add(Via.parse(v));
-      } catch (SipSyntaxException | NumberFormatException e) {
-        throw new BadMessageException(400, "bad_via", "Malformed Via");
+      if (!(Via.read(v) instanceof Via via)) {
+        return new Invalid<>(400, "bad_via", "Malformed Via");
       }
+      vias.add(via);
     }
     if (vias.isEmpty()) {
-      throw new BadMessageException(400, "missing_via", "Missing Via");
+      return new Invalid<>(400, "missing_via", "Missing Via");
     }
-    NameAddr from = nameAddr(fromText, "from", "From");
-    NameAddr to = nameAddr(toText, "to", "To");
+    if (!(NameAddr.read(message.first(HeaderName.FROM)) instanceof NameAddr from)) {
+      return malformed("from", "From");
+    }
+    if (!(NameAddr.read(message.first(HeaderName.TO)) instanceof NameAddr to)) {
+      return malformed("to", "To");
+    }
     List<String> contacts = message.values(HeaderName.CONTACT);
     if (!(contacts.size() == 1 && contacts.get(0).equals("*"))) {
       for (String c : contacts) {
-        nameAddr(c, "contact", "Contact");
+        if (!NameAddr.read(c).ok()) {
+          return malformed("contact", "Contact");
+        }
       }
     }
     for (String rr : message.values(HeaderName.RECORD_ROUTE)) {
-      nameAddr(rr, "record_route", "Record-Route");
+      if (!NameAddr.read(rr).ok()) {
+        return malformed("record_route", "Record-Route");
+      }
     }
     List<NameAddr> routes = new ArrayList<>(2);
     for (String r : message.values(HeaderName.ROUTE)) {
-      routes.add(nameAddr(r, "route", "Route"));
+      if (!(NameAddr.read(r) instanceof NameAddr route)) {
+        return malformed("route", "Route");
+      }
+      routes.add(route);
     }
-    SipUri ruri;
-    try {
-      ruri = SipUri.parse(message.requestUri());
-    } catch (SipSyntaxException | NumberFormatException e) {
-      throw new BadMessageException(400, "bad_request_uri", "Malformed Request-URI");
+    if (!(SipUri.read(message.requestUri()) instanceof SipUri ruri)) {
+      return new Invalid<>(400, "bad_request_uri", "Malformed Request-URI");
     }
     if (ruri.hasHeaders()) {
-      throw new BadMessageException(400, "request_uri_headers", "Headers Not Allowed In Request-URI");
+      return new Invalid<>(400, "request_uri_headers", "Headers Not Allowed In Request-URI");
     }
     List<String> proxyRequire = new ArrayList<>(0);
     for (String tag : message.values(HeaderName.PROXY_REQUIRE)) {
@@ -185,33 +222,27 @@ public final class SipRequest {
         proxyRequire);
   }
 
-  private static String single(SipMessage m, HeaderName name, String label)
-      throws BadMessageException {
+  /** Missing or duplicate: the header must be there exactly once; null when it is. */
+  private static Invalid<SipRequest> singleProblem(SipMessage m, HeaderName name, String label) {
     int n = m.count(name);
+    if (n == 1) {
+      return null;
+    }
     String key = label.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
-    if (n == 0) {
-      throw new BadMessageException(400, "missing_" + key, "Missing " + label);
-    }
-    if (n > 1) {
-      throw new BadMessageException(400, "duplicate_" + key, "Duplicate " + label);
-    }
-    return m.first(name);
+    return n == 0
+        ? new Invalid<>(400, "missing_" + key, "Missing " + label)
+        : new Invalid<>(400, "duplicate_" + key, "Duplicate " + label);
   }
 
-  private static NameAddr nameAddr(String text, String key, String label)
-      throws BadMessageException {
-    try {
-      return NameAddr.parse(text);
-    } catch (SipSyntaxException | NumberFormatException e) {
-      throw new BadMessageException(400, "bad_" + key, "Malformed " + label);
-    }
+  private static Invalid<SipRequest> malformed(String key, String label) {
+    return new Invalid<>(400, "bad_" + key, "Malformed " + label);
   }
 
   /**
-   * CSeq = 1*DIGIT LWS Method with the method as requested. RFC 3261 §8.1.1.5 has UACs pick numbers below
-   * 2^31 but allows any 32-bit unsigned value, which is what a proxy must accept.
+   * The number of CSeq = 1*DIGIT LWS Method, or -1 when it is malformed. RFC 3261 §8.1.1.5 has UACs pick
+   * numbers below 2^31 but allows any 32-bit unsigned value, which is what a proxy must accept.
    */
-  private static long parseCSeq(String text, String method) throws BadMessageException {
+  private static long cseqNumber(String text) {
     int sp = 0;
     while (sp < text.length() && Character.isDigit(text.charAt(sp))) {
       sp++;
@@ -219,15 +250,21 @@ public final class SipRequest {
     byte[] digits = text.substring(0, sp).getBytes(StandardCharsets.ISO_8859_1);
     long n = SipMessageParser.parseDecimal(digits, 0, digits.length, 10);
     if (n < 0 || n > 0xFFFFFFFFL) {
-      throw new BadMessageException(400, "bad_cseq", "Malformed CSeq");
+      return -1;
     }
-    String m = text.substring(sp).trim();
-    if (m.isEmpty() || sp == text.length() || !(text.charAt(sp) == ' ' || text.charAt(sp) == '\t')) {
-      throw new BadMessageException(400, "bad_cseq", "Malformed CSeq");
-    }
-    if (!m.equals(method)) {
-      throw new BadMessageException(400, "cseq_method_mismatch", "CSeq Method Mismatch");
+    if (sp == text.length() || !(text.charAt(sp) == ' ' || text.charAt(sp) == '\t')
+        || text.substring(sp).trim().isEmpty()) {
+      return -1;
     }
     return n;
+  }
+
+  /** The method of a CSeq whose number {@link #cseqNumber} read. */
+  private static String cseqMethod(String text) {
+    int sp = 0;
+    while (sp < text.length() && Character.isDigit(text.charAt(sp))) {
+      sp++;
+    }
+    return text.substring(sp).trim();
   }
 }

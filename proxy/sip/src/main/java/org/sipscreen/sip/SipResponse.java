@@ -7,7 +7,7 @@ import java.util.List;
  * A response the proxy may relay: a valid status line, parseable Via values and a CSeq in range
  * (RFC 4475 §3.1.2.5 and §3.1.2.19 responses are dropped, never answered).
  */
-public final class SipResponse {
+public final class SipResponse implements Validated<SipResponse> {
 
   private final SipMessage message;
   private final List<Via> vias;
@@ -15,6 +15,11 @@ public final class SipResponse {
   private SipResponse(SipMessage message, List<Via> vias) {
     this.message = message;
     this.vias = vias;
+  }
+
+  @Override
+  public SipResponse orThrow() {
+    return this;
   }
 
   public SipMessage message() {
@@ -29,18 +34,24 @@ public final class SipResponse {
     return vias;
   }
 
+  /** Checks a response; a {@link BadMessageException} says why it is dropped. For tests and tools. */
   public static SipResponse validate(SipMessage message) throws BadMessageException {
+    return check(message).orThrow();
+  }
+
+  /** Checks a response the proxy may relay: the response, or {@link Invalid} saying why it is dropped. */
+  public static Validated<SipResponse> check(SipMessage message) {
     if (message.isRequest()) {
       throw new IllegalArgumentException("not a response");
     }
     if (message.headerProblem() != null) {
-      throw new BadMessageException(400, message.headerProblem(), "Malformed Header Line");
+      return new Invalid<>(400, message.headerProblem(), "Malformed Header Line");
     }
     if (message.framingProblem() != null) {
-      throw new BadMessageException(400, message.framingProblem(), "Bad Content-Length");
+      return new Invalid<>(400, message.framingProblem(), "Bad Content-Length");
     }
     if (message.count(HeaderName.CSEQ) != 1 || message.count(HeaderName.CALL_ID) != 1) {
-      throw new BadMessageException(400, "bad_cseq", "Missing or Duplicate CSeq/Call-ID");
+      return new Invalid<>(400, "bad_cseq", "Missing or Duplicate CSeq/Call-ID");
     }
     String cseq = message.first(HeaderName.CSEQ);
     int sp = 0;
@@ -48,18 +59,17 @@ public final class SipResponse {
       sp++;
     }
     if (sp == 0 || sp > 10 || Long.parseLong(cseq.substring(0, sp)) > 0xFFFFFFFFL) {
-      throw new BadMessageException(400, "bad_cseq", "Malformed CSeq");
+      return new Invalid<>(400, "bad_cseq", "Malformed CSeq");
     }
     List<Via> vias = new ArrayList<>(3);
     for (String v : message.values(HeaderName.VIA)) {
-      try {
-        vias.add(Via.parse(v));
-      } catch (SipSyntaxException | NumberFormatException e) {
-        throw new BadMessageException(400, "bad_via", "Malformed Via");
+      if (!(Via.read(v) instanceof Via via)) {
+        return new Invalid<>(400, "bad_via", "Malformed Via");
       }
+      vias.add(via);
     }
     if (vias.isEmpty()) {
-      throw new BadMessageException(400, "missing_via", "Missing Via");
+      return new Invalid<>(400, "missing_via", "Missing Via");
     }
     return new SipResponse(message, vias);
   }

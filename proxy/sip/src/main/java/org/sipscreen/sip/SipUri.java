@@ -7,7 +7,12 @@ import java.util.Locale;
  * schemes parse with only {@link #scheme()} set. The user part is kept as written (escapes included).
  */
 public record SipUri(String scheme, String user, String host, int port, Parameters params,
-    boolean hasHeaders) {
+    boolean hasHeaders) implements Parsed<SipUri> {
+
+  @Override
+  public SipUri value() {
+    return this;
+  }
 
   public boolean isSip() {
     return scheme.equals("sip") || scheme.equals("sips");
@@ -27,10 +32,16 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
     return params.has("lr");
   }
 
+  /** Parses trusted text (config); a {@link SipSyntaxException} says what is wrong. */
   public static SipUri parse(String uri) {
+    return read(uri).value();
+  }
+
+  /** Reads a URI a peer sent; a {@link SyntaxError} says what is wrong. */
+  public static Parsed<SipUri> read(String uri) {
     int colon = uri.indexOf(':');
     if (colon <= 0) {
-      throw new SipSyntaxException("URI has no scheme");
+      return new SyntaxError<>("URI has no scheme");
     }
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
     if (scheme.equals("tel")) {
@@ -38,11 +49,14 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
       int numEnd = semi < 0 ? uri.length() : semi;
       String number = uri.substring(colon + 1, numEnd);
       if (number.isEmpty()) {
-        throw new SipSyntaxException("empty tel number");
+        return new SyntaxError<>("empty tel number");
       }
-      Parameters params =
-          semi < 0 ? Parameters.EMPTY : Parameters.parse(uri, semi, uri.length(), true);
-      return new SipUri(scheme, number, "", -1, params, false);
+      Parsed<Parameters> params =
+          semi < 0 ? Parameters.EMPTY : Parameters.read(uri, semi, uri.length(), true);
+      if (params instanceof SyntaxError<Parameters> bad) {
+        return bad.as();
+      }
+      return new SipUri(scheme, number, "", -1, (Parameters) params, false);
     }
     if (!scheme.equals("sip") && !scheme.equals("sips")) {
       return new SipUri(scheme, "", "", -1, Parameters.EMPTY, false);
@@ -68,7 +82,7 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
     if (p < end && uri.charAt(p) == '[') {
       int close = uri.indexOf(']', p);
       if (close < 0 || close >= end) {
-        throw new SipSyntaxException("unterminated IPv6 reference");
+        return new SyntaxError<>("unterminated IPv6 reference");
       }
       host = uri.substring(p, close + 1);
       p = close + 1;
@@ -80,7 +94,7 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
       host = uri.substring(hs, p);
     }
     if (host.isEmpty()) {
-      throw new SipSyntaxException("URI has no host");
+      return new SyntaxError<>("URI has no host");
     }
     int port = -1;
     if (p < end && uri.charAt(p) == ':') {
@@ -88,27 +102,40 @@ public record SipUri(String scheme, String user, String host, int port, Paramete
       while (p < end && Character.isDigit(uri.charAt(p))) {
         p++;
       }
-      port = parsePort(uri, ps, p);
+      port = portOf(uri, ps, p);
+      if (port < 0) {
+        return new SyntaxError<>(BAD_PORT);
+      }
     }
-    Parameters params = Parameters.EMPTY;
+    Parsed<Parameters> params = Parameters.EMPTY;
     if (p < end) {
       if (uri.charAt(p) != ';') {
-        throw new SipSyntaxException("unexpected '" + Parameters.printable(uri.charAt(p)) + "' in host");
+        return new SyntaxError<>("unexpected '" + Parameters.printable(uri.charAt(p)) + "' in host");
       }
-      params = Parameters.parse(uri, p, end, true);
+      params = Parameters.read(uri, p, end, true);
+      if (params instanceof SyntaxError<Parameters> bad) {
+        return bad.as();
+      }
     }
-    return new SipUri(scheme, user, host.toLowerCase(Locale.ROOT), port, params, q >= 0);
+    return new SipUri(scheme, user, host.toLowerCase(Locale.ROOT), port, (Parameters) params, q >= 0);
   }
 
-  static int parsePort(String s, int from, int to) {
+  static final String BAD_PORT = "bad port: not 1-65535";
+
+  /** The port written in {@code s[from, to)}, or -1 unless it is 1-5 digits with a value 1-65535. */
+  static int portOf(String s, int from, int to) {
     if (to == from || to - from > 5) {
-      throw new SipSyntaxException("bad port");
+      return -1;
     }
-    int port = Integer.parseInt(s, from, to, 10);
-    if (port < 1 || port > 65535) {
-      throw new SipSyntaxException("port out of range: " + port);
+    int port = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      port = port * 10 + (c - '0');
     }
-    return port;
+    return port >= 1 && port <= 65535 ? port : -1;
   }
 
   static boolean isHostChar(char c) {

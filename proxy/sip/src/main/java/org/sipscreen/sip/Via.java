@@ -6,10 +6,15 @@ import java.util.Locale;
  * One Via value: {@code SIP/2.0/<transport> host[:port] *(;param)} (RFC 3261 §20.42), with the parameters
  * the proxy routes responses by: branch, received and rport (RFC 3581).
  */
-public record Via(String transport, String host, int port, Parameters params) {
+public record Via(String transport, String host, int port, Parameters params) implements Parsed<Via> {
 
   /** The RFC 3261 §8.1.1.7 magic cookie that marks a branch as unique per transaction. */
   public static final String MAGIC_COOKIE = "z9hG4bK";
+
+  @Override
+  public Via value() {
+    return this;
+  }
 
   public String branch() {
     return params.get("branch");
@@ -25,11 +30,7 @@ public record Via(String transport, String host, int port, Parameters params) {
     if (v == null) {
       return -1;
     }
-    try {
-      return SipUri.parsePort(v, 0, v.length());
-    } catch (SipSyntaxException | NumberFormatException e) {
-      return -1;
-    }
+    return SipUri.portOf(v, 0, v.length());
   }
 
   /** True when the branch carries the magic cookie and something after it (RFC 4475 §3.2.1). */
@@ -52,7 +53,13 @@ public record Via(String transport, String host, int port, Parameters params) {
     return sb.toString();
   }
 
+  /** Parses one value of trusted text; a {@link SipSyntaxException} says what is wrong. */
   public static Via parse(String value) {
+    return read(value).value();
+  }
+
+  /** Reads one value a peer sent; a {@link SyntaxError} says what is wrong. */
+  public static Parsed<Via> read(String value) {
     String s = value;
     int to = s.length();
     int p = Parameters.skipLws(s, 0, to);
@@ -61,34 +68,40 @@ public record Via(String transport, String host, int port, Parameters params) {
       p++;
     }
     String protocol = s.substring(ns, p);
-    p = expectSlash(s, p, to);
+    p = afterSlash(s, p, to);
+    if (p < 0) {
+      return new SyntaxError<>(MALFORMED_SENT_PROTOCOL);
+    }
     int vs = p;
     while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
       p++;
     }
     String version = s.substring(vs, p);
     if (!protocol.equalsIgnoreCase("SIP") || !version.equals("2.0")) {
-      throw new SipSyntaxException("Via protocol is not SIP/2.0");
+      return new SyntaxError<>("Via protocol is not SIP/2.0");
     }
-    p = expectSlash(s, p, to);
+    p = afterSlash(s, p, to);
+    if (p < 0) {
+      return new SyntaxError<>(MALFORMED_SENT_PROTOCOL);
+    }
     int ts = p;
     while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
       p++;
     }
     if (p == ts) {
-      throw new SipSyntaxException("Via has no transport");
+      return new SyntaxError<>("Via has no transport");
     }
     String transport = s.substring(ts, p).toUpperCase(Locale.ROOT);
     int hs = Parameters.skipLws(s, p, to);
     if (hs == p || hs == to) {
-      throw new SipSyntaxException("Via has no sent-by");
+      return new SyntaxError<>("Via has no sent-by");
     }
     p = hs;
     String host;
     if (s.charAt(p) == '[') {
       int close = s.indexOf(']', p);
       if (close < 0) {
-        throw new SipSyntaxException("unterminated IPv6 reference in Via");
+        return new SyntaxError<>("unterminated IPv6 reference in Via");
       }
       host = s.substring(p, close + 1);
       p = close + 1;
@@ -99,7 +112,7 @@ public record Via(String transport, String host, int port, Parameters params) {
       host = s.substring(hs, p);
     }
     if (host.isEmpty()) {
-      throw new SipSyntaxException("Via has no host");
+      return new SyntaxError<>("Via has no host");
     }
     int port = -1;
     p = Parameters.skipLws(s, p, to);
@@ -109,16 +122,25 @@ public record Via(String transport, String host, int port, Parameters params) {
       while (p < to && Character.isDigit(s.charAt(p))) {
         p++;
       }
-      port = SipUri.parsePort(s, ps, p);
+      port = SipUri.portOf(s, ps, p);
+      if (port < 0) {
+        return new SyntaxError<>(SipUri.BAD_PORT);
+      }
     }
-    Parameters params = Parameters.parse(s, p, to, false);
-    return new Via(transport, host.toLowerCase(Locale.ROOT), port, params);
+    Parsed<Parameters> params = Parameters.read(s, p, to, false);
+    if (params instanceof SyntaxError<Parameters> bad) {
+      return bad.as();
+    }
+    return new Via(transport, host.toLowerCase(Locale.ROOT), port, (Parameters) params);
   }
 
-  private static int expectSlash(String s, int p, int to) {
+  private static final String MALFORMED_SENT_PROTOCOL = "malformed Via sent-protocol";
+
+  /** The index after {@code LWS "/" LWS} at {@code p}, or -1 when there is no slash. */
+  private static int afterSlash(String s, int p, int to) {
     p = Parameters.skipLws(s, p, to);
     if (p == to || s.charAt(p) != '/') {
-      throw new SipSyntaxException("malformed Via sent-protocol");
+      return -1;
     }
     return Parameters.skipLws(s, p + 1, to);
   }

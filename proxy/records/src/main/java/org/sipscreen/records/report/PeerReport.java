@@ -54,6 +54,19 @@ public final class PeerReport {
       return days.computeIfAbsent(day, d -> new Tally());
     }
 
+    private String lastDay;
+    private Tally lastDayTally;
+
+    /** The tally of the UTC day of a record time ({@code 2026-11-28T19:04:00.123Z}). */
+    Tally dayOf(String time) {
+      int n = Math.min(10, time.length());
+      if (lastDay == null || lastDay.length() != n || !time.regionMatches(0, lastDay, 0, n)) {
+        lastDay = time.substring(0, n);
+        lastDayTally = day(lastDay);
+      }
+      return lastDayTally;
+    }
+
     void addAll(Peer other) {
       other.days.forEach((d, t) -> day(d).addAll(t));
       total.addAll(other.total);
@@ -70,6 +83,8 @@ public final class PeerReport {
   long bytes;
   long unreadableLines;
   long millis;
+  int filesFromSummaries;
+  int summariesNotWritten;
 
   PeerReport(Query query) {
     this.query = query;
@@ -85,6 +100,24 @@ public final class PeerReport {
     files += other.files;
     bytes += other.bytes;
     unreadableLines += other.unreadableLines;
+    filesFromSummaries += other.filesFromSummaries;
+    summariesNotWritten += other.summariesNotWritten;
+  }
+
+  /**
+   * Adds the counts of one whole file ({@code file}, of every peer and an unbounded window), keeping the
+   * peer asked for.
+   */
+  void addFile(PeerReport file, long fileBytes) {
+    file.peers.forEach((n, p) -> {
+      if (query.peer() == null || query.peer().equals(n)) {
+        peer(n).addAll(p);
+        records += p.total.calls;
+      }
+    });
+    files++;
+    bytes += fileBytes;
+    unreadableLines += file.unreadableLines;
   }
 
   public Query query() {
@@ -107,6 +140,16 @@ public final class PeerReport {
   /** Lines that were not records (a line a crash cut short). */
   public long unreadableLines() {
     return unreadableLines;
+  }
+
+  /** Files counted from their summaries instead of their records. */
+  public int filesFromSummaries() {
+    return filesFromSummaries;
+  }
+
+  /** Summaries that could not be written (a records directory the report may not write to). */
+  public int summariesNotWritten() {
+    return summariesNotWritten;
   }
 
   /** How long the scan took. */

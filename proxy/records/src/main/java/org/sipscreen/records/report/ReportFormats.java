@@ -58,6 +58,7 @@ public final class ReportFormats {
     root.put("records", r.records());
     root.put("files_scanned", r.files());
     root.put("bytes_scanned", r.bytes());
+    root.put("files_from_summaries", r.filesFromSummaries());
     root.put("unreadable_lines", r.unreadableLines());
     root.put("millis", r.millis());
     ArrayNode peers = root.putArray("peers");

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,20 +35,47 @@ public final class ReportScanner {
   private static final DateTimeFormatter RECORD_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final int CHUNK = 1 << 20;
+  /** A longer line is no record: the proxy's records are far shorter. */
+  static final int MAX_LINE = 16 << 20;
 
   private ReportScanner() {}
 
-  /** The report of the records in {@code dir}, read by {@code threads} threads. */
+  /** Whether a report reads and writes the summaries of finished files ({@link ReportSummary}). */
+  public enum Summaries {
+    /** Read a file's summary when it is current; write one after reading a finished file whole. */
+    USE,
+    /** Read every record; neither read nor write summaries. */
+    OFF
+  }
+
+  /**
+   * How long after its hour ends a file is taken as finished, and gets a summary: the log keeps the
+   * previous hour's file open while the next hour runs, for calls decided just before the hour turned.
+   */
+  static final long FINISHED_AFTER_MILLIS = 2 * DecisionFiles.HOUR_MILLIS + 5 * 60_000L;
+
+  /** The report of the records in {@code dir}, read by {@code threads} threads, using summaries. */
   public static PeerReport run(Path dir, PeerReport.Query query, int threads) throws IOException {
+    return run(dir, query, threads, Summaries.USE, System.currentTimeMillis());
+  }
+
+  /**
+   * The report of the records in {@code dir}, read by {@code threads} threads.
+   *
+   * @param summaries whether to use and write the summaries of finished files
+   * @param nowMillis the time now: files whose hour ended long enough before are finished
+   */
+  public static PeerReport run(Path dir, PeerReport.Query query, int threads, Summaries summaries,
+      long nowMillis) throws IOException {
     long t0 = System.nanoTime();
     List<DecisionFiles.Segment> files = DecisionFiles.overlapping(dir, query.from().toEpochMilli(),
         query.to().toEpochMilli());
-    String from = RECORD_TIME.format(query.from());
-    String to = RECORD_TIME.format(query.to());
+    Window window = new Window(query, RECORD_TIME.format(query.from()), RECORD_TIME.format(query.to()),
+        summaries, nowMillis);
     PeerReport report = new PeerReport(query);
     if (threads <= 1 || files.size() < 2) {
       for (DecisionFiles.Segment f : files) {
-        new FileScan(report, from, to).scan(f.path());
+        window.read(report, f);
       }
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), r -> {
@@ -62,7 +92,7 @@ public final class ReportScanner {
           parts.add(pool.submit(() -> {
             PeerReport part = new PeerReport(query);
             for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-              new FileScan(part, from, to).scan(files.get(i).path());
+              window.read(part, files.get(i));
             }
             return part;
           }));
@@ -83,6 +113,99 @@ public final class ReportScanner {
     return report;
   }
 
+  /** A report's window and how it reads one file. */
+  private record Window(PeerReport.Query query, String from, String to, Summaries summaries,
+      long nowMillis) {
+
+    /** Counts one file into {@code part}: from its summary, or by reading it (and then summarizing it). */
+    void read(PeerReport part, DecisionFiles.Segment file) throws IOException {
+      Path path = file.path();
+      boolean inside = file.hourStart() >= query.from().toEpochMilli()
+          && file.hourStart() + DecisionFiles.HOUR_MILLIS - 1 <= query.to().toEpochMilli();
+      if (summaries == Summaries.USE && inside) {
+        long size;
+        long modified;
+        try {
+          size = Files.size(path);
+          modified = Files.getLastModifiedTime(path).toMillis();
+        } catch (NoSuchFileException e) {
+          return; // deleted by retention since it was listed
+        }
+        ReportSummary summary = ReportSummary.read(path, size, modified);
+        if (summary != null && summary.within(from, to)) {
+          summary.addTo(part, size);
+          part.filesFromSummaries++;
+          return;
+        }
+        Whole whole = Whole.read(path);
+        if (whole == null) {
+          return;
+        }
+        if (whole.summary.within(from, to)) {
+          part.addFile(whole.summary.counts, whole.summary.counts.bytes);
+          if (file.hourStart() + FINISHED_AFTER_MILLIS <= nowMillis && whole.unchanged(size, modified)) {
+            try {
+              whole.summary.write(path, size, modified);
+            } catch (IOException e) {
+              part.summariesNotWritten++; // a read-only records directory: the report is the same
+            }
+          }
+          return;
+        }
+        // Records outside their file's hour: read it again, counting only the window's.
+      }
+      new FileScan(part, from, to).scan(path);
+    }
+
+  }
+
+  /** The counts of a whole file as read, with the file's size and time read before and after. */
+  private record Whole(Path path, ReportSummary summary) {
+
+    /** Reads the whole file; null when it no longer exists. */
+    static Whole read(Path path) throws IOException {
+      PeerReport counts = new PeerReport(ReportSummary.ALL);
+      FileScan scan = new FileScan(counts, "", "\uffff");
+      if (!scan.scan(path)) {
+        return null;
+      }
+      return new Whole(path, new ReportSummary(counts, scan.first, scan.last));
+    }
+
+    /** Whether what was read is the file at {@code size} and {@code modified}, and it still is. */
+    boolean unchanged(long size, long modified) {
+      try {
+        return summary.counts.bytes == size && Files.size(path) == size
+            && Files.getLastModifiedTime(path).toMillis() == modified;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Writes the summary of a records file that is finished (its writer closed it), so that reports read the
+   * summary instead of its records. Does nothing when the file changes while it is read.
+   *
+   * @return whether the summary was written
+   */
+  public static boolean summarize(Path file) throws IOException {
+    long size;
+    long modified;
+    try {
+      size = Files.size(file);
+      modified = Files.getLastModifiedTime(file).toMillis();
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    Whole whole = Whole.read(file);
+    if (whole == null || !whole.unchanged(size, modified)) {
+      return false;
+    }
+    whole.summary.write(file, size, modified);
+    return true;
+  }
+
   /** The report of one record line, for tests: counts it into {@code report} when it matches. */
   static void countLine(PeerReport report, String line) throws IOException {
     byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -96,6 +219,9 @@ public final class ReportScanner {
     private final String from;
     private final String to;
     private final List<String[]> fired = new ArrayList<>();
+    /** The first and last time of the file's readable records; null when none. */
+    String first;
+    String last;
 
     FileScan(PeerReport report, String from, String to) {
       this.report = report;
@@ -103,41 +229,54 @@ public final class ReportScanner {
       this.to = to;
     }
 
-    void scan(Path path) throws IOException {
+    /** Reads the file; false when it no longer exists. */
+    boolean scan(Path path) throws IOException {
       InputStream in;
       try {
         in = Files.newInputStream(path);
       } catch (NoSuchFileException e) {
-        return; // deleted by retention since it was listed
+        return false; // deleted by retention since it was listed
       }
       report.files++;
       byte[] buf = new byte[CHUNK];
       int kept = 0;
+      boolean skipping = false; // in a line too long to be a record, until its newline
       try (in) {
         while (true) {
           if (kept == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+            if (buf.length >= MAX_LINE) {
+              // Not a record (zeros a crash left, or another file): skipped, not held in memory.
+              report.unreadableLines++;
+              skipping = true;
+              kept = 0;
+            } else {
+              buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+            }
           }
           int n = in.read(buf, kept, buf.length - kept);
           if (n < 0) {
-            if (kept > 0) {
+            if (kept > 0 && !skipping) {
               line(buf, 0, kept); // the last line, cut short by a crash or being written
             }
-            return;
+            return true;
           }
           report.bytes += n;
           int filled = kept + n;
           int start = 0;
-          for (int i = kept; i < filled; i++) {
-            if (buf[i] == '\n') {
-              if (i > start) {
-                line(buf, start, i - start);
-              }
-              start = i + 1;
+          for (int i = newline(buf, kept, filled); i >= 0; i = newline(buf, i + 1, filled)) {
+            if (skipping) {
+              skipping = false;
+            } else if (i > start) {
+              line(buf, start, i - start);
             }
+            start = i + 1;
           }
-          kept = filled - start;
-          System.arraycopy(buf, start, buf, 0, kept);
+          if (skipping) {
+            kept = 0; // the rest of the long line
+          } else {
+            kept = filled - start;
+            System.arraycopy(buf, start, buf, 0, kept);
+          }
         }
       }
     }
@@ -179,6 +318,12 @@ public final class ReportScanner {
         report.unreadableLines++;
         return;
       }
+      if (first == null || time.compareTo(first) < 0) {
+        first = time;
+      }
+      if (last == null || time.compareTo(last) > 0) {
+        last = time;
+      }
       if (time.compareTo(from) < 0 || time.compareTo(to) > 0) {
         return;
       }
@@ -188,8 +333,7 @@ public final class ReportScanner {
       }
       report.records++;
       PeerReport.Peer pr = report.peer(peerName);
-      String day = time.length() >= 10 ? time.substring(0, 10) : time;
-      Tally d = pr.day(day);
+      Tally d = pr.dayOf(time);
       count(d, result, decidedBy, attestation, x5u);
       count(pr.total, result, decidedBy, attestation, x5u);
       boolean blocked = result.equals("rejected") || result.equals("rejected_analytics")
@@ -207,7 +351,7 @@ public final class ReportScanner {
       t.calls++;
       Tally.count(t.results, result);
       for (String[] f : fired) {
-        Tally.count(t.flagged, f[0] + ":" + f[1]);
+        Tally.count(t.flagged, f[3]);
       }
       switch (result) {
         case "rejected", "rejected_analytics", "dropped" -> Tally.count(t.blockedBy, blockReason(decidedBy));
@@ -224,7 +368,7 @@ public final class ReportScanner {
       }
       for (String[] f : fired) {
         if (f[0].equals(decidedBy)) {
-          return decidedBy + ":" + f[1];
+          return f[3];
         }
       }
       return decidedBy;
@@ -235,7 +379,7 @@ public final class ReportScanner {
       boolean any = false;
       for (String[] f : fired) {
         if ("tag".equals(f[2])) {
-          Tally.count(t.taggedBy, f[0] + ":" + f[1]);
+          Tally.count(t.taggedBy, f[3]);
           any = true;
         }
       }
@@ -266,7 +410,7 @@ public final class ReportScanner {
           }
         }
         if (check != null && category != null && !shadow) {
-          fired.add(new String[] {check, category, action});
+          fired.add(new String[] {check, category, action, check + ":" + category});
         }
       }
     }
@@ -281,6 +425,30 @@ public final class ReportScanner {
       }
       return p.getText();
     }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long LOW_BITS = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
+  static int newline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES; // a zero byte where b held a newline
+      long zeros = (x - LOW_BITS) & ~x & HIGH_BITS;
+      if (zeros != 0) {
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** A caller's prefix: NPA-NXX for a NANP number ({@code +1212555}), else the first 6 characters. */

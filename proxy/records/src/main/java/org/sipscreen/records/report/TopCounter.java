@@ -10,8 +10,8 @@ import java.util.Map;
  * The most frequent values of a stream in bounded memory: counts are exact while at most
  * {@code 2 * capacity} distinct values were seen. Beyond, the map is pruned to the {@code capacity} most
  * counted values (amortized constant time per value); a pruned value's count is lost, so a count may be
- * under by at most {@link #error()}, the highest count ever pruned, and every value counted more than that
- * in all is kept.
+ * under by at most {@link #error()}: the sum, over the prunings, of the highest count each pruned (and, for
+ * merged counters, the sum of their errors). Every value counted more than that in all is kept.
  */
 final class TopCounter {
 
@@ -67,13 +67,28 @@ final class TopCounter {
       pruned[0] = Math.max(pruned[0], keepFrom);
       counts.values().removeIf(c -> c[0] <= keepFrom);
     }
-    error = Math.max(error, pruned[0]);
+    error += pruned[0];
   }
 
   /** Adds every count of {@code other}. */
   void addAll(TopCounter other) {
     other.counts.forEach((v, c) -> add(v, c[0]));
-    error = Math.max(error, other.error);
+    error += other.error;
+  }
+
+  /** Adds to the error: the counts added came from a counter that was under by this much. */
+  void addError(long n) {
+    error += n;
+  }
+
+  /** Distinct values held. */
+  int size() {
+    return counts.size();
+  }
+
+  /** Every value held, with its count, in no order. */
+  void forEach(java.util.function.ObjLongConsumer<String> action) {
+    counts.forEach((v, c) -> action.accept(v, c[0]));
   }
 
   /** The {@code n} most counted values, most first (ties by value). */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -22,13 +19,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.netty.EventLoops;
 import org.sipscreen.http.client.HttpResult.Failed;
 import org.sipscreen.http.client.HttpResult.Failure;
 import org.sipscreen.testkit.Await;
@@ -41,23 +38,14 @@ class DeadlineHttpClientIT {
   /** Long enough that no loaded test machine reaches it: for the tests that are not about the deadline. */
   private static final Duration PATIENT = Duration.ofSeconds(20);
 
-  private static EventLoopGroup group;
+  @RegisterExtension
+  static final EventLoops loops = new EventLoops(2);
 
   @TempDir
   Path dir;
 
   private RawHttpStub stub;
   private final List<DeadlineHttpClient> clients = new ArrayList<>();
-
-  @BeforeAll
-  static void startEventLoops() {
-    group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-  }
-
-  @AfterAll
-  static void stopEventLoops() {
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-  }
 
   @BeforeEach
   void startStub() throws IOException {
@@ -73,7 +61,8 @@ class DeadlineHttpClientIT {
   private DeadlineHttpClient client(int maxConnectionsPerOrigin, int maxResponseBytes, int maxInFlight,
       AddressPolicy policy, Optional<SslContext> tls) {
     DeadlineHttpClient client = new DeadlineHttpClient(new DeadlineHttpClient.Settings(PATIENT,
-        maxResponseBytes, maxConnectionsPerOrigin, maxInFlight, policy, tls), group, NioSocketChannel.class);
+        maxResponseBytes, maxConnectionsPerOrigin, maxInFlight, policy, tls), loops.group(),
+        NioSocketChannel.class);
     clients.add(client);
     return client;
   }
