@@ -20,14 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.flood.BanStore;
 import org.sipscreen.flood.MemoryBanStore;
 import org.sipscreen.flood.SourceKey;
+import org.sipscreen.screening.check.reputation.ReputationAnswer;
+import org.sipscreen.screening.check.reputation.SharedAnswers;
 import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.RedisCluster;
 import org.sipscreen.testkit.RedisSentinel;
 
 /**
- * Shared velocity (and bans) through a real 3-master Redis Cluster ({@code redis-cli --cluster create}) and
- * through a Sentinel-managed master, both started by the test on loopback ports: two members see each
- * other's counts for callers whose keys hash to every master.
+ * Shared velocity and bans through a real 3-master Redis Cluster ({@code redis-cli --cluster create})
+ * and through a Sentinel-managed master (there, reputation answers too), both started by the test on
+ * loopback ports: two members see each other's counts for callers whose keys hash to every master.
  */
 @Timeout(180)
 class FleetModesIT {
@@ -55,7 +57,7 @@ class FleetModesIT {
   private Member member(String mode, List<String> nodes, String master, String id) throws Exception {
     Path config = Files.writeString(dir.resolve(id + ".yaml"), "screening: {}\n");
     FleetConfig c = new FleetConfig(mode, nodes, master, null, null, null, null, id, Duration.ofMillis(50),
-        Duration.ofMillis(500), "test:", null, false, true);
+        Duration.ofMillis(500), "test:", null, !mode.equals("cluster"), true);
     FleetState fleet = new FleetState(c, config, new PrometheusRegistry(),
         () -> new FleetMember(id, "test", "http://127.0.0.1:1", "h", Map.of(), "", System.currentTimeMillis()));
     BanStore bans = fleet.shareBans(new MemoryBanStore(Ticker.systemTicker(), Clock.systemUTC(), 100));
@@ -101,6 +103,15 @@ class FleetModesIT {
     a.bans().ban(source, Optional.empty(), Duration.ofMinutes(1));
     Await.until("b sees a's ban", () -> b.bans().banned(source));
     Await.until("both in the member table", () -> a.fleet().view().members().size() == 2);
+    if (a.fleet().reputation().isEmpty()) {
+      return; // cluster mode: share_reputation is refused
+    }
+    ReputationAnswer robocall = new ReputationAnswer.Scored(97, "robocall");
+    SharedAnswers fromA = a.fleet().reputation().orElseThrow();
+    SharedAnswers fromB = b.fleet().reputation().orElseThrow();
+    fromA.put("+15035550100", robocall, Duration.ofMinutes(1));
+    Await.until("b reads a's reputation answer", () -> fromB.get("+15035550100").toCompletableFuture().get()
+        .equals(Optional.of(robocall)));
   }
 
   @Test
