@@ -137,12 +137,28 @@ public final class Sipscreen implements AutoCloseable {
     TracebackRoute traceback = new TracebackRoute(recorder::directory,
         new PhoneNumbers(config.screening().defaultCountryCode()));
     clients.add(traceback);
-    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder));
+    org.sipscreen.overload.OverloadControl overload = new org.sipscreen.overload.OverloadControl();
+    overload.apply(config.overloadPolicy());
+    org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
+    StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
+        overload);
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
+    org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
+    org.sipscreen.transport.TcpConnectionBudget budget = tcpBudget(config.sip());
+    if (budget.leavesNone() && tcpListening(config)) {
+      group.shutdownGracefully();
+      throw ConfigLoader.located(new ConfigException(noTcpBudget(budget)), prepared.configFile());
+    }
+    org.sipscreen.transport.TcpConnectionLimit connections = new org.sipscreen.transport.TcpConnectionLimit(
+        budget.total(), config.sip().tcpMaxConnectionsPerSource(), config.sip().tcpMaxConnectionsPerPeerSource(),
+        peerAddresses(config), metrics::tcpConnectionClosed);
+    org.sipscreen.transport.TcpBufferBudget buffers = new org.sipscreen.transport.TcpBufferBudget(
+        config.sip().tcpBufferMemory().bytes(), () -> metrics.tcpConnectionClosed("buffer_memory"));
+    metrics.watchTcpLimits(connections::total, buffers::held);
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout(),
-        flood);
+        flood, connections, buffers, org.sipscreen.transport.OutOfMemoryExit.PROCESS);
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
@@ -167,6 +183,8 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
     reloader.onApply(next -> flood.apply(floodPolicy(next)));
+    reloader.onApply(next -> overload.apply(next.overloadPolicy()));
+    reloader.onApply(next -> connections.peers(peerAddresses(next)));
     if (traceback != null) {
       traceback.install(admin);
     }
@@ -196,6 +214,10 @@ public final class Sipscreen implements AutoCloseable {
         : "http://" + hostPort(http.localAddress());
     self.set(() -> member(fleet.get().instanceId(), adminUrl, prepared.configFile(), reloader));
     fleet.ifPresent(org.sipscreen.fleet.FleetState::start);
+    // Measured whether or not the overload section is present: the lag series shows an operator what is
+    // normal on the machine before thresholds are chosen.
+    clients.add(org.sipscreen.transport.EventLoopLagProbe.start(group, overload));
+    clients.add(udpDropProbe(prepared.settings(), overload));
     Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
     s.admin = admin;
@@ -209,7 +231,69 @@ public final class Sipscreen implements AutoCloseable {
         hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
         String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
+    log.info("tcp max_connections={} per_source={} per_peer_source={} buffer_memory={}", budget.describe(),
+        config.sip().tcpMaxConnectionsPerSource(), config.sip().tcpMaxConnectionsPerPeerSource(),
+        config.sip().tcpBufferMemory());
+    if (budget.configuredAboveFiles()) {
+      log.warn("sip.tcp_max_connections {} is more than the open-files limit allows; {} hold",
+          budget.configured().getAsInt(), budget.describe());
+    }
     return s;
+  }
+
+  /**
+   * Reads the kernel's drop count of the SIP UDP sockets four times a second, on a thread of its own (a
+   * read of /proc is a system call, not for an event loop). Nothing runs where /proc/net/udp is absent.
+   */
+  private static AutoCloseable udpDropProbe(ProxySettings settings,
+      org.sipscreen.overload.OverloadControl overload) {
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (LocalEndpoint e : settings.endpoints()) {
+      if (e.transports().contains(Transport.UDP)) {
+        ports.add(e.bind().getPort());
+      }
+    }
+    org.sipscreen.overload.UdpDropCounter counter = new org.sipscreen.overload.UdpDropCounter(
+        org.sipscreen.overload.UdpDropCounter.PROC_FILES, ports);
+    if (ports.isEmpty() || counter.read().isEmpty()) {
+      return () -> { };
+    }
+    java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "sipscreen-udp-drops");
+          t.setDaemon(true);
+          return t;
+        });
+    timer.scheduleWithFixedDelay(() -> counter.read()
+        .ifPresent(total -> overload.observeUdpDrops(total, System.nanoTime())), 250, 250,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+    return timer::shutdownNow;
+  }
+
+  /** The SIP TCP connection limit of this process: the config's, within the open-files limit. */
+  public static org.sipscreen.transport.TcpConnectionBudget tcpBudget(SipscreenConfig.Sip sip) {
+    return org.sipscreen.transport.TcpConnectionBudget.ofThisProcess(sip.tcpReservedFiles(),
+        sip.tcpMaxConnections() == null ? java.util.OptionalInt.empty()
+            : java.util.OptionalInt.of(sip.tcpMaxConnections()));
+  }
+
+  /** Why the proxy does not start when the open-files limit leaves no SIP TCP connection. */
+  public static String noTcpBudget(org.sipscreen.transport.TcpConnectionBudget budget) {
+    return "sip.tcp_reserved_files: the open-files limit (" + budget.openFilesLimit().getAsLong()
+        + ") leaves no SIP TCP connection after " + budget.reservedFiles() + " reserved files; raise the"
+        + " limit (LimitNOFILE=, ulimit -n) or lower sip.tcp_reserved_files";
+  }
+
+  static boolean tcpListening(SipscreenConfig config) {
+    return config.sip().listen().stream().anyMatch(l -> l.transports().contains("tcp"));
+  }
+
+  /** Whether an address is in a peer's networks, by the config's peers. */
+  private static java.util.function.Predicate<java.net.InetAddress> peerAddresses(SipscreenConfig config) {
+    Map<String, List<String>> networks = new java.util.HashMap<>();
+    config.peers().forEach((name, peer) -> networks.put(name, peer.networks()));
+    org.sipscreen.screening.PeerTable table = org.sipscreen.screening.PeerTable.of(networks);
+    return address -> table.peerOf(address).isPresent();
   }
 
   /** What one client may take of the HTTP port, as the config says. */

@@ -101,6 +101,19 @@ final class ConfigReport {
     return sb.toString();
   }
 
+  /**
+   * {@code at most 64512 connections (open-files limit 65536 - 1024 reserved), 32 per source, 4096 per peer
+   * source; 64MiB in incomplete messages}: the open-files limit is this process's, which may differ from the
+   * service's (LimitNOFILE in its unit).
+   */
+  static String tcp(org.sipscreen.config.SipscreenConfig.Sip sip) {
+    org.sipscreen.transport.TcpConnectionBudget budget = Sipscreen.tcpBudget(sip);
+    return "at most " + budget.describe() + " connections" + (budget.leavesNone() ? " (NONE: "
+        + Sipscreen.noTcpBudget(budget) + ")" : "") + ", " + sip.tcpMaxConnectionsPerSource() + " per source, "
+        + sip.tcpMaxConnectionsPerPeerSource() + " per peer source; " + sip.tcpBufferMemory()
+        + " in incomplete messages";
+  }
+
   static List<String> summary(Sipscreen.Prepared prepared) {
     List<String> lines = new ArrayList<>();
     Policy policy = prepared.chain().policy();
@@ -138,6 +151,7 @@ final class ConfigReport {
       }
     }
     lines.add("flood: " + flood(prepared.config()));
+    lines.add("tcp: " + tcp(prepared.config().sip()));
     lines.add("records: " + (prepared.config().recordsOn()
         ? prepared.configFile().toAbsolutePath().getParent().resolve(prepared.config().records().directory())
             .normalize().toString()

@@ -22,10 +22,11 @@ import org.sipscreen.screening.check.PeerOverride;
  * @param records decision records; null (no section) records nothing
  * @param flood per-source flood control; null (no section) is off
  * @param fleet the fleet the instance screens with through Redis; null (no section): none
+ * @param overload overload protection (shedding new INVITEs); null (no section) is off
  */
 public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, PeerConfig> peers,
     Screening screening, RecordsConfig records, ReloadConfig reload, ScannerFilterConfig scannerFilter,
-    FloodConfig flood, FleetConfig fleet) {
+    FloodConfig flood, FleetConfig fleet, OverloadConfig overload) {
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
@@ -34,7 +35,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
     scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
@@ -57,12 +58,22 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** An empty file: every default. */
   public static SipscreenConfig defaults() {
-    return new SipscreenConfig(null, null, null, null, null, null, null, null, null, null);
+    return new SipscreenConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether flood control is on (the {@code flood:} section is present). */
   public boolean floodOn() {
     return flood != null;
+  }
+
+  /** Whether overload protection sheds new INVITEs (the {@code overload:} section is present). */
+  public boolean overloadOn() {
+    return overload != null;
+  }
+
+  /** The overload thresholds to run with; empty when the section is absent. */
+  public Optional<org.sipscreen.overload.OverloadPolicy> overloadPolicy() {
+    return overloadOn() ? Optional.of(overload.policy()) : Optional.empty();
   }
 
   /** Whether the instance is part of a fleet (the {@code fleet:} section is present). */
@@ -79,7 +90,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   public record Sip(List<Listener> listen, String advertiseAddress, DataSize maxMessageSize,
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
       DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader,
-      Duration tcpMessageTimeout) {
+      Duration tcpMessageTimeout, Integer tcpMaxConnections, Integer tcpReservedFiles,
+      Integer tcpMaxConnectionsPerSource, Integer tcpMaxConnectionsPerPeerSource, DataSize tcpBufferMemory) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -115,6 +127,29 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       tcpMessageTimeout = tcpMessageTimeout == null ? Duration.ofSeconds(10) : tcpMessageTimeout;
       ConfigDurations.require(tcpMessageTimeout, "tcp_message_timeout", Duration.ofMillis(100),
           Duration.ofMinutes(5));
+      if (tcpMaxConnections != null && (tcpMaxConnections < 1 || tcpMaxConnections > 10_000_000)) {
+        throw new IllegalArgumentException("tcp_max_connections must be 1-10000000, was " + tcpMaxConnections);
+      }
+      tcpReservedFiles = tcpReservedFiles == null ? 1024 : tcpReservedFiles;
+      if (tcpReservedFiles < 128 || tcpReservedFiles > 1_000_000) {
+        throw new IllegalArgumentException("tcp_reserved_files must be 128-1000000, was " + tcpReservedFiles);
+      }
+      tcpMaxConnectionsPerSource = tcpMaxConnectionsPerSource == null ? 32 : tcpMaxConnectionsPerSource;
+      if (tcpMaxConnectionsPerSource < 1 || tcpMaxConnectionsPerSource > 10_000_000) {
+        throw new IllegalArgumentException(
+            "tcp_max_connections_per_source must be 1-10000000, was " + tcpMaxConnectionsPerSource);
+      }
+      tcpMaxConnectionsPerPeerSource = tcpMaxConnectionsPerPeerSource == null
+          ? 4096 : tcpMaxConnectionsPerPeerSource;
+      if (tcpMaxConnectionsPerPeerSource < 1 || tcpMaxConnectionsPerPeerSource > 10_000_000) {
+        throw new IllegalArgumentException(
+            "tcp_max_connections_per_peer_source must be 1-10000000, was " + tcpMaxConnectionsPerPeerSource);
+      }
+      tcpBufferMemory = tcpBufferMemory == null ? DataSize.ofBytes(64L << 20) : tcpBufferMemory;
+      if (tcpBufferMemory.bytes() < maxMessageSize.bytes() || tcpBufferMemory.bytes() > (16L << 30)) {
+        throw new IllegalArgumentException("tcp_buffer_memory must be max_message_size (" + maxMessageSize
+            + ")-16GiB, was " + tcpBufferMemory);
+      }
       recordRoute = recordRoute == null ? Boolean.TRUE : recordRoute;
       warmupCalls = warmupCalls == null ? 1500 : warmupCalls;
       if (warmupCalls < 0 || warmupCalls > 1_000_000) {

@@ -159,6 +159,7 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      org.sipscreen.transport.OutOfMemoryExit.PROCESS.onError(cause);
       ctx.close();
     }
   }

@@ -35,6 +35,7 @@ public final class ProxyMetrics {
   private final Counter retransmissions;
   private final Counter udpTooLarge;
   private final Counter scannerRequests;
+  private final Counter tcpConnectionsClosed;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   private final StirMetrics stir;
 
@@ -96,6 +97,14 @@ public final class ProxyMetrics {
       for (String outcome : List.of("dropped", "emergency_passed")) {
         point(scannerRequests, match, outcome);
       }
+    }
+    tcpConnectionsClosed = counter("sipscreen_tcp_connections_closed_total",
+        "SIP TCP connections closed for a limit: new ones over sip.tcp_max_connections (total_limit) or"
+            + " the per-source limit (per_source_limit), and ones whose incomplete message was the oldest"
+            + " when all connections together held more than sip.tcp_buffer_memory (buffer_memory)",
+        "reason");
+    for (String reason : TCP_CLOSE_REASONS) {
+      point(tcpConnectionsClosed, reason);
     }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
@@ -263,7 +272,7 @@ public final class ProxyMetrics {
       "dropped", "emergency", "emergency_refused");
   /** Statuses the proxy answers with on its own, whatever the config. */
   static final List<String> STATUSES = List.of("200", "400", "403", "416", "420", "481", "482", "483",
-      "505", "513", "603", "608");
+      "503", "505", "513", "603", "608");
   /** Reasons of {@code sipscreen_messages_dropped_total} (StatelessProxy and the transports). */
   static final List<String> DROP_REASONS = List.of("keepalive", "malformed", "unknown_source",
       "ack_for_local_response", "screening", "response_not_ours", "response_without_upstream",
@@ -271,7 +280,7 @@ public final class ProxyMetrics {
       "unanswerable", "oversize_datagram", "udp_error", "tcp_idle_close", "no_udp_socket",
       "no_tcp_client", "tcp_connect_failed", "not_in_dialog", "response_from_unknown_source",
       "retransmission_pending", "udp_too_large", "scanner_user_agent", "scanner_from_user",
-      "options_from_unknown_source", "tcp_message_timeout");
+      "options_from_unknown_source", "tcp_message_timeout", "overload");
 
   /**
    * Creates at 0 every counter series whose label values are known before the first message: requests by
@@ -327,6 +336,25 @@ public final class ProxyMetrics {
   /** A request scanner_filter marked: {@code match} user_agent or from_user, {@code outcome} as counted. */
   public void scannerRequest(String match, String outcome) {
     point(scannerRequests, match, outcome).inc();
+  }
+
+  /** Reasons of {@code sipscreen_tcp_connections_closed_total}. */
+  static final List<String> TCP_CLOSE_REASONS = List.of("total_limit", "per_source_limit", "buffer_memory");
+
+  /** A SIP TCP connection closed for a limit: one of {@link #TCP_CLOSE_REASONS}. */
+  public void tcpConnectionClosed(String reason) {
+    point(tcpConnectionsClosed, reason).inc();
+  }
+
+  /** The TCP limits in force, and what the connections hold of the buffer budget, read at scrape time. */
+  public void watchTcpLimits(java.util.function.IntSupplier maxConnections, java.util.function.LongSupplier
+      bufferedBytes) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("sipscreen_tcp_connections_max")
+        .help("SIP TCP connections accepted at most (sip.tcp_max_connections, within the open-files budget)")
+        .callback(cb -> cb.call(maxConnections.getAsInt())).register(registry);
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("sipscreen_tcp_buffered_bytes")
+        .help("Bytes SIP TCP connections hold in incomplete messages (kept within sip.tcp_buffer_memory)")
+        .callback(cb -> cb.call(bufferedBytes.getAsLong())).register(registry);
   }
 
   public void dropped(String reason) {

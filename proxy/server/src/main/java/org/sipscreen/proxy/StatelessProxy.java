@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.overload.OverloadControl;
 import org.sipscreen.screening.CallAttempt;
 import org.sipscreen.screening.CallTag;
 import org.sipscreen.screening.PhoneNumbers;
@@ -63,6 +64,8 @@ public final class StatelessProxy {
   private final DecisionSink sink;
   /** The decisions of recent initial INVITE transactions, for their retransmissions; kept over reloads. */
   private final TransactionDecisions decisions;
+  /** Whether new initial INVITEs are shed now; counts the INVITEs waiting for an asynchronous check. */
+  private final OverloadControl overload;
   private final AtomicBoolean udpOverflowLogged = new AtomicBoolean();
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
@@ -72,18 +75,30 @@ public final class StatelessProxy {
   /** @param sink receives what was decided about every screened initial INVITE (decision records) */
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
       DecisionSink sink) {
+    this(settings, chain, metrics, sink, OverloadControl.off());
+  }
+
+  /** @param overload says when new initial INVITEs are shed (docs/overload.md) */
+  public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
+      DecisionSink sink, OverloadControl overload) {
     this(settings, chain, metrics, sink, new TransactionDecisions(
         settings.limits().transactionMemory(), TransactionDecisions.TIMER_B_MILLIS,
-        System::currentTimeMillis));
+        System::currentTimeMillis), overload);
   }
 
   /** @param decisions the transaction memory (tests give it a fake clock) */
   StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
       DecisionSink sink, TransactionDecisions decisions) {
+    this(settings, chain, metrics, sink, decisions, OverloadControl.off());
+  }
+
+  private StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics,
+      DecisionSink sink, TransactionDecisions decisions, OverloadControl overload) {
     this.current = new AtomicReference<>(new ProxySnapshot(settings, chain));
     this.metrics = metrics;
     this.sink = Objects.requireNonNull(sink, "sink");
     this.decisions = Objects.requireNonNull(decisions, "decisions");
+    this.overload = Objects.requireNonNull(overload, "overload");
     metrics.watchTransactions(decisions::earlyRetirements);
   }
 
@@ -149,6 +164,14 @@ public final class StatelessProxy {
     }
     SipRequest request = (SipRequest) checked;
     boolean initialInvite = request.isInitial() && message.method().equals("INVITE");
+    if (initialInvite && overload.shedding()) {
+      // Only new calls are shed: in-dialog requests, responses, ACK, BYE and CANCEL keep the calls in
+      // progress going, and an emergency call is never shed. Before screening, its most costly part.
+      if (!isEmergencyInvite(now.chain(), message, in)) {
+        return shed(settings, request, in);
+      }
+      overload.emergencyPassed();
+    }
     if (!initialInvite && !settings.isKnownSource(in.sender().getAddress())) {
       // Initial INVITEs meet the source_peer check inside the chain (after the emergency bypass);
       // every other request from an unknown source is refused here, before it can be routed.
@@ -238,13 +261,31 @@ public final class StatelessProxy {
     if (outcome instanceof ScreeningOutcome.Pending pending) {
       NextHop target = hop;
       int own = ownRoutes;
-      return new ProxyAction.Pending(pending.result()
+      overload.checkStarted();
+      java.util.concurrent.CompletionStage<ProxyAction> decided = pending.result()
           .handle((result, error) -> afterScreening(settings, request, in, target, own, t0,
               error == null ? result : new ScreeningOutcome.NotRun(ScreeningOutcome.NotRun.CHAIN_FAILED),
               key))
-          .exceptionally(error -> forwardUnscreened(settings, request, in, target, own, key)));
+          .exceptionally(error -> forwardUnscreened(settings, request, in, target, own, key));
+      decided.whenComplete((action, error) -> overload.checkFinished());
+      return new ProxyAction.Pending(decided);
     }
     return afterScreening(settings, request, in, hop, ownRoutes, t0, outcome, key);
+  }
+
+  /**
+   * A new INVITE while the proxy is overloaded: a peer gets {@code 503 Service Unavailable} with
+   * {@code Retry-After} (RFC 3261 §21.5.4), so it tries elsewhere or later; a source that is no peer's gets
+   * nothing, as its address may be spoofed.
+   */
+  private ProxyAction shed(ProxySettings settings, SipRequest request, InboundMessage in) {
+    if (!settings.isKnownSource(in.sender().getAddress())) {
+      overload.shedDropped();
+      return drop("overload");
+    }
+    overload.shedAnswered();
+    long retryAfter = overload.policy().map(p -> p.retryAfterSeconds()).orElse(1L);
+    return answer(request, in, 503, "Service Unavailable", List.of("Retry-After: " + retryAfter));
   }
 
   /**

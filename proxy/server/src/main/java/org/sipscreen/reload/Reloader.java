@@ -313,6 +313,22 @@ public final class Reloader implements AutoCloseable {
     if (!bound.sip().tcpMessageTimeout().equals(next.sip().tcpMessageTimeout())) {
       keys.add("sip.tcp_message_timeout");
     }
+    SipscreenConfig.Sip was = bound.sip();
+    SipscreenConfig.Sip now = next.sip();
+    Map<String, Boolean> tcpLimits = new java.util.LinkedHashMap<>();
+    tcpLimits.put("sip.tcp_max_connections", java.util.Objects.equals(was.tcpMaxConnections(),
+        now.tcpMaxConnections()));
+    tcpLimits.put("sip.tcp_reserved_files", was.tcpReservedFiles().equals(now.tcpReservedFiles()));
+    tcpLimits.put("sip.tcp_max_connections_per_source",
+        was.tcpMaxConnectionsPerSource().equals(now.tcpMaxConnectionsPerSource()));
+    tcpLimits.put("sip.tcp_max_connections_per_peer_source",
+        was.tcpMaxConnectionsPerPeerSource().equals(now.tcpMaxConnectionsPerPeerSource()));
+    tcpLimits.put("sip.tcp_buffer_memory", was.tcpBufferMemory().equals(now.tcpBufferMemory()));
+    tcpLimits.forEach((key, same) -> {
+      if (!same) {
+        keys.add(key);
+      }
+    });
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
     }

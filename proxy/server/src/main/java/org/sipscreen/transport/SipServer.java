@@ -22,9 +22,11 @@ import org.sipscreen.sip.Transport;
  * The SIP sockets. The whole data path, per transport:
  * <pre>
  *   UDP: DatagramPacket -> FloodFilter -> SipUdpHandler -> StatelessProxy -> Sender
- *   TCP: bytes -> SipStreamDecoder (frames) -> IdleStateHandler -> FloodFilter -> SipTcpHandler
- *        -> StatelessProxy -> Sender
+ *   TCP: accept (TcpConnectionLimit) -> bytes -> SipStreamDecoder (frames, TcpBufferBudget)
+ *        -> IdleStateHandler -> FloodFilter -> SipTcpHandler -> StatelessProxy -> Sender
  * </pre>
+ * An accepted connection over the total or per-source limit is closed before its pipeline is built; the
+ * framers of all connections share one budget for incomplete messages.
  * The idle timer sits behind the framer, so only whole messages keep a connection open, never a trickle of
  * bytes; the framer itself closes a connection whose message is not whole within the message timeout.
  * Outbound TCP connections get the same pipeline, so responses arriving on them are handled alike.
@@ -41,6 +43,9 @@ public final class SipServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Sender sender;
   private final List<Channel> listeners = new ArrayList<>();
+  private final TcpConnectionLimit connections;
+  private final TcpBufferBudget buffers;
+  private final OutOfMemoryExit outOfMemory;
   /** Accepted TCP connections, for a graceful shutdown (closed channels leave the group by themselves). */
   private final io.netty.channel.group.ChannelGroup accepted =
       new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
@@ -64,6 +69,21 @@ public final class SipServer implements AutoCloseable {
    */
   public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
       int tcpIdleSeconds, int udpSockets, java.time.Duration tcpMessageTimeout, FloodControl flood) {
+    this(proxy, metrics, group, maxMessageBytes, tcpIdleSeconds, udpSockets, tcpMessageTimeout, flood,
+        TcpConnectionLimit.none(), TcpBufferBudget.unlimited(), OutOfMemoryExit.PROCESS);
+  }
+
+  /**
+   * @param connections admits accepted TCP connections (total and per source)
+   * @param buffers bounds what all TCP connections hold in incomplete messages
+   * @param outOfMemory ends the process on an out-of-memory error a pipeline catches
+   */
+  public SipServer(StatelessProxy proxy, ProxyMetrics metrics, EventLoopGroup group, int maxMessageBytes,
+      int tcpIdleSeconds, int udpSockets, java.time.Duration tcpMessageTimeout, FloodControl flood,
+      TcpConnectionLimit connections, TcpBufferBudget buffers, OutOfMemoryExit outOfMemory) {
+    this.connections = connections;
+    this.buffers = buffers;
+    this.outOfMemory = outOfMemory;
     this.tcpMessageTimeoutNanos = tcpMessageTimeout.toNanos();
     this.flood = flood;
     this.udpSockets = udpSockets;
@@ -77,8 +97,8 @@ public final class SipServer implements AutoCloseable {
 
   /** Binds every configured endpoint; throws a {@link ListenException} naming the one that cannot be bound. */
   public void start() throws InterruptedException {
-    SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes);
-    SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics);
+    SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes, outOfMemory);
+    SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics, outOfMemory);
     FloodFilter floodFilter = new FloodFilter(flood);
     ChannelInitializer<Channel> udpInit = new ChannelInitializer<>() {
       @Override
@@ -92,7 +112,7 @@ public final class SipServer implements AutoCloseable {
         ChannelPipeline p = ch.pipeline();
         p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
             () -> metrics.malformed("tcp_framing"), tcpMessageTimeoutNanos,
-            () -> metrics.dropped("tcp_message_timeout")));
+            () -> metrics.dropped("tcp_message_timeout"), buffers));
         p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
         p.addLast("flood", floodFilter);
         p.addLast("proxy", tcpHandler);
@@ -118,6 +138,9 @@ public final class SipServer implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                if (!connections.admit(ch)) {
+                  return;
+                }
                 accepted.add(ch);
                 ch.pipeline().addLast(tcpInit);
               }

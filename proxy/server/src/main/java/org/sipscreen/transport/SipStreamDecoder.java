@@ -36,6 +36,10 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
   /** Armed while a message is incomplete in the buffer; null otherwise. */
   private ScheduledFuture<?> deadline;
 
+  private final TcpBufferBudget buffers;
+  /** What this connection holds of the budget while a message is incomplete; null otherwise. */
+  private TcpBufferBudget.Partial held;
+
   /** A decoder without a message timeout. */
   SipStreamDecoder(int maxMessageBytes, Runnable onFramingError) {
     this(maxMessageBytes, onFramingError, 0, () -> {});
@@ -47,6 +51,13 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
    */
   SipStreamDecoder(int maxMessageBytes, Runnable onFramingError, long messageTimeoutNanos,
       Runnable onMessageTimeout) {
+    this(maxMessageBytes, onFramingError, messageTimeoutNanos, onMessageTimeout, TcpBufferBudget.unlimited());
+  }
+
+  /** @param buffers the budget every connection's incomplete messages share */
+  SipStreamDecoder(int maxMessageBytes, Runnable onFramingError, long messageTimeoutNanos,
+      Runnable onMessageTimeout, TcpBufferBudget buffers) {
+    this.buffers = buffers;
     this.maxMessageBytes = maxMessageBytes;
     this.onFramingError = onFramingError;
     this.messageTimeoutNanos = messageTimeoutNanos;
@@ -127,14 +138,39 @@ final class SipStreamDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** After each read, tells the budget what the cumulation buffer holds now (its capacity: the memory). */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    super.channelRead(ctx, msg);
+    ByteBuf kept = internalBuffer();
+    long bytes = kept.isReadable() ? kept.capacity() : 0;
+    if (bytes > 0) {
+      if (held == null) {
+        held = buffers.start(ctx.channel());
+      }
+      held.hold(bytes);
+    } else {
+      release();
+    }
+  }
+
+  private void release() {
+    if (held != null) {
+      held.release();
+      held = null;
+    }
+  }
+
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) {
     disarm();
+    release();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     disarm();
+    release();
     super.channelInactive(ctx);
   }
 

@@ -21,7 +21,14 @@ final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
   private final Sender sender;
   private final ProxyMetrics metrics;
 
+  private final OutOfMemoryExit outOfMemory;
+
   SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics) {
+    this(proxy, sender, metrics, OutOfMemoryExit.PROCESS);
+  }
+
+  SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics, OutOfMemoryExit outOfMemory) {
+    this.outOfMemory = outOfMemory;
     this.proxy = proxy;
     this.sender = sender;
     this.metrics = metrics;
@@ -53,6 +60,7 @@ final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    outOfMemory.onError(cause);
     ctx.close();
   }
 }

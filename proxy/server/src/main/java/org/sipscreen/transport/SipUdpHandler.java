@@ -22,7 +22,15 @@ final class SipUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private final ProxyMetrics metrics;
   private final int maxMessageBytes;
 
+  private final OutOfMemoryExit outOfMemory;
+
   SipUdpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics, int maxMessageBytes) {
+    this(proxy, sender, metrics, maxMessageBytes, OutOfMemoryExit.PROCESS);
+  }
+
+  SipUdpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics, int maxMessageBytes,
+      OutOfMemoryExit outOfMemory) {
+    this.outOfMemory = outOfMemory;
     this.proxy = proxy;
     this.sender = sender;
     this.metrics = metrics;
@@ -46,6 +54,7 @@ final class SipUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    outOfMemory.onError(cause);
     // A UDP socket must never close because of one bad datagram or an ICMP error.
     metrics.dropped("udp_error");
   }

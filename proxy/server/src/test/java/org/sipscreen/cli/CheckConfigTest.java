@@ -68,6 +68,20 @@ class CheckConfigTest {
   }
 
   @Test
+  void summaryShowsTheTcpLimitsWithTheOpenFilesBudget() throws IOException {
+    Path file = dir.resolve("tcp.yaml");
+    Files.writeString(file, "sip:\n  tcp_max_connections: 500\n  tcp_max_connections_per_source: 4\n"
+        + "  tcp_buffer_memory: 8MiB\n");
+    Run r = run("check-config", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("\ntcp: at most 500 \\(sip.tcp_max_connections; open-files limit [0-9]+"
+        + " - 1024 reserved\\) connections, 4 per source, 4096 per peer source; 8MiB in incomplete messages\n");
+    assertThat(run("check-config", shippedConfig().toString()).out())
+        .containsPattern("\ntcp: at most [0-9]+ \\(open-files limit [0-9]+ - 1024 reserved\\) connections, 32 per"
+            + " source, 4096 per peer source; 64MiB in incomplete messages\n");
+  }
+
+  @Test
   void badConfigExitsNonZeroWithTheReason() throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "sip:\n  listen:\n    - address: 127.0.0.1\n      prot: 5060\n");

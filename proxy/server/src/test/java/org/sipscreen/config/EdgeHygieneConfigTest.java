@@ -125,4 +125,35 @@ class EdgeHygieneConfigTest {
     assertThat(loadError("sip:\n  record_route: true\n  tcp_message_timeout: 0s\n"))
         .contains("sip.tcp_message_timeout:").endsWith("(line 3)");
   }
+
+  @Test
+  void tcpLimitsHaveDefaultsAndRefuseValuesOutOfRange() throws Exception {
+    SipscreenConfig.Sip sip = load("sip:\n  record_route: true\n").sip();
+    assertThat(sip.tcpMaxConnections()).as("none: the open-files budget decides").isNull();
+    assertThat(sip.tcpReservedFiles()).isEqualTo(1024);
+    assertThat(sip.tcpMaxConnectionsPerSource()).isEqualTo(32);
+    assertThat(sip.tcpMaxConnectionsPerPeerSource()).isEqualTo(4096);
+    assertThat(sip.tcpBufferMemory().bytes()).isEqualTo(64L << 20);
+    sip = load("""
+        sip:
+          tcp_max_connections: 5000
+          tcp_reserved_files: 2048
+          tcp_max_connections_per_source: 4
+          tcp_max_connections_per_peer_source: 100
+          tcp_buffer_memory: 16MiB
+        """).sip();
+    assertThat(List.of(sip.tcpMaxConnections(), sip.tcpReservedFiles(), sip.tcpMaxConnectionsPerSource(),
+        sip.tcpMaxConnectionsPerPeerSource())).containsExactly(5000, 2048, 4, 100);
+    assertThat(sip.tcpBufferMemory().bytes()).isEqualTo(16L << 20);
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_max_connections: 0\n"))
+        .contains("sip.tcp_max_connections: tcp_max_connections must be 1-10000000, was 0 (line 3)");
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_reserved_files: 10\n"))
+        .contains("sip.tcp_reserved_files: tcp_reserved_files must be 128-1000000, was 10 (line 3)");
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_max_connections_per_source: 0\n"))
+        .contains("sip.tcp_max_connections_per_source:").endsWith("(line 3)");
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_max_connections_per_peer_source: -1\n"))
+        .contains("sip.tcp_max_connections_per_peer_source:").endsWith("(line 3)");
+    assertThat(loadError("sip:\n  record_route: true\n  tcp_buffer_memory: 1KiB\n"))
+        .contains("sip.tcp_buffer_memory: tcp_buffer_memory must be max_message_size").endsWith("(line 3)");
+  }
 }

@@ -365,6 +365,21 @@ class ReloaderTest {
   }
 
   @Test
+  void tcpLimitChangesWaitForARestart() throws Exception {
+    start("");
+    Files.writeString(config, yaml("").replace("  warmup_calls: 0\n", "  warmup_calls: 0\n"
+        + "  tcp_max_connections: 100\n  tcp_reserved_files: 256\n  tcp_max_connections_per_source: 2\n"
+        + "  tcp_max_connections_per_peer_source: 10\n  tcp_buffer_memory: 8MiB\n"));
+
+    ReloadResult r = reload();
+
+    assertThat(r.applied()).isTrue();
+    assertThat(r.needsRestart()).containsExactly("sip.tcp_max_connections", "sip.tcp_reserved_files",
+        "sip.tcp_max_connections_per_source", "sip.tcp_max_connections_per_peer_source",
+        "sip.tcp_buffer_memory");
+  }
+
+  @Test
   void writingAWatchedFileReloads() throws Exception {
     start("");
     Files.writeString(config, yaml("") + "reload: {settle_ms: 100}\n");
