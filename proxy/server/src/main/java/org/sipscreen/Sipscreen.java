@@ -142,7 +142,7 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
         overload);
-    org.sipscreen.flood.FloodControl flood = floodControl(config, proxy);
+    org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
     org.sipscreen.transport.TcpConnectionBudget budget = tcpBudget(config.sip());
@@ -305,13 +305,16 @@ public final class Sipscreen implements AutoCloseable {
 
   /**
    * Flood control for the whole run: its ban store (as large as {@code flood.max_sources} at start-up)
-   * outlives every reload; emergency numbers come from the running chain.
+   * outlives every reload and, in a fleet with {@code share_bans}, is shared with the other members;
+   * emergency numbers come from the running chain.
    */
-  private static org.sipscreen.flood.FloodControl floodControl(SipscreenConfig config, StatelessProxy proxy) {
+  private static org.sipscreen.flood.FloodControl floodControl(SipscreenConfig config, StatelessProxy proxy,
+      Optional<org.sipscreen.fleet.FleetState> fleet) {
     int maxBans = config.floodOn() ? config.flood().maxSources() : 65_536;
+    org.sipscreen.flood.MemoryBanStore local = new org.sipscreen.flood.MemoryBanStore(
+        com.github.benmanes.caffeine.cache.Ticker.systemTicker(), java.time.Clock.systemUTC(), maxBans);
     org.sipscreen.flood.FloodControl flood = new org.sipscreen.flood.FloodControl(
-        new org.sipscreen.flood.MemoryBanStore(com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
-            java.time.Clock.systemUTC(), maxBans),
+        fleet.map(f -> f.shareBans(local)).orElse(local),
         com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
         uri -> proxy.snapshot().chain().isEmergencyUri(uri));
     flood.apply(floodPolicy(config));
@@ -423,6 +426,8 @@ public final class Sipscreen implements AutoCloseable {
     byType.put(ReputationServices.class, reputation);
     byType.put(StirServices.class, stir);
     fleet.ifPresent(f -> byType.put(org.sipscreen.screening.check.velocity.FleetCounts.class, f.counts()));
+    fleet.flatMap(org.sipscreen.fleet.FleetState::reputation).ifPresent(shared -> byType.put(
+        org.sipscreen.screening.check.reputation.SharedAnswers.class, shared));
     return new CheckServices(byType);
   }
 

@@ -25,10 +25,21 @@ import org.sipscreen.screening.check.ConfigDurations;
  * @param keyPrefix the prefix of every key sipscreen writes
  * @param adminUrl where the other instances and {@code sipscreen fleet} reach this instance's admin API;
  *     default {@code http://<http.address>:<http.port>}
+ * @param shareReputation whether reputation service answers are cached in Redis for the fleet (default
+ *     off): the service is then asked once per number per TTL, not once per instance
+ * @param shareBans whether flood control's bans are shared with the fleet (default on)
  */
 public record FleetConfig(String mode, List<String> nodes, String sentinelMaster, String username,
     String password, String passwordFile, Boolean tls, String instanceId, Duration staleness,
-    Duration deadline, String keyPrefix, String adminUrl) {
+    Duration deadline, String keyPrefix, String adminUrl, Boolean shareReputation, Boolean shareBans) {
+
+  /** A section without the sharing switches (their defaults). */
+  public FleetConfig(String mode, List<String> nodes, String sentinelMaster, String username,
+      String password, String passwordFile, Boolean tls, String instanceId, Duration staleness,
+      Duration deadline, String keyPrefix, String adminUrl) {
+    this(mode, nodes, sentinelMaster, username, password, passwordFile, tls, instanceId, staleness, deadline,
+        keyPrefix, adminUrl, null, null);
+  }
 
   /** How the nodes are to be read. */
   public enum Mode { STANDALONE, CLUSTER, SENTINEL }
@@ -61,6 +72,12 @@ public record FleetConfig(String mode, List<String> nodes, String sentinelMaster
       throw new IllegalArgumentException("username needs password or password_file");
     }
     tls = tls != null && tls;
+    shareReputation = shareReputation != null && shareReputation;
+    shareBans = shareBans == null || shareBans;
+    if (shareReputation && mode.equals("cluster")) {
+      throw new IllegalArgumentException("share_reputation is not available in cluster mode (standalone or"
+          + " sentinel only)");
+    }
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
       throw new IllegalArgumentException("instance_id must be 1-128 letters, digits, '.', '_', ':' or '-',"
           + " was '" + instanceId + "'");

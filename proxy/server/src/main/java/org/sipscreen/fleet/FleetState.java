@@ -64,6 +64,10 @@ public final class FleetState implements AutoCloseable {
   private final Supplier<FleetMember> self;
   private final String membersKey;
   private final ScheduledExecutorService thread;
+  private final SharedReputation reputation; // null unless share_reputation
+  private final String bansKey;
+  private final String bansVersionKey;
+  private volatile FleetBans bans; // null unless share_bans and flood control's store is given
 
   private final Counter transitions;
   private final Counter errors;
@@ -92,6 +96,8 @@ public final class FleetState implements AutoCloseable {
     this.breaker = new CircuitBreaker(FAILURES, RETRY, Ticker.systemTicker());
     this.self = Objects.requireNonNull(self, "self");
     this.membersKey = config.keyPrefix() + "members";
+    this.bansKey = config.keyPrefix() + "bans";
+    this.bansVersionKey = config.keyPrefix() + "bans:version";
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sipscreen-fleet");
       t.setDaemon(true);
@@ -124,10 +130,12 @@ public final class FleetState implements AutoCloseable {
     GaugeWithCallback.builder().name("sipscreen_fleet_drifting_members")
         .help("Members whose config hash or list versions differ from most members'")
         .callback(cb -> cb.call(view.drifting())).register(registry);
+    this.reputation = config.shareReputation()
+        ? new SharedReputation(config.keyPrefix(), config.deadline(), counts::usable, registry) : null;
     for (String to : List.of("open", "closed")) {
       transitions.labelValues(to);
     }
-    for (String op : List.of("connect", "exchange", "report")) {
+    for (String op : List.of("connect", "exchange", "report", "bans")) {
       errors.labelValues(op);
     }
   }
@@ -141,6 +149,24 @@ public final class FleetState implements AutoCloseable {
   /** The counts the velocity check shares. */
   public SharedCounts counts() {
     return counts;
+  }
+
+  /**
+   * Flood control's ban store: with {@code share_bans}, one that answers from {@code local} and shares its
+   * bans with the fleet at every exchange; otherwise {@code local} itself. Call once, before {@link #start}.
+   */
+  public org.sipscreen.flood.BanStore shareBans(org.sipscreen.flood.MemoryBanStore local) {
+    if (!config.shareBans()) {
+      return local;
+    }
+    FleetBans shared = new FleetBans(local, java.time.Clock.systemUTC());
+    bans = shared;
+    return shared;
+  }
+
+  /** The reputation answers the fleet shares; empty unless {@code share_reputation} is on. */
+  public java.util.Optional<org.sipscreen.screening.check.reputation.SharedAnswers> reputation() {
+    return java.util.Optional.ofNullable(reputation);
   }
 
   public String instanceId() {
@@ -195,6 +221,9 @@ public final class FleetState implements AutoCloseable {
           case FAILED -> breaker.onFailure();
           case NOTHING_SENT -> { }
         }
+        if (breaker.state() == CircuitBreaker.State.CLOSED && link != null && script.isLoaded()) {
+          syncBans();
+        }
       }
     } catch (RuntimeException | Error e) {
       breaker.onFailure();
@@ -223,6 +252,9 @@ public final class FleetState implements AutoCloseable {
     if (link == null) {
       try {
         link = RedisLink.connect(config, password);
+        if (reputation != null) {
+          reputation.connected(link.lookups());
+        }
       } catch (RuntimeException e) {
         errors.labelValues("connect").inc();
         lastError = describe(e);
@@ -314,6 +346,62 @@ public final class FleetState implements AutoCloseable {
       }
     }
     return calls;
+  }
+
+  /**
+   * Sends this instance's ban changes and, when the fleet's change counter moved, reads the ban table:
+   * one pipelined round trip, a second one only after a change.
+   */
+  private void syncBans() {
+    FleetBans shared = bans;
+    if (shared == null) {
+      return;
+    }
+    List<FleetBans.Change> changes = shared.take();
+    try {
+      for (FleetBans.Change c : changes) {
+        if (c.ban() == null) {
+          link.commands().hdel(bansKey, Long.toString(c.source()));
+        } else {
+          link.commands().hset(bansKey, Long.toString(c.source()), FleetBans.format(c.ban()));
+        }
+      }
+      RedisFuture<Long> counter = changes.isEmpty() ? null : link.commands().incr(bansVersionKey);
+      RedisFuture<String> current = counter == null ? link.commands().get(bansVersionKey) : null;
+      link.flush();
+      commands.inc(changes.size() + 1);
+      long timeout = config.deadline().toNanos();
+      long version;
+      if (counter != null) {
+        version = counter.get(timeout, TimeUnit.NANOSECONDS);
+        changes = List.of(); // sent
+      } else {
+        String v = current.get(timeout, TimeUnit.NANOSECONDS);
+        version = v == null ? 0 : Long.parseLong(v);
+      }
+      if (version < shared.version() || (version == 0 && shared.version() > 0)) {
+        shared.redisReset(); // Redis lost the table: send every ban in force again next time
+        return;
+      }
+      if (version == shared.version()) {
+        return;
+      }
+      RedisFuture<Map<String, String>> table = link.commands().hgetall(bansKey);
+      link.flush();
+      commands.inc();
+      List<String> ended = shared.apply(table.get(timeout, TimeUnit.NANOSECONDS), version);
+      if (!ended.isEmpty()) {
+        link.commands().hdel(bansKey, ended.toArray(String[]::new));
+        link.flush();
+        commands.inc();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shared.putBack(changes);
+    } catch (Exception e) {
+      errors.labelValues("bans").inc();
+      shared.putBack(changes);
+    }
   }
 
   /** Reports this instance and reads the member table, every {@link #REPORT_EVERY}. */

@@ -31,13 +31,18 @@ final class RedisLink implements AutoCloseable {
   private final AbstractRedisClient client;
   private final StatefulConnection<String, String> connection;
   private final RedisClusterAsyncCommands<String, String> commands;
+  private final StatefulConnection<String, String> lookupConnection;
+  private final RedisClusterAsyncCommands<String, String> lookups;
 
   private RedisLink(ClientResources resources, AbstractRedisClient client,
-      StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands) {
+      StatefulConnection<String, String> connection, RedisClusterAsyncCommands<String, String> commands,
+      StatefulConnection<String, String> lookupConnection, RedisClusterAsyncCommands<String, String> lookups) {
     this.resources = resources;
     this.client = client;
     this.connection = connection;
     this.commands = commands;
+    this.lookupConnection = lookupConnection;
+    this.lookups = lookups;
   }
 
   /**
@@ -61,7 +66,8 @@ final class RedisLink implements AutoCloseable {
         try {
           StatefulRedisClusterConnection<String, String> c = cluster.connect();
           c.setAutoFlushCommands(false);
-          return new RedisLink(resources, cluster, c, c.async());
+          StatefulRedisClusterConnection<String, String> l = config.shareReputation() ? cluster.connect() : null;
+          return new RedisLink(resources, cluster, c, c.async(), l, l == null ? null : l.async());
         } catch (RuntimeException e) {
           cluster.shutdown(0, 1, TimeUnit.SECONDS);
           throw e;
@@ -74,7 +80,8 @@ final class RedisLink implements AutoCloseable {
       try {
         StatefulRedisConnection<String, String> c = redis.connect(uris.get(0));
         c.setAutoFlushCommands(false);
-        return new RedisLink(resources, redis, c, c.async());
+        StatefulRedisConnection<String, String> l = config.shareReputation() ? redis.connect(uris.get(0)) : null;
+        return new RedisLink(resources, redis, c, c.async(), l, l == null ? null : l.async());
       } catch (RuntimeException e) {
         redis.shutdown(0, 1, TimeUnit.SECONDS);
         throw e;
@@ -119,6 +126,14 @@ final class RedisLink implements AutoCloseable {
     return commands;
   }
 
+  /**
+   * A second connection that sends each command at once, for lookups that calls start on other threads
+   * (shared reputation answers); null unless the fleet shares them.
+   */
+  RedisClusterAsyncCommands<String, String> lookups() {
+    return lookups;
+  }
+
   /** Sends the commands written since the last flush, as one batch. */
   void flush() {
     connection.flushCommands();
@@ -131,6 +146,9 @@ final class RedisLink implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (lookupConnection != null) {
+        lookupConnection.close();
+      }
       connection.close();
     } finally {
       client.shutdown(0, 1, TimeUnit.SECONDS);

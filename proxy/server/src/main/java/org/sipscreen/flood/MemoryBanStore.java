@@ -70,6 +70,26 @@ public final class MemoryBanStore implements BanStore {
     bans.merge(source, next, (old, fresh) -> old.untilNanos() - fresh.untilNanos() >= 0 ? old : fresh);
   }
 
+  /**
+   * Takes a ban made elsewhere (another member of a fleet) with its own start and end; a source already
+   * banned keeps the later end. An ended ban is ignored.
+   */
+  public void restore(Ban ban) {
+    Duration left = Duration.between(clock.instant(), ban.until());
+    if (left.isNegative() || left.isZero()) {
+      return;
+    }
+    long now = ticker.read();
+    if (bans.size() >= capacity && !bans.containsKey(ban.source())) {
+      purge(now);
+      if (bans.size() >= capacity) {
+        return; // full: this instance's own bans stay
+      }
+    }
+    Entry next = new Entry(ban, now + left.toNanos());
+    bans.merge(ban.source(), next, (old, fresh) -> old.untilNanos() - fresh.untilNanos() >= 0 ? old : fresh);
+  }
+
   @Override
   public Optional<Ban> unban(long source) {
     Entry e = bans.remove(source);

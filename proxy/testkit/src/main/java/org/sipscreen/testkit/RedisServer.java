@@ -94,7 +94,7 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException, IOException {
-    if (process != null) {
+    if (process != null && process.isAlive()) {
       signal("-CONT");
       kill();
     }

@@ -22,6 +22,8 @@ import org.sipscreen.screening.check.LoadedList;
  * Builds reputation from {@code screening.reputation}: the feed is read when the check is built, the
  * remote service's client comes from the running proxy ({@link ReputationServices}). A reload with
  * unchanged settings keeps the running check's cache, circuit breaker and counters and takes the new feed.
+ * In a fleet that shares reputation answers ({@link SharedAnswers}), the service is asked only for numbers
+ * no instance looked up within the TTL.
  */
 public final class ReputationModule extends CheckModule<ReputationConfig, ReputationCheck> {
 
@@ -83,7 +85,11 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
     if (source.isEmpty()) {
       return prepared;
     }
-    return new ReputationCheck(prepared.settings(), prepared.feed(), source, Ticker.systemTicker(), TIMER);
+    ReputationSettings settings = prepared.settings();
+    Optional<ReputationSource> shared = context.service(SharedAnswers.class)
+        .map(fleet -> new SharedSource(source.get(), fleet, settings.cacheTtl(), settings.notFoundTtl()));
+    return new ReputationCheck(settings, prepared.feed(), shared.isPresent() ? shared : source,
+        Ticker.systemTicker(), TIMER);
   }
 
   private static ReputationSettings settings(ReputationConfig c) throws CheckConfigException {
@@ -157,7 +163,7 @@ public final class ReputationModule extends CheckModule<ReputationConfig, Reputa
   @Override
   public ReputationCheck carryOver(ReputationCheck running, ReputationCheck built) {
     boolean sameSource = running.source().isPresent() == built.source().isPresent()
-        && (running.source().isEmpty() || running.source().get() == built.source().get());
+        && (running.source().isEmpty() || running.source().get().equals(built.source().get()));
     return running.settings().equals(built.settings()) && sameSource ? running.withFeed(built.feed()) : built;
   }
 
