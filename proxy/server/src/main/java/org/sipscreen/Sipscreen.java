@@ -227,10 +227,10 @@ public final class Sipscreen implements AutoCloseable {
     } catch (java.io.IOException e) {
       log.warn("file watch unavailable ({}); reload with SIGHUP or POST /admin/reload", e.toString());
     }
-    log.info("sipscreen up: version={} commit={} transport={} sip={} http={} default_route={} checks={}",
+    log.info("sipscreen up: version={} commit={} transport={} sip={} http={} default_route={}{} checks={}",
         BuildInfo.version(), BuildInfo.commit(), Transports.name(), listenersText(prepared.settings()),
         hostPort(http.localAddress()), routeText(prepared.settings().defaultRoute()),
-        String.join(",", chain.checkNames()));
+        nextHopsText(prepared.settings().nextHops()), String.join(",", chain.checkNames()));
     StartupSummary.log(config, reloader.files(), reloader.auth(), installed.summary());
     log.info("tcp max_connections={} per_source={} per_peer_source={} buffer_memory={}", budget.describe(),
         config.sip().tcpMaxConnectionsPerSource(), config.sip().tcpMaxConnectionsPerPeerSource(),
@@ -352,6 +352,24 @@ public final class Sipscreen implements AutoCloseable {
   /** {@code sip:127.0.0.1:5070;transport=udp}. */
   public static String routeText(NextHop route) {
     return "sip:" + hostPort(route.address()) + ";transport=" + route.transport().label();
+  }
+
+  /**
+   * {@code " next_hops=sip:10.0.0.1:5060;transport=udp/1/50,…"} (each hop with its priority and weight)
+   * when there is more than one next hop; nothing for one, which {@code default_route} already names.
+   */
+  static String nextHopsText(org.sipscreen.proxy.NextHopSet hops) {
+    if (hops.members().size() < 2) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(" next_hops=");
+    for (org.sipscreen.proxy.NextHopSet.Member m : hops.members()) {
+      if (sb.length() > " next_hops=".length()) {
+        sb.append(',');
+      }
+      sb.append(routeText(m.hop())).append('/').append(m.priority()).append('/').append(m.weight());
+    }
+    return sb.toString();
   }
 
   private static String hostPort(InetSocketAddress a) {
