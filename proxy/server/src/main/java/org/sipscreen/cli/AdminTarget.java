@@ -1,5 +1,7 @@
 package org.sipscreen.cli;
 
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Option;
@@ -22,4 +24,38 @@ final class AdminTarget {
   AdminClient client() throws ConfigException {
     return AdminClient.of(config, adminUrl, tokenFile);
   }
+
+  /**
+   * Builds the client and sends one request. Without an answer it says why on stderr, as
+   * {@code "<command>: …"}, and gives the command's exit code: 2 for a bad config or option,
+   * {@link AdminClient#UNREACHABLE} when the proxy cannot be reached.
+   */
+  Exchange send(String command, Request request) throws InterruptedException {
+    AdminClient admin;
+    try {
+      admin = client();
+    } catch (ConfigException e) {
+      System.err.println(command + ": " + e.getMessage());
+      return new NoAnswer(2);
+    }
+    try {
+      return new Answer(request.send(admin));
+    } catch (IOException e) {
+      System.err.println(command + ": " + admin.unreachable(e));
+      return new NoAnswer(AdminClient.UNREACHABLE);
+    }
+  }
+
+  /** One request to the admin API. */
+  @FunctionalInterface
+  interface Request {
+    HttpResponse<String> send(AdminClient admin) throws IOException, InterruptedException;
+  }
+
+  /** What {@link #send} gave: the proxy's answer, or the exit code of a command that got none. */
+  sealed interface Exchange permits Answer, NoAnswer {}
+
+  record Answer(HttpResponse<String> response) implements Exchange {}
+
+  record NoAnswer(int exitCode) implements Exchange {}
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
-import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,20 +35,11 @@ final class BansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClient admin;
-    try {
-      admin = target.client();
-    } catch (ConfigException e) {
-      System.err.println("bans: " + e.getMessage());
-      return 2;
+    AdminTarget.Exchange exchange = target.send("bans", admin -> admin.get("/admin/bans"));
+    if (exchange instanceof AdminTarget.NoAnswer none) {
+      return none.exitCode();
     }
-    HttpResponse<String> r;
-    try {
-      r = admin.get("/admin/bans");
-    } catch (IOException e) {
-      System.err.println("bans: " + admin.unreachable(e));
-      return AdminClient.UNREACHABLE;
-    }
+    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
     if (r.statusCode() != 200) {
       System.err.println("bans: the proxy answered " + r.statusCode() + ": " + LookupCommand.errorOf(r.body()));
       return r.statusCode() == 401 ? 2 : AdminClient.UNREACHABLE;

@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,22 +55,13 @@ final class LookupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClient admin;
-    try {
-      admin = target.client();
-    } catch (ConfigException e) {
-      System.err.println("lookup: " + e.getMessage());
-      return 2;
-    }
     String query = "/admin/lookup?caller=" + enc(caller) + "&callee=" + enc(callee)
         + (peer == null ? "" : "&peer=" + enc(peer));
-    HttpResponse<String> r;
-    try {
-      r = admin.get(query);
-    } catch (IOException e) {
-      System.err.println("lookup: " + admin.unreachable(e));
-      return AdminClient.UNREACHABLE;
+    AdminTarget.Exchange exchange = target.send("lookup", admin -> admin.get(query));
+    if (exchange instanceof AdminTarget.NoAnswer none) {
+      return none.exitCode();
     }
+    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
     if (r.statusCode() != 200) {
       System.err.println("lookup: the proxy answered " + r.statusCode() + ": " + errorOf(r.body()));
       return r.statusCode() == 400 || r.statusCode() == 401 ? 2 : AdminClient.UNREACHABLE;

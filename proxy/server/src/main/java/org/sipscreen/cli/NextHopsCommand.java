@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
-import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,20 +34,11 @@ final class NextHopsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClient admin;
-    try {
-      admin = target.client();
-    } catch (ConfigException e) {
-      System.err.println("next-hops: " + e.getMessage());
-      return 2;
+    AdminTarget.Exchange exchange = target.send("next-hops", admin -> admin.get("/admin/next-hops"));
+    if (exchange instanceof AdminTarget.NoAnswer none) {
+      return none.exitCode();
     }
-    HttpResponse<String> r;
-    try {
-      r = admin.get("/admin/next-hops");
-    } catch (IOException e) {
-      System.err.println("next-hops: " + admin.unreachable(e));
-      return AdminClient.UNREACHABLE;
-    }
+    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
     if (r.statusCode() != 200) {
       System.err.println("next-hops: the proxy answered " + r.statusCode() + ": "
           + LookupCommand.errorOf(r.body()));

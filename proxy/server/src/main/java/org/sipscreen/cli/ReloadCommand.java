@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
-import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -35,20 +34,11 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClient admin;
-    try {
-      admin = target.client();
-    } catch (ConfigException e) {
-      System.err.println("reload: " + e.getMessage());
-      return 2;
+    AdminTarget.Exchange exchange = target.send("reload", admin -> admin.post("/admin/reload"));
+    if (exchange instanceof AdminTarget.NoAnswer none) {
+      return none.exitCode();
     }
-    HttpResponse<String> r;
-    try {
-      r = admin.post("/admin/reload");
-    } catch (IOException e) {
-      System.err.println("reload: " + admin.unreachable(e));
-      return AdminClient.UNREACHABLE;
-    }
+    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
     JsonNode a;
     try {
       a = JSON.readTree(r.body());

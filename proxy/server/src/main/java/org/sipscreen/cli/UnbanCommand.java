@@ -1,11 +1,9 @@
 package org.sipscreen.cli;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import org.sipscreen.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -36,21 +34,13 @@ final class UnbanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminClient admin;
-    try {
-      admin = target.client();
-    } catch (ConfigException e) {
-      System.err.println("unban: " + e.getMessage());
-      return 2;
+    String path = "/admin/bans/" + URLEncoder.encode(address.strip(), StandardCharsets.UTF_8)
+        .replace("%3A", ":").replace("%2F", "/");
+    AdminTarget.Exchange exchange = target.send("unban", admin -> admin.delete(path));
+    if (exchange instanceof AdminTarget.NoAnswer none) {
+      return none.exitCode();
     }
-    HttpResponse<String> r;
-    try {
-      r = admin.delete("/admin/bans/" + URLEncoder.encode(address.strip(), StandardCharsets.UTF_8)
-          .replace("%3A", ":").replace("%2F", "/"));
-    } catch (IOException e) {
-      System.err.println("unban: " + admin.unreachable(e));
-      return AdminClient.UNREACHABLE;
-    }
+    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
     return switch (r.statusCode()) {
       case 200 -> {
         System.out.println("unbanned " + address.strip());
