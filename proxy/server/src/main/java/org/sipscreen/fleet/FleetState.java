@@ -79,6 +79,8 @@ public final class FleetState implements AutoCloseable {
   private CircuitBreaker.State lastState = CircuitBreaker.State.CLOSED;
   private boolean everUp;
   private long lastReport = Long.MIN_VALUE;
+  /** One key's answer, per window, while it is applied. */
+  private final long[] answer = new long[SharedCounts.Kind.MAX_WINDOWS];
   private volatile FleetView view = new FleetView(List.of());
 
   /**
@@ -113,7 +115,7 @@ public final class FleetState implements AutoCloseable {
     this.exchanges = Counter.builder().name("sipscreen_fleet_exchanges_total")
         .help("Completed exchanges of velocity counts with Redis").register(registry);
     this.commands = Counter.builder().name("sipscreen_fleet_redis_commands_total")
-        .help("Commands sent to Redis (one script call per counted key and exchange, three per report)")
+        .help("Commands sent to Redis (one script call per exchange and up to 64 counted keys, three per report)")
         .register(registry);
     GaugeWithCallback.builder().name("sipscreen_fleet_up")
         .help("1 while the other instances' counts are used, 0 while this instance screens on its own")
@@ -285,23 +287,21 @@ public final class FleetState implements AutoCloseable {
       List<List<SharedCounts.Entry>> calls = scriptCalls(batch.entries());
       for (int from = 0; from < calls.size(); from += BATCH) {
         List<List<SharedCounts.Entry>> chunk = calls.subList(from, Math.min(calls.size(), from + BATCH));
-        List<RedisFuture<List<Long>>> sent = new ArrayList<>(chunk.size());
+        List<RedisFuture<String>> sent = new ArrayList<>(chunk.size());
         for (List<SharedCounts.Entry> entries : chunk) {
           sent.add(script.send(link.commands(), entries));
         }
         link.flush();
         commands.inc(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
-          List<Long> others = sent.get(i).get(Math.max(0, deadline - System.nanoTime()),
-              TimeUnit.NANOSECONDS);
-          int at = 0;
+          CountScript.Answer others = new CountScript.Answer(sent.get(i).get(
+              Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
           for (SharedCounts.Entry e : chunk.get(i)) {
             int windows = e.kind().windows().size();
-            long[] values = new long[windows];
             for (int w = 0; w < windows; w++) {
-              values[w] = others.get(at++);
+              answer[w] = others.next();
             }
-            counts.answered(e, values, batch.takenAt());
+            counts.answered(e, answer, batch.takenAt());
           }
         }
       }

@@ -41,12 +41,18 @@ public final class SharedCounts implements FleetCounts {
     PEER("p", List.of(Duration.ofSeconds(1))),
     ANONYMOUS("a", List.of(Duration.ofSeconds(1)));
 
+    /** The most windows a kind has. */
+    static final int MAX_WINDOWS = 3;
+
     final String tag;
     final List<Duration> windows;
+    /** No other instance counted this key: the answer every such key shares (never written). */
+    final long[] none;
 
     Kind(String tag, List<Duration> windows) {
       this.tag = tag;
       this.windows = windows;
+      this.none = new long[windows.size()];
     }
 
     public List<Duration> windows() {
@@ -69,10 +75,9 @@ public final class SharedCounts implements FleetCounts {
     Tally(Kind kind, String id, long now) {
       this.kind = kind;
       this.id = id;
-      int windows = kind.windows.size();
       this.lastCall = now;
       this.askedAt = now - 2 * KEEP.toNanos(); // never: no answer is valid yet
-      this.others = new long[windows];
+      this.others = kind.none;
     }
   }
 
@@ -233,15 +238,19 @@ public final class SharedCounts implements FleetCounts {
     }
   }
 
-  /** Stores the answer to {@code entry}: what the other instances counted, one value per window. */
+  /**
+   * Stores the answer to {@code entry}: what the other instances counted, one value per window of the
+   * entry's kind (the first ones of {@code others}, which is copied, not kept).
+   */
   public void answered(Entry entry, long[] others, long takenAt) {
     Tally t = entry.tally();
-    t.others = others.clone();
-    t.askedAt = takenAt;
+    int windows = t.kind.windows.size();
     boolean counted = false;
-    for (long o : others) {
-      counted |= o > 0;
+    for (int w = 0; w < windows; w++) {
+      counted |= others[w] > 0;
     }
+    t.others = counted ? java.util.Arrays.copyOf(others, windows) : t.kind.none;
+    t.askedAt = takenAt;
     t.shared = counted;
     if (counted) {
       shared.add(t);

@@ -116,6 +116,54 @@ class FleetStateIT {
     }
   }
 
+  private static long sum(String lines) {
+    return lines.lines().map(String::trim).filter(l -> !l.isEmpty()).mapToLong(Long::parseLong).sum();
+  }
+
+  @Test
+  void manyKeysOfEveryKindInOneExchangeAreCountedUnderTheirOwnNamesAndAnsweredToTheirOwnKey() throws Exception {
+    String peer = "pëer-€-𝄞"; // two-, three- and four-byte UTF-8 in the packed argument
+    List<Long> callers = new java.util.ArrayList<>();
+    for (long c = 0; c < 150; c++) { // more than one script call's keys
+      callers.add(13035550000L + c);
+    }
+    try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
+      try (FleetState a = member(redis, "a", new PrometheusRegistry());
+          FleetState b = member(redis, "b", new PrometheusRegistry())) {
+        Await.until("both members up", () -> a.up() && b.up());
+        for (int i = 0; i < callers.size(); i++) {
+          for (int n = 0; n <= i % 3; n++) { // 1, 2, 3, 1, 2, 3, ... calls
+            a.counts().callerCall(callers.get(i));
+          }
+        }
+        a.counts().peerCall(peer);
+        a.counts().peerCall(peer);
+        a.counts().anonymousCall(peer);
+        Await.until("a's calls of the last caller in Redis",
+            () -> redis.cli("EXISTS", "test:v:{c:" + callers.get(callers.size() - 1) + "}:a").trim().equals("1"));
+        Await.until("a's peer calls in Redis", () -> redis.cli("EXISTS", "test:v:{a:" + peer + "}:a").trim()
+            .equals("1") && redis.cli("EXISTS", "test:v:{p:" + peer + "}").trim().equals("1"));
+        for (long caller : callers) {
+          b.counts().callerCall(caller);
+        }
+        b.counts().peerCall(peer);
+        b.counts().anonymousCall(peer);
+        for (int i = 0; i < callers.size(); i++) {
+          long caller = callers.get(i);
+          long expected = i % 3 + 1;
+          Await.until("b sees a's " + expected + " calls of " + caller,
+              () -> b.counts().callerOthers(caller).perMinute() == expected);
+          assertThat(b.counts().callerOthers(caller).perHour()).isEqualTo(expected);
+        }
+        // The peers' window is one second: what b was answered may be gone by now; Redis holds the counts.
+        Await.until("b's peer calls in Redis", () -> sum(redis.cli("HVALS", "test:v:{p:" + peer + "}")) == 3
+            && sum(redis.cli("HVALS", "test:v:{a:" + peer + "}")) == 2);
+        assertThat(sum(redis.cli("HVALS", "test:v:{p:" + peer + "}:a"))).isEqualTo(2);
+        assertThat(sum(redis.cli("HVALS", "test:v:{p:" + peer + "}:b"))).isEqualTo(1);
+      }
+    }
+  }
+
   @Test
   void aRedisThatStopsAnsweringOpensTheBreakerAtTheDeadlineAndRejoinsWhenItAnswers() throws Exception {
     try (RedisServer redis = RedisServer.start(dir.resolve("redis"))) {
