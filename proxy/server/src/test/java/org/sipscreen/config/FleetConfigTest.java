@@ -108,4 +108,20 @@ class FleetConfigTest {
     assertThat(ConfigHash.of(a)).isEqualTo(ConfigHash.of(b)).hasSize(16);
     assertThat(ConfigHash.of(c)).isNotEqualTo(ConfigHash.of(a));
   }
+
+  @Test
+  void theConfigHashFollowsAFileChangedInPlaceEvenWithItsSizeUnchanged() throws Exception {
+    Path file = Files.writeString(dir.resolve("sipscreen.yaml"),
+        "screening: { velocity: { caller_per_second: 5 } }\n");
+    String five = ConfigHash.of(file);
+    assertThat(ConfigHash.of(file)).isEqualTo(five);
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(file);
+    Files.writeString(file, "screening: { velocity: { caller_per_second: 6 } }\n");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 1000));
+    String six = ConfigHash.of(file);
+    assertThat(six).isNotEqualTo(five);
+    Files.writeString(file, "screening: { velocity: { caller_per_second: 5 } }\n");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 2000));
+    assertThat(ConfigHash.of(file)).isEqualTo(five);
+  }
 }
