@@ -45,20 +45,21 @@ final class CountScript {
         local kind = KINDS[tag]
         local widths = kind[2]
         local windows = #widths
+        local fields = {}
         for w = 1, windows do
-          local width = widths[w]
-          local current = math.floor(now / width)
+          local current = math.floor(now / widths[w])
           local field = w .. ':'
           if delta > 0 then
             redis.call('HINCRBY', keys[1], field .. current, delta)
             redis.call('HINCRBY', keys[2], field .. current, delta)
           end
-          local fields = {}
-          for i = 0, 9 do fields[i + 1] = field .. (current - i) end
-          local all = redis.call('HMGET', keys[1], unpack(fields))
-          local own = redis.call('HMGET', keys[2], unpack(fields))
+          for i = 0, 9 do fields[#fields + 1] = field .. (current - i) end
+        end
+        local all = redis.call('HMGET', keys[1], unpack(fields))
+        local own = redis.call('HMGET', keys[2], unpack(fields))
+        for w = 0, windows - 1 do
           local others = 0
-          for i = 1, 10 do
+          for i = w * 10 + 1, w * 10 + 10 do
             others = others + (tonumber(all[i]) or 0) - (tonumber(own[i]) or 0)
           end
           result[#result + 1] = others
