@@ -221,13 +221,19 @@ public final class PassportVerifier {
       }
     }
 
-    // Freshness (RFC 8224 section 6.2.1): too old or too far in the future.
-    Instant iat = Instant.ofEpochSecond(issued);
+    // Freshness (RFC 8224 section 6.2.1): too old or too far in the future. Compared in seconds, because
+    // iat may be any long, far beyond what an Instant holds.
     Instant now = clock.instant();
-    if (iat.isBefore(now.minus(freshness)) || iat.isAfter(now.plus(freshness))) {
+    Instant earliest = now.minus(freshness);
+    long latest = now.plus(freshness).getEpochSecond();
+    if (issued < earliest.getEpochSecond() || issued == earliest.getEpochSecond() && earliest.getNano() > 0
+        || issued > latest) {
       return new Rejection(IdentityFailure.STALE_DATE,
-          "iat " + iat + " is more than " + freshness.toSeconds() + " s from now " + now);
+          "iat " + (issued >= Instant.MIN.getEpochSecond() && issued <= Instant.MAX.getEpochSecond()
+              ? Instant.ofEpochSecond(issued).toString() : Long.toString(issued))
+              + " is more than " + freshness.toSeconds() + " s from now " + now);
     }
+    Instant iat = Instant.ofEpochSecond(issued);
 
     // The request's numbers (RFC 8224 section 6.2.3 / 8.3).
     String calling = normalizeTn(callingTn);
