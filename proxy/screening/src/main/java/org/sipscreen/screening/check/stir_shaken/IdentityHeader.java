@@ -33,12 +33,8 @@ public final class IdentityHeader implements IdentityParseResult {
   private static final java.util.Set<String> JWS_DEFINED = java.util.Set.of("alg", "jku", "jwk", "kid",
       "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "b64", "zip", "enc", "epk", "apu", "apv",
       "iv", "tag", "p2s", "p2c");
-  /**
-   * Where the JSON parts are base64url-decoded, one buffer per thread, reused: a part is read into it and
-   * parsed before the next part is decoded. Large enough for a part of a {@link #MAX_LENGTH} value.
-   */
-  private static final ThreadLocal<byte[]> DECODED =
-      ThreadLocal.withInitial(() -> new byte[MAX_LENGTH / 4 * 3 + 2]);
+  /** Each thread's {@link Scratch}. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   /** Value of each base64url character (RFC 4648 section 5); -1 for anything else. */
   private static final byte[] BASE64URL = base64UrlTable();
   /**
@@ -77,8 +73,35 @@ public final class IdentityHeader implements IdentityParseResult {
   /**
    * Parses one header value (without the name); never throws, never returns null. The value is read in
    * place: no copy of it, the JSON parts decoded into a per-thread buffer and read by a streaming parser.
+   * A value equal to the last one this thread parsed well gives that same (immutable) result again.
    */
   public static IdentityParseResult parse(String value) {
+    Scratch scratch = SCRATCH.get();
+    IdentityHeader last = scratch.last;
+    if (last != null && last.value.equals(value)) {
+      return last;
+    }
+    IdentityParseResult result = parse(value, scratch.decoded);
+    if (result instanceof IdentityHeader parsed) {
+      scratch.last = parsed;
+    }
+    return result;
+  }
+
+  /**
+   * What a thread keeps between parses: the buffer the JSON parts are base64url-decoded into (a part is read
+   * into it and parsed before the next part is decoded; large enough for a part of a {@link #MAX_LENGTH}
+   * value), and the last header it parsed. The decision record reads again the Identity header the check
+   * has just parsed on the same thread, and a retransmitted INVITE carries the same one: parsing is a pure
+   * function of the value (the result is immutable), so that header is parsed once. Verification (signature,
+   * freshness, numbers) does not depend on this and runs for every call.
+   */
+  private static final class Scratch {
+    final byte[] decoded = new byte[MAX_LENGTH / 4 * 3 + 2];
+    IdentityHeader last;
+  }
+
+  private static IdentityParseResult parse(String value, byte[] decoded) {
     if (value == null || value.isBlank()) {
       return new Rejection(IdentityFailure.NO_IDENTITY, "empty Identity header");
     }
@@ -117,7 +140,6 @@ public final class IdentityHeader implements IdentityParseResult {
     if (badPart != null) {
       return Rejection.invalid(badPart);
     }
-    byte[] decoded = DECODED.get();
     PassportJson.Header header =
         PassportJson.header(decoded, decodeBase64Url(value, jwsFrom, dot1, decoded));
     if (header == null) {

@@ -147,6 +147,20 @@ class PassportVerifierTest {
         IdentityFailure.STALE_DATE, "iat");
   }
 
+  @Test
+  void theSameIdentityHeaderIsVerifiedAgainOnEveryCall() {
+    String value = signedShaken(shakenClaims("A", "12025550123", "13035550199", IAT));
+    assertThat(verifier.verify(parsed(value), SP_CERT, CALLER, CALLEE))
+        .isInstanceOf(VerificationResult.Passed.class);
+
+    PassportVerifier twoMinutesLater =
+        new PassportVerifier(Clock.fixed(NOW.plusSeconds(120), ZoneOffset.UTC));
+    assertRejected(twoMinutesLater.verify(parsed(value), SP_CERT, CALLER, CALLEE),
+        IdentityFailure.STALE_DATE, "iat");
+    assertRejected(verifier.verify(parsed(value), SP_CERT, "+12025550124", CALLEE),
+        IdentityFailure.INVALID_IDENTITY, "orig.tn");
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {Long.MAX_VALUE, Long.MIN_VALUE, 31556889864403200L, -31557014167219201L})
   void iatBeyondWhatAnInstantHoldsIsStaleNotAnException(long iat) {
