@@ -142,6 +142,7 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
         overload);
+    org.sipscreen.dns.NextHopResolver names = resolveNextHops(prepared, proxy, metrics, clients);
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
@@ -221,6 +222,7 @@ public final class Sipscreen implements AutoCloseable {
     clients.add(udpDropProbe(prepared.settings(), overload));
     Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
+    reloader.resolveNamesWith(names.forReloads());
     s.admin = admin;
     try {
       reloader.watchFiles(java.time.Duration.ofMillis(300));
@@ -319,6 +321,39 @@ public final class Sipscreen implements AutoCloseable {
         uri -> proxy.snapshot().chain().isEmergencyUri(uri));
     flood.apply(floodPolicy(config));
     return flood;
+  }
+
+  /**
+   * Keeps the next hops that name hosts resolved for the whole run: the start-up answers stand until
+   * {@code min_ttl}, then each name is asked again when its TTL ends, from a thread of its own, and the proxy
+   * swaps in the hop set the new answer gives. What stops it joins {@code clients}.
+   */
+  private static org.sipscreen.dns.NextHopResolver resolveNextHops(Prepared prepared, StatelessProxy proxy,
+      ProxyMetrics metrics, List<AutoCloseable> clients) {
+    org.sipscreen.dns.NextHopResolver names = new org.sipscreen.dns.NextHopResolver(
+        org.sipscreen.dns.NextHopResolver.Settings.of(prepared.config().routing().dns()), metrics,
+        System::currentTimeMillis);
+    names.seed(prepared.settings().nextHops());
+    proxy.resolveNamesWith(names);
+    java.util.concurrent.ScheduledExecutorService refresh =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "sipscreen-next-hop-dns");
+          t.setDaemon(true);
+          return t;
+        });
+    refresh.scheduleWithFixedDelay(() -> {
+      try {
+        names.refresh(proxy.settings().nextHops(), proxy::nextHopsResolved);
+      } catch (RuntimeException e) {
+        // A failed round must not end the schedule (an exception would cancel it): the next one tries again.
+        log.warn("next_hop_dns_refresh_failed error={}", e.toString());
+      }
+    }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clients.add(() -> {
+      refresh.shutdownNow();
+      names.close();
+    });
+    return names;
   }
 
   private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config) {
@@ -524,7 +559,8 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   public static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
-    return org.sipscreen.config.ProxySettingsFactory.settings(config, configFile);
+    return org.sipscreen.config.ProxySettingsFactory.settings(config, configFile,
+        org.sipscreen.dns.NextHopResolver.ONCE);
   }
 
 
