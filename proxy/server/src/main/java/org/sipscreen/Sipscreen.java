@@ -142,8 +142,12 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
         overload);
-    org.sipscreen.dns.NextHopResolver names = resolveNextHops(prepared, proxy, metrics, clients);
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
+    // The config flood control runs with, for re-applying it when a next hop's name resolves elsewhere.
+    java.util.concurrent.atomic.AtomicReference<SipscreenConfig> floodConfig =
+        new java.util.concurrent.atomic.AtomicReference<>(config);
+    org.sipscreen.dns.NextHopResolver names = resolveNextHops(prepared, proxy, metrics, clients,
+        () -> flood.apply(floodPolicy(floodConfig.get(), proxy.settings().nextHops())));
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
     org.sipscreen.transport.TcpConnectionBudget budget = tcpBudget(config.sip());
@@ -184,7 +188,10 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
     org.sipscreen.admin.NextHopRoutes.install(admin, proxy);
-    reloader.onApply(next -> flood.apply(floodPolicy(next)));
+    reloader.onApply(next -> {
+      floodConfig.set(next);
+      flood.apply(floodPolicy(next, proxy.settings().nextHops()));
+    });
     reloader.onApply(next -> overload.apply(next.overloadPolicy()));
     reloader.onApply(next -> connections.peers(peerAddresses(next)));
     if (traceback != null) {
@@ -319,17 +326,18 @@ public final class Sipscreen implements AutoCloseable {
         fleet.map(f -> f.shareBans(local)).orElse(local),
         com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
         uri -> proxy.snapshot().chain().isEmergencyUri(uri));
-    flood.apply(floodPolicy(config));
+    flood.apply(floodPolicy(config, proxy.settings().nextHops()));
     return flood;
   }
 
   /**
    * Keeps the next hops that name hosts resolved for the whole run: the start-up answers stand until
    * {@code min_ttl}, then each name is asked again when its TTL ends, from a thread of its own, and the proxy
-   * swaps in the hop set the new answer gives. What stops it joins {@code clients}.
+   * swaps in the hop set the new answer gives, then runs {@code alsoOnChange}. What stops it joins
+   * {@code clients}.
    */
   private static org.sipscreen.dns.NextHopResolver resolveNextHops(Prepared prepared, StatelessProxy proxy,
-      ProxyMetrics metrics, List<AutoCloseable> clients) {
+      ProxyMetrics metrics, List<AutoCloseable> clients, Runnable alsoOnChange) {
     org.sipscreen.dns.NextHopResolver names = new org.sipscreen.dns.NextHopResolver(
         org.sipscreen.dns.NextHopResolver.Settings.of(prepared.config().routing().dns()), metrics,
         System::currentTimeMillis);
@@ -343,7 +351,10 @@ public final class Sipscreen implements AutoCloseable {
         });
     refresh.scheduleWithFixedDelay(() -> {
       try {
-        names.refresh(proxy.settings().nextHops(), proxy::nextHopsResolved);
+        names.refresh(proxy.settings().nextHops(), () -> {
+          proxy.nextHopsResolved();
+          alsoOnChange.run();
+        });
       } catch (RuntimeException e) {
         // A failed round must not end the schedule (an exception would cancel it): the next one tries again.
         log.warn("next_hop_dns_refresh_failed error={}", e.toString());
@@ -356,16 +367,16 @@ public final class Sipscreen implements AutoCloseable {
     return names;
   }
 
-  private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config) {
+  /** Flood control as {@code config} says, never counting the next hops' addresses ({@code hops}'s). */
+  private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config,
+      org.sipscreen.proxy.NextHopSet hops) {
     if (!config.floodOn()) {
       return Optional.empty();
     }
-    // A config that got this far has next hops naming addresses (ProxySettingsFactory checked them).
     List<java.net.InetAddress> cores = new ArrayList<>();
-    for (SipscreenConfig.NextHopEntry e : config.routing().hops()) {
-      NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(e.uri()));
-      if (core != null) {
-        cores.add(core.address().getAddress());
+    for (org.sipscreen.proxy.NextHopSet.Member m : hops.members()) {
+      if (!cores.contains(m.hop().address().getAddress())) {
+        cores.add(m.hop().address().getAddress());
       }
     }
     return Optional.of(config.flood().policy(config.peers(), cores));

@@ -159,6 +159,48 @@ class NextHopDnsIT {
     assertThat(view.path("names").toString()).contains("sip:core.test", "sip:outside.test:5060");
   }
 
+  @Test
+  void aReloadResolvesNewNamesAndIsRefusedWhenNoNextHopResolves() throws Exception {
+    int portA = Ports.free();
+    int portB = Ports.free();
+    hop(portB);
+    dns = Dnsmasq.start(dir.resolve("dns"), 60, records(portA, 20, portB, 10));
+    sipPort = Ports.free();
+    Path config = dir.resolve("sipscreen.yaml");
+    String yaml = """
+        sip:
+          listen: [{address: 127.0.0.1, port: %d, transports: [udp]}]
+          warmup_calls: 0
+        routing:
+          next_hops:
+            - {uri: "%s"}
+          next_hop_networks: [127.0.0.0/8]
+          dns: {servers: ["%s"], timeout: 300ms}
+        http: {address: 127.0.0.1, port: 0}
+        peers:
+          local: {networks: [127.0.0.0/8]}
+        """;
+    Files.writeString(config, yaml.formatted(sipPort, "sip:127.0.0.1:" + portA, dns.server()));
+    running = Sipscreen.start(Sipscreen.prepare(config));
+    assertThat(nextHops().names()).isEmpty();
+
+    // A reload to a name: resolved before it applies, so the first call after it already goes to B.
+    Files.writeString(config, yaml.formatted(sipPort, "sip:core.test", dns.server()));
+    assertThat(running.reloader().reload("test").get(30, java.util.concurrent.TimeUnit.SECONDS).error())
+        .isEmpty();
+    assertThat(nextHops().first().address().getPort()).isEqualTo(portB);
+    Sipp.Result calls = calls(10);
+    assertThat(calls.successful()).as(calls.output()).isEqualTo(10);
+
+    // A reload to a name that does not exist has no next hop at all: refused, the running hops stay.
+    Files.writeString(config, yaml.formatted(sipPort, "sip:nowhere.test", dns.server()));
+    var refused = running.reloader().reload("test").get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(refused.error()).hasValueSatisfying(e -> assertThat(e)
+        .contains("routing.next_hops: no next hop has an address (sip:nowhere.test: no SRV, A or AAAA record)"));
+    assertThat(nextHops().first().address().getPort()).isEqualTo(portB);
+    assertThat(nextHops().names()).extracting(n -> n.uri()).containsExactly("sip:core.test");
+  }
+
   String adminNextHops() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
         "http://127.0.0.1:" + running.httpAddress().getPort() + "/admin/next-hops")).build(),
