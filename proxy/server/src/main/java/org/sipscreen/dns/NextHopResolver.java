@@ -51,7 +51,8 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
   private final ProxyMetrics metrics;
   private final LongSupplier millis;
   private final Map<NextHopName, State> states = new ConcurrentHashMap<>();
-  private final Set<NextHopName> asking = ConcurrentHashMap.newKeySet();
+  /** The names being asked now, each with its question's outcome. */
+  private final Map<NextHopName, CompletableFuture<Boolean>> asking = new ConcurrentHashMap<>();
   private volatile Settings settings;
   /** Made at the first question, so that a config without names opens no DNS socket. */
   private DnsLookup lookup;
@@ -158,8 +159,8 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
   public NextHopAnswers prime(NextHopSet plan) throws InterruptedException {
     List<CompletableFuture<Boolean>> pending = new ArrayList<>();
     for (NextHopName name : plan.names()) {
-      if (!states.containsKey(name) && asking.add(name)) {
-        pending.add(ask(name, plan));
+      if (!states.containsKey(name) || asking.containsKey(name)) {
+        pending.add(asked(name, plan));
       }
     }
     // Each question tries every server in turn; a name asks at most SRV (two), then A and AAAA per target.
@@ -173,17 +174,17 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
   }
 
   /**
-   * Starts a question for each name of {@code plan} whose answer has expired (or that never had one) and
-   * forgets names no longer configured; {@code changed} runs, on the resolver's thread, when a name's hops
-   * changed. Called periodically from one thread; it never waits.
+   * Starts a question for each name of {@code plan} whose answer has expired (or that never had one);
+   * {@code changed} runs, on the resolver's thread, when a name's hops changed. Called periodically from one
+   * thread; it never waits. Answers of names a reload removed are kept (a few per config change): a reload
+   * in progress may have just resolved names the running plan does not have yet.
    */
   public void refresh(NextHopSet plan, Runnable changed) {
-    states.keySet().retainAll(new HashSet<>(plan.names()));
     long now = millis.getAsLong();
     for (NextHopName name : plan.names()) {
       State s = states.get(name);
-      if ((s == null || now >= s.expiresMillis()) && asking.add(name)) {
-        ask(name, plan).thenAccept(c -> {
+      if ((s == null || now >= s.expiresMillis()) && !asking.containsKey(name)) {
+        asked(name, plan).thenAccept(c -> {
           if (c) {
             changed.run();
           }
@@ -200,13 +201,25 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
     } catch (RuntimeException e) {
       r = CompletableFuture.failedFuture(e);
     }
-    return r.handle((resolution, error) -> {
-      try {
-        return record(name, plan, resolution, error);
-      } finally {
-        asking.remove(name);
+    return r.handle((resolution, error) -> record(name, plan, resolution, error));
+  }
+
+  /** The question about {@code name} being asked now, or a new one; it leaves {@link #asking} when done. */
+  private CompletableFuture<Boolean> asked(NextHopName name, NextHopSet plan) {
+    CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    CompletableFuture<Boolean> running = asking.putIfAbsent(name, outcome);
+    if (running != null) {
+      return running;
+    }
+    ask(name, plan).whenComplete((changed, error) -> {
+      asking.remove(name, outcome); // before completing, so that whoever it wakes may ask again
+      if (error != null) {
+        outcome.completeExceptionally(error);
+      } else {
+        outcome.complete(changed);
       }
     });
+    return outcome;
   }
 
   private synchronized boolean record(NextHopName name, NextHopSet plan, Resolution resolution,
@@ -231,7 +244,6 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
         }
       }
       if (!refused.isEmpty()) {
-        metrics.nextHopRefused(name.uri(), refused.size());
         if (before == null || !refused.equals(before.refused())) {
           log.warn("next_hop_dns refused name={} addresses={}: outside routing.next_hop_networks, never"
               + " used", name.uri(), refused);
@@ -243,21 +255,24 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
         failure = "every address is outside routing.next_hop_networks";
       }
     }
+    // The state first, then the counters: whoever sees a count sees the state that goes with it.
     if (failure != null) {
+      states.put(name, new State(previous, now + s.minTtlMillis(), Optional.of(failure),
+          refused.isEmpty() && before != null ? before.refused() : refused));
       metrics.nextHopResolution(name.uri(), "failed");
+      countRefused(name, refused);
       if (before == null || before.failing().isEmpty()) {
         log.warn("next_hop_dns failing name={} error=\"{}\"; {}", name.uri(), failure,
             previous.isEmpty() ? "it has no hop" : "its last good answer stays (" + previous.size()
                 + " addresses)");
       }
-      states.put(name, new State(previous, now + s.minTtlMillis(), Optional.of(failure),
-          refused.isEmpty() && before != null ? before.refused() : refused));
       return false;
     }
-    metrics.nextHopResolution(name.uri(), "ok");
     long ttlMillis = Math.min(s.maxTtlMillis(), Math.max(s.minTtlMillis(), resolution.ttl() * 1000));
     List<NextHopSet.Member> hops = resolution.hops();
     states.put(name, new State(hops, now + ttlMillis, Optional.empty(), refused));
+    metrics.nextHopResolution(name.uri(), "ok");
+    countRefused(name, refused);
     boolean changed = !hops.equals(previous);
     if (before != null && before.failing().isPresent()) {
       log.info("next_hop_dns resolves again name={} hops={}", name.uri(), uris(hops));
@@ -265,6 +280,12 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
       log.info("next_hop_dns name={} hops={} ttl={}s", name.uri(), uris(hops), ttlMillis / 1000);
     }
     return changed;
+  }
+
+  private void countRefused(NextHopName name, Set<String> refused) {
+    if (!refused.isEmpty()) {
+      metrics.nextHopRefused(name.uri(), refused.size());
+    }
   }
 
   private static List<String> uris(List<NextHopSet.Member> hops) {
@@ -353,7 +374,7 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
 
   /**
    * Takes the hops {@code hops} already holds for its names as their answers (the start-up resolution), to
-   * be asked again after {@code min_ttl}.
+   * be asked again after {@code min_ttl}; a name without a hop is asked again at once.
    */
   public synchronized void seed(NextHopSet hops) {
     long until = millis.getAsLong() + settings.minTtlMillis();
@@ -365,10 +386,11 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
     }
     for (NextHopName name : hops.names()) {
       List<NextHopSet.Member> got = bySource.get(name.uri());
-      if (got != null) {
-        states.putIfAbsent(name, new State(got.stream().sorted(ORDER).toList(), until, Optional.empty(),
-            Set.of()));
-      }
+      // A name without a hop failed at start-up (and was logged then): asked again at once, logged again
+      // only when it resolves.
+      states.putIfAbsent(name, got != null
+          ? new State(got.stream().sorted(ORDER).toList(), until, Optional.empty(), Set.of())
+          : new State(List.of(), 0, Optional.of("no usable address at start-up"), Set.of()));
     }
   }
 
