@@ -20,7 +20,6 @@ import org.sipscreen.proxy.NextHop;
 import org.sipscreen.proxy.NextHopAnswers;
 import org.sipscreen.proxy.NextHopName;
 import org.sipscreen.proxy.NextHopSet;
-import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.sip.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -282,6 +281,13 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
     return changed;
   }
 
+  /** {@code sip:10.0.0.7:5070;transport=udp}, {@code sip:[2001:db8::7]:5070;transport=tcp} (RFC 5952). */
+  static String uriOf(NextHop hop) {
+    String host = io.netty.util.NetUtil.toAddressString(hop.address().getAddress());
+    return "sip:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + hop.address().getPort()
+        + ";transport=" + hop.transport().label();
+  }
+
   private void countRefused(NextHopName name, Set<String> refused) {
     if (!refused.isEmpty()) {
       metrics.nextHopRefused(name.uri(), refused.size());
@@ -365,7 +371,7 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
     for (DnsLookup.AddressRecord a : addresses) {
       NextHop hop = new NextHop(new InetSocketAddress(a.address(), port), transport);
       if (seen.add(hop)) {
-        hops.add(new NextHopSet.Member(ProxySettings.uriOf(hop), hop, priority, weight, name.uri()));
+        hops.add(new NextHopSet.Member(uriOf(hop), hop, priority, weight, name.uri()));
       }
       ttl = Math.min(ttl, a.ttl());
     }

@@ -45,7 +45,8 @@ class NextHopResolverIT {
       "--host-record=plain.test,127.0.0.4",
       "--host-record=mixed.test,127.0.0.5",
       "--host-record=mixed.test,10.9.9.9",
-      "--host-record=outside.test,10.9.9.9");
+      "--host-record=outside.test,10.9.9.9",
+      "--host-record=dual.test,127.0.0.6,::1");
 
   @AfterEach
   void stop() {
@@ -67,7 +68,7 @@ class NextHopResolverIT {
     List<NextHopName> names = java.util.Arrays.stream(uris)
         .map(u -> NextHopName.of(u, 3, 7).orElseThrow()).toList();
     return new NextHopSet(List.of(), Optional.empty(), names,
-        PeerTable.of(Map.of("next_hop_networks", List.of("127.0.0.0/8"))));
+        PeerTable.of(Map.of("next_hop_networks", List.of("127.0.0.0/8", "::1/128"))));
   }
 
   static List<String> hops(NextHopSet set) {
@@ -122,6 +123,15 @@ class NextHopResolverIT {
   }
 
   @Test
+  void aAndAaaaRecordsBothBecomeHops() throws Exception {
+    start(RECORDS);
+    NextHopSet plan = plan("sip:dual.test:5070;transport=tcp");
+    assertThat(hops(plan.withAnswers(resolver.prime(plan)))).containsExactlyInAnyOrder(
+        "sip:127.0.0.6:5070;transport=tcp 3/7 from sip:dual.test:5070;transport=tcp",
+        "sip:[::1]:5070;transport=tcp 3/7 from sip:dual.test:5070;transport=tcp");
+  }
+
+  @Test
   void addressesOutsideTheNextHopNetworksAreRefusedAndCounted() throws Exception {
     start(RECORDS);
     NextHopSet plan = plan("sip:mixed.test:5060", "sip:outside.test:5060");
@@ -145,6 +155,7 @@ class NextHopResolverIT {
     dns.kill();
     now.addAndGet(30_000); // past the TTL (30 s, inside the clamps)
     int[] changes = {0};
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     resolver.refresh(plan, () -> changes[0]++);
     org.sipscreen.testkit.Await.atLeast("a failed resolution", () -> metrics.counterValue(
         "sipscreen_next_hop_dns_resolutions", "sip:core.test", "failed"), 1);
@@ -158,8 +169,13 @@ class NextHopResolverIT {
     dns.restart(30, List.of("--local=/test/",
         "--srv-host=_sip._udp.core.test,b.core.test,5071,5,1",
         "--host-record=b.core.test,127.0.0.3"));
-    resolver.refresh(plan, () -> changes[0]++);
+    resolver.refresh(plan, () -> {
+      threads.add(Thread.currentThread().getName());
+      changes[0]++;
+    });
     org.sipscreen.testkit.Await.until("the new records are taken", () -> changes[0] == 1);
+    // The answer is taken on the resolver's own thread, never an event loop of the proxy.
+    assertThat(threads).singleElement().asString().startsWith("sipscreen-dns");
     assertThat(hops(plan.withAnswers(resolver))).containsExactly(
         "sip:127.0.0.3:5071;transport=udp 5/1 from sip:core.test");
     assertThat(resolver.failing(plan.names().get(0))).isEmpty();
