@@ -12,6 +12,8 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.protocol.ConnectionIntent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
@@ -64,9 +66,10 @@ final class RedisLink implements AutoCloseable {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .socketOptions(socket).timeoutOptions(timeouts).build());
         try {
-          StatefulRedisClusterConnection<String, String> c = cluster.connect();
+          StatefulRedisClusterConnection<String, String> c = connectToEveryMaster(cluster.connect());
           c.setAutoFlushCommands(false);
-          StatefulRedisClusterConnection<String, String> l = config.shareReputation() ? cluster.connect() : null;
+          StatefulRedisClusterConnection<String, String> l =
+              config.shareReputation() ? connectToEveryMaster(cluster.connect()) : null;
           return new RedisLink(resources, cluster, c, c.async(), l, l == null ? null : l.async());
         } catch (RuntimeException e) {
           cluster.shutdown(0, 1, TimeUnit.SECONDS);
@@ -88,6 +91,27 @@ final class RedisLink implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       resources.shutdown(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the cluster connection's connection to every master now. Lettuce opens them lazily, at the
+   * first command for a master's slots, and with {@code REJECT_COMMANDS} it rejects the commands that wait
+   * for that connection: each master's first command would fail (a reputation answer's {@code SET}, which
+   * nothing retries, would be lost).
+   */
+  private static StatefulRedisClusterConnection<String, String> connectToEveryMaster(
+      StatefulRedisClusterConnection<String, String> connection) {
+    try {
+      for (RedisClusterNode node : connection.getPartitions()) {
+        if (node.getRole().isUpstream()) {
+          connection.getConnection(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE);
+        }
+      }
+      return connection;
+    } catch (RuntimeException e) {
+      connection.close();
       throw e;
     }
   }

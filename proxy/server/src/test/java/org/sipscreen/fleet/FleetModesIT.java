@@ -27,9 +27,9 @@ import org.sipscreen.testkit.RedisCluster;
 import org.sipscreen.testkit.RedisSentinel;
 
 /**
- * Shared velocity and bans through a real 3-master Redis Cluster ({@code redis-cli --cluster create})
- * and through a Sentinel-managed master (there, reputation answers too), both started by the test on
- * loopback ports: two members see each other's counts for callers whose keys hash to every master.
+ * Shared velocity, bans and reputation answers through a real 3-master Redis Cluster ({@code redis-cli
+ * --cluster create}) and through a Sentinel-managed master, both started by the test on loopback ports: two
+ * members see each other's counts for callers whose keys hash to every master.
  */
 @Timeout(180)
 class FleetModesIT {
@@ -57,7 +57,7 @@ class FleetModesIT {
   private Member member(String mode, List<String> nodes, String master, String id) throws Exception {
     Path config = Files.writeString(dir.resolve(id + ".yaml"), "screening: {}\n");
     FleetConfig c = new FleetConfig(mode, nodes, master, null, null, null, null, id, Duration.ofMillis(50),
-        Duration.ofMillis(500), "test:", null, !mode.equals("cluster"), true);
+        Duration.ofMillis(500), "test:", null, true, true);
     FleetState fleet = new FleetState(c, config, new PrometheusRegistry(),
         () -> new FleetMember(id, "test", "http://127.0.0.1:1", "h", Map.of(), "", System.currentTimeMillis()));
     BanStore bans = fleet.shareBans(new MemoryBanStore(Ticker.systemTicker(), Clock.systemUTC(), 100));
@@ -73,7 +73,7 @@ class FleetModesIT {
 
   /**
    * a counts 3 calls of every caller; b, after one call each, sees them; a, at its next call, sees b's; a
-   * ban crosses too.
+   * ban and a reputation answer cross too.
    */
   private static void sharesCountsAndBans(Member a, Member b, RedisCli redis) {
     for (long caller : CALLERS) {
@@ -103,9 +103,6 @@ class FleetModesIT {
     a.bans().ban(source, Optional.empty(), Duration.ofMinutes(1));
     Await.until("b sees a's ban", () -> b.bans().banned(source));
     Await.until("both in the member table", () -> a.fleet().view().members().size() == 2);
-    if (a.fleet().reputation().isEmpty()) {
-      return; // cluster mode: share_reputation is refused
-    }
     ReputationAnswer robocall = new ReputationAnswer.Scored(97, "robocall");
     SharedAnswers fromA = a.fleet().reputation().orElseThrow();
     SharedAnswers fromB = b.fleet().reputation().orElseThrow();
