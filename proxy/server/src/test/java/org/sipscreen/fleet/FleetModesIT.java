@@ -125,6 +125,32 @@ class FleetModesIT {
     }
   }
 
+  /** A master killed (SIGKILL) and failed over to its replica: the members follow the new topology. */
+  @Test
+  void throughAClusterWhoseMasterFailedOver() throws Exception {
+    try (RedisCluster cluster = RedisCluster.start(dir.resolve("replicated"), 1);
+        Member a = member("cluster", cluster.nodes(), null, "a");
+        Member b = member("cluster", cluster.nodes(), null, "b")) {
+      int killed = cluster.masters().get(0);
+      cluster.kill(killed);
+      Await.until("a replica took over from " + killed, () -> {
+        List<Integer> masters = cluster.masters();
+        return masters.size() == 3 && !masters.contains(killed);
+      });
+      // Calls counted before the members follow the new master are not shared (not sent later): wait
+      // until calls counted now reach the other member through every master.
+      List<Long> probes = java.util.stream.LongStream.range(0, 24).map(i -> 12025559000L + i).boxed().toList();
+      Await.until("the members share counts through every master again", () -> {
+        for (long caller : probes) {
+          a.fleet().counts().callerCall(caller);
+          b.fleet().counts().callerCall(caller);
+        }
+        return probes.stream().allMatch(caller -> b.fleet().counts().callerOthers(caller).perMinute() > 0);
+      });
+      sharesCountsAndBans(a, b, args -> cluster.cli(cluster.masters().get(0), args));
+    }
+  }
+
   @Test
   void throughASentinelManagedMaster() throws Exception {
     try (RedisSentinel sentinel = RedisSentinel.start(dir.resolve("sentinel"));
