@@ -118,24 +118,29 @@ final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Opens the cluster connection's connection to every master now. Lettuce opens them lazily, at the
-   * first command for a master's slots, and with {@code REJECT_COMMANDS} it rejects the commands that wait
-   * for that connection: each master's first command would fail (a reputation answer's {@code SET}, which
-   * nothing retries, would be lost).
+   * Opens the cluster connection's connection to every master that serves slots now (waiting at most the
+   * connect timeout for each). Lettuce opens them lazily, at the first command for a master's slots, and
+   * with {@code REJECT_COMMANDS} it rejects the commands that wait for that connection: each master's
+   * first command would fail (a reputation answer's {@code SET}, which nothing retries, would be lost). A
+   * master that does not answer now is left to that first command.
    */
   private static StatefulRedisClusterConnection<String, String> connectToEveryMaster(
       StatefulRedisClusterConnection<String, String> connection) {
-    try {
-      for (RedisClusterNode node : connection.getPartitions()) {
-        if (node.getRole().isUpstream()) {
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (servesSlots(node)) {
+        try {
           connection.getConnection(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE);
+        } catch (RuntimeException e) {
+          // down now: the breaker finds out at the first exchange
         }
       }
-      return connection;
-    } catch (RuntimeException e) {
-      connection.close();
-      throw e;
     }
+    return connection;
+  }
+
+  /** A master that serves slots and is not known to have failed. */
+  private static boolean servesSlots(RedisClusterNode node) {
+    return node.getRole().isUpstream() && !node.hasNoSlots() && !node.is(RedisClusterNode.NodeFlag.FAIL);
   }
 
   /**
@@ -145,7 +150,7 @@ final class RedisLink implements AutoCloseable {
   private static void connectToNewMasters(ClusterTopologyChangedEvent change,
       List<StatefulRedisClusterConnection<String, String>> connections) {
     for (RedisClusterNode node : change.after()) {
-      if (node.getRole().isUpstream()) {
+      if (servesSlots(node)) {
         for (StatefulRedisClusterConnection<String, String> c : connections) {
           c.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort(), ConnectionIntent.WRITE)
               .exceptionally(failure -> null); // not reachable now: opened at its first command
@@ -207,7 +212,7 @@ final class RedisLink implements AutoCloseable {
     }
     List<CompletableFuture<String>> loads = new ArrayList<>();
     for (RedisClusterNode node : cluster.getPartitions()) {
-      if (node.getRole().isUpstream() && !node.hasNoSlots() && !node.is(RedisClusterNode.NodeFlag.FAIL)) {
+      if (servesSlots(node)) {
         loads.add(cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort(),
             ConnectionIntent.WRITE).thenCompose(master -> {
               RedisFuture<String> sha = script.load(master.async());
@@ -219,7 +224,8 @@ final class RedisLink implements AutoCloseable {
     if (loads.isEmpty()) {
       return CompletableFuture.failedFuture(new IllegalStateException("no master serves slots"));
     }
-    return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenApply(done -> loads.get(0).join());
+    return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> loads.get(0).join());
   }
 
   /** Sends the commands written since the last flush, as one batch. */
