@@ -63,8 +63,8 @@ public final class Networks {
           : uri.host();
       requireIpLiteral(host, key);
       String t = uri.transport();
-      if (t != null && !t.equals("udp") && !t.equals("tcp")) {
-        throw new IllegalArgumentException(key + ": transport must be udp or tcp, was " + t);
+      if (t != null && !t.equals("udp") && !t.equals("tcp") && !t.equals("tls")) {
+        throw new IllegalArgumentException(key + ": transport must be udp, tcp or tls, was " + t);
       }
     } catch (org.sipscreen.sip.SipSyntaxException e) {
       throw new IllegalArgumentException(key + ": '" + text + "' is not a SIP URI: " + e.getMessage());
