@@ -64,6 +64,22 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     super.userEventTriggered(ctx, evt);
   }
 
+  /**
+   * Bytes decrypted in the same read as the handshake's end reach here after a refusal closed the
+   * connection: they are dropped, so a refused peer's first request is never screened or forwarded.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (ctx.channel().hasAttr(REFUSED)) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private static final io.netty.util.AttributeKey<Boolean> REFUSED =
+      io.netty.util.AttributeKey.valueOf("sipscreen.tls.refused");
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     // The SslHandler reports a failed handshake twice: as this exception and as the completion event,
@@ -77,6 +93,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(ChannelHandlerContext ctx, String result, String why) {
+    ctx.channel().attr(REFUSED).set(Boolean.TRUE);
     tls.metrics().handshake(direction(), result);
     long now = System.nanoTime();
     long last = lastLog.get();
