@@ -210,10 +210,11 @@ class SipOverTlsIT {
     Await.atLeast("not_tls counted", () -> handshakes("inbound", "not_tls"), 1);
   }
 
-  @Test
-  void nextHopWhoseCertificateDoesNotNameItsAddressIsNotSentTo() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"openssl", "jdk"})
+  void nextHopWhoseCertificateDoesNotNameItsAddressIsNotSentTo(String provider) throws Exception {
     int calleePort = Ports.free();
-    TlsTestFiles files = start("auto", calleePort, "");
+    TlsTestFiles files = start(provider, calleePort, "");
     // The callee's certificate is the CA's, but names only a DNS name: the next hop is 127.0.0.1.
     callee = new TlsAgent("callee", calleePort, true,
         files.keyStore("callee", List.of("callee.test"), List.of()), files.trustStore());
