@@ -76,6 +76,12 @@ class TlsConfigTest {
   }
 
   @Test
+  void refusesATlsNextHopNamedByHost() throws Exception {
+    assertThat(error("sip:\n" + TLS + "routing:\n  next_hops:\n    - {uri: \"sip:core.example.net;transport=tls\"}\n"))
+        .contains("a tls next hop is named by its IP address");
+  }
+
+  @Test
   void refusesClientCertificateOnANonTlsListenerAndUnknownModes() throws Exception {
     assertThat(error("sip:\n  listen: [{transports: [udp], client_certificate: required}]\n"))
         .contains("client_certificate applies to a tls listener only");
