@@ -36,6 +36,8 @@ public final class ProxyMetrics {
   private final Counter udpTooLarge;
   private final Counter scannerRequests;
   private final Counter nextHopProbes;
+  private final Counter nextHopResolutions;
+  private final Counter nextHopRefused;
   private final Counter nextHopsAllDown;
   private final Counter tcpConnectionsClosed;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
@@ -79,6 +81,13 @@ public final class ProxyMetrics {
         "OPTIONS probes of the next hops by hop and result: ok (a final answer but 503), unavailable (503),"
             + " timeout (no final answer in routing.probing.timeout)",
         "hop", "result");
+    nextHopResolutions = counter("sipscreen_next_hop_dns_resolutions_total",
+        "DNS resolutions of the next hops that name hosts, by name (the configured URI) and result: ok, or"
+            + " failed (no answer, an error, or no address usable; the last good answer stays)",
+        "name", "result");
+    nextHopRefused = counter("sipscreen_next_hop_dns_refused_total",
+        "Addresses a next hop's name resolved to outside routing.next_hop_networks, by name; never used",
+        "name");
     nextHopsAllDown = counter("sipscreen_next_hops_all_down_total",
         "Requests routed while every next hop was down; they went to the best priority's hops anyway");
     retransmissions = counter("sipscreen_retransmissions_total",
@@ -276,6 +285,16 @@ public final class ProxyMetrics {
     point(nextHopProbes, hop, result).inc();
   }
 
+  /** One DNS resolution of a next hop's name: {@code ok} or {@code failed}. */
+  public void nextHopResolution(String name, String result) {
+    point(nextHopResolutions, name, result).inc();
+  }
+
+  /** {@code count} addresses a next hop's name resolved to that are outside the next-hop networks. */
+  public void nextHopRefused(String name, int count) {
+    point(nextHopRefused, name).inc(count);
+  }
+
   /** A request routed while every next hop was down (it went to the best priority's hops anyway). */
   public void nextHopsAllDown() {
     nextHopsAllDown.inc();
@@ -404,12 +423,20 @@ public final class ProxyMetrics {
    */
   public double counterValue(String name, String... labelValues) {
     String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-    List<String> names = labelNames.getOrDefault(base, List.of());
+    List<String> declared = labelNames.get(base);
     var snapshot = registry.scrape(n -> n.equals(base));
     for (var m : snapshot) {
       for (var dp : m.getDataPoints()) {
         var labels = dp.getLabels();
-        // Label values are given in declared order; the client keeps labels sorted by name.
+        // Label values are given in declared order; the client keeps labels sorted by name. A counter
+        // registered elsewhere (its declared order unknown here) is read in that sorted order.
+        List<String> names = declared;
+        if (names == null) {
+          names = new java.util.ArrayList<>();
+          for (int i = 0; i < labels.size(); i++) {
+            names.add(labels.getName(i));
+          }
+        }
         boolean match = labels.size() == labelValues.length && names.size() == labelValues.length;
         for (int i = 0; match && i < labelValues.length; i++) {
           match = labelValues[i].equals(labels.get(names.get(i)));
