@@ -77,6 +77,8 @@ public final class DecisionJson {
     wireString(r.origid());
     raw(",\"x5u\":");
     wireString(r.x5u());
+    raw(",\"spc\":");
+    string(s == null ? null : spcOf(s.tags()));
     raw(",\"result\":");
     string(resultOf(r));
     raw(",\"delivery\":");
@@ -198,9 +200,22 @@ public final class DecisionJson {
     raw("}");
   }
 
+  /** The SPC of the call's verified signer ({@link CallTag.Signer}), or null. */
+  private static String spcOf(List<CallTag> tags) {
+    for (CallTag t : tags) {
+      if (t instanceof CallTag.Signer signer) {
+        return signer.spc();
+      }
+    }
+    return null;
+  }
+
   private void tags(List<CallTag> tags) {
     boolean first = true;
     for (CallTag t : tags) {
+      if (t instanceof CallTag.Signer) {
+        continue; // no mark on the wire: recorded as the record's spc
+      }
       first = comma(first);
       // Every CallTag kind must say how it is recorded: an unknown one must not leave broken JSON.
       if (t instanceof CallTag.DisplayLabel l) {

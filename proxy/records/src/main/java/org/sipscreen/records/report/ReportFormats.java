@@ -73,7 +73,7 @@ public final class ReportFormats {
       tally(pn, p.total);
       top(pn.putArray("top_blocked_callers"), "caller", p.blockedCallers, r.query().top());
       top(pn.putArray("top_blocked_prefixes"), "prefix", p.blockedPrefixes, r.query().top());
-      top(pn.putArray("signers"), "x5u", p.signers, r.query().top());
+      signers(pn.putArray("signers"), p.signers, r.query().top());
       long error = Math.max(p.blockedCallers.error(), Math.max(p.blockedPrefixes.error(), p.signers.error()));
       if (error > 0) {
         pn.put("top_counts_under_by_at_most", error);
@@ -108,6 +108,16 @@ public final class ReportFormats {
   private static void top(ArrayNode a, String key, TopCounter c, int n) {
     for (TopCounter.Entry e : c.top(n)) {
       a.addObject().put(key, e.value()).put("calls", e.count());
+    }
+  }
+
+  /** The signers: {@code {"spc": ...}} when the certificate named its SPC, else {@code {"x5u": ...}}. */
+  private static void signers(ArrayNode a, TopCounter c, int n) {
+    for (TopCounter.Entry e : c.top(n)) {
+      String v = e.value();
+      boolean spc = v.startsWith(ReportScanner.SPC_PREFIX);
+      a.addObject().put(spc ? "spc" : "x5u", spc ? v.substring(ReportScanner.SPC_PREFIX.length()) : v)
+          .put("calls", e.count());
     }
   }
 

@@ -76,7 +76,8 @@ final class ReportHtml {
         .append(topTable("caller", p.blockedCallers.top(top)));
     h.append("<h3>Caller-ID prefixes with the most blocked calls</h3>\n")
         .append(topTable("prefix (NPA-NXX)", p.blockedPrefixes.top(top)));
-    h.append("<h3>Signers (certificate URL)</h3>\n").append(topTable("x5u", p.signers.top(top)));
+    h.append("<h3>Signers (spc: the certificate's SPC, else its URL)</h3>\n")
+        .append(topTable("signer", p.signers.top(top)));
   }
 
   /** One stacked bar per day: forwarded, tagged, blocked, the rest. */

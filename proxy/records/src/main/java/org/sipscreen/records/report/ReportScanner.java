@@ -38,6 +38,12 @@ public final class ReportScanner {
   /** A longer line is no record: the proxy's records are far shorter. */
   static final int MAX_LINE = 16 << 20;
 
+  /**
+   * How a signer known by the SPC of its certificate (the record's {@code spc}) is counted in the signers'
+   * top list, beside those known only by their certificate URL.
+   */
+  static final String SPC_PREFIX = "spc:";
+
   private ReportScanner() {}
 
   /** Whether a report reads and writes the summaries of finished files ({@link ReportSummary}). */
@@ -289,6 +295,7 @@ public final class ReportScanner {
       String decidedBy = null;
       String attestation = null;
       String x5u = null;
+      String spc = null;
       fired.clear();
       try (JsonParser p = JSON.createParser(buf, offset, length)) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -306,6 +313,7 @@ public final class ReportScanner {
             case "decided_by" -> decidedBy = text(p, v);
             case "attestation" -> attestation = text(p, v);
             case "x5u" -> x5u = text(p, v);
+            case "spc" -> spc = text(p, v);
             case "fired" -> readFired(p, v);
             default -> p.skipChildren();
           }
@@ -342,7 +350,9 @@ public final class ReportScanner {
         pr.blockedCallers.add(caller);
         pr.blockedPrefixes.add(prefix(caller));
       }
-      if (x5u != null) {
+      if (spc != null) {
+        pr.signers.add(SPC_PREFIX + spc);
+      } else if (x5u != null) {
         pr.signers.add(x5u);
       }
     }

@@ -27,13 +27,15 @@ final class ReportRecords implements AutoCloseable {
 
   /** The kinds of call a generated record can be. */
   enum Kind {
-    FORWARDED, FORWARDED_A, FORWARDED_B, SIGNATURE_FAILED, TAGGED_NEIGHBOR, REJECTED_N11, REJECTED_DNO,
+    FORWARDED, FORWARDED_A, FORWARDED_B, FORWARDED_A_SPC, SIGNATURE_FAILED, TAGGED_NEIGHBOR, REJECTED_N11, REJECTED_DNO,
     BLOCKED_VELOCITY, REJECTED_RMD, EMERGENCY
   }
 
   private static final InetSocketAddress SOURCE = new InetSocketAddress("198.51.100.7", 5060);
   private static final InetSocketAddress NEXT_HOP = new InetSocketAddress("127.0.0.1", 5070);
-  private static final String X5U = "https://cert.example/sti/carrier-a.pem";
+  static final String X5U = "https://cert.example/sti/carrier-a.pem";
+  /** The SPC of the certificate of {@link Kind#FORWARDED_A_SPC} calls. */
+  static final String SPC = "567J";
 
   private final Path dir;
   private final DecisionJson json = new DecisionJson();
@@ -80,6 +82,11 @@ final class ReportRecords implements AutoCloseable {
       case FORWARDED_B -> {
         attestation = "B";
         x5u = X5U;
+      }
+      case FORWARDED_A_SPC -> {
+        attestation = "A";
+        x5u = X5U;
+        tags = List.of(new CallTag.Verstat(CallTag.Verstat.PASSED), new CallTag.Signer(SPC));
       }
       case SIGNATURE_FAILED -> x5u = X5U;
       case TAGGED_NEIGHBOR -> {
