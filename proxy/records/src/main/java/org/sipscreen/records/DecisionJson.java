@@ -115,6 +115,31 @@ public final class DecisionJson {
     return len;
   }
 
+  /**
+   * Encodes a call outcome: {@code {"time","event","call_id","peer","invited"}} and, for a final response,
+   * {@code "status"}. Returns the line's length (read it with {@link #bytes}).
+   */
+  public int encode(CallOutcome o) {
+    len = 0;
+    raw("{\"time\":\"");
+    time(o.timeMillis());
+    raw("\",\"event\":");
+    string(o.event().label());
+    raw(",\"call_id\":");
+    wireString(o.callId());
+    raw(",\"peer\":");
+    string(o.peer());
+    raw(",\"invited\":\"");
+    time(o.invitedMillis());
+    put((byte) '"');
+    if (o.event() == CallOutcome.Event.FINAL) {
+      raw(",\"status\":");
+      integer(o.status());
+    }
+    raw("}\n");
+    return len;
+  }
+
   /** The buffer {@link #encode} wrote into; valid up to the length it returned. */
   public byte[] bytes() {
     return buf;
