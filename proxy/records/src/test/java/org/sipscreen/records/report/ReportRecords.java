@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sipscreen.records.CallOutcome;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionJson;
 import org.sipscreen.records.DecisionRecord;
@@ -49,6 +50,17 @@ final class ReportRecords implements AutoCloseable {
   /** Writes one record. */
   void write(long timeMillis, String peer, String caller, Kind kind) throws IOException {
     DecisionRecord r = record(timeMillis, "c" + (count++) + "@gen", peer, caller, "+13105550100", kind);
+    int len = json.encode(r);
+    append(timeMillis, len);
+  }
+
+  /** Writes one call outcome line, as the proxy does for a relayed final response or BYE. */
+  void write(CallOutcome o) throws IOException {
+    int len = json.encode(o);
+    append(o.timeMillis(), len);
+  }
+
+  private void append(long timeMillis, int len) throws IOException {
     String name = DecisionFiles.name(DecisionFiles.hourOf(timeMillis), 0);
     OutputStream out = open.get(name);
     if (out == null) {
@@ -60,7 +72,6 @@ final class ReportRecords implements AutoCloseable {
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), 1 << 16);
       open.put(name, out);
     }
-    int len = json.encode(r);
     out.write(json.bytes(), 0, len);
   }
 
