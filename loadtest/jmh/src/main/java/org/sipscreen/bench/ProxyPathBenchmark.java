@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.metrics.ProxyMetrics;
+import org.sipscreen.proxy.DecisionSink;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.proxy.StatelessProxy;
@@ -49,6 +50,14 @@ public class ProxyPathBenchmark {
   @Param({"loadtest/config/foundation.yaml"})
   public String config;
 
+  /**
+   * Whether the proxy stamps its calls (decision records with {@code call_outcomes}): the INVITE gets the
+   * stamp, the 200 and the BYE bring it back and are verified. The sink records nothing, so this is the
+   * proxy's part of the cost only.
+   */
+  @Param({"false", "true"})
+  public boolean stamped;
+
   /** Where each call writes its number into the INVITE's branch and Call-ID: every call is a new one. */
   private static final String UNIQUE = "0000000000000000";
 
@@ -66,7 +75,19 @@ public class ProxyPathBenchmark {
       file = Path.of("..", "..").resolve(config); // run from loadtest/jmh
     }
     Sipscreen.Prepared prepared = Sipscreen.prepare(file);
-    proxy = new StatelessProxy(prepared.settings(), prepared.chain(), new ProxyMetrics(new PrometheusRegistry()));
+    boolean stamping = stamped;
+    DecisionSink sink = new DecisionSink() {
+      @Override
+      public void decided(org.sipscreen.sip.SipRequest request, InboundMessage in,
+          java.util.Optional<org.sipscreen.screening.ScreeningResult> screening, ProxyAction action) {}
+
+      @Override
+      public boolean wantsOutcomes() {
+        return stamping;
+      }
+    };
+    proxy = new StatelessProxy(prepared.settings(), prepared.chain(), new ProxyMetrics(new PrometheusRegistry()),
+        sink);
     us = prepared.settings().endpoints().get(0).bind();
     InetSocketAddress caller = new InetSocketAddress("127.0.0.1", 5062);
     InetSocketAddress callee = prepared.settings().defaultRoute().address();
@@ -86,7 +107,11 @@ public class ProxyPathBenchmark {
       throw new IllegalStateException("the INVITE was not forwarded: " + forwarded);
     }
     StringBuilder head = new StringBuilder();
+    String route = "<sip:" + host + ";lr>";
     for (String line : forwarded.split("\r\n")) {
+      if (line.startsWith("Record-Route:")) {
+        route = line.substring("Record-Route: ".length()); // with the call stamp when stamped
+      }
       if (line.startsWith("Via:") || line.startsWith("Record-Route:") || line.startsWith("From:")
           || line.startsWith("Call-ID:") || line.startsWith("CSeq:")) {
         head.append(line).append("\r\n");
@@ -95,8 +120,8 @@ public class ProxyPathBenchmark {
       }
     }
     String dialog = "From: \"Caller\" <sip:+12122340100@127.0.0.1:5062;user=phone>;tag=f1\r\n"
-        + "To: <sip:+13107940100@" + host + ">;tag=t1\r\nCall-ID: 1-bench@127.0.0.1\r\n"
-        + "Route: <sip:" + host + ";lr>\r\nMax-Forwards: 70\r\n";
+        + "To: <sip:+13107940100@" + host + ">;tag=t1\r\nCall-ID: " + UNIQUE + "-bench@127.0.0.1\r\n"
+        + "Route: " + route + "\r\nMax-Forwards: 70\r\n";
     String target = "sip:" + callee.getAddress().getHostAddress() + ":" + callee.getPort();
     String bye = "BYE " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-3\r\n"
         + dialog + "CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
@@ -117,7 +142,7 @@ public class ProxyPathBenchmark {
     add("ACK " + target + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-2\r\n" + dialog
         + "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", caller);
     add(bye, caller);
-    add("SIP/2.0 200 OK\r\n" + byeVias + dialog.replace("Route: <sip:" + host + ";lr>\r\n", "")
+    add("SIP/2.0 200 OK\r\n" + byeVias + dialog.replace("Route: " + route + "\r\n", "")
         + "CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n", callee);
     int sent = call();
     if (sent != 6) {

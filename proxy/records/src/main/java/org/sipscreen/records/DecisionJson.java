@@ -77,6 +77,8 @@ public final class DecisionJson {
     wireString(r.origid());
     raw(",\"x5u\":");
     wireString(r.x5u());
+    raw(",\"spc\":");
+    string(s == null ? null : spcOf(s.tags()));
     raw(",\"result\":");
     string(resultOf(r));
     raw(",\"delivery\":");
@@ -109,6 +111,31 @@ public final class DecisionJson {
     }
     raw("],\"shadow_action\":");
     string(s == null ? null : s.shadowAction().map(DecisionJson::actionText).orElse(null));
+    raw("}\n");
+    return len;
+  }
+
+  /**
+   * Encodes a call outcome: {@code {"time","event","call_id","peer","invited"}} and, for a final response,
+   * {@code "status"}. Returns the line's length (read it with {@link #bytes}).
+   */
+  public int encode(CallOutcome o) {
+    len = 0;
+    raw("{\"time\":\"");
+    time(o.timeMillis());
+    raw("\",\"event\":");
+    string(o.event().label());
+    raw(",\"call_id\":");
+    wireString(o.callId());
+    raw(",\"peer\":");
+    string(o.peer());
+    raw(",\"invited\":\"");
+    time(o.invitedMillis());
+    put((byte) '"');
+    if (o.event() == CallOutcome.Event.FINAL) {
+      raw(",\"status\":");
+      integer(o.status());
+    }
     raw("}\n");
     return len;
   }
@@ -198,9 +225,22 @@ public final class DecisionJson {
     raw("}");
   }
 
+  /** The SPC of the call's verified signer ({@link CallTag.Signer}), or null. */
+  private static String spcOf(List<CallTag> tags) {
+    for (CallTag t : tags) {
+      if (t instanceof CallTag.Signer signer) {
+        return signer.spc();
+      }
+    }
+    return null;
+  }
+
   private void tags(List<CallTag> tags) {
     boolean first = true;
     for (CallTag t : tags) {
+      if (t instanceof CallTag.Signer) {
+        continue; // no mark on the wire: recorded as the record's spc
+      }
       first = comma(first);
       // Every CallTag kind must say how it is recorded: an unknown one must not leave broken JSON.
       if (t instanceof CallTag.DisplayLabel l) {

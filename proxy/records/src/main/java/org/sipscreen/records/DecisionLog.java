@@ -450,8 +450,8 @@ public final class DecisionLog implements AutoCloseable {
 
     /** Keeps a line's keys for the index (0: none, e.g. an anonymous caller). */
     void note(long callerKey, long calleeKey) {
-      if (callers == null) {
-        return;
+      if (callers == null || (callerKey == 0 && calleeKey == 0)) {
+        return; // a line without numbers (a call outcome): nothing a traceback could look up
       }
       if (keyCount == callers.length) {
         callers = java.util.Arrays.copyOf(callers, keyCount * 2);

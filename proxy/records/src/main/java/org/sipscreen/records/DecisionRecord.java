@@ -42,7 +42,7 @@ public record DecisionRecord(
     int status,
     String reason,
     InetSocketAddress nextHop,
-    String nextHopTransport) {
+    String nextHopTransport) implements Recorded {
 
   public DecisionRecord {
     Objects.requireNonNull(callId, "callId");

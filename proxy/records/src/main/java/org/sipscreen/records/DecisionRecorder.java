@@ -35,7 +35,7 @@ public final class DecisionRecorder implements AutoCloseable {
   static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
   private static final int MAX_TRACKED_TRANSACTIONS = 100_000;
 
-  private final BlockingQueue<DecisionRecord> queue;
+  private final BlockingQueue<Recorded> queue;
   private final DecisionLog files;
   private final Clock clock;
   private final long flushNanos;
@@ -49,6 +49,8 @@ public final class DecisionRecorder implements AutoCloseable {
   private final DecisionJson json = new DecisionJson();
   private final RecentTransactions recent =
       new RecentTransactions(RETRANSMISSION_WINDOW_MILLIS, MAX_TRACKED_TRANSACTIONS);
+  /** Whether the proxy stamps its calls and records their outcomes ({@link CallOutcome}). */
+  private volatile boolean callOutcomes = true;
   private volatile boolean closing;
   /** Set once no thread can offer any more (after closing, every record() has left): the writer may stop. */
   private volatile boolean finishing;
@@ -147,6 +149,7 @@ public final class DecisionRecorder implements AutoCloseable {
     }
     DecisionRecorder recorder = new DecisionRecorder(files, config.queueSize(), config.flushIntervalMs(),
         Clock.systemUTC(), start);
+    recorder.callOutcomes = config.callOutcomes();
     log.info("decision records: writing to {}", dir);
     return recorder;
   }
@@ -157,12 +160,16 @@ public final class DecisionRecorder implements AutoCloseable {
   }
 
   /** The time to stamp a record with, from the recorder's clock. */
+  public boolean callOutcomes() {
+    return callOutcomes;
+  }
+
   public long millis() {
     return clock.millis();
   }
 
   /** Queues a record for writing; never blocks. False when it was dropped (queue full, or closed). */
-  public boolean record(DecisionRecord r) {
+  public boolean record(Recorded r) {
     entering.incrementAndGet();
     try {
       if (closing) {
@@ -296,7 +303,7 @@ public final class DecisionRecorder implements AutoCloseable {
   }
 
   private void run() {
-    List<DecisionRecord> batch = new ArrayList<>(BATCH);
+    List<Recorded> batch = new ArrayList<>(BATCH);
     long nextFlush = System.nanoTime() + flushNanos;
     try {
       while (true) {
@@ -312,8 +319,12 @@ public final class DecisionRecorder implements AutoCloseable {
           }
         }
         queue.drainTo(batch, BATCH);
-        for (DecisionRecord r : batch) {
-          write(r);
+        for (Recorded r : batch) {
+          if (r instanceof DecisionRecord d) {
+            write(d);
+          } else {
+            write((CallOutcome) r);
+          }
         }
         boolean idle = batch.isEmpty();
         batch.clear();
@@ -347,6 +358,16 @@ public final class DecisionRecorder implements AutoCloseable {
   }
 
   /** The index key of a number as the record writes it; 0 when the record has no E.164 number. */
+  private void write(CallOutcome o) {
+    // A 2xx is retransmitted until its ACK, a non-2xx until its ACK, a BYE until its answer: once each.
+    if (recent.seenRecently(RecentTransactions.hash(o.callId(), o.event().label(), o.status()),
+        o.timeMillis())) {
+      return;
+    }
+    int n = json.encode(o);
+    files.append(o.timeMillis(), json.bytes(), n, 0, 0);
+  }
+
   private static long key(org.sipscreen.screening.PhoneNumber n) {
     return n instanceof org.sipscreen.screening.PhoneNumber.E164 e ? RecordIndex.key(e.value()) : 0;
   }

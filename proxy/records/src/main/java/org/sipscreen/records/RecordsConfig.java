@@ -15,15 +15,18 @@ import org.sipscreen.screening.check.DataSize;
  * @param maxFileSize a file is closed and the next one opened at this size
  * @param retention files older than this are deleted
  * @param retentionSize the oldest files are deleted while all of them take more than this
+ * @param callOutcomes whether forwarded calls are stamped and their final responses and BYEs recorded
+ *     (answered share, short calls); default true
  */
 public record RecordsConfig(String directory, Duration flushInterval, Integer queueSize, DataSize maxFileSize,
-    Duration retention, DataSize retentionSize) {
+    Duration retention, DataSize retentionSize, Boolean callOutcomes) {
 
   /** The section with every default. */
-  public static final RecordsConfig DEFAULTS = new RecordsConfig(null, null, null, null, null, null);
+  public static final RecordsConfig DEFAULTS = new RecordsConfig(null, null, null, null, null, null, null);
 
   public RecordsConfig {
     directory = directory == null ? "records" : directory;
+    callOutcomes = callOutcomes == null ? Boolean.TRUE : callOutcomes;
     if (directory.isBlank()) {
       throw new IllegalArgumentException("directory must not be empty");
     }

@@ -52,6 +52,7 @@ class DecisionJsonTest {
     assertThat(n.get("attestation").isNull()).isTrue();
     assertThat(n.get("origid").isNull()).isTrue();
     assertThat(n.get("x5u").isNull()).isTrue();
+    assertThat(n.get("spc").isNull()).isTrue();
     assertThat(n.get("result").asText()).isEqualTo("rejected");
     assertThat(n.get("delivery").asText()).isEqualTo("answered");
     assertThat(n.get("status").asInt()).isEqualTo(603);
@@ -66,7 +67,8 @@ class DecisionJsonTest {
     ScreeningResult s = new ScreeningResult(
         new ScreeningResult.Action.Reject(603, "Network Blocked",
             List.of(new SipHeader("Reason", "SIP;cause=603"))),
-        List.of(new CallTag.DisplayLabel("SPAM?"), new CallTag.Verstat("TN-Validation-Failed")),
+        List.of(new CallTag.DisplayLabel("SPAM?"), new CallTag.Verstat("TN-Validation-Failed"),
+            new CallTag.Signer("1234")),
         Optional.of("score_policy"), Optional.of("local"), TestRecords.number("+13107945555"),
         TestRecords.number("+13107940100"),
         List.of(new CheckOutcome("emergency", "continue"), new CheckOutcome("neighbor_spoofing",
@@ -92,6 +94,7 @@ class DecisionJsonTest {
     assertThat(n.get("attestation").asText()).isEqualTo("A");
     assertThat(n.get("origid").asText()).isEqualTo("orig-123");
     assertThat(n.get("x5u").asText()).isEqualTo("https://cert.example/x5u.pem");
+    assertThat(n.get("spc").asText()).isEqualTo("1234"); // the signer: a field of its own, not a tag
   }
 
   @Test

@@ -43,6 +43,13 @@ class TracebackTest {
               ? TestRecords.rejected(at(t), "robo-" + h + m, ROBO, VICTIM, "carrier-a")
               : TestRecords.forwarded(at(t), "robo-" + h + m, ROBO, m == 30 ? OTHER : VICTIM, "carrier-a");
           log.append(r.timeMillis(), json.bytes(), json.encode(r));
+          // The call's outcome lines (no caller, no callee): a traceback never returns them.
+          CallOutcome answered = new CallOutcome(at(t) + 3, CallOutcome.Event.FINAL, "robo-" + h + m,
+              "carrier-a", at(t), 200);
+          log.append(answered.timeMillis(), json.bytes(), json.encode(answered));
+          CallOutcome ended = new CallOutcome(at(t) + 4, CallOutcome.Event.BYE, "robo-" + h + m,
+              "carrier-a", at(t), 0);
+          log.append(ended.timeMillis(), json.bytes(), json.encode(ended));
           DecisionRecord o = TestRecords.forwarded(at(t) + 1, "other-" + h + m, "+120255501234",
               VICTIM, "carrier-b");
           log.append(o.timeMillis(), json.bytes(), json.encode(o));

@@ -42,6 +42,37 @@ public sealed interface CallTag {
   }
 
   /**
+   * The service provider code (SPC, the OCN in the US) of the certificate that signed the call's verified
+   * SHAKEN PASSporT, from its RFC 8226 TNAuthList. Not a mark on the wire: it names the signer in decision
+   * records and reports, and the proxy's edits leave it out.
+   */
+  record Signer(String spc) implements CallTag {
+    /** Longer values are no SPC (ATIS-1000080: a 4-character OCN; TNAuthList allows any IA5String). */
+    public static final int MAX_LENGTH = 32;
+
+    public Signer {
+      Objects.requireNonNull(spc, "spc");
+      if (spc.isEmpty() || spc.length() > MAX_LENGTH
+          || spc.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f || c == '"' || c == '\\')) {
+        throw new IllegalArgumentException("SPC must be 1-" + MAX_LENGTH
+            + " printable ASCII characters without spaces, quotes or backslashes: " + spc);
+      }
+    }
+
+    /** The signer of a TNAuthList's first SPC, or null when it names none this record accepts. */
+    public static Signer of(List<String> spcs) {
+      for (String spc : spcs) {
+        try {
+          return new Signer(spc);
+        } catch (IllegalArgumentException e) {
+          return null; // a certificate's odd value is not worth a record field
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
    * An RFC 9410 {@code Reason: STIR;cause=<code>;text="<text>"}: the call goes on although its Identity
    * failed verification. The proxy sends it upstream, on the responses relayed toward the signer (RFC 9410
    * §4); with {@code downstream} it also adds it to the forwarded INVITE, for a next hop that wants to know.

@@ -146,6 +146,12 @@ public final class ChainLookup {
     if (t instanceof CallTag.DisplayLabel l) {
       return "label:" + l.label();
     }
+    if (t instanceof CallTag.StirReason r) {
+      return "stir_reason:" + r.headerValue();
+    }
+    if (t instanceof CallTag.Signer s) {
+      return "spc:" + s.spc();
+    }
     return "verstat:" + ((CallTag.Verstat) t).value();
   }
 

@@ -55,6 +55,10 @@ final class ReportCommand implements Callable<Integer> {
       description = "callers, prefixes and signers listed per peer (default ${DEFAULT-VALUE})")
   int top;
 
+  @Option(names = "--short-call", paramLabel = "SECONDS", defaultValue = "6s",
+      description = "an answered call that ends sooner is short (whole seconds, 1-60; default ${DEFAULT-VALUE})")
+  String shortCall;
+
   @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
       description = "files read in parallel (default ${DEFAULT-VALUE})")
   int threads;
@@ -104,7 +108,7 @@ final class ReportCommand implements Callable<Integer> {
     PeerReport.Query query;
     try {
       query = new PeerReport.Query(Traceback.parseTime(from, "from"), Traceback.parseTime(to, "to"),
-          peer == null || peer.isBlank() ? null : peer, top);
+          peer == null || peer.isBlank() ? null : peer, top, PeerReport.Query.shortCallSeconds(shortCall));
     } catch (IllegalArgumentException e) {
       err.println("report: " + e.getMessage());
       return 2;

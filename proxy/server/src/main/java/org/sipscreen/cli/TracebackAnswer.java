@@ -91,6 +91,7 @@ final class TracebackAnswer {
       c.put("callee", text(r, "callee"));
       c.put("attestation", text(r, "attestation"));
       c.put("signer_x5u", text(r, "x5u"));
+      c.put("signer_spc", text(r, "spc"));
       c.put("origid", text(r, "origid"));
       ObjectNode decision = c.putObject("decision");
       decision.put("result", text(r, "result"));
@@ -140,6 +141,9 @@ final class TracebackAnswer {
           ? c.path("attestation").asText() + (c.path("origid").isTextual() ? " (origid " + c.path("origid").asText()
               + ")" : "") : "none (unsigned or not verified)");
       line(out, "signer (x5u)", or(c, "signer_x5u"));
+      if (c.path("signer_spc").isTextual()) {
+        line(out, "signer (SPC/OCN)", c.path("signer_spc").asText());
+      }
       JsonNode d = c.path("decision");
       StringBuilder decision = new StringBuilder(or(d, "result"));
       if (d.has("response")) {

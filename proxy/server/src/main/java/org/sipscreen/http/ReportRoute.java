@@ -74,7 +74,8 @@ public final class ReportRoute implements AutoCloseable {
       String topText = one(params, "top");
       String peer = one(params, "peer");
       query = new PeerReport.Query(Traceback.parseTime(from, "from"), Traceback.parseTime(to, "to"),
-          peer == null || peer.isBlank() ? null : peer, topText == null ? 20 : Integer.parseInt(topText));
+          peer == null || peer.isBlank() ? null : peer, topText == null ? 20 : Integer.parseInt(topText),
+          PeerReport.Query.shortCallSeconds(one(params, "short_call")));
     } catch (NumberFormatException e) {
       return CompletableFuture.completedFuture(AdminResponse.error(400, "top must be a number"));
     } catch (IllegalArgumentException e) {

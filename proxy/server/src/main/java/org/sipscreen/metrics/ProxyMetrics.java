@@ -28,6 +28,7 @@ public final class ProxyMetrics {
   private final Counter screeningOutcomes;
   private final Counter malformed;
   private final Counter dropped;
+  private final Counter callStamps;
   private final Histogram screeningLatency;
   private final Counter policyDecisions;
   private final Counter peerInvites;
@@ -65,6 +66,10 @@ public final class ProxyMetrics {
         "reason");
     dropped = counter("sipscreen_messages_dropped_total",
         "Messages dropped without an answer, by reason",
+        "reason");
+    callStamps = counter("sipscreen_call_stamps_ignored_total",
+        "Call stamps in a relayed final response or BYE that were ignored (no outcome recorded):"
+            + " garbled (not a stamp) or forged (not made by this process for this call)",
         "reason");
     policyDecisions = counter("sipscreen_policy_decisions_total",
         "Flags raised by checks and the action the policy took; mode=shadow when only recorded",
@@ -407,6 +412,11 @@ public final class ProxyMetrics {
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder().name("sipscreen_tcp_buffered_bytes")
         .help("Bytes SIP TCP connections hold in incomplete messages (kept within sip.tcp_buffer_memory)")
         .callback(cb -> cb.call(bufferedBytes.getAsLong())).register(registry);
+  }
+
+  /** A call stamp that was not recorded: {@code garbled} or {@code forged}. */
+  public void callStampIgnored(String reason) {
+    point(callStamps, reason).inc();
   }
 
   public void dropped(String reason) {

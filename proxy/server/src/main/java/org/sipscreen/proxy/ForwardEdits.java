@@ -22,10 +22,13 @@ final class ForwardEdits {
   /**
    * The forwarded request: our Via, Max-Forwards, Route and Record-Route edits, and the screening's tags.
    * An RFC 9410 STIR cause goes into our Via ({@value StatelessProxy#STIR_VIA_PARAM}), so that the responses of this
-   * branch carry it back upstream without the proxy remembering the call.
+   * branch carry it back upstream without the proxy remembering the call. So does a call stamp
+   * ({@link CallStamps}), which also goes into our Record-Route for the dialog's requests.
+   *
+   * @param callStamp the call stamp of an initial INVITE, or null for none
    */
   static MessageEdits of(ProxySettings settings, SipRequest request, InboundMessage in,
-      NextHop hop, boolean initial, int ownRoutes, List<CallTag> tags) {
+      NextHop hop, boolean initial, int ownRoutes, List<CallTag> tags, String callStamp) {
     SipMessage m = request.message();
     MessageEdits edits = new MessageEdits(m);
     LocalEndpoint local = settings.endpointFor(hop.address().getAddress(), hop.transport());
@@ -42,6 +45,9 @@ final class ForwardEdits {
         via.append(';').append(StatelessProxy.STIR_VIA_PARAM).append('=').append(reason.cause());
         break;
       }
+    }
+    if (callStamp != null) {
+      via.append(';').append(CallStamps.PARAM).append('=').append(callStamp);
     }
     via.append("\r\n");
     via.append("Via: ").append(request.topVia().withReceived(
@@ -75,10 +81,10 @@ final class ForwardEdits {
 
     if (initial && settings.recordRoute() && m.method().equals("INVITE")) {
       StringBuilder rr = new StringBuilder(128);
-      appendRecordRoute(rr, local, hop.transport());
+      appendRecordRoute(rr, local, hop.transport(), callStamp);
       LocalEndpoint inbound = endpointAt(settings, in.recipient(), in.transport());
       if (hop.transport() != in.transport() || !inbound.equals(local)) {
-        appendRecordRoute(rr, inbound, in.transport());
+        appendRecordRoute(rr, inbound, in.transport(), callStamp);
       }
       int rri = m.indexOf(HeaderName.RECORD_ROUTE);
       edits.insert(rri >= 0 ? m.lineStart(rri) : m.headersEnd(), rr.toString());
@@ -90,12 +96,16 @@ final class ForwardEdits {
     return edits;
   }
 
-  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t) {
+  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t, String callStamp) {
     sb.append("Record-Route: <sip:").append(e.hostPort());
     if (t != Transport.UDP) {
       sb.append(";transport=").append(t.label());
     }
-    sb.append(";lr>\r\n");
+    sb.append(";lr");
+    if (callStamp != null) {
+      sb.append(';').append(CallStamps.PARAM).append('=').append(callStamp);
+    }
+    sb.append(">\r\n");
   }
 
   private static LocalEndpoint endpointAt(ProxySettings settings, InetSocketAddress recipient, Transport transport) {

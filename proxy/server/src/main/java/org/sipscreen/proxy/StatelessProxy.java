@@ -71,6 +71,8 @@ public final class StatelessProxy {
   /** Which next hops are up; kept over reloads. */
   private final NextHopHealth health = new NextHopHealth();
   private final NextHopProber prober;
+  /** Stamps forwarded calls for their outcome records; the key lives as long as the process. */
+  private final CallStamps stamps = CallStamps.withRandomKey();
   /** The answers of the next hops that name hosts; written under this object's lock. */
   private volatile NextHopAnswers answers = NextHopAnswers.NONE;
 
@@ -322,7 +324,11 @@ public final class StatelessProxy {
     }
 
     if (!initialInvite) {
-      return forward(settings, request, in, hop, initial, ownRoutes, List.of());
+      ProxyAction sent = forward(settings, request, in, hop, initial, ownRoutes, List.of(), null);
+      if (ownRoutes > 0 && sent instanceof ProxyAction.Send && message.method().equals("BYE")) {
+        byeRelayed(request, routes.subList(0, ownRoutes));
+      }
+      return sent;
     }
     long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
     TransactionDecisions.Seen seen = decisions.begin(key);
@@ -378,6 +384,10 @@ public final class StatelessProxy {
     } else {
       metrics.screeningError(); // NotRun: the call goes on unscreened (fail open), counted
     }
+    if (decision.action() instanceof ScreeningResult.Action.Forward && sink.wantsOutcomes()) {
+      decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in),
+          screening.flatMap(ScreeningResult::peerName).orElse(null)));
+    }
     decisions.decide(key, decision);
     ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
     sink.decided(request, in, screening, action);
@@ -415,14 +425,18 @@ public final class StatelessProxy {
     if (decision.action() instanceof ScreeningResult.Action.Drop) {
       return drop("screening");
     }
-    return forward(settings, request, in, hop, true, ownRoutes, decision.tags());
+    return forward(settings, request, in, hop, true, ownRoutes, decision.tags(), decision.stamp());
   }
 
   private ProxyAction forwardUnscreened(ProxySettings settings, SipRequest request, InboundMessage in,
       NextHop hop, int ownRoutes, long key) {
     metrics.screeningError();
-    decisions.decide(key, TransactionDecisions.FORWARD);
-    ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of());
+    TransactionDecisions.Decision decision = TransactionDecisions.FORWARD;
+    if (sink.wantsOutcomes()) {
+      decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in), null));
+    }
+    decisions.decide(key, decision);
+    ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of(), decision.stamp());
     sink.decided(request, in, Optional.empty(), send);
     return send;
   }
@@ -433,8 +447,8 @@ public final class StatelessProxy {
    * 513: a datagram over the limit would only fail in the kernel (EMSGSIZE) or at the next hop.
    */
   private ProxyAction forward(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
-      boolean initial, int ownRoutes, List<CallTag> tags) {
-    MessageEdits edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags);
+      boolean initial, int ownRoutes, List<CallTag> tags, String callStamp) {
+    MessageEdits edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags, callStamp);
     ProxySettings.Limits limits = settings.limits();
     if (hop.transport() == Transport.UDP && edits.length() > limits.udpMaxBytes()) {
       logUdpOverflowOnce(request.method(), edits.length(), limits.udpMaxBytes(), hop);
@@ -444,7 +458,7 @@ public final class StatelessProxy {
               .contains(Transport.TCP)) {
         metrics.udpTooLarge("moved_to_tcp");
         hop = tcp;
-        edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags);
+        edits = ForwardEdits.of(settings, request, in, hop, initial, ownRoutes, tags, callStamp);
       } else {
         metrics.udpTooLarge("answered_513");
         return answer(request, in, 513, "Message Too Large", List.of());
@@ -565,7 +579,74 @@ public final class StatelessProxy {
       return drop("udp_too_large");
     }
     metrics.responseRelayed(message.status());
+    String callStamp = vias.get(0).params().get(CallStamps.PARAM);
+    if (callStamp != null && message.status() >= 200) {
+      finalResponseRelayed(message, callStamp);
+    }
     return new ProxyAction.Send(transport, new InetSocketAddress(ip, port), edits);
+  }
+
+  /**
+   * When the proxy received an INVITE, in epoch milliseconds: its arrival on the socket, moved from the
+   * monotonic clock to the wall clock.
+   */
+  private static long invitedMillis(InboundMessage in) {
+    long now = System.currentTimeMillis();
+    long waited = (System.nanoTime() - in.receivedNanos()) / 1_000_000;
+    return waited > 0 && waited < 60_000 ? now - waited : now; // an unset arrival (tests) reads as now
+  }
+
+  /**
+   * A final response whose top Via is ours and stamped: the response to a screened initial INVITE (only
+   * those are stamped), recorded as the call's outcome. A re-INVITE's responses carry no stamp.
+   */
+  private void finalResponseRelayed(SipMessage response, String callStamp) {
+    String callId = response.first(HeaderName.CALL_ID);
+    if (!isInviteCseq(response.first(HeaderName.CSEQ))) {
+      return; // a stamp on a response to something else: our Via only goes on INVITEs stamped
+    }
+    CallStamps.Read read = stamps.read(callStamp, callId);
+    if (read instanceof CallStamps.Valid v) {
+      sink.finalResponse(callId, v.peer(), v.invitedMillis(), response.status());
+    } else {
+      metrics.callStampIgnored(((CallStamps.Ignored) read).label());
+    }
+  }
+
+  /**
+   * A BYE forwarded in a dialog that our Record-Route joined: recorded when our Route entry carries a valid
+   * stamp. Entries without one (dialogs from a process with outcomes off) are not counted.
+   */
+  private void byeRelayed(SipRequest request, List<NameAddr> ownRoutes) {
+    for (NameAddr route : ownRoutes) {
+      if (!(SipUri.read(route.uri()) instanceof SipUri uri)) {
+        continue;
+      }
+      String callStamp = uri.params().get(CallStamps.PARAM);
+      if (callStamp == null) {
+        continue;
+      }
+      CallStamps.Read read = stamps.read(callStamp, request.callId());
+      if (read instanceof CallStamps.Valid v) {
+        sink.bye(request.callId(), v.peer(), v.invitedMillis());
+      } else {
+        metrics.callStampIgnored(((CallStamps.Ignored) read).label());
+      }
+      return;
+    }
+  }
+
+  /** Whether a CSeq value ({@code 1 INVITE}) names INVITE. */
+  private static boolean isInviteCseq(String cseq) {
+    if (cseq == null) {
+      return false;
+    }
+    int end = cseq.length();
+    while (end > 0 && (cseq.charAt(end - 1) == ' ' || cseq.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return end >= 6 && cseq.regionMatches(end - 6, "INVITE", 0, 6)
+        && (end == 6 || cseq.charAt(end - 7) == ' ' || cseq.charAt(end - 7) == '\t');
   }
 
   /** Whether the message already carries a {@code Reason: STIR...} header (RFC 9410), which is kept alone. */

@@ -41,10 +41,14 @@ final class TransactionDecisions {
   record Pending() implements Seen {}
 
   /** What the first copy got: the action and the tags it was forwarded with. */
-  record Decision(ScreeningResult.Action action, List<CallTag> tags) implements Seen {
+  record Decision(ScreeningResult.Action action, List<CallTag> tags, String stamp) implements Seen {
     Decision {
       Objects.requireNonNull(action, "action");
       tags = List.copyOf(tags);
+    }
+
+    Decision(ScreeningResult.Action action, List<CallTag> tags) {
+      this(action, tags, null);
     }
 
     static Decision of(ScreeningResult result) {
@@ -53,6 +57,14 @@ final class TransactionDecisions {
         return FORWARD;
       }
       return new Decision(result.action(), result.tags());
+    }
+
+    /**
+     * The same decision with the call stamp its forwarded copies carry ({@link CallStamps}), made once so
+     * that a retransmission is forwarded with the same stamp.
+     */
+    Decision stamped(String callStamp) {
+      return new Decision(action, tags, callStamp);
     }
   }
 

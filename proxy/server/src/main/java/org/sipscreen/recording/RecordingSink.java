@@ -5,6 +5,7 @@ import org.sipscreen.proxy.DecisionSink;
 import org.sipscreen.proxy.InboundMessage;
 import org.sipscreen.proxy.LocalResponse;
 import org.sipscreen.proxy.ProxyAction;
+import org.sipscreen.records.CallOutcome;
 import org.sipscreen.records.DecisionRecord;
 import org.sipscreen.records.DecisionRecorder;
 import org.sipscreen.records.LiveRecorder;
@@ -108,4 +109,32 @@ public final class RecordingSink implements DecisionSink {
   }
 
   private static final String ATTESTATION_PREFIX = "attestation_";
+
+  @Override
+  public boolean wantsOutcomes() {
+    DecisionRecorder recorder = recorders.current();
+    return recorder != null && recorder.callOutcomes();
+  }
+
+  @Override
+  public void finalResponse(String callId, String peer, long invitedMillis, int status) {
+    outcome(CallOutcome.Event.FINAL, callId, peer, invitedMillis, status);
+  }
+
+  @Override
+  public void bye(String callId, String peer, long invitedMillis) {
+    outcome(CallOutcome.Event.BYE, callId, peer, invitedMillis, 0);
+  }
+
+  private void outcome(CallOutcome.Event event, String callId, String peer, long invitedMillis, int status) {
+    DecisionRecorder recorder = recorders.current();
+    if (recorder == null || !recorder.callOutcomes()) {
+      return;
+    }
+    try {
+      recorder.record(new CallOutcome(recorder.millis(), event, callId, peer, invitedMillis, status));
+    } catch (RuntimeException e) {
+      recorder.failed(); // a response status out of range, a Call-ID missing: never a cost to the call
+    }
+  }
 }

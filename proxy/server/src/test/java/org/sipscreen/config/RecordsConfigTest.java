@@ -47,6 +47,14 @@ class RecordsConfigTest {
     assertThat(r.queueSize()).isEqualTo(65_536);
     assertThat(r.maxFileBytes()).isEqualTo(256L * 1024 * 1024);
     assertThat(r.retentionHours()).isEqualTo(2160);
+    assertThat(r.callOutcomes()).isTrue();
+  }
+
+  @Test
+  void callOutcomesCanBeTurnedOffAndMustBeABoolean() throws Exception {
+    assertThat(load("records: { call_outcomes: false }\n").records().callOutcomes()).isFalse();
+    assertThatThrownBy(() -> load("records:\n  call_outcomes: sometimes\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("call_outcomes");
   }
 
   @Test

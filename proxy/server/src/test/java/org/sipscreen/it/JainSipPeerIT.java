@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.Ports;
 
 /**
@@ -49,13 +50,15 @@ import org.sipscreen.testkit.Ports;
 @Timeout(120)
 class JainSipPeerIT {
 
+  private int calleePort;
+
   private Agent caller;
   private Agent callee;
   private TestProxy proxy;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
-    int calleePort = Ports.free();
+    calleePort = Ports.free();
     proxy = TestProxy.start(dir, "sip:127.0.0.1:" + calleePort);
     callee = new Agent("callee", calleePort, true);
     caller = new Agent("caller", Ports.free(), false);
@@ -66,6 +69,47 @@ class JainSipPeerIT {
     caller.close();
     callee.close();
     proxy.close();
+  }
+
+  @Test
+  void stampedRecordRouteRoundTripsThroughJainSipDialogsAndTheCallsOutcomeIsRecorded(@TempDir Path dir)
+      throws Exception {
+    try (TestProxy recording = TestProxy.startRecording(dir, "sip:127.0.0.1:" + calleePort)) {
+      ClientTransaction invite = caller.invite(TestProxy.CLEAN, "+13105550100", recording.sipPort);
+      Request atCallee = callee.requests.poll(5, TimeUnit.SECONDS);
+      assertThat(atCallee).as("INVITE at the callee").isNotNull();
+      String recordRoute = atCallee.getHeader("Record-Route").toString();
+      assertThat(recordRoute).contains(";lr").contains(";ss-c=");
+      Response ok = caller.responses.poll(5, TimeUnit.SECONDS);
+      while (ok != null && ok.getStatusCode() < 200) {
+        ok = caller.responses.poll(5, TimeUnit.SECONDS);
+      }
+      assertThat(ok).as("200 OK at the caller").isNotNull();
+      Dialog dialog = invite.getDialog();
+      Request ack = dialog.createAck(((CSeqHeader) ok.getHeader(CSeqHeader.NAME)).getSeqNumber());
+      // JAIN-SIP keeps the URI as the proxy wrote it, parameters included (RFC 3261 §12.1.2).
+      assertThat(ack.getHeader("Route").toString()).contains(";ss-c=");
+      dialog.sendAck(ack);
+      assertThat(callee.requests.poll(5, TimeUnit.SECONDS)).as("ACK at the callee").isNotNull();
+      dialog.sendRequest(caller.provider.getNewClientTransaction(dialog.createRequest(Request.BYE)));
+      assertThat(callee.requests.poll(5, TimeUnit.SECONDS)).as("BYE at the callee").isNotNull();
+      Response byeOk = caller.responses.poll(5, TimeUnit.SECONDS);
+      assertThat(byeOk).as("200 for BYE at the caller").isNotNull();
+
+      Await.until("the call's final response and BYE are recorded", () -> {
+        String all = records(dir.resolve("records"));
+        return all.contains("\"event\":\"final\"") && all.contains("\"event\":\"bye\"");
+      });
+      assertThat(recording.counter("sipscreen_call_stamps_ignored", "forged")).isZero();
+    }
+  }
+
+  private static String records(Path dir) throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    for (org.sipscreen.records.DecisionFiles.Segment s : org.sipscreen.records.DecisionFiles.list(dir)) {
+      all.append(java.nio.file.Files.readString(s.path()));
+    }
+    return all.toString();
   }
 
   @Test

@@ -30,9 +30,20 @@ final class TestProxy implements AutoCloseable {
     return start(dir, defaultRoute, "");
   }
 
+  /** A proxy that also writes decision records (and so stamps its calls) into {@code dir/records}. */
+  static TestProxy startRecording(Path dir, String defaultRoute) throws IOException, ConfigException,
+      InterruptedException {
+    return start(dir, defaultRoute, "", "records: { directory: records, flush_interval: 20ms }\n");
+  }
+
   /** @param extraScreening YAML lines appended under {@code screening:} (indented by two spaces) */
   static TestProxy start(Path dir, String defaultRoute, String extraScreening) throws IOException,
       ConfigException, InterruptedException {
+    return start(dir, defaultRoute, extraScreening, "");
+  }
+
+  private static TestProxy start(Path dir, String defaultRoute, String extraScreening, String topLevel)
+      throws IOException, ConfigException, InterruptedException {
     Files.writeString(dir.resolve("block.txt"), BLOCKED + "\n");
     Files.writeString(dir.resolve("suspect.txt"), SUSPECT + "\n");
     Files.writeString(dir.resolve("allow.txt"), "# nobody\n");
@@ -62,7 +73,7 @@ final class TestProxy implements AutoCloseable {
           tag_list:
             file: suspect.txt
             label: "SPAM?"
-        %s""".formatted(sip, defaultRoute, extraScreening);
+        %s""".formatted(sip, defaultRoute, extraScreening) + topLevel;
     Path config = dir.resolve("sipscreen.yaml");
     Files.writeString(config, yaml);
     Sipscreen running = Sipscreen.start(Sipscreen.prepare(config));

@@ -269,4 +269,36 @@ class DecisionRecordingTest {
     assertThat(recorder.retransmissions()).as("copies never reach the recorder").isZero();
     assertThat(metrics.counterValue("sipscreen_retransmissions", "answered")).isEqualTo(2);
   }
+
+  @Test
+  void finalResponseAndByeOfAForwardedCallAreWrittenAsOutcomeLines() throws IOException {
+    DecisionRecorder recorder = recorder();
+    StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"), chain(), metrics,
+        RecordingSink.of(recorder));
+    String forwarded = StatelessProxyTest.sentTo(proxy.process(in(StatelessProxyTest.cleanInvite(), UAC)), UAS,
+        Transport.UDP);
+    String upstream = StatelessProxyTest.UAC_VIA_RECEIVED.substring("Via: ".length());
+    proxy.process(in(StatelessProxyTest.response("200 OK", CallOutcomeStampTest.ourVia(forwarded), upstream),
+        UAS));
+    proxy.process(in(StatelessProxyTest.response("200 OK", CallOutcomeStampTest.ourVia(forwarded), upstream),
+        UAS)); // the 2xx retransmitted until its ACK: one line
+    proxy.process(in(StatelessProxyTest.bye("sip:bob@127.0.0.3:5080",
+        "Route: " + CallOutcomeStampTest.ourRecordRoute(forwarded)), UAC));
+    recorder.close();
+
+    List<JsonNode> lines = new ArrayList<>();
+    for (DecisionFiles.Segment s : DecisionFiles.list(dir)) {
+      for (String line : Files.readAllLines(s.path())) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0).get("result").asText()).isEqualTo("forwarded");
+    assertThat(lines.get(1).get("event").asText()).isEqualTo("final");
+    assertThat(lines.get(1).get("status").asInt()).isEqualTo(200);
+    assertThat(lines.get(1).get("peer").asText()).isEqualTo("local");
+    assertThat(lines.get(1).get("call_id").asText()).isEqualTo("call-1@uac.example");
+    assertThat(lines.get(2).get("event").asText()).isEqualTo("bye");
+    assertThat(lines.get(2).get("invited").asText()).isNotBlank();
+  }
 }

@@ -51,6 +51,18 @@ class RequestPathFuzzTest {
   /** Metrics are only written here; one registry for every run keeps each run cheap. */
   static final ProxyMetrics metrics = new ProxyMetrics(new PrometheusRegistry());
 
+  /** Records nothing, but has forwarded calls stamped and their final responses and BYEs read back. */
+  static final org.sipscreen.proxy.DecisionSink STAMPING = new org.sipscreen.proxy.DecisionSink() {
+    @Override
+    public void decided(org.sipscreen.sip.SipRequest request, org.sipscreen.proxy.InboundMessage in,
+        Optional<org.sipscreen.screening.ScreeningResult> screening, org.sipscreen.proxy.ProxyAction action) {}
+
+    @Override
+    public boolean wantsOutcomes() {
+      return true;
+    }
+  };
+
   @FuzzTest(maxDuration = "30s")
   void requestPath(FuzzedDataProvider data) {
     boolean fromPeer = data.consumeBoolean();
@@ -59,7 +71,7 @@ class RequestPathFuzzTest {
     byte[] bytes = data.consumeRemainingAsBytes();
 
     StatelessProxy proxy = new StatelessProxy(StatelessProxyTest.settings("127.0.0.0/8"),
-        StatelessProxyTest.chain(Optional.of("TN-Validation-Failed")), metrics);
+        StatelessProxyTest.chain(Optional.of("TN-Validation-Failed")), metrics, STAMPING);
     Sender sender = new Sender(metrics);
     EmbeddedChannel udp = new AddressedChannel(new SipUdpHandler(proxy, sender, metrics, MAX));
     sender.addUdpChannel(udp);

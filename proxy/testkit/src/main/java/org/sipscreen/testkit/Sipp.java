@@ -75,15 +75,29 @@ public final class Sipp {
     return uacFrom("127.0.0.1", dir, scenario, proxyPort, transport, calls, rate, service, keys);
   }
 
+  /** {@link #uac} holding each call for {@code pauseMillis} where the scenario pauses ({@code -d}). */
+  public static Result uacHolding(Path dir, String scenario, int proxyPort, int calls, int rate,
+      String service, Map<String, String> keys, long pauseMillis) throws IOException, InterruptedException {
+    return uacFrom("127.0.0.1", dir, scenario, proxyPort, "u1", calls, rate, service, keys,
+        List.of("-d", Long.toString(pauseMillis)));
+  }
+
   /** {@link #uac} sending from {@code localAddress} (another loopback address: another peer). */
   public static Result uacFrom(String localAddress, Path dir, String scenario, int proxyPort, String transport,
       int calls, int rate, String service, Map<String, String> keys) throws IOException, InterruptedException {
+    return uacFrom(localAddress, dir, scenario, proxyPort, transport, calls, rate, service, keys, List.of());
+  }
+
+  private static Result uacFrom(String localAddress, Path dir, String scenario, int proxyPort,
+      String transport, int calls, int rate, String service, Map<String, String> keys, List<String> extra)
+      throws IOException, InterruptedException {
     Path work = Files.createDirectories(dir.resolve("uac-" + System.nanoTime()));
     List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario(work, scenario).toString(),
         "-i", localAddress, "-p", Integer.toString(Ports.free()), "-t", transport,
         "-m", Integer.toString(calls), "-r", Integer.toString(rate), "-s", service,
         "-nostdin", "-trace_stat", "-trace_err", "-timeout", "90s", "-timeout_error",
         "-recv_timeout", "10000", "127.0.0.1:" + proxyPort));
+    cmd.addAll(cmd.size() - 1, extra);
     keys.forEach((k, v) -> {
       cmd.add("-key");
       cmd.add(k);

@@ -17,9 +17,39 @@ public final class PeerReport {
    * @param to the window's end, inclusive
    * @param peer only this peer, or null for every peer
    * @param top how many callers, prefixes and signers to list per peer
+   * @param shortCallSeconds an ended call shorter than this many seconds is short (1 to 60)
    */
-  public record Query(Instant from, Instant to, String peer, int top) {
+  public record Query(Instant from, Instant to, String peer, int top, int shortCallSeconds) {
+
+    /** Short calls are those under {@value #SHORT_CALL_SECONDS} s. */
+    public static final int SHORT_CALL_SECONDS = 6;
+
+    public Query(Instant from, Instant to, String peer, int top) {
+      this(from, to, peer, top, SHORT_CALL_SECONDS);
+    }
+
+    /**
+     * A short-call threshold as given by an operator: whole seconds, {@code 6} or {@code 6s}; null is the
+     * default.
+     */
+    public static int shortCallSeconds(String text) {
+      if (text == null) {
+        return SHORT_CALL_SECONDS;
+      }
+      String digits = text.endsWith("s") ? text.substring(0, text.length() - 1) : text;
+      try {
+        return Integer.parseInt(digits.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("short call threshold must be whole seconds such as 6s, was '"
+            + text + "'");
+      }
+    }
+
     public Query {
+      if (shortCallSeconds < 1 || shortCallSeconds > Tally.DURATION_SECONDS) {
+        throw new IllegalArgumentException("short call threshold must be 1-" + Tally.DURATION_SECONDS
+            + " s, was " + shortCallSeconds);
+      }
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
       if (to.isBefore(from)) {

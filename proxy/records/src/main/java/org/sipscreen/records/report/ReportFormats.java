@@ -70,21 +70,21 @@ public final class ReportFormats {
         ObjectNode f = pn.putObject("facts");
         known.forEach(f::put);
       }
-      tally(pn, p.total);
+      tally(pn, p.total, r.query().shortCallSeconds());
       top(pn.putArray("top_blocked_callers"), "caller", p.blockedCallers, r.query().top());
       top(pn.putArray("top_blocked_prefixes"), "prefix", p.blockedPrefixes, r.query().top());
-      top(pn.putArray("signers"), "x5u", p.signers, r.query().top());
+      signers(pn.putArray("signers"), p.signers, r.query().top());
       long error = Math.max(p.blockedCallers.error(), Math.max(p.blockedPrefixes.error(), p.signers.error()));
       if (error > 0) {
         pn.put("top_counts_under_by_at_most", error);
       }
       ArrayNode days = pn.putArray("days");
-      p.days.forEach((day, t) -> tally(days.addObject().put("day", day), t));
+      p.days.forEach((day, t) -> tally(days.addObject().put("day", day), t, r.query().shortCallSeconds()));
     }
     return root;
   }
 
-  private static void tally(ObjectNode n, Tally t) {
+  private static void tally(ObjectNode n, Tally t, int shortSeconds) {
     n.put("calls", t.calls);
     n.put("forwarded", t.forwarded());
     n.put("tagged", t.tagged());
@@ -99,6 +99,38 @@ public final class ReportFormats {
     counts(n.putObject("tagged_by"), t.taggedBy);
     counts(n.putObject("flagged"), t.flagged);
     counts(n.putObject("attestation"), t.attestation);
+    outcomes(n.putObject("outcomes"), t, shortSeconds);
+  }
+
+  /**
+   * What became of the forwarded calls: final responses (answered = 2xx, unanswered by class), and of the
+   * answered calls that ended, the short ones and the average duration.
+   */
+  private static void outcomes(ObjectNode n, Tally t, int shortSeconds) {
+    long finals = t.answered() + t.unanswered();
+    n.put("final_responses", finals);
+    n.put("answered", t.answered());
+    n.put("unanswered", t.unanswered());
+    ObjectNode shares = n.putObject("share");
+    shares.put("answered", share(t.answered(), finals));
+    shares.put("unanswered", share(t.unanswered(), finals));
+    ObjectNode byClass = n.putObject("unanswered_by_class");
+    t.finals.forEach((k, v) -> {
+      if (!k.equals("2xx")) {
+        byClass.put(k, v[0]);
+      }
+    });
+    n.put("ended", t.ended);
+    n.put("short_call_seconds", shortSeconds);
+    n.put("short", t.shortCalls(shortSeconds));
+    n.put("short_share", share(t.shortCalls(shortSeconds), t.ended));
+    n.put("average_duration_seconds", averageSeconds(t));
+    n.put("timed_from_invite", t.endedFromInvite);
+  }
+
+  /** The average duration of the ended calls, in seconds to the millisecond; 0 when none ended. */
+  static double averageSeconds(Tally t) {
+    return t.ended == 0 ? 0 : Math.round((double) t.durationMillis / t.ended) / 1000.0;
   }
 
   private static void counts(ObjectNode n, Map<String, long[]> m) {
@@ -108,6 +140,16 @@ public final class ReportFormats {
   private static void top(ArrayNode a, String key, TopCounter c, int n) {
     for (TopCounter.Entry e : c.top(n)) {
       a.addObject().put(key, e.value()).put("calls", e.count());
+    }
+  }
+
+  /** The signers: {@code {"spc": ...}} when the certificate named its SPC, else {@code {"x5u": ...}}. */
+  private static void signers(ArrayNode a, TopCounter c, int n) {
+    for (TopCounter.Entry e : c.top(n)) {
+      String v = e.value();
+      boolean spc = v.startsWith(ReportScanner.SPC_PREFIX);
+      a.addObject().put(spc ? "spc" : "x5u", spc ? v.substring(ReportScanner.SPC_PREFIX.length()) : v)
+          .put("calls", e.count());
     }
   }
 
@@ -129,8 +171,9 @@ public final class ReportFormats {
     for (PeerReport.Peer p : r.peers.values()) {
       facts.getOrDefault(p.name, Map.of()).forEach((k, v) -> sb.append(csvField(p.name)).append(",all,fact,")
           .append(csvField(k + "=" + v)).append(",,\n"));
-      csvTally(sb, p.name, "all", p.total);
-      p.days.forEach((day, t) -> csvTally(sb, p.name, day, t));
+      int shortSeconds = r.query().shortCallSeconds();
+      csvTally(sb, p.name, "all", p.total, shortSeconds);
+      p.days.forEach((day, t) -> csvTally(sb, p.name, day, t, shortSeconds));
       for (TopCounter.Entry e : p.blockedCallers.top(r.query().top())) {
         row(sb, p.name, "all", "top_blocked_caller", e.value(), e.count(), p.total.calls);
       }
@@ -144,13 +187,25 @@ public final class ReportFormats {
     return sb.toString();
   }
 
-  private static void csvTally(StringBuilder sb, String peer, String day, Tally t) {
+  private static void csvTally(StringBuilder sb, String peer, String day, Tally t, int shortSeconds) {
     row(sb, peer, day, "calls", "", t.calls, t.calls);
     t.results.forEach((k, v) -> row(sb, peer, day, "result", k, v[0], t.calls));
     t.blockedBy.forEach((k, v) -> row(sb, peer, day, "blocked_by", k, v[0], t.calls));
     t.taggedBy.forEach((k, v) -> row(sb, peer, day, "tagged_by", k, v[0], t.calls));
     t.flagged.forEach((k, v) -> row(sb, peer, day, "flagged", k, v[0], t.calls));
     t.attestation.forEach((k, v) -> row(sb, peer, day, "attestation", k, v[0], t.calls));
+    long finals = t.answered() + t.unanswered();
+    if (finals > 0 || t.ended > 0) {
+      // Shares of the final responses, and of the ended calls for the short ones.
+      row(sb, peer, day, "outcome", "answered", t.answered(), finals);
+      row(sb, peer, day, "outcome", "unanswered", t.unanswered(), finals);
+      t.finals.forEach((k, v) -> row(sb, peer, day, "final_class", k, v[0], finals));
+      row(sb, peer, day, "outcome", "ended", t.ended, t.answered());
+      row(sb, peer, day, "outcome", "short_under_" + shortSeconds + "s", t.shortCalls(shortSeconds), t.ended);
+      row(sb, peer, day, "outcome", "timed_from_invite", t.endedFromInvite, t.ended);
+      sb.append(csvField(peer)).append(',').append(day).append(",outcome,average_duration_seconds,")
+          .append(String.format(Locale.ROOT, "%.3f", averageSeconds(t))).append(",\n");
+    }
   }
 
   private static void row(StringBuilder sb, String peer, String day, String measure, String key, long n,

@@ -53,13 +53,14 @@ final class ReportHtml {
     }
     h.append("</table>\n");
     for (PeerReport.Peer p : r.peers.values()) {
-      peer(h, p, r.query().top(), facts.getOrDefault(p.name, Map.of()));
+      peer(h, p, r.query().top(), facts.getOrDefault(p.name, Map.of()), r.query().shortCallSeconds());
     }
     h.append("</body></html>\n");
     return h.toString();
   }
 
-  private static void peer(StringBuilder h, PeerReport.Peer p, int top, Map<String, String> facts) {
+  private static void peer(StringBuilder h, PeerReport.Peer p, int top, Map<String, String> facts,
+      int shortSeconds) {
     h.append("<h2 id=\"peer-").append(esc(p.name)).append("\">").append(esc(p.name)).append("</h2>\n");
     if (!facts.isEmpty()) {
       h.append("<table>");
@@ -68,6 +69,7 @@ final class ReportHtml {
       h.append("</table>\n");
     }
     h.append("<h3>Calls per day</h3>\n").append(dayChart(p));
+    h.append("<h3>Call outcomes</h3>\n").append(outcomes(p, shortSeconds));
     h.append("<h3>Blocked, by reason</h3>\n").append(bars(p.total.blockedBy, p.total.calls, BLOCKED));
     h.append("<h3>Tagged, by reason</h3>\n").append(bars(p.total.taggedBy, p.total.calls, TAGGED));
     h.append("<h3>Flagged by the checks</h3>\n").append(bars(p.total.flagged, p.total.calls, OTHER));
@@ -76,7 +78,8 @@ final class ReportHtml {
         .append(topTable("caller", p.blockedCallers.top(top)));
     h.append("<h3>Caller-ID prefixes with the most blocked calls</h3>\n")
         .append(topTable("prefix (NPA-NXX)", p.blockedPrefixes.top(top)));
-    h.append("<h3>Signers (certificate URL)</h3>\n").append(topTable("x5u", p.signers.top(top)));
+    h.append("<h3>Signers (spc: the certificate's SPC, else its URL)</h3>\n")
+        .append(topTable("signer", p.signers.top(top)));
   }
 
   /** One stacked bar per day: forwarded, tagged, blocked, the rest. */
@@ -148,6 +151,27 @@ final class ReportHtml {
     }
     s.append("</svg>\n");
     return s.toString();
+  }
+
+  /** Per day and over the window: answered and unanswered of the final responses, short calls, duration. */
+  private static String outcomes(PeerReport.Peer p, int shortSeconds) {
+    if (p.total.answered() + p.total.unanswered() + p.total.ended == 0) {
+      return "<p>none recorded</p>\n";
+    }
+    StringBuilder s = new StringBuilder("<table><tr><th class=\"l\">day</th><th>final responses</th>"
+        + "<th>answered</th><th>unanswered</th><th>ended</th><th>short (&lt; " + shortSeconds
+        + " s)</th><th>average duration (s)</th></tr>\n");
+    p.days.forEach((day, t) -> outcomeRow(s, day, t, shortSeconds));
+    outcomeRow(s, "all", p.total, shortSeconds);
+    return s.append("</table>\n").toString();
+  }
+
+  private static void outcomeRow(StringBuilder s, String day, Tally t, int shortSeconds) {
+    long finals = t.answered() + t.unanswered();
+    s.append("<tr><td class=\"l\">").append(esc(day)).append("</td>").append(td(finals))
+        .append(pct(t.answered(), finals)).append(pct(t.unanswered(), finals)).append(td(t.ended))
+        .append(pct(t.shortCalls(shortSeconds), t.ended))
+        .append(String.format(Locale.ROOT, "<td>%.1f</td>", ReportFormats.averageSeconds(t))).append("</tr>\n");
   }
 
   private static String topTable(String what, List<TopCounter.Entry> entries) {

@@ -38,6 +38,12 @@ public final class ReportScanner {
   /** A longer line is no record: the proxy's records are far shorter. */
   static final int MAX_LINE = 16 << 20;
 
+  /**
+   * How a signer known by the SPC of its certificate (the record's {@code spc}) is counted in the signers'
+   * top list, beside those known only by their certificate URL.
+   */
+  static final String SPC_PREFIX = "spc:";
+
   private ReportScanner() {}
 
   /** Whether a report reads and writes the summaries of finished files ({@link ReportSummary}). */
@@ -219,6 +225,11 @@ public final class ReportScanner {
     private final String from;
     private final String to;
     private final List<String[]> fired = new ArrayList<>();
+    /**
+     * When each call answered in this file so far was answered (its 2xx), by Call-ID, until its BYE: a
+     * BYE is timed from its answer when both are in the file, else from its INVITE (the stamp's time).
+     */
+    private final java.util.Map<String, Long> answeredAt = new java.util.HashMap<>();
     /** The first and last time of the file's readable records; null when none. */
     String first;
     String last;
@@ -289,6 +300,11 @@ public final class ReportScanner {
       String decidedBy = null;
       String attestation = null;
       String x5u = null;
+      String spc = null;
+      String event = null;
+      String callId = null;
+      String invited = null;
+      int status = 0;
       fired.clear();
       try (JsonParser p = JSON.createParser(buf, offset, length)) {
         if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -306,12 +322,21 @@ public final class ReportScanner {
             case "decided_by" -> decidedBy = text(p, v);
             case "attestation" -> attestation = text(p, v);
             case "x5u" -> x5u = text(p, v);
+            case "spc" -> spc = text(p, v);
+            case "event" -> event = text(p, v);
+            case "call_id" -> callId = text(p, v);
+            case "invited" -> invited = text(p, v);
+            case "status" -> status = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
             case "fired" -> readFired(p, v);
             default -> p.skipChildren();
           }
         }
       } catch (IOException e) {
         report.unreadableLines++;
+        return;
+      }
+      if (event != null && time != null) {
+        outcome(time, peer, event, callId, invited, status);
         return;
       }
       if (time == null || result == null) {
@@ -342,8 +367,65 @@ public final class ReportScanner {
         pr.blockedCallers.add(caller);
         pr.blockedPrefixes.add(prefix(caller));
       }
-      if (x5u != null) {
+      if (spc != null) {
+        pr.signers.add(SPC_PREFIX + spc);
+      } else if (x5u != null) {
         pr.signers.add(x5u);
+      }
+    }
+
+    /** A call outcome line: a final response ({@code final}) or a BYE ({@code bye}). */
+    private void outcome(String time, String peer, String event, String callId, String invited, int status) {
+      long at = millisOf(time);
+      boolean isFinal = event.equals("final") && status >= 200 && status <= 699;
+      boolean isBye = event.equals("bye") && invited != null;
+      if (at < 0 || callId == null || !(isFinal || isBye)) {
+        report.unreadableLines++;
+        return;
+      }
+      long invitedMillis = isBye ? millisOf(invited) : 0;
+      if (invitedMillis < 0) {
+        report.unreadableLines++;
+        return;
+      }
+      if (first == null || time.compareTo(first) < 0) {
+        first = time;
+      }
+      if (last == null || time.compareTo(last) > 0) {
+        last = time;
+      }
+      Long answered = null;
+      if (isFinal && status < 300) {
+        answeredAt.putIfAbsent(callId, at);
+      } else if (isBye) {
+        answered = answeredAt.remove(callId);
+      }
+      if (time.compareTo(from) < 0 || time.compareTo(to) > 0) {
+        return;
+      }
+      String peerName = peer == null ? PeerReport.NO_PEER : peer;
+      if (report.query.peer() != null && !report.query.peer().equals(peerName)) {
+        return;
+      }
+      PeerReport.Peer pr = report.peer(peerName);
+      Tally d = pr.dayOf(time);
+      if (isFinal) {
+        String statusClass = (status / 100) + "xx";
+        Tally.count(d.finals, statusClass);
+        Tally.count(pr.total.finals, statusClass);
+      } else {
+        long millis = answered != null ? at - answered : at - invitedMillis;
+        d.ended(millis, answered == null);
+        pr.total.ended(millis, answered == null);
+      }
+    }
+
+    /** A record time ({@code 2026-11-28T19:04:05.123Z}) in epoch milliseconds; -1 when it is none. */
+    private static long millisOf(String time) {
+      try {
+        return java.time.Instant.parse(time).toEpochMilli();
+      } catch (java.time.format.DateTimeParseException e) {
+        return -1;
       }
     }
 

@@ -22,13 +22,13 @@ import org.sipscreen.records.DecisionFiles;
  * from. It is used only while the file still has that size and time, and only when the report's window
  * holds every record of the file; otherwise the file is read. A summary that cannot be read is ignored.
  *
- * <p>Layout ({@link DataOutputStream}): the magic {@code SSSUM1}, the file's size and modification time
+ * <p>Layout ({@link DataOutputStream}): the magic {@code SSSUM2}, the file's size and modification time
  * (epoch millis), the first and last record time (empty when none), the unreadable lines, then per peer
  * its name, its window tally, its days with their tallies and its three top lists.
  */
 final class ReportSummary {
 
-  private static final String MAGIC = "SSSUM1";
+  private static final String MAGIC = "SSSUM2";
 
   /** The counts of one whole file, as a report with an unbounded window and every peer. */
   final PeerReport counts;
@@ -182,6 +182,14 @@ final class ReportSummary {
     writeCounts(out, t.taggedBy);
     writeCounts(out, t.flagged);
     writeCounts(out, t.attestation);
+    writeCounts(out, t.finals);
+    out.writeLong(t.ended);
+    out.writeLong(t.endedFromInvite);
+    out.writeLong(t.durationMillis);
+    out.writeInt(t.durationSeconds.length);
+    for (long n : t.durationSeconds) {
+      out.writeLong(n);
+    }
   }
 
   private static void readTally(DataInputStream in, Tally t) throws IOException {
@@ -191,6 +199,16 @@ final class ReportSummary {
     readCounts(in, t.taggedBy);
     readCounts(in, t.flagged);
     readCounts(in, t.attestation);
+    readCounts(in, t.finals);
+    t.ended += in.readLong();
+    t.endedFromInvite += in.readLong();
+    t.durationMillis += in.readLong();
+    if (in.readInt() != t.durationSeconds.length) {
+      throw new IOException("not this version's duration buckets");
+    }
+    for (int i = 0; i < t.durationSeconds.length; i++) {
+      t.durationSeconds[i] += in.readLong();
+    }
   }
 
   private static void writeCounts(DataOutputStream out, Map<String, long[]> counts) throws IOException {

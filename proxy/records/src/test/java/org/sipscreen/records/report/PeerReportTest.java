@@ -89,6 +89,32 @@ class PeerReportTest {
   }
 
   @Test
+  void signersAreNamedByTheSpcOfTheirCertificateAndByItsUrlWithoutOne(@TempDir Path other) throws Exception {
+    try (ReportRecords out = new ReportRecords(other)) {
+      for (int i = 0; i < 7; i++) {
+        out.write(DAY1.toEpochMilli() + i * 1000L, "carrier_d", "+13125550100", ReportRecords.Kind.FORWARDED_A_SPC);
+      }
+      for (int i = 0; i < 3; i++) {
+        out.write(DAY1.toEpochMilli() + 60_000 + i * 1000L, "carrier_d", "+13125550100", FORWARDED_A);
+      }
+    }
+    PeerReport r = ReportScanner.run(other, new PeerReport.Query(DAY1, DAY2, null, 10), 1);
+
+    JsonNode signers = peer(json(r), "carrier_d").path("signers");
+    assertThat(signers.get(0).path("spc").asText()).isEqualTo(ReportRecords.SPC);
+    assertThat(signers.get(0).path("calls").asLong()).isEqualTo(7);
+    assertThat(signers.get(1).path("x5u").asText()).isEqualTo(ReportRecords.X5U);
+    assertThat(signers.get(1).path("calls").asLong()).isEqualTo(3);
+    assertThat(ReportFormats.write(r, "csv")).contains("carrier_d,all,signer,spc:567J,7,");
+    assertThat(ReportFormats.write(r, "html")).contains("spc:567J");
+    try (var files = Files.list(other)) {
+      assertThat(Files.readString(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst()
+          .orElseThrow())).contains("\"spc\":\"567J\"")
+          .doesNotContain("{\"signer\"");
+    }
+  }
+
+  @Test
   void countsCallsAndResultsPerPeerAndDay() throws Exception {
     PeerReport r = report(null);
     assertThat(r.records()).isEqualTo(105);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.sipscreen.records.CallOutcome;
 import org.sipscreen.records.DecisionFiles;
 import org.sipscreen.records.DecisionJson;
 import org.sipscreen.records.DecisionRecord;
@@ -27,13 +28,15 @@ final class ReportRecords implements AutoCloseable {
 
   /** The kinds of call a generated record can be. */
   enum Kind {
-    FORWARDED, FORWARDED_A, FORWARDED_B, SIGNATURE_FAILED, TAGGED_NEIGHBOR, REJECTED_N11, REJECTED_DNO,
+    FORWARDED, FORWARDED_A, FORWARDED_B, FORWARDED_A_SPC, SIGNATURE_FAILED, TAGGED_NEIGHBOR, REJECTED_N11, REJECTED_DNO,
     BLOCKED_VELOCITY, REJECTED_RMD, EMERGENCY
   }
 
   private static final InetSocketAddress SOURCE = new InetSocketAddress("198.51.100.7", 5060);
   private static final InetSocketAddress NEXT_HOP = new InetSocketAddress("127.0.0.1", 5070);
-  private static final String X5U = "https://cert.example/sti/carrier-a.pem";
+  static final String X5U = "https://cert.example/sti/carrier-a.pem";
+  /** The SPC of the certificate of {@link Kind#FORWARDED_A_SPC} calls. */
+  static final String SPC = "567J";
 
   private final Path dir;
   private final DecisionJson json = new DecisionJson();
@@ -47,6 +50,17 @@ final class ReportRecords implements AutoCloseable {
   /** Writes one record. */
   void write(long timeMillis, String peer, String caller, Kind kind) throws IOException {
     DecisionRecord r = record(timeMillis, "c" + (count++) + "@gen", peer, caller, "+13105550100", kind);
+    int len = json.encode(r);
+    append(timeMillis, len);
+  }
+
+  /** Writes one call outcome line, as the proxy does for a relayed final response or BYE. */
+  void write(CallOutcome o) throws IOException {
+    int len = json.encode(o);
+    append(o.timeMillis(), len);
+  }
+
+  private void append(long timeMillis, int len) throws IOException {
     String name = DecisionFiles.name(DecisionFiles.hourOf(timeMillis), 0);
     OutputStream out = open.get(name);
     if (out == null) {
@@ -58,7 +72,6 @@ final class ReportRecords implements AutoCloseable {
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), 1 << 16);
       open.put(name, out);
     }
-    int len = json.encode(r);
     out.write(json.bytes(), 0, len);
   }
 
@@ -80,6 +93,11 @@ final class ReportRecords implements AutoCloseable {
       case FORWARDED_B -> {
         attestation = "B";
         x5u = X5U;
+      }
+      case FORWARDED_A_SPC -> {
+        attestation = "A";
+        x5u = X5U;
+        tags = List.of(new CallTag.Verstat(CallTag.Verstat.PASSED), new CallTag.Signer(SPC));
       }
       case SIGNATURE_FAILED -> x5u = X5U;
       case TAGGED_NEIGHBOR -> {

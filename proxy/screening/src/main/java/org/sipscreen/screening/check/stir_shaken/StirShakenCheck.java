@@ -67,6 +67,12 @@ public final class StirShakenCheck implements Check {
   /** The outcome label of each verdict above, by identity. */
   private final Map<Verdict, String> labels = new IdentityHashMap<>();
   private final Stats stats = new Stats();
+  /**
+   * The passed verdicts that name their signer ({@link CallTag.Signer}), per SPC and attestation, made once
+   * each. Signers are few (one per certificate holder); past {@link #MAX_SIGNERS} a call passes unnamed.
+   */
+  private final Map<String, Verdict[]> passedBySigner = new ConcurrentHashMap<>();
+  static final int MAX_SIGNERS = 10_000;
 
   /**
    * @param settings deadline, failure handling, scores
@@ -135,6 +141,9 @@ public final class StirShakenCheck implements Check {
   @Override
   public String outcomeLabel(Verdict verdict, ScreenedCall call) {
     String label = labels.get(verdict);
+    if (label == null) {
+      label = signerLabel(verdict);
+    }
     return label != null ? label : CheckOutcome.labelOf(verdict);
   }
 
@@ -268,7 +277,7 @@ public final class StirShakenCheck implements Check {
       if (r instanceof VerificationResult.Passed ok) {
         Passport passport = ok.passport();
         if (!passport.isDiversion()) {
-          return passed[passport.attestation().ordinal()];
+          return passedBy(passport.attestation(), known.get(passport.x5u()));
         }
         continue;
       }
@@ -297,6 +306,68 @@ public final class StirShakenCheck implements Check {
     Verdict v = why == null ? null : failed.get(why.failure());
     // A div PASSporT alone, however good, does not identify the caller.
     return v != null ? v : failed.get(IdentityFailure.INVALID_IDENTITY);
+  }
+
+  /**
+   * The passed verdict of {@code attestation}, naming the SPC of the signing certificate's TNAuthList
+   * (parsed once per certificate, with its chain) when it has one.
+   */
+  private Verdict passedBy(Attestation attestation, CertificateLookup lookup) {
+    Verdict plain = passed[attestation.ordinal()];
+    if (!(lookup instanceof CertificateLookup.Found found)
+        || !(found.result() instanceof ChainResult.Trusted trusted) || trusted.tnAuthList() == null) {
+      return plain;
+    }
+    CallTag.Signer signer = CallTag.Signer.of(trusted.tnAuthList().spcs());
+    if (signer == null) {
+      return plain;
+    }
+    Verdict[] bySigner = passedBySigner.get(signer.spc());
+    if (bySigner == null) {
+      if (passedBySigner.size() >= MAX_SIGNERS) {
+        return plain;
+      }
+      bySigner = passedBySigner.computeIfAbsent(signer.spc(), spc -> signerVerdicts(signer));
+    }
+    return bySigner[attestation.ordinal()];
+  }
+
+  private Verdict[] signerVerdicts(CallTag.Signer signer) {
+    Verdict[] out = new Verdict[passed.length];
+    for (int i = 0; i < out.length; i++) {
+      Verdict v = passed[i];
+      if (v instanceof Verdict.Flag f) {
+        out[i] = new Verdict.Flag(f.category(), f.score(), withSigner(f.tags(), signer));
+      } else if (v instanceof Verdict.Tag t) {
+        out[i] = new Verdict.Tag(withSigner(t.tags(), signer));
+      } else {
+        out[i] = v;
+      }
+    }
+    return out;
+  }
+
+  private static List<CallTag> withSigner(List<CallTag> tags, CallTag.Signer signer) {
+    List<CallTag> out = new ArrayList<>(tags);
+    out.add(signer);
+    return out;
+  }
+
+  /** The label of a verdict {@link #passedBy} made: that of the attestation it passed with. */
+  private String signerLabel(Verdict verdict) {
+    List<CallTag> tags = verdict instanceof Verdict.Flag f ? f.tags()
+        : verdict instanceof Verdict.Tag tag ? tag.tags() : List.of();
+    for (CallTag one : tags) {
+      if (one instanceof CallTag.Signer signer) {
+        Verdict[] bySigner = passedBySigner.get(signer.spc());
+        for (int i = 0; bySigner != null && i < bySigner.length; i++) {
+          if (bySigner[i] == verdict) {
+            return labels.get(passed[i]);
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /**

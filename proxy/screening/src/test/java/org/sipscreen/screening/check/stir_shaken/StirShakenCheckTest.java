@@ -144,9 +144,45 @@ class StirShakenCheckTest {
       assertThat(v).isInstanceOf(Verdict.Tag.class); // no flag: a strict policy cannot block it
     } else {
       assertThat(v).isEqualTo(new Verdict.Flag(category, score,
-          List.of(new CallTag.Verstat("TN-Validation-Passed"))));
+          List.of(new CallTag.Verstat("TN-Validation-Passed"), new CallTag.Signer("1234"))));
     }
     assertThat(certificates.lookups).isZero();
+  }
+
+  @Test
+  void passedVerdictNamesTheSpcOfTheSigningCertificatesTnAuthList() {
+    certificates.cache(X5U, SP_CERT); // TestPki's STI certificates carry TNAuthList SPC 1234
+    StirShakenCheck check = check();
+
+    Verdict first = verdictFor(check, valid("B"));
+    Verdict second = verdictFor(check, valid("B"));
+
+    assertThat(tagsOf(first)).containsExactly(new CallTag.Verstat("TN-Validation-Passed"),
+        new CallTag.Signer("1234"));
+    assertThat(second).isSameAs(first); // made once per signer and attestation
+    assertThat(check.outcomeLabel(first, null)).isEqualTo("attestation_b");
+    assertThat(check.outcomeLabel(verdictFor(check, valid("A")), null)).isEqualTo("attestation_a");
+  }
+
+  @Test
+  void passedVerdictOfACertificateWithoutSpcNamesNoSigner() throws Exception {
+    X509Certificate numbersOnly = PKI.issue(SP_KEYS, NOW.minusSeconds(86_400), NOW.plusSeconds(86_400),
+        TestPki.tnAuthList(TestPki.one(CALLER)));
+    certificates.cache(X5U, numbersOnly);
+    StirShakenCheck check = check();
+
+    Verdict v = verdictFor(check, valid("A"));
+
+    assertThat(tagsOf(v)).containsExactly(new CallTag.Verstat("TN-Validation-Passed"));
+    assertThat(check.outcomeLabel(v, null)).isEqualTo("attestation_a");
+  }
+
+  @Test
+  void spcThatIsNoPrintableTokenIsLeftOut() {
+    assertThat(CallTag.Signer.of(List.of("12 4"))).isNull();
+    assertThat(CallTag.Signer.of(List.of("x".repeat(CallTag.Signer.MAX_LENGTH + 1)))).isNull();
+    assertThat(CallTag.Signer.of(List.of())).isNull();
+    assertThat(CallTag.Signer.of(List.of("567J", "1234"))).isEqualTo(new CallTag.Signer("567J"));
   }
 
   /** A call retargeted by changing the Request-URI only: To still names the number the caller dialed. */
@@ -489,7 +525,8 @@ class StirShakenCheckTest {
         .screen(TestCalls.invite().identity(valid("C")).build());
 
     assertThat(r.action()).isEqualTo(ScreeningResult.Action.FORWARD);
-    assertThat(r.tags()).containsExactly(new CallTag.Verstat("TN-Validation-Passed"));
+    assertThat(r.tags()).containsExactly(new CallTag.Verstat("TN-Validation-Passed"),
+        new CallTag.Signer("1234"));
     assertThat(r.outcomeOf(StirShakenCheck.NAME)).contains("attestation_c");
     assertThat(r.score()).isEqualTo(30);
     assertThat(r.decisions()).singleElement().satisfies(d -> {

@@ -1,0 +1,142 @@
+package org.sipscreen.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The stamp that lets a stateless proxy record what became of a call: when the INVITE arrived and from
+ * which peer, written into the proxy's own Via ({@value #PARAM}) and Record-Route URI of the forwarded
+ * INVITE. The Via comes back on the INVITE's responses, the Record-Route in the Route of the dialog's
+ * requests (RFC 3261 §12.1.1, §12.1.2: both sides keep the URI as it was, parameters included), so the
+ * final response and the BYE name their call without the proxy remembering it.
+ *
+ * <p>A stamp is {@code <invited, base 36 ms>.<mac, 12 hex>.<peer>}, the MAC a truncated HMAC-SHA256 over
+ * Call-ID, time and peer with a key made at start: a peer cannot make a BYE count for another call, and a
+ * stamp from before a restart reads as forged. Peer names are {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, which a
+ * URI parameter and a Via parameter carry as they are.
+ */
+public final class CallStamps {
+
+  /** The Via and Record-Route URI parameter. */
+  public static final String PARAM = "ss-c";
+
+  private static final int MAC_HEX = 12;
+  private static final int MAX_TIME_DIGITS = 12;
+  private static final int MAX_PEER = 64;
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs;
+
+  /** A stamp read back: {@link Valid}, or why it was ignored. */
+  public sealed interface Read permits Valid, Ignored {}
+
+  /** A stamp this process made for this call. */
+  public record Valid(long invitedMillis, String peer) implements Read {}
+
+  /** A stamp that is not one: {@code garbled} (not a stamp's form) or {@code forged} (the MAC differs). */
+  public enum Ignored implements Read {
+    GARBLED, FORGED;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** @param key the HMAC key, at least 16 bytes */
+  public CallStamps(byte[] key) {
+    if (key == null || key.length < 16) {
+      throw new IllegalArgumentException("key must be at least 16 bytes");
+    }
+    this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(this::newMac);
+  }
+
+  /** Stamps with a random key: stamps of an earlier process read as forged. */
+  public static CallStamps withRandomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return new CallStamps(key);
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
+  /**
+   * The stamp of a call.
+   *
+   * @param peer the source peer's name, or null when none
+   */
+  public String stamp(String callId, long invitedMillis, String peer) {
+    String time = Long.toString(invitedMillis, 36);
+    String p = peer == null ? "" : peer;
+    StringBuilder sb = new StringBuilder(time.length() + MAC_HEX + p.length() + 2);
+    sb.append(time).append('.');
+    appendMac(sb, callId, time, p);
+    return sb.append('.').append(p).toString();
+  }
+
+  /** Reads {@code value} as the stamp of the call {@code callId}; never throws. */
+  public Read read(String value, String callId) {
+    if (value == null || callId == null) {
+      return Ignored.GARBLED;
+    }
+    int dot1 = value.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : value.indexOf('.', dot1 + 1);
+    if (dot1 < 1 || dot1 > MAX_TIME_DIGITS || dot2 != dot1 + 1 + MAC_HEX
+        || value.length() - dot2 - 1 > MAX_PEER) {
+      return Ignored.GARBLED;
+    }
+    String time = value.substring(0, dot1);
+    String peer = value.substring(dot2 + 1);
+    long invited;
+    try {
+      invited = Long.parseLong(time, 36);
+    } catch (NumberFormatException e) {
+      return Ignored.GARBLED;
+    }
+    if (invited < 0 || !peerName(peer) || !time.equals(Long.toString(invited, 36))) {
+      return Ignored.GARBLED;
+    }
+    StringBuilder mac = new StringBuilder(MAC_HEX);
+    appendMac(mac, callId, time, peer);
+    if (!value.regionMatches(dot1 + 1, mac.toString(), 0, MAC_HEX)) {
+      return Ignored.FORGED;
+    }
+    return new Valid(invited, peer.isEmpty() ? null : peer);
+  }
+
+  private static boolean peerName(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || (i > 0 && (c == '_' || c == '.' || c == '-'));
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void appendMac(StringBuilder sb, String callId, String time, String peer) {
+    Mac mac = macs.get();
+    mac.update(callId.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    mac.update(time.getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    byte[] out = mac.doFinal(peer.getBytes(StandardCharsets.US_ASCII));
+    for (int i = 0; i < MAC_HEX / 2; i++) {
+      sb.append(HEX[(out[i] >> 4) & 0xf]).append(HEX[out[i] & 0xf]);
+    }
+  }
+}
