@@ -143,6 +143,11 @@ public final class Sipscreen implements AutoCloseable {
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
         overload);
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
+    // The config flood control runs with, for re-applying it when a next hop's name resolves elsewhere.
+    java.util.concurrent.atomic.AtomicReference<SipscreenConfig> floodConfig =
+        new java.util.concurrent.atomic.AtomicReference<>(config);
+    org.sipscreen.dns.NextHopResolver names = resolveNextHops(prepared, proxy, metrics, clients,
+        () -> flood.apply(floodPolicy(floodConfig.get(), proxy.settings().nextHops())));
     org.sipscreen.metrics.FloodMetrics.register(registry, flood);
     org.sipscreen.transport.OutOfMemoryExit.PROCESS.installAsDefaultHandler();
     org.sipscreen.transport.TcpConnectionBudget budget = tcpBudget(config.sip());
@@ -183,7 +188,10 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.admin.AdminRoutes.install(admin, proxy, reloader, metrics);
     org.sipscreen.admin.BanRoutes.install(admin, flood);
     org.sipscreen.admin.NextHopRoutes.install(admin, proxy);
-    reloader.onApply(next -> flood.apply(floodPolicy(next)));
+    reloader.onApply(next -> {
+      floodConfig.set(next);
+      flood.apply(floodPolicy(next, proxy.settings().nextHops()));
+    });
     reloader.onApply(next -> overload.apply(next.overloadPolicy()));
     reloader.onApply(next -> connections.peers(peerAddresses(next)));
     if (traceback != null) {
@@ -221,6 +229,7 @@ public final class Sipscreen implements AutoCloseable {
     clients.add(udpDropProbe(prepared.settings(), overload));
     Sipscreen s = new Sipscreen(group, sip, http, metrics, proxy, clients, recorder, lifecycle, fleet);
     s.reloader = reloader;
+    reloader.resolveNamesWith(names.forReloads());
     s.admin = admin;
     try {
       reloader.watchFiles(java.time.Duration.ofMillis(300));
@@ -317,20 +326,57 @@ public final class Sipscreen implements AutoCloseable {
         fleet.map(f -> f.shareBans(local)).orElse(local),
         com.github.benmanes.caffeine.cache.Ticker.systemTicker(),
         uri -> proxy.snapshot().chain().isEmergencyUri(uri));
-    flood.apply(floodPolicy(config));
+    flood.apply(floodPolicy(config, proxy.settings().nextHops()));
     return flood;
   }
 
-  private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config) {
+  /**
+   * Keeps the next hops that name hosts resolved for the whole run: the start-up answers stand until
+   * {@code min_ttl}, then each name is asked again when its TTL ends, from a thread of its own, and the proxy
+   * swaps in the hop set the new answer gives, then runs {@code alsoOnChange}. What stops it joins
+   * {@code clients}.
+   */
+  private static org.sipscreen.dns.NextHopResolver resolveNextHops(Prepared prepared, StatelessProxy proxy,
+      ProxyMetrics metrics, List<AutoCloseable> clients, Runnable alsoOnChange) {
+    org.sipscreen.dns.NextHopResolver names = new org.sipscreen.dns.NextHopResolver(
+        org.sipscreen.dns.NextHopResolver.Settings.of(prepared.config().routing().dns()), metrics,
+        System::currentTimeMillis);
+    names.seed(prepared.settings().nextHops());
+    proxy.resolveNamesWith(names);
+    java.util.concurrent.ScheduledExecutorService refresh =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "sipscreen-next-hop-dns");
+          t.setDaemon(true);
+          return t;
+        });
+    refresh.scheduleWithFixedDelay(() -> {
+      try {
+        names.refresh(proxy.settings().nextHops(), () -> {
+          proxy.nextHopsResolved();
+          alsoOnChange.run();
+        });
+      } catch (RuntimeException e) {
+        // A failed round must not end the schedule (an exception would cancel it): the next one tries again.
+        log.warn("next_hop_dns_refresh_failed error={}", e.toString());
+      }
+    }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clients.add(() -> {
+      refresh.shutdownNow();
+      names.close();
+    });
+    return names;
+  }
+
+  /** Flood control as {@code config} says, never counting the next hops' addresses ({@code hops}'s). */
+  private static Optional<org.sipscreen.flood.FloodPolicy> floodPolicy(SipscreenConfig config,
+      org.sipscreen.proxy.NextHopSet hops) {
     if (!config.floodOn()) {
       return Optional.empty();
     }
-    // A config that got this far has next hops naming addresses (ProxySettingsFactory checked them).
     List<java.net.InetAddress> cores = new ArrayList<>();
-    for (SipscreenConfig.NextHopEntry e : config.routing().hops()) {
-      NextHop core = NextHop.of(org.sipscreen.sip.SipUri.parse(e.uri()));
-      if (core != null) {
-        cores.add(core.address().getAddress());
+    for (org.sipscreen.proxy.NextHopSet.Member m : hops.members()) {
+      if (!cores.contains(m.hop().address().getAddress())) {
+        cores.add(m.hop().address().getAddress());
       }
     }
     return Optional.of(config.flood().policy(config.peers(), cores));
@@ -524,7 +570,8 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   public static ProxySettings settings(SipscreenConfig config, Path configFile) throws ConfigException {
-    return org.sipscreen.config.ProxySettingsFactory.settings(config, configFile);
+    return org.sipscreen.config.ProxySettingsFactory.settings(config, configFile,
+        org.sipscreen.dns.NextHopResolver.ONCE);
   }
 
 

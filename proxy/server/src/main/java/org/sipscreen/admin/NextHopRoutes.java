@@ -11,7 +11,10 @@ import org.sipscreen.proxy.NextHopSet;
 import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.proxy.StatelessProxy;
 
-/** {@code GET /admin/next-hops}: every configured next hop with its priority, weight and probe state. */
+/**
+ * {@code GET /admin/next-hops}: every next hop with its priority, weight and probe state, and for an address a
+ * configured name resolved to, that name.
+ */
 public final class NextHopRoutes {
 
   private NextHopRoutes() {}
@@ -29,6 +32,9 @@ public final class NextHopRoutes {
     for (NextHopSet.Member m : hops.members()) {
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("uri", m.uri());
+      if (m.resolved()) {
+        h.put("name", m.source()); // the configured next hop whose DNS answer gave this address
+      }
       h.put("priority", m.priority());
       h.put("weight", m.weight());
       h.put("state", health.isUp(m.hop()) ? "up" : "down");
@@ -45,6 +51,11 @@ public final class NextHopRoutes {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("probing", hops.probing().isPresent() ? "on" : "off");
     body.put("next_hops", out);
+    if (!hops.names().isEmpty()) {
+      List<String> names = new ArrayList<>();
+      hops.names().forEach(n -> names.add(n.uri()));
+      body.put("names", names);
+    }
     return body;
   }
 }

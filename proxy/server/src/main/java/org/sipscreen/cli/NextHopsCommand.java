@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sipscreen next-hops}: a running proxy's next hops and whether each is up ({@code GET /admin/next-hops}). */
 @Command(name = "next-hops", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "List a running proxy's next hops: priority, weight, up or down, last probe result.",
+    description = "List a running proxy's next hops: priority, weight, up or down, last probe result, and"
+        + " the configured name a hop's address was resolved from.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  sipscreen next-hops --config /etc/sipscreen/sipscreen.yaml",
@@ -56,10 +57,12 @@ final class NextHopsCommand implements Callable<Integer> {
       return AdminClient.UNREACHABLE;
     }
     System.out.println("probing " + a.path("probing").asText());
-    System.out.printf("%-44s %8s %6s %-5s %s%n", "URI", "PRIORITY", "WEIGHT", "STATE", "LAST PROBE");
+    System.out.printf("%-44s %8s %6s %-5s %-10s %s%n", "URI", "PRIORITY", "WEIGHT", "STATE", "LAST PROBE",
+        "FROM NAME");
     for (JsonNode h : a.path("next_hops")) {
-      System.out.printf("%-44s %8d %6d %-5s %s%n", h.path("uri").asText(), h.path("priority").asInt(),
-          h.path("weight").asInt(), h.path("state").asText(), h.path("last_probe").asText("-"));
+      System.out.printf("%-44s %8d %6d %-5s %-10s %s%n", h.path("uri").asText(), h.path("priority").asInt(),
+          h.path("weight").asInt(), h.path("state").asText(), h.path("last_probe").asText("-"),
+          h.path("name").asText("-"));
     }
     return 0;
   }

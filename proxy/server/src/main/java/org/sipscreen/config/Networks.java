@@ -53,6 +53,61 @@ public final class Networks {
     }
   }
 
+  /**
+   * A next hop's URI: as {@link #requireRouteUri}, or with a host name in place of the address (resolved by
+   * DNS later, never while loading).
+   */
+  static void requireNextHopUri(String text, String key) {
+    try {
+      org.sipscreen.sip.SipUri uri = org.sipscreen.sip.SipUri.parse(text);
+      if (uri.isSip() && org.sipscreen.proxy.NextHop.ipLiteral(uri.host()) == null
+          && org.sipscreen.proxy.NextHopName.of(text, 1, 1).isEmpty()) {
+        String t = uri.transport();
+        if (t != null && !t.equals("udp") && !t.equals("tcp")) {
+          throw new IllegalArgumentException(key + ": transport must be udp or tcp, was " + t);
+        }
+        throw new IllegalArgumentException(key + ": '" + text + "' names neither an IP address nor a host");
+      }
+      if (uri.isSip() && org.sipscreen.proxy.NextHop.ipLiteral(uri.host()) == null) {
+        return; // a host name, with udp or tcp
+      }
+    } catch (org.sipscreen.sip.SipSyntaxException e) {
+      throw new IllegalArgumentException(key + ": '" + text + "' is not a SIP URI: " + e.getMessage());
+    }
+    requireRouteUri(text, key);
+  }
+
+  /** {@code 192.0.2.1}, {@code 192.0.2.1:5353}, {@code [2001:db8::1]:53}: a name server's address. */
+  public static java.net.InetSocketAddress requireHostPort(String text, String key) {
+    if (text == null || text.isEmpty()) {
+      throw new IllegalArgumentException(key + ": empty address");
+    }
+    String host = text;
+    int port = 53;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0) {
+        throw new IllegalArgumentException(key + ": '" + text + "' has no closing ]");
+      }
+      host = text.substring(1, close);
+      if (close + 1 < text.length()) {
+        port = portOf(text, text.substring(close + 1), key);
+      }
+    } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') >= 0) {
+      host = text.substring(0, text.indexOf(':'));
+      port = portOf(text, text.substring(text.indexOf(':')), key);
+    }
+    return new java.net.InetSocketAddress(requireIpLiteral(host, key), port);
+  }
+
+  private static int portOf(String text, String colonPort, String key) {
+    if (!colonPort.matches(":[0-9]{1,5}") || Integer.parseInt(colonPort.substring(1)) < 1
+        || Integer.parseInt(colonPort.substring(1)) > 65_535) {
+      throw new IllegalArgumentException(key + ": '" + text + "' has a bad port (1-65535)");
+    }
+    return Integer.parseInt(colonPort.substring(1));
+  }
+
   static void requireRouteUri(String text, String key) {
     try {
       org.sipscreen.sip.SipUri uri = org.sipscreen.sip.SipUri.parse(text);

@@ -224,14 +224,17 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /**
    * Where requests go. Initial requests go to one of the next hops ({@code next_hops}, or the single
-   * {@code default_route}), chosen per transaction among those that are up; nothing routes by DNS.
+   * {@code default_route}), chosen per transaction among those that are up. A next hop may name a host,
+   * resolved by DNS in the background ({@code dns}); nothing a peer sends is resolved.
    *
    * @param nextHops the next hops with priorities and weights; exclusive with {@code default_route}
    * @param probing OPTIONS keepalives to the next hops; null (no section): none, every hop is up
+   * @param dns how next hops that name hosts are resolved; defaults when absent
    */
   public record Routing(String defaultRoute, List<String> nextHopNetworks, List<NextHopEntry> nextHops,
-      Probing probing) {
+      Probing probing, Dns dns) {
     public Routing {
+      dns = dns == null ? new Dns(null, null, null, null) : dns;
       if (nextHops != null) {
         if (defaultRoute != null) {
           throw new IllegalArgumentException("default_route and next_hops are exclusive; list the default"
@@ -259,7 +262,12 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     }
 
     public Routing(String defaultRoute, List<String> nextHopNetworks) {
-      this(defaultRoute, nextHopNetworks, null, null);
+      this(defaultRoute, nextHopNetworks, null, null, null);
+    }
+
+    public Routing(String defaultRoute, List<String> nextHopNetworks, List<NextHopEntry> nextHops,
+        Probing probing) {
+      this(defaultRoute, nextHopNetworks, nextHops, probing, null);
     }
 
     /** The next hops: {@code next_hops}, or the default route as the only one. */
@@ -269,15 +277,16 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
   }
 
   /**
-   * One next hop: an IP-literal SIP URI, its priority (lower is tried first, default 1) and its weight
-   * within that priority (default 1).
+   * One next hop: a SIP URI naming an IP address or a host name (resolved by DNS, RFC 3263), its priority
+   * (lower is tried first, default 1) and its weight within that priority (default 1); a host name without
+   * a port takes the priorities and weights of its SRV records.
    */
   public record NextHopEntry(String uri, Integer priority, Integer weight) {
     public NextHopEntry {
       if (uri == null) {
         throw new IllegalArgumentException("next_hops: uri is required");
       }
-      Networks.requireRouteUri(uri, "next_hops.uri");
+      Networks.requireNextHopUri(uri, "next_hops.uri");
       priority = priority == null ? 1 : priority;
       if (priority < 0 || priority > 65_535) {
         throw new IllegalArgumentException("next_hops.priority must be 0-65535, was " + priority);
@@ -286,6 +295,31 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       if (weight < 1 || weight > 65_535) {
         throw new IllegalArgumentException("next_hops.weight must be 1-65535, was " + weight);
       }
+    }
+  }
+
+  /**
+   * How next hops that name hosts are resolved: by the name servers in {@code servers} (IP literals with an
+   * optional port, default 53), or those of /etc/resolv.conf; each answer is kept for its TTL clamped to
+   * {@code min_ttl}..{@code max_ttl}, and a query not answered within {@code timeout} fails (then the last
+   * good answer stays and the name is asked again after {@code min_ttl}).
+   */
+  public record Dns(List<String> servers, Duration minTtl, Duration maxTtl, Duration timeout) {
+    public Dns {
+      servers = servers == null ? List.of() : List.copyOf(servers);
+      for (String server : servers) {
+        Networks.requireHostPort(server, "dns.servers");
+      }
+      minTtl = minTtl == null ? Duration.ofSeconds(5) : minTtl;
+      ConfigDurations.require(minTtl, "min_ttl", Duration.ofSeconds(1), Duration.ofHours(1));
+      maxTtl = maxTtl == null ? Duration.ofHours(1) : maxTtl;
+      ConfigDurations.require(maxTtl, "max_ttl", Duration.ofSeconds(1), Duration.ofDays(1));
+      if (maxTtl.compareTo(minTtl) < 0) {
+        throw new IllegalArgumentException("max_ttl (" + maxTtl.toSeconds() + "s) must not be below min_ttl ("
+            + minTtl.toSeconds() + "s)");
+      }
+      timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
+      ConfigDurations.require(timeout, "timeout", Duration.ofMillis(100), Duration.ofSeconds(30));
     }
   }
 

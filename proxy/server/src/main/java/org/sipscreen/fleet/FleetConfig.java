@@ -74,10 +74,6 @@ public record FleetConfig(String mode, List<String> nodes, String sentinelMaster
     tls = tls != null && tls;
     shareReputation = shareReputation != null && shareReputation;
     shareBans = shareBans == null || shareBans;
-    if (shareReputation && mode.equals("cluster")) {
-      throw new IllegalArgumentException("share_reputation is not available in cluster mode (standalone or"
-          + " sentinel only)");
-    }
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
       throw new IllegalArgumentException("instance_id must be 1-128 letters, digits, '.', '_', ':' or '-',"
           + " was '" + instanceId + "'");

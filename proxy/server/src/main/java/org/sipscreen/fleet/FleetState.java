@@ -267,7 +267,7 @@ public final class FleetState implements AutoCloseable {
     }
     try {
       if (!script.isLoaded()) {
-        RedisFuture<String> sha = script.load(link.commands());
+        CompletableFuture<String> sha = link.load(script);
         link.flush();
         commands.inc();
         script.loaded(sha.get(config.deadline().toNanos(), TimeUnit.NANOSECONDS));

@@ -36,6 +36,8 @@ public final class ProxyMetrics {
   private final Counter udpTooLarge;
   private final Counter scannerRequests;
   private final Counter nextHopProbes;
+  private final Counter nextHopResolutions;
+  private final Counter nextHopRefused;
   private final Counter nextHopsAllDown;
   private final Counter tcpConnectionsClosed;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
@@ -79,6 +81,13 @@ public final class ProxyMetrics {
         "OPTIONS probes of the next hops by hop and result: ok (a final answer but 503), unavailable (503),"
             + " timeout (no final answer in routing.probing.timeout)",
         "hop", "result");
+    nextHopResolutions = counter("sipscreen_next_hop_dns_resolutions_total",
+        "DNS resolutions of the next hops that name hosts, by name (the configured URI) and result: ok, or"
+            + " failed (no answer, an error, or no address usable; the last good answer stays)",
+        "name", "result");
+    nextHopRefused = counter("sipscreen_next_hop_dns_refused_total",
+        "Addresses a next hop's name resolved to outside routing.next_hop_networks, by name; never used",
+        "name");
     nextHopsAllDown = counter("sipscreen_next_hops_all_down_total",
         "Requests routed while every next hop was down; they went to the best priority's hops anyway");
     retransmissions = counter("sipscreen_retransmissions_total",
@@ -274,6 +283,16 @@ public final class ProxyMetrics {
   /** Answers to the next hops' OPTIONS probes by hop (its configured URI) and result. */
   public void nextHopProbe(String hop, String result) {
     point(nextHopProbes, hop, result).inc();
+  }
+
+  /** One DNS resolution of a next hop's name: {@code ok} or {@code failed}. */
+  public void nextHopResolution(String name, String result) {
+    point(nextHopResolutions, name, result).inc();
+  }
+
+  /** {@code count} addresses a next hop's name resolved to that are outside the next-hop networks. */
+  public void nextHopRefused(String name, int count) {
+    point(nextHopRefused, name).inc(count);
   }
 
   /** A request routed while every next hop was down (it went to the best priority's hops anyway). */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.sipscreen.screening.PeerTable;
 
 /**
  * The next hops initial requests go to: each with a priority (lower is preferred, as in DNS SRV) and a
@@ -18,25 +19,39 @@ import java.util.function.Predicate;
  * reached, with no state kept; and when a hop goes down or comes back only the transactions that rank that
  * hop first move.
  */
-public record NextHopSet(List<Member> members, Optional<Probing> probing) {
+public record NextHopSet(List<Member> members, Optional<Probing> probing, List<NextHopName> names,
+    PeerTable nameNetworks) {
 
   /**
    * One next hop.
    *
-   * @param uri the URI as configured, which names the hop in metrics, logs and the admin API
+   * @param uri the URI as configured, or for a hop a name resolved to, its address as a URI; it names the
+   *     hop in metrics, logs and the admin API
    * @param priority lower values are tried first
    * @param weight the share of its priority's calls, relative to the other hops of that priority
+   * @param source the configured URI the hop comes from: {@code uri} itself, or the {@link NextHopName}'s
    */
-  public record Member(String uri, NextHop hop, int priority, int weight) {
+  public record Member(String uri, NextHop hop, int priority, int weight, String source) {
     public Member {
       Objects.requireNonNull(uri, "uri");
       Objects.requireNonNull(hop, "hop");
+      Objects.requireNonNull(source, "source");
       if (priority < 0 || priority > 65_535) {
         throw new IllegalArgumentException("priority must be 0-65535, was " + priority);
       }
       if (weight < 1 || weight > 65_535) {
         throw new IllegalArgumentException("weight must be 1-65535, was " + weight);
       }
+    }
+
+    /** A hop configured as an address. */
+    public Member(String uri, NextHop hop, int priority, int weight) {
+      this(uri, hop, priority, weight, uri);
+    }
+
+    /** Whether the hop is an address a {@link NextHopName} resolved to. */
+    public boolean resolved() {
+      return !source.equals(uri);
     }
   }
 
@@ -66,9 +81,18 @@ public record NextHopSet(List<Member> members, Optional<Probing> probing) {
     }
   }
 
+  /**
+   * @param members the hops requests go to: the configured addresses, and the addresses the names resolved
+   *     to; empty only before the names resolved
+   * @param names the configured hops that name hosts, resolved off the event loops ({@link #withAnswers})
+   * @param nameNetworks the networks an address a name resolves to must be in ({@code next_hop_networks});
+   *     one outside is refused
+   */
   public NextHopSet {
     members = List.copyOf(members);
-    if (members.isEmpty()) {
+    names = List.copyOf(names);
+    Objects.requireNonNull(nameNetworks, "nameNetworks");
+    if (members.isEmpty() && names.isEmpty()) {
       throw new IllegalArgumentException("at least one next hop is required");
     }
     Objects.requireNonNull(probing, "probing");
@@ -83,13 +107,53 @@ public record NextHopSet(List<Member> members, Optional<Probing> probing) {
     members = members.stream().sorted(Comparator.comparingInt(Member::priority)).toList();
   }
 
+  /** Hops configured as addresses only. */
+  public NextHopSet(List<Member> members, Optional<Probing> probing) {
+    this(members, probing, List.of(), PeerTable.EMPTY);
+  }
+
   /** One hop, never probed: what {@code routing.default_route} alone configures. */
   public static NextHopSet of(String uri, NextHop hop) {
     return new NextHopSet(List.of(new Member(uri, hop, 0, 1)), Optional.empty());
   }
 
+  /**
+   * This set with the names' hops as {@code answers} has them: the configured addresses first, then each
+   * name's addresses that are inside {@link #nameNetworks} and not already a hop. A name without an answer
+   * has no hop.
+   */
+  public NextHopSet withAnswers(NextHopAnswers answers) {
+    if (names.isEmpty()) {
+      return this;
+    }
+    List<Member> next = new ArrayList<>();
+    java.util.Set<NextHop> seen = new java.util.HashSet<>();
+    for (Member m : members) {
+      if (!m.resolved()) {
+        next.add(m);
+        seen.add(m.hop());
+      }
+    }
+    for (NextHopName name : names) {
+      for (Member m : answers.hops(name)) {
+        if (ProxySettings.mayReach(nameNetworks, m.hop().address().getAddress()) && seen.add(m.hop())) {
+          next.add(m);
+        }
+      }
+    }
+    return new NextHopSet(next, probing, names, nameNetworks);
+  }
+
+  /** Whether {@code address}, which a name resolved to, may be a hop (it is in {@code next_hop_networks}). */
+  public boolean mayResolveTo(java.net.InetAddress address) {
+    return ProxySettings.mayReach(nameNetworks, address);
+  }
+
   /** The hop of the best priority with the greatest weight (the first listed on a tie). */
   public NextHop first() {
+    if (members.isEmpty()) {
+      throw new IllegalStateException("no next hop has resolved");
+    }
     Member best = members.get(0);
     for (Member m : members) {
       if (m.priority() == best.priority() && m.weight() > best.weight()) {

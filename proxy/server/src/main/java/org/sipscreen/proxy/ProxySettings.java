@@ -175,6 +175,11 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
    * configured network.
    */
   public boolean mayReach(InetAddress address) {
+    return mayReach(destinations, address);
+  }
+
+  /** Whether {@code address} is unicast, inside one of {@code networks} and not its broadcast address. */
+  static boolean mayReach(PeerTable networks, InetAddress address) {
     if (address.isMulticastAddress() || address.isAnyLocalAddress()) {
       return false;
     }
@@ -183,6 +188,6 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
         && (b[3] & 0xff) == 255) {
       return false;
     }
-    return destinations.peerOf(address).isPresent() && !destinations.isDirectedBroadcast(address);
+    return networks.peerOf(address).isPresent() && !networks.isDirectedBroadcast(address);
   }
 }

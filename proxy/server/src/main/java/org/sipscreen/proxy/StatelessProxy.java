@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * then routed: initial requests go to one of the configured next hops ({@link NextHopSet}, chosen per
  * transaction among those up) and any preloaded Route is removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
- * configured network; nothing is resolved by DNS and nothing is sent to broadcast or multicast. The
+ * configured network; nothing a peer sends is resolved by DNS (only configured next hops that name hosts
+ * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. The
  * received bytes are forwarded with edits spliced in ({@link MessageEdits}), never re-serialized.
  */
 public final class StatelessProxy {
@@ -70,6 +71,8 @@ public final class StatelessProxy {
   /** Which next hops are up; kept over reloads. */
   private final NextHopHealth health = new NextHopHealth();
   private final NextHopProber prober;
+  /** The answers of the next hops that name hosts; written under this object's lock. */
+  private volatile NextHopAnswers answers = NextHopAnswers.NONE;
 
   public StatelessProxy(ProxySettings settings, ScreeningChain chain, ProxyMetrics metrics) {
     this(settings, chain, metrics, DecisionSink.NONE);
@@ -152,8 +155,37 @@ public final class StatelessProxy {
    * Replaces settings and chain at once. Messages already being handled, and calls waiting for an
    * asynchronous check, finish with the snapshot they started with.
    */
-  public void replace(ProxySnapshot next) {
-    current.set(Objects.requireNonNull(next, "next"));
+  public synchronized void replace(ProxySnapshot next) {
+    current.set(withAnswers(Objects.requireNonNull(next, "next")));
+  }
+
+  /**
+   * Where the hops of next hops that name hosts come from: from now on, and whenever {@link #nextHopsResolved}
+   * says an answer changed, the hop set is rebuilt from these answers.
+   */
+  public synchronized void resolveNamesWith(NextHopAnswers answers) {
+    this.answers = Objects.requireNonNull(answers, "answers");
+  }
+
+  /**
+   * Rebuilds the hop set from the names' current answers (a name's answer changed). Runs on the resolver's
+   * thread; requests keep reading the snapshot they have, the next ones take the new set.
+   */
+  public synchronized void nextHopsResolved() {
+    current.updateAndGet(this::withAnswers);
+  }
+
+  /** {@code s} with its names' hops as the answers have them (unchanged when that would leave no hop). */
+  private ProxySnapshot withAnswers(ProxySnapshot s) {
+    NextHopSet hops = s.settings().nextHops();
+    if (hops.names().isEmpty() || answers == NextHopAnswers.NONE) {
+      return s;
+    }
+    NextHopSet next = hops.withAnswers(answers);
+    if (next.members().isEmpty() || next.members().equals(hops.members())) {
+      return s;
+    }
+    return new ProxySnapshot(s.settings().withNextHops(next), s.chain());
   }
 
   /** The snapshot new messages are handled with. */

@@ -180,6 +180,16 @@ public final class Reloader implements AutoCloseable {
     watch = w;
   }
 
+  /**
+   * How a reload resolves next hops that name hosts (the running proxy's resolver); until set, a config
+   * with such hops is refused.
+   */
+  public void resolveNamesWith(org.sipscreen.config.NameResolution names) {
+    this.names = names;
+  }
+
+  private volatile org.sipscreen.config.NameResolution names = org.sipscreen.config.NameResolution.NONE;
+
   private ReloadResult reloadNow(String trigger) {
     long t0 = System.nanoTime();
     Running before = running;
@@ -196,7 +206,7 @@ public final class Reloader implements AutoCloseable {
           ConfigFiles.of(next, chain, configFile), next.reload());
       chain = guarded.chain();
       refused = guarded.refused();
-      settings = ProxySettingsFactory.settings(next, configFile);
+      settings = ProxySettingsFactory.settings(next, configFile, names);
       auth = AdminAuth.of(next.http().admin(), configFile);
       if (records != null) {
         recordsChange = records.prepare(next.records(), configFile); // last: nothing after it can fail

@@ -61,9 +61,9 @@ class NextHopsCommandIT {
     assertThat(table.exitCode()).as(table.err()).isZero();
     assertThat(table.out()).startsWith("probing on\n");
     assertThat(table.out().lines().filter(l -> l.startsWith(a)).findFirst().orElseThrow())
-        .matches("\\Q" + a + "\\E +1 +3 down +timeout");
+        .matches("\\Q" + a + "\\E +1 +3 down +timeout +-");
     assertThat(table.out().lines().filter(l -> l.startsWith(b)).findFirst().orElseThrow())
-        .matches("\\Q" + b + "\\E +2 +1 down +timeout");
+        .matches("\\Q" + b + "\\E +2 +1 down +timeout +-");
 
     CheckConfigTest.Run json = run("next-hops", "--json", "--admin-url", url);
     assertThat(json.exitCode()).isZero();
@@ -71,6 +71,33 @@ class NextHopsCommandIT {
         .readTree(json.out());
     assertThat(view.path("next_hops").findValuesAsText("uri")).containsExactly(a, b);
     assertThat(view.path("next_hops").findValuesAsText("state")).containsExactly("down", "down");
+  }
+
+  @Test
+  void namesTheHostNameEachResolvedHopCameFrom() throws Exception {
+    try (org.sipscreen.testkit.Dnsmasq dns = org.sipscreen.testkit.Dnsmasq.start(dir.resolve("dns"), 60,
+        java.util.List.of("--local=/test/", "--srv-host=_sip._udp.core.test,a.core.test,5999,7,3",
+            "--host-record=a.core.test,127.0.0.9"))) {
+      Path config = dir.resolve("sipscreen.yaml");
+      Files.writeString(config, """
+          sip:
+            listen: [{address: 127.0.0.1, port: %d, transports: [udp]}]
+            warmup_calls: 0
+          routing:
+            next_hops:
+              - {uri: "sip:core.test"}
+            next_hop_networks: [127.0.0.0/8]
+            dns: {servers: ["%s"]}
+          http: {address: 127.0.0.1, port: 0}
+          """.formatted(Ports.free(), dns.server()));
+      running = Sipscreen.start(Sipscreen.prepare(config));
+      CheckConfigTest.Run table = run("next-hops", "--admin-url",
+          "http://127.0.0.1:" + running.httpAddress().getPort());
+      assertThat(table.exitCode()).as(table.err()).isZero();
+      assertThat(table.out()).startsWith("probing off\n");
+      assertThat(table.out().lines().filter(l -> l.startsWith("sip:127.0.0.9")).findFirst().orElseThrow())
+          .matches("\\Qsip:127.0.0.9:5999;transport=udp\\E +7 +3 up +- +sip:core.test");
+    }
   }
 
   @Test

@@ -21,13 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sipscreen.Sipscreen;
 import org.sipscreen.testkit.Await;
 import org.sipscreen.testkit.Ports;
+import org.sipscreen.testkit.RedisCluster;
 import org.sipscreen.testkit.RedisServer;
 
 /**
  * Two sipscreen instances in one fleet through a real redis-server the test starts, a stub reputation
  * service counting its requests per number: with {@code share_reputation} the service is asked once per
  * number for the fleet, without it once per instance, and with Redis down each instance asks the service
- * itself and calls are screened as on one instance.
+ * itself and calls are screened as on one instance. Through a 3-master Redis Cluster too, where the answers
+ * spread over the masters.
  */
 @Timeout(180)
 class SharedReputationIT {
@@ -72,6 +74,11 @@ class SharedReputationIT {
   }
 
   private int instance(RedisServer redis, String id, boolean share) throws Exception {
+    return instance("nodes: [\"" + redis.node() + "\"]", id, share);
+  }
+
+  /** An instance whose fleet section starts with {@code redis} (the mode and nodes). */
+  private int instance(String redis, String id, boolean share) throws Exception {
     int sip = Ports.free();
     Path config = dir.resolve(id + ".yaml");
     Files.writeString(config, """
@@ -94,11 +101,11 @@ class SharedReputationIT {
             block_score: 90
             redress_url: https://redress.example.net/sipscreen
         fleet:
-          nodes: ["%s"]
+          %s
           instance_id: %s
           deadline: 500ms
           share_reputation: %s
-        """.formatted(sip, probe.nextHopUri(), stub.getAddress().getPort(), redis.node(), id, share));
+        """.formatted(sip, probe.nextHopUri(), stub.getAddress().getPort(), redis, id, share));
     Sipscreen s = Sipscreen.start(Sipscreen.prepare(config));
     running.add(s);
     Await.until(id + " joined the fleet", () -> s.fleet().orElseThrow().up());
@@ -171,6 +178,33 @@ class SharedReputationIT {
       probe.target(a);
       assertThat(probe.sendAndWait(invite(fresh, "fresh-a"), 6000).wasForwarded()).isTrue();
       assertThat(asked(fresh)).as("Redis down: each instance asks the service").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void throughARedisClusterTheServiceIsAskedOncePerNumberForTheFleet() throws Exception {
+    try (RedisCluster cluster = RedisCluster.start(dir.resolve("cluster"))) {
+      String redis = "mode: cluster\n  nodes: [\"" + String.join("\", \"", cluster.nodes()) + "\"]";
+      int a = instance(redis, "edge-a", true);
+      int b = instance(redis, "edge-b", true);
+      callEach(a, "a");
+      int first = cluster.ports().get(0);
+      for (String n : UNKNOWN) {
+        Await.until(n + "'s answer in the cluster", () -> cluster.cli(first, "EXISTS", "sipscreen:r:" + n).trim()
+            .equals("1"));
+      }
+      assertThat(cluster.cli(first, "GET", "sipscreen:r:" + BAD).trim()).isEqualTo("s:97:robocall");
+      for (int port : cluster.ports()) {
+        assertThat(cluster.cli(port, "KEYS", "sipscreen:r:*").trim()).as("answers on the master at %d", port)
+            .isNotEmpty();
+      }
+      callEach(b, "b");
+      assertThat(asked(BAD)).as("the bad number, asked by two instances").isEqualTo(1);
+      for (String n : UNKNOWN) {
+        assertThat(asked(n)).as("%s (not found, shared too)", n).isEqualTo(1);
+      }
+      assertThat(fleetAnswers(running.get(1))).as("edge-b's lookups answered by the fleet")
+          .isEqualTo(UNKNOWN.size() + 1);
     }
   }
 

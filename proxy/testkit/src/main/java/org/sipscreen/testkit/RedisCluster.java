@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis Cluster of three masters (no replicas) on loopback ports, for integration tests: three
- * {@code redis-server --cluster-enabled yes} processes joined with {@code redis-cli --cluster create}, in
- * a directory of the test's, without persistence. {@link #installed} tells whether redis-server and
- * redis-cli are there.
+ * A real Redis Cluster of three masters (without or with replicas) on loopback ports, for integration
+ * tests: {@code redis-server --cluster-enabled yes} processes joined with {@code redis-cli --cluster
+ * create}, in a directory of the test's, without persistence; a node not heard from for a second is failed
+ * over to its replica. {@link #installed} tells whether redis-server and redis-cli are there.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -44,15 +44,24 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Starts three masters, creates the cluster and waits until every node says {@code cluster_state:ok}. */
   public static RedisCluster start(Path dir) throws IOException, InterruptedException {
+    return start(dir, 0);
+  }
+
+  /**
+   * Starts three masters with {@code replicas} replicas each, creates the cluster and waits until every
+   * node says {@code cluster_state:ok} and every replica is in sync with its master.
+   */
+  public static RedisCluster start(Path dir, int replicas) throws IOException, InterruptedException {
     RedisCluster cluster = new RedisCluster(Files.createDirectories(dir));
     try {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 3 * (1 + replicas); i++) {
         int port = Ports.free();
         int bus = Ports.free();
         Path nodeDir = Files.createDirectories(dir.resolve("node-" + i));
         List<String> cmd = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--cluster-enabled", "yes", "--cluster-port", Integer.toString(bus),
-            "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(), "--save", "",
+            "--cluster-config-file", nodeDir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "1000",
+            "--save", "",
             "--appendonly", "no", "--dir", nodeDir.toString());
         Process p = new ProcessBuilder(cmd).directory(nodeDir.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("redis.log").toFile())).start();
@@ -62,7 +71,7 @@ public final class RedisCluster implements AutoCloseable {
       }
       List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
       create.addAll(cluster.nodes());
-      create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+      create.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
       String out = run(create);
       if (!out.contains("All 16384 slots covered")) {
         throw new AssertionError("redis-cli --cluster create failed:\n" + out);
@@ -70,6 +79,10 @@ public final class RedisCluster implements AutoCloseable {
       for (int port : cluster.ports) {
         Await.until("cluster node " + port + " ok", () -> cluster.cli(port, "CLUSTER", "INFO")
             .contains("cluster_state:ok"));
+        Await.until("cluster node " + port + " a master or a replica in sync", () -> {
+          String role = cluster.cli(port, "ROLE");
+          return role.startsWith("master") || role.contains("connected");
+        });
       }
       return cluster;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -85,6 +98,24 @@ public final class RedisCluster implements AutoCloseable {
 
   public List<Integer> ports() {
     return List.copyOf(ports);
+  }
+
+  /** The ports of the nodes that are masters now. */
+  public List<Integer> masters() throws IOException, InterruptedException {
+    List<Integer> masters = new ArrayList<>();
+    for (int i = 0; i < ports.size(); i++) {
+      if (processes.get(i).isAlive() && cli(ports.get(i), "ROLE").startsWith("master")) {
+        masters.add(ports.get(i));
+      }
+    }
+    return masters;
+  }
+
+  /** Kills the node on {@code port} (SIGKILL); its replica takes over within a few seconds. */
+  public void kill(int port) throws InterruptedException {
+    Process p = processes.get(ports.indexOf(port));
+    p.destroyForcibly();
+    p.waitFor(10, TimeUnit.SECONDS);
   }
 
   /**
