@@ -210,8 +210,8 @@ public final class CallerTable {
     return capacity * bytesPerNumber() + (capacity + slotsPerPage - 1) / slotsPerPage * 16 + LOCKS * 16L;
   }
 
-  /** Bytes of the pages allocated now. */
-  public long bytesAllocated() {
+  /** Bytes of the pages allocated now (for tests). */
+  long bytesAllocated() {
     AtomicReferenceArray<long[]> pages = layout.pages();
     long bytes = LOCKS * 16L;
     for (int i = 0; i < pages.length(); i++) {
