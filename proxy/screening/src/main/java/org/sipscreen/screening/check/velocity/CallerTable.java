@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The table grows with the numbers it tracks: it starts with the sets of one page and doubles its
  * sets (up to those of {@code capacity}) when a new number finds both of its sets full of live numbers,
  * moving every live number to its sets in the larger table under all the locks (30-55 ms of CPU for
- * 100,000 numbers, about log2(capacity / one page's slots) times in the table's life). A table that tracks few numbers takes a
- * page or two, and one at capacity judges exactly as a table of that size from the start would.
+ * 100,000 numbers, about log2(capacity / one page's slots) times in the table's life). A table that
+ * tracks few numbers takes a page or two, and one at capacity judges exactly as a table of that size
+ * from the start would.
  *
  * <p>Thread-safe: calls from one caller may arrive on several event loops at once, so a number's two
  * sets are read and written under their locks (two of {@value #LOCKS} striped locks, always taken in
@@ -192,7 +193,8 @@ public final class CallerTable {
 
   private Layout layout(int sets) {
     long slots = sets == maxSets ? capacity : (long) sets * WAYS;
-    return new Layout(sets, slots, new AtomicReferenceArray<>((int) ((slots + slotsPerPage - 1) / slotsPerPage)));
+    int pages = (int) ((slots + slotsPerPage - 1) / slotsPerPage);
+    return new Layout(sets, slots, new AtomicReferenceArray<>(pages));
   }
 
   /** Bytes each tracked number takes once its page is allocated. */
