@@ -2,7 +2,9 @@
 # Side by side: the same load through sipscreen and through the Kamailio reference
 # (loadtest/kamailio/kamailio.cfg with its block list in htable), alternating runs of
 # loadtest/run-load.sh. Prints each run's figures, the mean CPU-per-call ratio
-# sipscreen/kamailio and the latency percentiles of each. See loadtest/README.md.
+# sipscreen/kamailio and the latency percentiles of each. With --signed every INVITE carries a
+# STIR/SHAKEN Identity header that both verify (Kamailio with its secsipid module). See
+# loadtest/README.md.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,8 +13,8 @@ readonly SCRIPT_DIR
 usage() {
   cat <<EOF2
 Usage: $(basename "$0") [--runs N] [--rate CPS] [--calls N] [--warmup N] [--kamailio-warmup N]
-                  [--kamailio-proxy kamailio|kamailio-plain] [--block-every N] [--workdir DIR]
-                  [-- RUN-LOAD-ARGS...]
+                  [--kamailio-proxy kamailio|kamailio-plain] [--block-every N] [--signed]
+                  [--workdir DIR] [-- RUN-LOAD-ARGS...]
 
   --runs N              runs per proxy, alternating sipscreen, kamailio, sipscreen, ... (default: 2)
   --rate CPS            calls per second, both proxies (default: 1000)
@@ -22,6 +24,12 @@ Usage: $(basename "$0") [--runs N] [--rate CPS] [--calls N] [--warmup N] [--kama
   --kamailio-proxy P    kamailio (block list in htable, 603 on a hit; default) or kamailio-plain
   --block-every N       every Nth generated caller is block-listed (both proxies must answer 603;
                         default 0: every caller clean, the issue-6 target load)
+  --signed              every INVITE carries an Identity header signed with a test key (SignedLoad,
+                        needs loadtest/jmh/target/benchmarks.jar); sipscreen verifies it with its
+                        stir_shaken check, Kamailio with the secsipid module (secsipid_check_identity
+                        with the test certificate, 438 when it fails). Needs the Debian package
+                        kamailio-secsipid-modules (apt-get install kamailio-secsipid-modules;
+                        secsipidx, the same library's CLI, can check one of the signed headers)
   --workdir DIR         parent dir of the runs' work dirs (default: new mktemp dir)
   -- ARGS               passed to every run-load.sh run (e.g. --transport tcp)
 
@@ -31,6 +39,7 @@ EOF2
 
 die() { echo "compare: $*" >&2; exit 2; }
 runs=2; rate=1000; calls=20000; warmup=30000; kwarmup=0; kproxy=kamailio; block_every=0; workdir=""
+signed=()
 extra=()
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -42,6 +51,7 @@ while [[ $# -gt 0 ]]; do
     --kamailio-warmup) need_arg "$@"; kwarmup="$2"; shift 2 ;;
     --kamailio-proxy)  need_arg "$@"; kproxy="$2"; shift 2 ;;
     --block-every)     need_arg "$@"; block_every="$2"; shift 2 ;;
+    --signed)          signed=(--signed); shift ;;
     --workdir)         need_arg "$@"; workdir="$2"; shift 2 ;;
     --)                shift; extra=("$@"); break ;;
     -h|--help)         usage; exit 0 ;;
@@ -54,7 +64,8 @@ for v in "$warmup" "$kwarmup" "$block_every"; do [[ "$v" =~ ^[0-9]+$ ]] || die "
 if [[ -n "$workdir" ]]; then mkdir -p "$workdir"; workdir="$(cd "$workdir" && pwd)"
 else workdir="$(mktemp -d "${TMPDIR:-/tmp}/sipscreen-compare.XXXXXX")"; fi
 
-common=(--rate "$rate" --calls "$calls" --block-every "$block_every" "${extra[@]}")
+(( block_every == 0 )) || (( ${#signed[@]} == 0 )) || die "--signed makes its own callers: no --block-every"
+common=(--rate "$rate" --calls "$calls" --block-every "$block_every" "${signed[@]}" "${extra[@]}")
 table="$workdir/runs.txt"
 : >"$table"
 rc=0

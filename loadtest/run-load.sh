@@ -56,9 +56,12 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                      flags); the GC log goes to the work dir and its pauses are summarised
   --workdir DIR      empty dir for SIPp logs/CSVs (default: new mktemp dir); always kept
   --signed           STIR/SHAKEN: every INVITE carries an Identity header signed with a test key
-                     (loadtest/jmh SignedLoad; needs loadtest/jmh/target/benchmarks.jar), and the proxy
+                     (loadtest/jmh SignedLoad; needs loadtest/jmh/target/benchmarks.jar). sipscreen
                      runs the config plus screening.stir_shaken trusting that test CA with the
-                     certificate preloaded; fails unless every verification passed
+                     certificate preloaded, and the run fails unless every verification passed;
+                     Kamailio verifies every INVITE with its secsipid module and that certificate
+                     (-A WITH_SECSIPID; apt-get install kamailio-secsipid-modules) and answers 438
+                     when one does not verify, which fails the call
   --pin              pin the proxy to the last CPU and both SIPp processes to the others (taskset),
                      so that the load generator does not take the proxy's CPU (needs 2+ CPUs); with
                      --proxy none the SIPp processes are pinned the same way, for a fair baseline
@@ -192,14 +195,21 @@ clk_tck="$(getconf CLK_TCK)"
 # call with a SHAKEN PASSporT signed by the test key, and a copy of the config with screening.stir_shaken
 # on (that CA as trust anchor, the certificate preloaded): every INVITE is verified, ES256 included.
 if (( signed )); then
-  [[ "$proxy" == sipscreen ]] || die "--signed needs --proxy sipscreen"
+  [[ "$proxy" != none ]] || die "--signed needs a proxy that verifies (sipscreen, kamailio, kamailio-plain)"
+  if [[ "$proxy" != sipscreen ]]; then
+    [[ -f "$KAMAILIO_MODULES/secsipid.so" ]] \
+      || die "--signed --proxy $proxy needs Kamailio's secsipid module (apt-get install kamailio-secsipid-modules)"
+  fi
   (( generate_callers && block_every == 0 )) || die "--signed makes its own callers (no --scenario/--inf/--block-every)"
   signed_jar="${REPO_DIR}/loadtest/jmh/target/benchmarks.jar"
   [[ -f "$signed_jar" ]] || die "--signed needs $signed_jar (build it: mvn -q package -DskipTests)"
   echo "run-load: signing $(( calls + warmup )) PASSporTs with a test key"
   java -cp "$signed_jar" org.sipscreen.bench.SignedLoad --calls $(( calls + warmup )) \
-    --base-config "$config" --out "$workdir/stir" || die "SignedLoad failed"
-  config="$workdir/stir/sipscreen-signed.yaml"
+    --base-config "${config:-${REPO_DIR}/config/sipscreen.yaml}" --out "$workdir/stir" || die "SignedLoad failed"
+  [[ "$proxy" == sipscreen ]] && config="$workdir/stir/sipscreen-signed.yaml"
+  # The STI certificate, for Kamailio's secsipid: the one file the preload index names.
+  signed_cert="$workdir/stir/certs/$(awk '!/^#/ && NF == 2 { print $2; exit }' "$workdir/stir/certs/index.txt")"
+  [[ -f "$signed_cert" ]] || die "SignedLoad wrote no certificate in $workdir/stir/certs"
   scenario="${SCRIPT_DIR}/scenarios/uac-inf-signed.xml"
   inf="$workdir/stir/signed-callers.csv"
   generate_callers=0
@@ -366,7 +376,7 @@ if (( pin )); then
   pin_load=(taskset -c "0-$(( ncpu - 2 ))")
   echo "run-load: pinned: proxy on CPU $(( ncpu - 1 )), SIPp on CPUs 0-$(( ncpu - 2 ))"
 fi
-echo "run-load: proxy=$proxy transport=$transport rate=$rate calls=$calls warmup=$warmup timeout=${hard_timeout}s"
+echo "run-load: proxy=$proxy transport=$transport rate=$rate calls=$calls warmup=$warmup signed=$signed timeout=${hard_timeout}s"
 echo "run-load: work dir $workdir"
 
 # uas: answers every INVITE (180, 200), copies Record-Route. Bounded by timeout.
@@ -403,6 +413,7 @@ case "$proxy" in
       make_kamailio_blocklist "$block_list" "$workdir/kamailio-db"
       kam_defs=(-A WITH_BLOCKLIST -A "BLOCKLIST_DB_URL=\"text://$workdir/kamailio-db\"")
     fi
+    (( signed )) && kam_defs+=(-A WITH_SECSIPID -A "SECSIPID_KEY=\"$signed_cert\"")
     setsid "${pin_proxy[@]}" kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
       -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 "${kam_defs[@]}" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
@@ -667,7 +678,7 @@ EOF
 workdir_printed=1
 echo "RESULT calls=$created failed=$failed cps=$cps cpu_us_per_call=$cpu_us_per_call p50_ms=$p50 p99_ms=$p99 rss_kb=$rss_kb declined=$declined transit_p50_ms=$transit_p50 transit_p99_ms=$transit_p99 gc_pauses=$gc_n gc_p99_ms=$gc_p99 gc_max_ms=$gc_max heap_first_mb=$heap_first heap_last_mb=$heap_last alloc_kb_per_call=$alloc_kb startup_s=${startup_s:-na} rss_now_kb=$rss_now_kb"
 
-if (( signed )); then
+if (( signed )) && [[ "$proxy" == sipscreen ]]; then
   # Every signed call must have verified: count the proxy's stir_shaken results (retransmissions count too).
   http_port="$(awk '/^http:/ { h = 1 } h && /port:/ { print $2; exit }' "$config")"
   stir="$(curl -s "http://${LOCAL_IP}:${http_port:-8080}/metrics" | awk '

@@ -164,6 +164,22 @@ public final class Sipscreen implements AutoCloseable {
     SipServer sip = new SipServer(proxy, metrics, group, config.sip().maxMessageBytes(),
         config.sip().tcpIdleTimeoutSeconds(), config.sip().udpSockets(), config.sip().tcpMessageTimeout(),
         flood, connections, buffers, org.sipscreen.transport.OutOfMemoryExit.PROCESS);
+    org.sipscreen.transport.TlsContexts tls = null;
+    if (config.sip().tls() != null) {
+      try {
+        tls = org.sipscreen.transport.TlsContexts.load(config.sip().tls(), configFolder(prepared.configFile()),
+            new org.sipscreen.metrics.TlsMetrics());
+      } catch (org.sipscreen.transport.TlsFiles.TlsFileException e) {
+        group.shutdownGracefully();
+        throw ConfigLoader.located(new ConfigException(prepared.configFile() + ": " + e.getMessage()),
+            prepared.configFile());
+      }
+      org.sipscreen.transport.TlsContexts contexts = tls;
+      contexts.metrics().register(registry, contexts::notAfterSeconds);
+      contexts.identities(org.sipscreen.transport.TlsPeerIdentities.of(config.peers()));
+      sip.tls(contexts);
+      clients.add(contexts);
+    }
     HttpServer http = null;
     Lifecycle lifecycle = new Lifecycle();
     org.sipscreen.reload.Reloader reloader = new org.sipscreen.reload.Reloader(prepared.configFile(),
@@ -194,6 +210,15 @@ public final class Sipscreen implements AutoCloseable {
     });
     reloader.onApply(next -> overload.apply(next.overloadPolicy()));
     reloader.onApply(next -> connections.peers(peerAddresses(next)));
+    if (tls != null) {
+      org.sipscreen.transport.TlsContexts contexts = tls;
+      reloader.onApply(next -> {
+        contexts.identities(org.sipscreen.transport.TlsPeerIdentities.of(next.peers()));
+        if (next.sip().tls() != null) {
+          contexts.reload(next.sip().tls(), configFolder(prepared.configFile()));
+        }
+      });
+    }
     if (traceback != null) {
       traceback.install(admin);
     }
@@ -231,6 +256,11 @@ public final class Sipscreen implements AutoCloseable {
     s.reloader = reloader;
     reloader.resolveNamesWith(names.forReloads());
     s.admin = admin;
+    if (tls != null) {
+      tls.watch();
+      log.info("tls provider={} certificate_fingerprint={} handshake_timeout={}ms", tls.providerName(),
+          tls.fingerprint(), tls.handshakeTimeoutMillis());
+    }
     try {
       reloader.watchFiles(java.time.Duration.ofMillis(300));
     } catch (java.io.IOException e) {
@@ -295,7 +325,14 @@ public final class Sipscreen implements AutoCloseable {
   }
 
   static boolean tcpListening(SipscreenConfig config) {
-    return config.sip().listen().stream().anyMatch(l -> l.transports().contains("tcp"));
+    return config.sip().listen().stream().anyMatch(l -> l.transports().contains("tcp")
+        || l.transports().contains("tls"));
+  }
+
+  /** The folder relative paths in the config file are relative to. */
+  private static java.nio.file.Path configFolder(java.nio.file.Path configFile) {
+    java.nio.file.Path parent = configFile.toAbsolutePath().getParent();
+    return parent != null ? parent : java.nio.file.Path.of(".");
   }
 
   /** Whether an address is in a peer's networks, by the config's peers. */

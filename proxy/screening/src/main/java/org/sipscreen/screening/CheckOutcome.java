@@ -19,6 +19,11 @@ public record CheckOutcome(String check, String outcome) {
   public static final String REFUSED = "refused";
   /** The caller is on the allow list, so a number-list check let the call through. */
   public static final String ALLOWED = "allowed";
+  /**
+   * The check threw or answered nothing: a bug in that check. The chain goes on without it; when the check
+   * controls access, the call is refused instead ({@link ScreeningChain}).
+   */
+  public static final String FAILED = "failed";
 
   /** The language {@link #isSnakeCase} accepts, for messages and documentation. */
   static final Pattern SNAKE_CASE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");

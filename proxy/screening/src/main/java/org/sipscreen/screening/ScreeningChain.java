@@ -76,8 +76,10 @@ public final class ScreeningChain {
 
   /**
    * Runs the chain on one call and waits for nothing: the same as {@link #evaluate} for chains whose checks
-   * all answer at once. A check that throws or returns null is a bug in that check: the exception
-   * propagates and the caller decides (the proxy forwards, fail-open, and counts it).
+   * all answer at once. A check that throws or returns null is a bug in that check, and only that check is
+   * skipped (outcome {@link CheckOutcome#FAILED}): the others still judge the call, so one check's bug never
+   * opens the door past the block lists. An access check that fails refuses the call (500), since without it
+   * the source is unknown.
    *
    * @throws IllegalStateException when a check answered {@link Verdict.Later}; use {@link #evaluate}
    */
@@ -203,21 +205,28 @@ public final class ScreeningChain {
     ScreeningOutcome advance(int from) {
       for (int i = from; i < checks.size(); i++) {
         Check check = checks.get(i);
-        Verdict verdict = dryVerdicts == null ? check.check(call) : check.dryRun(call);
+        Verdict verdict;
+        try {
+          verdict = dryVerdicts == null ? check.check(call) : check.dryRun(call);
+        } catch (RuntimeException e) {
+          verdict = null;
+        }
         if (verdict == null) {
-          throw new NullPointerException("check '" + check.name() + "' returned a null verdict");
+          ScreeningResult end = failed(i);
+          if (end != null) {
+            return end;
+          }
+          continue;
         }
         if (verdict instanceof Verdict.Later later) {
           int index = i;
-          return new ScreeningOutcome.Pending(later.verdict().thenCompose(resolved -> {
-            if (resolved == null || resolved instanceof Verdict.Later) {
-              throw new IllegalStateException("check '" + check.name() + "' resolved to " + resolved);
-            }
-            ScreeningResult end = apply(index, resolved);
+          return new ScreeningOutcome.Pending(later.verdict().handle((resolved, error) -> {
+            ScreeningResult end = resolved == null || resolved instanceof Verdict.Later
+                ? failed(index) : apply(index, resolved);
             ScreeningOutcome rest = end != null ? end : advance(index + 1);
             return rest instanceof ScreeningOutcome.Pending p ? p.result()
                 : CompletableFuture.completedFuture((ScreeningResult) rest);
-          }));
+          }).thenCompose(next -> next));
         }
         ScreeningResult end = apply(i, verdict);
         if (end != null) {
@@ -225,6 +234,20 @@ public final class ScreeningChain {
         }
       }
       return finish();
+    }
+
+    /**
+     * Check {@code index} threw or answered nothing: recorded as {@link CheckOutcome#FAILED}; the chain goes
+     * on without it, unless it controls access, which refuses the call. Returns the result when it ends the
+     * chain, else null.
+     */
+    private ScreeningResult failed(int index) {
+      Check check = checks.get(index);
+      outcomes.add(knownOutcomes[index].of(CheckOutcome.FAILED));
+      if (check.controlsAccess()) {
+        return end(ScreeningResult.Action.Reject.of(CHECK_FAILED), check);
+      }
+      return null;
     }
 
     /** Applies check {@code index}'s verdict; returns the result when it ends the chain, else null. */
@@ -347,6 +370,10 @@ public final class ScreeningChain {
           Optional.ofNullable(suppressed));
     }
   }
+
+  /** The answer when an access check failed: the source could not be judged. */
+  private static final Verdict.Reject CHECK_FAILED =
+      new Verdict.Reject(500, "Server Internal Error", List.of());
 
   private static final CheckOutcome EMERGENCY_CONTINUE =
       new CheckOutcome(EmergencyCheck.NAME, CheckOutcome.CONTINUE);

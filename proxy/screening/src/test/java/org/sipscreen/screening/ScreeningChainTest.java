@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.check.number_list.NumberListCheck;
@@ -231,23 +232,80 @@ class ScreeningChainTest {
         .containsExactly("emergency", "source_peer", "calling_number", "tag_list", "block_list");
   }
 
-  @Test
-  void nullVerdictIsReportedNamingTheCheck() {
-    Check broken = new Check() {
+  /** A check with a bug: it throws, answers null, or answers later with a failure. */
+  private static Check broken(String name, java.util.function.Supplier<Verdict> answer, boolean access) {
+    return new Check() {
       @Override
       public String name() {
-        return "broken";
+        return name;
       }
 
       @Override
       public Verdict check(ScreenedCall call) {
-        return null;
+        return answer.get();
+      }
+
+      @Override
+      public boolean controlsAccess() {
+        return access;
       }
     };
-    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT,
-        NumberList.EMPTY, List.of(broken));
-    assertThatThrownBy(() -> chain.screen(TestCalls.invite().build()))
-        .isInstanceOf(NullPointerException.class)
-        .hasMessage("check 'broken' returned a null verdict");
+  }
+
+  private ScreeningChain chainWith(Check failing) {
+    return new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY, List.of(
+        spy(new SourcePeerCheck(peers)), failing, spy(new NumberListCheck("block_list", blockList))));
+  }
+
+  @Test
+  void aCheckThatThrowsIsSkippedAndTheRestStillJudgeTheCall() {
+    ScreeningResult result = chainWith(broken("broken", () -> {
+      throw new IllegalStateException("a bug");
+    }, false)).screen(TestCalls.invite().from(BLOCKED).build());
+
+    assertThat(result.action()).isEqualTo(new ScreeningResult.Action.Reject(603, "Decline", List.of()));
+    assertThat(result.decidedBy()).contains("block_list");
+    assertThat(result.outcomes()).containsExactly(
+        new CheckOutcome("emergency", "continue"),
+        new CheckOutcome("source_peer", "continue"),
+        new CheckOutcome("broken", CheckOutcome.FAILED),
+        new CheckOutcome("block_list", "reject"));
+  }
+
+  @Test
+  void aNullVerdictIsAFailedCheck() {
+    ScreeningResult result = chainWith(broken("broken", () -> null, false))
+        .screen(TestCalls.invite().from("<sip:+13035550100@p>").build());
+
+    assertThat(result.action()).isEqualTo(ScreeningResult.Action.FORWARD);
+    assertThat(result.outcomes()).contains(new CheckOutcome("broken", CheckOutcome.FAILED));
+    assertThat(ran).containsExactly("source_peer", "block_list");
+  }
+
+  @Test
+  void aLaterVerdictThatFailsIsSkippedAndTheChainGoesOn() {
+    CompletableFuture<Verdict> lookup = new CompletableFuture<>();
+    ScreeningOutcome outcome = chainWith(broken("remote", () -> new Verdict.Later(lookup), false))
+        .evaluate(TestCalls.invite().from(BLOCKED).build());
+    lookup.completeExceptionally(new IllegalStateException("the service answered garbage"));
+
+    ScreeningResult result = ((ScreeningOutcome.Pending) outcome).result().toCompletableFuture().join();
+    assertThat(result.decidedBy()).contains("block_list");
+    assertThat(result.outcomes()).contains(new CheckOutcome("remote", CheckOutcome.FAILED));
+  }
+
+  @Test
+  void anAccessCheckThatFailsRefusesTheCall() {
+    ScreeningChain chain = new ScreeningChain(PhoneNumbers.NANP, EmergencyCheck.DEFAULT, NumberList.EMPTY,
+        List.of(broken("acl", () -> {
+          throw new IllegalStateException("a bug");
+        }, true), spy(new NumberListCheck("block_list", blockList))));
+
+    ScreeningResult result = chain.screen(TestCalls.invite().from("<sip:+13035550100@p>").build());
+
+    assertThat(result.action()).isEqualTo(new ScreeningResult.Action.Reject(500, "Server Internal Error",
+        List.of()));
+    assertThat(result.decidedBy()).contains("acl");
+    assertThat(ran).isEmpty();
   }
 }

@@ -63,6 +63,10 @@ public final class Networks {
       if (uri.isSip() && org.sipscreen.proxy.NextHop.ipLiteral(uri.host()) == null
           && org.sipscreen.proxy.NextHopName.of(text, 1, 1).isEmpty()) {
         String t = uri.transport();
+        if ("tls".equals(t)) {
+          throw new IllegalArgumentException(key + ": a tls next hop is named by its IP address (its"
+              + " certificate must carry that address), was '" + text + "'");
+        }
         if (t != null && !t.equals("udp") && !t.equals("tcp")) {
           throw new IllegalArgumentException(key + ": transport must be udp or tcp, was " + t);
         }
@@ -118,8 +122,8 @@ public final class Networks {
           : uri.host();
       requireIpLiteral(host, key);
       String t = uri.transport();
-      if (t != null && !t.equals("udp") && !t.equals("tcp")) {
-        throw new IllegalArgumentException(key + ": transport must be udp or tcp, was " + t);
+      if (t != null && !t.equals("udp") && !t.equals("tcp") && !t.equals("tls")) {
+        throw new IllegalArgumentException(key + ": transport must be udp, tcp or tls, was " + t);
       }
     } catch (org.sipscreen.sip.SipSyntaxException e) {
       throw new IllegalArgumentException(key + ": '" + text + "' is not a SIP URI: " + e.getMessage());

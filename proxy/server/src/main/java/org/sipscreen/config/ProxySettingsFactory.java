@@ -41,7 +41,7 @@ public final class ProxySettingsFactory {
       Set<Transport> transports = EnumSet.noneOf(Transport.class);
       l.transports().forEach(t -> transports.add(Transport.fromName(t)));
       endpoints.add(LocalEndpoint.of(new InetSocketAddress(l.address(), l.port()),
-          config.sip().advertiseAddress(), transports));
+          config.sip().advertiseAddress(), transports, l.clientCertificate()));
     }
     List<NextHopSet.Member> members = new ArrayList<>();
     String key = config.routing().nextHops() == null ? "routing.default_route" : "routing.next_hops";
@@ -55,7 +55,7 @@ public final class ProxySettingsFactory {
       NextHop hop = NextHop.of(SipUri.parse(e.uri()));
       if (hop == null) {
         throw new ConfigException(configFile + ": " + key + ": '" + e.uri()
-            + "' must name an IP address and udp or tcp");
+            + "' must name an IP address and udp, tcp or tls");
       }
       members.add(new NextHopSet.Member(e.uri(), hop, e.priority(), e.weight()));
     }

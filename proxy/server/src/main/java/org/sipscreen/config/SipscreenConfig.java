@@ -30,12 +30,12 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
 
   /** The peer a config without {@code peers:} has: loopback. */
   public static final Map<String, PeerConfig> LOOPBACK_PEER = Map.of("local",
-      new PeerConfig(List.of("127.0.0.0/8", "::1/128"), null, null, null, null, null));
+      new PeerConfig(List.of("127.0.0.0/8", "::1/128"), null, null, null, null, null, null));
 
   public SipscreenConfig {
     reload = reload == null ? ReloadConfig.DEFAULT : reload;
     scannerFilter = scannerFilter == null ? ScannerFilterConfig.DEFAULT : scannerFilter;
-    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : sip;
+    sip = sip == null ? new Sip(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : sip;
     routing = routing == null ? new Routing(null, null) : routing;
     http = http == null ? new Http(null, null, null, null, null, null, null, null) : http;
     peers = peers == null ? LOOPBACK_PEER : Map.copyOf(peers);
@@ -46,6 +46,12 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       }
     }
     screening = screening == null ? Screening.DEFAULT : screening;
+    for (NextHopEntry hop : routing.hops()) {
+      if (sip.tls() == null && hop.uri().contains(";transport=tls")) {
+        throw new IllegalArgumentException("sip.tls is required: next hop " + hop.uri() + " is reached over"
+            + " tls");
+      }
+    }
     if (flood != null) {
       for (String name : flood.peers().keySet()) {
         if (!peers.containsKey(name)) {
@@ -91,7 +97,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
       Duration tcpIdleTimeout, Boolean recordRoute, Integer warmupCalls, Integer udpSockets,
       DataSize udpMaxSize, String udpOverflow, Integer transactionMemory, String serverHeader,
       Duration tcpMessageTimeout, Integer tcpMaxConnections, Integer tcpReservedFiles,
-      Integer tcpMaxConnectionsPerSource, Integer tcpMaxConnectionsPerPeerSource, DataSize tcpBufferMemory) {
+      Integer tcpMaxConnectionsPerSource, Integer tcpMaxConnectionsPerPeerSource, DataSize tcpBufferMemory,
+      Tls tls) {
     /** The wire limits of the proxy core. */
     public org.sipscreen.proxy.ProxySettings.Limits limits() {
       return new org.sipscreen.proxy.ProxySettings.Limits((int) udpMaxSize.bytes(),
@@ -113,7 +120,7 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
         Integer.getInteger("io.netty.eventLoopThreads", 2 * Runtime.getRuntime().availableProcessors()));
 
     public Sip {
-      listen = listen == null ? List.of(new Listener(null, null, null)) : List.copyOf(listen);
+      listen = listen == null ? List.of(new Listener(null, null, null, null)) : List.copyOf(listen);
       if (listen.isEmpty()) {
         throw new IllegalArgumentException("listen: at least one listener is required");
       }
@@ -196,29 +203,94 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
           throw new IllegalArgumentException(
               "listen: " + l.address() + " port " + l.port() + " is listed twice");
         }
+        if (tls == null && l.transports().contains("tls")) {
+          throw new IllegalArgumentException("tls is required: the listener " + l.address() + " port "
+              + l.port() + " serves tls, and tls names its certificate, key and CAs");
+        }
       }
     }
   }
 
-  /** One SIP socket address and the transports served on it. */
-  public record Listener(String address, Integer port, List<String> transports) {
+  /**
+   * {@code sip.tls}: the proxy's certificate and key (presented by its TLS listeners and, as the client
+   * certificate, on its connections to next hops) and the CAs it trusts for peers' and next hops'
+   * certificates. Relative paths are relative to the config file's folder; the files are reloaded when
+   * they change.
+   *
+   * @param provider {@code auto} (BoringSSL when it loads, else the JDK), {@code openssl} or {@code jdk}
+   * @param handshakeTimeout how long a TLS handshake may take before the connection is closed
+   */
+  public record Tls(String certificateFile, String keyFile, String caFile, String provider,
+      Duration handshakeTimeout) {
+    public static final List<String> PROVIDERS = List.of("auto", "openssl", "jdk");
+
+    public Tls {
+      if (certificateFile == null || certificateFile.isBlank()) {
+        throw new IllegalArgumentException("certificate_file is required");
+      }
+      if (keyFile == null || keyFile.isBlank()) {
+        throw new IllegalArgumentException("key_file is required");
+      }
+      if (caFile == null || caFile.isBlank()) {
+        throw new IllegalArgumentException("ca_file is required (the CAs of peers' and next hops'"
+            + " certificates)");
+      }
+      provider = provider == null ? "auto" : provider.toLowerCase(Locale.ROOT);
+      if (!PROVIDERS.contains(provider)) {
+        throw new IllegalArgumentException("provider must be auto, openssl or jdk, was '" + provider + "'");
+      }
+      handshakeTimeout = handshakeTimeout == null ? Duration.ofSeconds(10) : handshakeTimeout;
+      ConfigDurations.require(handshakeTimeout, "handshake_timeout", Duration.ofMillis(100),
+          Duration.ofMinutes(5));
+    }
+  }
+
+  /**
+   * One SIP socket address and the transports served on it. TLS takes a TCP port of its own, so a listener
+   * serves tls alone or udp and tcp; its port defaults to 5061 (RFC 3261 §26.2.1), others' to 5060.
+   *
+   * @param clientCertificate on a tls listener: {@code required} (the default: a peer without a certificate
+   *     signed by {@code sip.tls.ca_file} cannot connect), {@code optional} (one is verified when presented)
+   *     or {@code none} (none is asked for)
+   */
+  public record Listener(String address, Integer port, List<String> transports, String clientCertificate) {
+    public static final List<String> CLIENT_CERTIFICATE = List.of("required", "optional", "none");
+
     public Listener {
       address = address == null ? "127.0.0.1" : address;
       Networks.requireIpLiteral(address, "address");
-      port = port == null ? 5060 : port;
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port must be 1-65535, was " + port);
-      }
       transports = transports == null ? List.of("udp", "tcp") : List.copyOf(transports);
       if (transports.isEmpty()) {
-        throw new IllegalArgumentException("transports: at least one of udp, tcp is required");
+        throw new IllegalArgumentException("transports: at least one of udp, tcp, tls is required");
       }
       transports = transports.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
       for (String t : transports) {
-        if (!t.equals("udp") && !t.equals("tcp")) {
-          throw new IllegalArgumentException("transports: unknown transport '" + t + "' (udp, tcp)");
+        if (!t.equals("udp") && !t.equals("tcp") && !t.equals("tls")) {
+          throw new IllegalArgumentException("transports: unknown transport '" + t + "' (udp, tcp, tls)");
         }
       }
+      boolean tls = transports.contains("tls");
+      if (tls && transports.size() > 1) {
+        throw new IllegalArgumentException("transports: tls needs a TCP port of its own; put it on a"
+            + " listener of its own (port 5061)");
+      }
+      port = port == null ? (tls ? 5061 : 5060) : port;
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1-65535, was " + port);
+      }
+      if (clientCertificate != null && !tls) {
+        throw new IllegalArgumentException("client_certificate applies to a tls listener only");
+      }
+      clientCertificate = clientCertificate == null ? (tls ? "required" : null)
+          : clientCertificate.toLowerCase(Locale.ROOT);
+      if (tls && !CLIENT_CERTIFICATE.contains(clientCertificate)) {
+        throw new IllegalArgumentException("client_certificate must be required, optional or none, was '"
+            + clientCertificate + "'");
+      }
+    }
+
+    public Listener(String address, Integer port, List<String> transports) {
+      this(address, port, transports, null);
     }
   }
 
@@ -456,9 +528,11 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
    * @param checks per-check overrides, each of the check's module's override type
    * @param contact who answers traceback requests at the peer (name, telephone, email), for traceback
    *     answers; null when not configured
+   * @param tls the certificate the peer must present over TLS, besides coming from its networks; null:
+   *     any certificate the CAs of {@code sip.tls.ca_file} signed
    */
   public record PeerConfig(List<String> networks, Boolean blockAll, Integer tagScore, Integer blockScore,
-      PeerChecks checks, String contact) {
+      PeerChecks checks, String contact, PeerTls tls) {
     public PeerConfig {
       if (networks == null || networks.isEmpty()) {
         throw new IllegalArgumentException("networks: a peer needs at least one CIDR");
@@ -479,6 +553,37 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
           || contact.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
         throw new IllegalArgumentException("contact must be 1-200 printable characters on one line");
       }
+    }
+  }
+
+  /**
+   * {@code peers.<name>.tls}: how the peer's TLS client certificate is recognized: a subject alternative
+   * name (DNS name, IP address or URI, compared exactly, DNS names without case) or the SHA-256
+   * fingerprint of the certificate (hex, colons optional). One match is enough.
+   */
+  public record PeerTls(List<String> subjectAltNames, List<String> sha256Fingerprints) {
+    public PeerTls {
+      subjectAltNames = subjectAltNames == null ? List.of() : List.copyOf(subjectAltNames);
+      sha256Fingerprints = sha256Fingerprints == null ? List.of()
+          : sha256Fingerprints.stream().map(PeerTls::fingerprint).toList();
+      if (subjectAltNames.isEmpty() && sha256Fingerprints.isEmpty()) {
+        throw new IllegalArgumentException("tls: subject_alt_names or sha256_fingerprints is required");
+      }
+      for (String san : subjectAltNames) {
+        if (san == null || san.isBlank() || san.length() > 255) {
+          throw new IllegalArgumentException("subject_alt_names: '" + san + "' is not a name");
+        }
+      }
+    }
+
+    /** A fingerprint as 64 lower-case hex digits, from hex with or without colons. */
+    static String fingerprint(String text) {
+      String hex = text == null ? "" : text.replace(":", "").toLowerCase(Locale.ROOT);
+      if (!hex.matches("[0-9a-f]{64}")) {
+        throw new IllegalArgumentException("sha256_fingerprints: '" + text + "' is not a SHA-256 fingerprint"
+            + " (64 hex digits, colons optional)");
+      }
+      return hex;
     }
   }
 

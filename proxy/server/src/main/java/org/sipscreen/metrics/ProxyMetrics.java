@@ -423,12 +423,20 @@ public final class ProxyMetrics {
    */
   public double counterValue(String name, String... labelValues) {
     String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-    List<String> names = labelNames.getOrDefault(base, List.of());
+    List<String> declared = labelNames.get(base);
     var snapshot = registry.scrape(n -> n.equals(base));
     for (var m : snapshot) {
       for (var dp : m.getDataPoints()) {
         var labels = dp.getLabels();
-        // Label values are given in declared order; the client keeps labels sorted by name.
+        // Label values are given in declared order; the client keeps labels sorted by name. A counter
+        // registered elsewhere (its declared order unknown here) is read in that sorted order.
+        List<String> names = declared;
+        if (names == null) {
+          names = new java.util.ArrayList<>();
+          for (int i = 0; i < labels.size(); i++) {
+            names.add(labels.getName(i));
+          }
+        }
         boolean match = labels.size() == labelValues.length && names.size() == labelValues.length;
         for (int i = 0; match && i < labelValues.length; i++) {
           match = labelValues[i].equals(labels.get(names.get(i)));

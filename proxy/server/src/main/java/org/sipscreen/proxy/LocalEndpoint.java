@@ -9,12 +9,21 @@ import org.sipscreen.sip.Transport;
 /**
  * One address the proxy listens on and the name it puts in its Via and Record-Route for it (the advertised
  * host, or the address literal; IPv6 in brackets).
+ *
+ * @param clientCertificate on a TLS endpoint, whether peers must present a certificate: {@code required},
+ *     {@code optional} or {@code none}; null on others
  */
-public record LocalEndpoint(InetSocketAddress bind, String host, Set<Transport> transports) {
+public record LocalEndpoint(InetSocketAddress bind, String host, Set<Transport> transports,
+    String clientCertificate) {
 
   public static LocalEndpoint of(InetSocketAddress bind, String advertise, Set<Transport> transports) {
+    return of(bind, advertise, transports, null);
+  }
+
+  public static LocalEndpoint of(InetSocketAddress bind, String advertise, Set<Transport> transports,
+      String clientCertificate) {
     String host = advertise != null ? advertise : literal(bind.getAddress());
-    return new LocalEndpoint(bind, host, Set.copyOf(transports));
+    return new LocalEndpoint(bind, host, Set.copyOf(transports), clientCertificate);
   }
 
   public int port() {

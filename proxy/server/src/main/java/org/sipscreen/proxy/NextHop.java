@@ -10,7 +10,7 @@ public record NextHop(InetSocketAddress address, Transport transport) {
 
   /**
    * The next hop a SIP URI names (RFC 3263 §4 for IP literals: transport param, else UDP; port, else
-   * 5060). Returns null when the URI names a host name, a transport we do not speak, or a sips: URI.
+   * 5060, or 5061 for TLS). Returns null when the URI names a host name, a transport we do not speak, or a sips: URI.
    */
   public static NextHop of(SipUri uri) {
     if (!uri.scheme().equals("sip")) {
@@ -27,7 +27,7 @@ public record NextHop(InetSocketAddress address, Transport transport) {
     if (transport == null) {
       return null;
     }
-    int port = uri.port() > 0 ? uri.port() : 5060;
+    int port = uri.port() > 0 ? uri.port() : transport.defaultPort();
     return new NextHop(new InetSocketAddress(ip, port), transport);
   }
 

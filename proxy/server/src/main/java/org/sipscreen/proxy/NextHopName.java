@@ -50,7 +50,8 @@ public record NextHopName(String uri, String host, OptionalInt port, Optional<Tr
     Optional<Transport> transport = Optional.empty();
     if (uri.transport() != null) {
       Transport t = Transport.fromName(uri.transport());
-      if (t == null) {
+      // TLS next hops are named by address: the certificate is verified against the URI's IP literal.
+      if (t == null || t == Transport.TLS) {
         return Optional.empty();
       }
       transport = Optional.of(t);

@@ -534,7 +534,7 @@ public final class StatelessProxy {
     if (!settings.mayReach(ip)) {
       return drop("destination_not_allowed");
     }
-    int port = next.rport() > 0 ? next.rport() : next.port() > 0 ? next.port() : 5060;
+    int port = next.rport() > 0 ? next.rport() : next.port() > 0 ? next.port() : transport.defaultPort();
 
     MessageEdits edits = new MessageEdits(message);
     int vi = message.indexOf(HeaderName.VIA);

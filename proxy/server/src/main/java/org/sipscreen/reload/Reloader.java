@@ -342,6 +342,12 @@ public final class Reloader implements AutoCloseable {
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
     }
+    // The TLS files and handshake_timeout apply to new connections on reload; the library does not change.
+    if ((was.tls() == null) != (now.tls() == null)) {
+      keys.add("sip.tls");
+    } else if (was.tls() != null && !was.tls().provider().equals(now.tls().provider())) {
+      keys.add("sip.tls.provider");
+    }
     if (!bound.http().address().equals(next.http().address())) {
       keys.add("http.address");
     }

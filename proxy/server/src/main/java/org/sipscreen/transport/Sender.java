@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.proxy.ProxyAction;
 import org.sipscreen.sip.Transport;
@@ -19,18 +20,22 @@ import org.sipscreen.sip.WireMessage;
 
 /**
  * Puts {@link ProxyAction.Send}s on the wire. UDP goes out of the listening socket of the destination's
- * address family (so peers see our advertised port); TCP reuses the open connection to the destination,
- * inbound or outbound, and connects when there is none (RFC 3261 §18.2.2 and §18.4).
+ * address family (so peers see our advertised port); TCP and TLS reuse the open connection of that
+ * transport to the destination, inbound or outbound, and connect when there is none (RFC 3261 §18.2.2 and
+ * §18.4).
  */
 public final class Sender {
 
   /** Copy-on-write array: read on every UDP send without an iterator or a lock. */
   private volatile Channel[] udpChannels = new Channel[0];
   private final Map<InetSocketAddress, Channel> connections = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, Channel> tlsConnections = new ConcurrentHashMap<>();
   /** Connects in progress: messages for a destination being connected to wait for that one connection. */
   private final Map<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, ChannelFuture> tlsConnecting = new ConcurrentHashMap<>();
   private final ProxyMetrics metrics;
-  private volatile Bootstrap tcpClient;
+  private volatile Function<InetSocketAddress, ChannelFuture> tcpClient;
+  private volatile Function<InetSocketAddress, ChannelFuture> tlsClient;
 
   Sender(ProxyMetrics metrics) {
     this.metrics = metrics;
@@ -43,19 +48,29 @@ public final class Sender {
   }
 
   void setTcpClient(Bootstrap bootstrap) {
-    this.tcpClient = bootstrap;
+    this.tcpClient = bootstrap::connect;
+  }
+
+  /** How to open a TLS connection to a destination (the TLS handler is made for that destination). */
+  void setTlsClient(Function<InetSocketAddress, ChannelFuture> connect) {
+    this.tlsClient = connect;
   }
 
   void connectionOpened(Channel channel) {
+    connectionOpened(Transport.TCP, channel);
+  }
+
+  void connectionOpened(Transport transport, Channel channel) {
     InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
     if (remote != null) {
-      connections.put(remote, channel);
-      channel.closeFuture().addListener(f -> connections.remove(remote, channel));
+      Map<InetSocketAddress, Channel> open = transport == Transport.TLS ? tlsConnections : connections;
+      open.put(remote, channel);
+      channel.closeFuture().addListener(f -> open.remove(remote, channel));
     }
   }
 
   int openConnections() {
-    return connections.size();
+    return connections.size() + tlsConnections.size();
   }
 
   /**
@@ -73,8 +88,10 @@ public final class Sender {
   public void send(ProxyAction.Send send) {
     if (send.transport() == Transport.UDP) {
       sendUdp(send.destination(), send.message());
+    } else if (send.transport() == Transport.TLS) {
+      sendStream(send.destination(), send.message(), tlsConnections, tlsConnecting, tlsClient, "tls");
     } else {
-      sendTcp(send.destination(), send.message());
+      sendStream(send.destination(), send.message(), connections, connecting, tcpClient, "tcp");
     }
   }
 
@@ -88,21 +105,22 @@ public final class Sender {
     channel.writeAndFlush(new DatagramPacket(buf, destination), channel.voidPromise());
   }
 
-  private void sendTcp(InetSocketAddress destination, WireMessage message) {
+  private void sendStream(InetSocketAddress destination, WireMessage message,
+      Map<InetSocketAddress, Channel> connections, Map<InetSocketAddress, ChannelFuture> connecting,
+      Function<InetSocketAddress, ChannelFuture> client, String transport) {
     Channel channel = connections.get(destination);
     if (channel != null && channel.isActive()) {
       channel.writeAndFlush(encode(channel.alloc(), message), channel.voidPromise());
       return;
     }
-    Bootstrap client = tcpClient;
     if (client == null) {
-      metrics.dropped("no_tcp_client");
+      metrics.dropped("no_" + transport + "_client");
       return;
     }
     ByteBuf buf = encode(ByteBufAllocator.DEFAULT, message);
     ChannelFuture connect = connecting.get(destination);
     if (connect == null) {
-      ChannelFuture mine = client.connect(destination);
+      ChannelFuture mine = client.apply(destination);
       ChannelFuture other = connecting.putIfAbsent(destination, mine);
       if (other != null) {
         mine.channel().close(); // another thread started the same connect first: use that one
@@ -117,7 +135,7 @@ public final class Sender {
         f.channel().writeAndFlush(buf, f.channel().voidPromise());
       } else {
         buf.release();
-        metrics.dropped("tcp_connect_failed");
+        metrics.dropped(transport + "_connect_failed");
       }
     });
   }

@@ -24,12 +24,15 @@ import org.sipscreen.sip.Transport;
  *   UDP: DatagramPacket -> FloodFilter -> SipUdpHandler -> StatelessProxy -> Sender
  *   TCP: accept (TcpConnectionLimit) -> bytes -> SipStreamDecoder (frames, TcpBufferBudget)
  *        -> IdleStateHandler -> FloodFilter -> SipTcpHandler -> StatelessProxy -> Sender
+ *   TLS: accept (TcpConnectionLimit) -> SslHandler -> TlsHandshakeHandler (counts, peer certificate)
+ *        -> the TCP pipeline from SipStreamDecoder on
  * </pre>
  * An accepted connection over the total or per-source limit is closed before its pipeline is built; the
  * framers of all connections share one budget for incomplete messages.
  * The idle timer sits behind the framer, so only whole messages keep a connection open, never a trickle of
  * bytes; the framer itself closes a connection whose message is not whole within the message timeout.
- * Outbound TCP connections get the same pipeline, so responses arriving on them are handled alike.
+ * Outbound TCP and TLS connections get the same pipelines, so responses arriving on them are handled alike;
+ * an outbound TLS connection checks the next hop's certificate ({@link TlsContexts}).
  */
 public final class SipServer implements AutoCloseable {
 
@@ -54,6 +57,8 @@ public final class SipServer implements AutoCloseable {
         return t;
       });
   private final TcpConnectionLimit connections;
+  /** The TLS contexts when a listener or a next hop speaks TLS; null otherwise. */
+  private volatile TlsContexts tls;
   private final TcpBufferBudget buffers;
   private final OutOfMemoryExit outOfMemory;
   /** Accepted TCP connections, for a graceful shutdown (closed channels leave the group by themselves). */
@@ -105,10 +110,17 @@ public final class SipServer implements AutoCloseable {
     this.sender = new Sender(metrics);
   }
 
+  /** Serves TLS listeners and TLS next hops with these contexts; before {@link #start}. */
+  public SipServer tls(TlsContexts contexts) {
+    this.tls = contexts;
+    return this;
+  }
+
   /** Binds every configured endpoint; throws a {@link ListenException} naming the one that cannot be bound. */
   public void start() throws InterruptedException {
     SipUdpHandler udpHandler = new SipUdpHandler(proxy, sender, metrics, maxMessageBytes, outOfMemory);
     SipTcpHandler tcpHandler = new SipTcpHandler(proxy, sender, metrics, outOfMemory);
+    SipTcpHandler tlsHandler = new SipTcpHandler(proxy, sender, metrics, outOfMemory, Transport.TLS);
     FloodFilter floodFilter = new FloodFilter(flood);
     ChannelInitializer<Channel> udpInit = new ChannelInitializer<>() {
       @Override
@@ -119,19 +131,26 @@ public final class SipServer implements AutoCloseable {
     ChannelInitializer<SocketChannel> tcpInit = new ChannelInitializer<>() {
       @Override
       protected void initChannel(SocketChannel ch) {
-        ChannelPipeline p = ch.pipeline();
-        p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
-            () -> metrics.malformed("tcp_framing"), tcpMessageTimeoutNanos,
-            () -> metrics.dropped("tcp_message_timeout"), buffers));
-        p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
-        p.addLast("flood", floodFilter);
-        p.addLast("proxy", tcpHandler);
+        streamPipeline(ch.pipeline(), floodFilter, tcpHandler);
       }
     };
-    sender.setTcpClient(new Bootstrap().group(group).channel(Transports.socketChannel())
+    Bootstrap client = new Bootstrap().group(group).channel(Transports.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(tcpInit));
+        .option(ChannelOption.TCP_NODELAY, true);
+    sender.setTcpClient(client.clone().handler(tcpInit));
+    TlsContexts contexts = tls;
+    if (contexts != null) {
+      TlsHandshakeHandler outboundHandshakes = new TlsHandshakeHandler(contexts, false);
+      sender.setTlsClient(destination -> client.clone().handler(new ChannelInitializer<SocketChannel>() {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+          ch.pipeline().addLast("tls", contexts.clientHandler(ch.alloc(), destination))
+              .addLast("handshake", outboundHandshakes);
+          streamPipeline(ch.pipeline(), floodFilter, tlsHandler);
+        }
+      }).connect(destination));
+    }
+    TlsHandshakeHandler inboundHandshakes = contexts == null ? null : new TlsHandshakeHandler(contexts, true);
 
     for (LocalEndpoint endpoint : proxy.settings().endpoints()) {
       if (endpoint.transports().contains(Transport.UDP)) {
@@ -158,9 +177,44 @@ public final class SipServer implements AutoCloseable {
             .bind(endpoint.bind()), endpoint.bind(), "tcp");
         listeners.add(tcp);
       }
+      if (endpoint.transports().contains(Transport.TLS)) {
+        if (contexts == null) {
+          throw new IllegalStateException("a TLS listener needs the TLS contexts (sip.tls)");
+        }
+        String clientCertificate = endpoint.clientCertificate();
+        Channel listener = ListenException.bound(new ServerBootstrap().group(group)
+            .channel(Transports.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                if (!connections.admit(ch)) {
+                  return;
+                }
+                accepted.add(ch);
+                ch.pipeline().addLast("tls", contexts.serverHandler(ch.alloc(), clientCertificate))
+                    .addLast("handshake", inboundHandshakes);
+                streamPipeline(ch.pipeline(), floodFilter, tlsHandler);
+              }
+            })
+            .bind(endpoint.bind()), endpoint.bind(), "tls");
+        listeners.add(listener);
+      }
     }
     probing.scheduleWithFixedDelay(this::probeNextHops, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS,
         java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The stream part of a TCP or TLS pipeline: framer, idle timer, flood filter, SIP handler. */
+  private void streamPipeline(ChannelPipeline p, FloodFilter floodFilter, SipTcpHandler handler) {
+    p.addLast("framer", new SipStreamDecoder(maxMessageBytes,
+        () -> metrics.malformed("tcp_framing"), tcpMessageTimeoutNanos,
+        () -> metrics.dropped("tcp_message_timeout"), buffers));
+    p.addLast("idle", new IdleStateHandler(0, 0, tcpIdleSeconds, TimeUnit.SECONDS));
+    p.addLast("flood", floodFilter);
+    p.addLast("proxy", handler);
   }
 
   /** How often the prober looks for due probes and expired ones (the finest probe timing it has). */

@@ -11,8 +11,9 @@ import org.sipscreen.proxy.StatelessProxy;
 import org.sipscreen.sip.Transport;
 
 /**
- * Hands each framed TCP message to the proxy and sends what it decides. Registers every connection, inbound
- * or outbound, with the {@link Sender} so that responses find their way back onto it; closes idle ones.
+ * Hands each framed TCP (or TLS) message to the proxy and sends what it decides. Registers every
+ * connection, inbound or outbound, with the {@link Sender} so that responses find their way back onto it;
+ * closes idle ones.
  */
 @ChannelHandler.Sharable
 final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
@@ -22,12 +23,20 @@ final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
   private final ProxyMetrics metrics;
 
   private final OutOfMemoryExit outOfMemory;
+  private final Transport transport;
 
   SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics) {
     this(proxy, sender, metrics, OutOfMemoryExit.PROCESS);
   }
 
   SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics, OutOfMemoryExit outOfMemory) {
+    this(proxy, sender, metrics, outOfMemory, Transport.TCP);
+  }
+
+  /** @param transport TCP, or TLS when the connection's pipeline decrypts in front of the framer */
+  SipTcpHandler(StatelessProxy proxy, Sender sender, ProxyMetrics metrics, OutOfMemoryExit outOfMemory,
+      Transport transport) {
+    this.transport = transport;
     this.outOfMemory = outOfMemory;
     this.proxy = proxy;
     this.sender = sender;
@@ -36,13 +45,13 @@ final class SipTcpHandler extends SimpleChannelInboundHandler<byte[]> {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    sender.connectionOpened(ctx.channel());
+    sender.connectionOpened(transport, ctx.channel());
     super.channelActive(ctx);
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, byte[] message) {
-    InboundMessage in = new InboundMessage(message, 0, message.length, Transport.TCP,
+    InboundMessage in = new InboundMessage(message, 0, message.length, transport,
         (InetSocketAddress) ctx.channel().remoteAddress(),
         (InetSocketAddress) ctx.channel().localAddress(), System.nanoTime());
     sender.execute(proxy.process(in));

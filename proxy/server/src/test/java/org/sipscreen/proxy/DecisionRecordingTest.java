@@ -199,7 +199,12 @@ class DecisionRecordingTest {
 
       @Override
       public Verdict check(ScreenedCall call) {
-        throw new IllegalStateException("bug");
+        return Verdict.CONTINUE;
+      }
+
+      @Override
+      public String outcomeLabel(Verdict verdict, ScreenedCall call) {
+        throw new IllegalStateException("bug"); // in the chain's own work, not in a check's verdict
       }
     };
     DecisionRecorder recorder = recorder();

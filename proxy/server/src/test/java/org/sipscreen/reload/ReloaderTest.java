@@ -380,6 +380,15 @@ class ReloaderTest {
   }
 
   @Test
+  void addingTlsOrChangingItsProviderWaitsForARestart() throws Exception {
+    start("");
+    String tls = "  tls: {certificate_file: p.crt, key_file: p.key, ca_file: ca.pem, provider: %s}\n";
+    Files.writeString(config, yaml("").replace("  warmup_calls: 0\n", "  warmup_calls: 0\n"
+        + tls.formatted("jdk")));
+    assertThat(reload().needsRestart()).containsExactly("sip.tls");
+  }
+
+  @Test
   void writingAWatchedFileReloads() throws Exception {
     start("");
     Files.writeString(config, yaml("") + "reload: {settle_ms: 100}\n");

@@ -5,14 +5,26 @@ import java.util.Locale;
 /** The transports sipscreen speaks. */
 public enum Transport {
   UDP,
-  TCP;
+  TCP,
+  /** SIP over TLS over TCP (RFC 3261 §26.2.1): the TCP framing with TLS underneath. */
+  TLS;
 
   /** Lower-case name, as used in URIs, config and metric labels. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The transport a Via or URI names, or null for ones we do not speak (TLS, SCTP, WS...). */
+  /** Whether messages travel on a connection (TCP and TLS): framed by Content-Length, answered on it. */
+  public boolean isStream() {
+    return this != UDP;
+  }
+
+  /** The port a URI without one means for this transport (RFC 3263 §4.2: 5061 for TLS, else 5060). */
+  public int defaultPort() {
+    return this == TLS ? 5061 : 5060;
+  }
+
+  /** The transport a Via or URI names, or null for ones we do not speak (SCTP, WS...). */
   public static Transport fromName(String name) {
     if (name == null) {
       return null;
@@ -20,6 +32,7 @@ public enum Transport {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "udp" -> UDP;
       case "tcp" -> TCP;
+      case "tls" -> TLS;
       default -> null;
     };
   }

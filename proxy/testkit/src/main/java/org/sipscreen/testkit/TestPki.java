@@ -128,6 +128,56 @@ public final class TestPki {
         new GeneralNames(new GeneralName(GeneralName.dNSName, "localhost")), null));
   }
 
+  /**
+   * A TLS certificate {@code CN=cn} issued by {@code ca}, valid an hour ago to a day from now, with the given
+   * DNS names and IP addresses as subject alternative names; its key is fresh (P-256).
+   */
+  public static Issued tlsLeaf(Issued ca, String cn, List<String> dnsNames, List<String> ipAddresses) {
+    KeyPair keys = newKeys();
+    List<GeneralName> names = new java.util.ArrayList<>();
+    dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+    ipAddresses.forEach(a -> names.add(new GeneralName(GeneralName.iPAddress, a)));
+    return new Issued(keys, build("CN=" + cn, keys.getPublic(), ca.certificate().getSubjectX500Principal()
+        .getName(), ca.keys().getPrivate(), Instant.now().minusSeconds(3600), Instant.now().plusSeconds(86_400),
+        false, names.isEmpty() ? null : new GeneralNames(names.toArray(new GeneralName[0])), null));
+  }
+
+  /** A private key as unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
+  public static String privateKeyPem(PrivateKey key) {
+    Base64.Encoder base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+    return "-----BEGIN PRIVATE KEY-----\n" + base64.encodeToString(key.getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /** A PKCS#12 key store with {@code issued}'s key and certificate under alias {@code key}. */
+  public static void writeKeyStore(java.nio.file.Path file, Issued issued, char[] password) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry("key", issued.keys().getPrivate(), password,
+          new X509Certificate[] {issued.certificate()});
+      try (var out = java.nio.file.Files.newOutputStream(file)) {
+        store.store(out, password);
+      }
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A PKCS#12 trust store holding {@code ca} as its one trusted certificate. */
+  public static void writeTrustStore(java.nio.file.Path file, X509Certificate ca, char[] password) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setCertificateEntry("ca", ca);
+      try (var out = java.nio.file.Files.newOutputStream(file)) {
+        store.store(out, password);
+      }
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A TLS server context presenting {@code server}. */
   public static SSLContext serverContext(Issued server) {
     try {

@@ -1,14 +1,7 @@
 package org.sipscreen.screening.check.stir_shaken;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -40,19 +33,31 @@ public final class IdentityHeader implements IdentityParseResult {
   private static final java.util.Set<String> JWS_DEFINED = java.util.Set.of("alg", "jku", "jwk", "kid",
       "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "b64", "zip", "enc", "epk", "apu", "apv",
       "iv", "tag", "p2s", "p2c");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  /** Each thread's {@link Scratch}. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  /** Value of each base64url character (RFC 4648 section 5); -1 for anything else. */
+  private static final byte[] BASE64URL = base64UrlTable();
+  /**
+   * The last info URL {@link #isHttpUri} accepted: every PASSporT a signer sends carries the same one, so
+   * the URI is parsed once per signer rather than once per call (a pure function of the string).
+   */
+  private static volatile String lastHttpUri;
 
-  private final String signingInput;
+  /** The received header value; the signing input is {@code value[signingFrom, signingTo)}. */
+  private final String value;
+  private final int signingFrom;
+  private final int signingTo;
   private final byte[] signature;
   private final String info;
   private final String ppt;
   private final String x5u;
-  private final ObjectNode claims;
+  private final PassportJson.Claims claims;
 
-  private IdentityHeader(
-      String signingInput, byte[] signature, String info, String ppt, String x5u, ObjectNode claims) {
-    this.signingInput = signingInput;
+  private IdentityHeader(String value, int signingFrom, int signingTo, byte[] signature, String info,
+      String ppt, String x5u, PassportJson.Claims claims) {
+    this.value = value;
+    this.signingFrom = signingFrom;
+    this.signingTo = signingTo;
     this.signature = signature;
     this.info = info;
     this.ppt = ppt;
@@ -65,43 +70,87 @@ public final class IdentityHeader implements IdentityParseResult {
     return name != null && (name.equalsIgnoreCase("Identity") || name.equals("y") || name.equals("Y"));
   }
 
-  /** Parses one header value (without the name); never throws, never returns null. */
+  /**
+   * Parses one header value (without the name); never throws, never returns null. The value is read in
+   * place: no copy of it, the JSON parts decoded into a per-thread buffer and read by a streaming parser.
+   * A value equal to the last one this thread parsed well gives that same (immutable) result again.
+   */
   public static IdentityParseResult parse(String value) {
+    Scratch scratch = SCRATCH.get();
+    IdentityHeader last = scratch.last;
+    if (last != null && last.value.equals(value)) {
+      return last;
+    }
+    IdentityParseResult result = parse(value, scratch.decoded);
+    if (result instanceof IdentityHeader parsed) {
+      scratch.last = parsed;
+    }
+    return result;
+  }
+
+  /**
+   * What a thread keeps between parses: the buffer the JSON parts are base64url-decoded into (a part is read
+   * into it and parsed before the next part is decoded; large enough for a part of a {@link #MAX_LENGTH}
+   * value), and the last header it parsed. The decision record reads again the Identity header the check
+   * has just parsed on the same thread, and a retransmitted INVITE carries the same one: parsing is a pure
+   * function of the value (the result is immutable), so that header is parsed once. Verification (signature,
+   * freshness, numbers) does not depend on this and runs for every call.
+   */
+  private static final class Scratch {
+    final byte[] decoded = new byte[MAX_LENGTH / 4 * 3 + 2];
+    IdentityHeader last;
+  }
+
+  private static IdentityParseResult parse(String value, byte[] decoded) {
     if (value == null || value.isBlank()) {
       return new Rejection(IdentityFailure.NO_IDENTITY, "empty Identity header");
     }
     if (value.length() > MAX_LENGTH) {
       return Rejection.invalid("Identity header longer than " + MAX_LENGTH + " characters");
     }
-    String text = value.strip();
-    int semicolon = text.indexOf(';');
-    String jws = (semicolon < 0 ? text : text.substring(0, semicolon)).strip();
+    // The value stripped of white space is value[begin, end); the JWS is value[jwsFrom, jwsTo).
+    int begin = 0;
+    int end = value.length();
+    while (Character.isWhitespace(value.charAt(begin))) {
+      begin++;
+    }
+    while (Character.isWhitespace(value.charAt(end - 1))) {
+      end--;
+    }
+    int semicolon = value.indexOf(';', begin);
+    int jwsFrom = begin;
+    int jwsTo = semicolon < 0 ? end : semicolon;
+    while (jwsFrom < jwsTo && Character.isWhitespace(value.charAt(jwsFrom))) {
+      jwsFrom++;
+    }
+    while (jwsTo > jwsFrom && Character.isWhitespace(value.charAt(jwsTo - 1))) {
+      jwsTo--;
+    }
 
     // JWS compact serialization: three base64url parts (RFC 7515 section 7.1).
-    int dot1 = jws.indexOf('.');
-    int dot2 = dot1 < 0 ? -1 : jws.indexOf('.', dot1 + 1);
-    if (dot1 < 0 || dot2 < 0 || jws.indexOf('.', dot2 + 1) >= 0) {
+    int dot1 = indexOf(value, '.', jwsFrom, jwsTo);
+    int dot2 = dot1 < 0 ? -1 : indexOf(value, '.', dot1 + 1, jwsTo);
+    if (dot1 < 0 || dot2 < 0 || indexOf(value, '.', dot2 + 1, jwsTo) >= 0) {
       return Rejection.invalid("PASSporT is not JWS compact serialization (header.payload.signature)");
     }
-    if (dot1 == 0) {
+    if (dot1 == jwsFrom) {
       return Rejection.invalid("PASSporT has an empty header");
     }
-    String badPart = firstBadBase64Url(jws, 0, dot1, "header");
+    String badPart = firstBadBase64Url(value, jwsFrom, dot1, "header");
     if (badPart != null) {
       return Rejection.invalid(badPart);
     }
-    Base64.Decoder decoder = Base64.getUrlDecoder();
-    ObjectNode header = jsonObject(decoder.decode(jws.substring(0, dot1)));
+    PassportJson.Header header =
+        PassportJson.header(decoded, decodeBase64Url(value, jwsFrom, dot1, decoded));
     if (header == null) {
       return Rejection.invalid("PASSporT header is not a JSON object");
     }
     // The algorithm decides how the rest is read (RFC 7515 section 4.1.1): an alg other than ES256 (none,
     // HS256, ES384, ...) is an unsupported credential, 437, whatever its signature looks like.
-    JsonNode algNode = header.get("alg");
-    if (algNode == null || !algNode.isTextual()) {
+    String alg = header.alg();
+    if (alg == null) {
       return Rejection.invalid("PASSporT header has no alg");
     }
-    String alg = algNode.textValue();
     if (!ALG_ES256.equals(alg)) {
       return Rejection.unsupported("algorithm " + printable(alg) + " is not supported, only ES256");
     }
@@ -109,73 +158,76 @@ public final class IdentityHeader implements IdentityParseResult {
     if (badCrit != null) {
       return Rejection.invalid(badCrit);
     }
-    if (dot2 == dot1 + 1 || dot2 == jws.length() - 1) {
+    if (dot2 == dot1 + 1 || dot2 == jwsTo - 1) {
       return Rejection.invalid("PASSporT has an empty part (compact form is not supported)");
     }
-    badPart = firstBadBase64Url(jws, dot1 + 1, dot2, "payload");
+    badPart = firstBadBase64Url(value, dot1 + 1, dot2, "payload");
     if (badPart == null) {
-      badPart = firstBadBase64Url(jws, dot2 + 1, jws.length(), "signature");
+      badPart = firstBadBase64Url(value, dot2 + 1, jwsTo, "signature");
     }
     if (badPart != null) {
       return Rejection.invalid(badPart);
     }
-    byte[] signature = decoder.decode(jws.substring(dot2 + 1));
-    if (signature.length != ES256_SIGNATURE_BYTES) {
+    int signatureBytes = decodedLength(jwsTo - dot2 - 1);
+    if (signatureBytes != ES256_SIGNATURE_BYTES) {
       return Rejection.invalid(
-          "ES256 signature must be 64 bytes R||S (RFC 7518 section 3.4), was " + signature.length);
+          "ES256 signature must be 64 bytes R||S (RFC 7518 section 3.4), was " + signatureBytes);
     }
-    ObjectNode claims = jsonObject(decoder.decode(jws.substring(dot1 + 1, dot2)));
+    byte[] signature = new byte[ES256_SIGNATURE_BYTES];
+    decodeBase64Url(value, dot2 + 1, jwsTo, signature);
+    PassportJson.Claims claims =
+        PassportJson.claims(decoded, decodeBase64Url(value, dot1 + 1, dot2, decoded));
     if (claims == null) {
       return Rejection.invalid("PASSporT payload is not a JSON object");
     }
 
     // PASSporT header (RFC 8225 section 4, RFC 8588 section 3).
-    String typ = text(header, "typ");
+    String typ = header.typ();
     if (!TYP_PASSPORT.equals(typ)) {
       return Rejection.invalid("PASSporT header typ must be \"passport\", was " + typ);
     }
-    String ppt = text(header, "ppt");
+    String ppt = header.ppt();
     if (ppt == null) {
       return Rejection.unsupported("PASSporT header has no ppt; only shaken and div are supported");
     }
     if (!Passport.PPT_SHAKEN.equals(ppt) && !Passport.PPT_DIV.equals(ppt)) {
       return Rejection.unsupported("ppt " + ppt + " is not supported, only shaken and div");
     }
-    String x5u = text(header, "x5u");
+    String x5u = header.x5u();
     if (x5u == null) {
       return Rejection.badInfo("PASSporT header has no x5u");
     }
 
-    // Header parameters (RFC 8224 section 4.1).
+    // Header parameters (RFC 8224 section 4.1), in value[pos, end).
     String info = null;
     String algParam = null;
     String pptParam = null;
-    int pos = semicolon < 0 ? text.length() : semicolon;
-    while (pos < text.length()) {
-      // text.charAt(pos) == ';'
-      int nameStart = skipSpace(text, pos + 1);
-      int eq = text.indexOf('=', nameStart);
+    int pos = semicolon < 0 ? end : semicolon;
+    while (pos < end) {
+      // value.charAt(pos) == ';'
+      int nameStart = skipSpace(value, pos + 1, end);
+      int eq = indexOf(value, '=', nameStart, end);
       if (eq < 0) {
         return Rejection.invalid("Identity parameter without a value");
       }
-      String name = text.substring(nameStart, eq).strip().toLowerCase(Locale.ROOT);
-      int valueStart = skipSpace(text, eq + 1);
+      String name = value.substring(nameStart, eq).strip().toLowerCase(Locale.ROOT);
+      int valueStart = skipSpace(value, eq + 1, end);
       int valueEnd;
       String paramValue;
-      if (valueStart < text.length() && text.charAt(valueStart) == '<') {
-        int close = text.indexOf('>', valueStart);
+      if (valueStart < end && value.charAt(valueStart) == '<') {
+        int close = indexOf(value, '>', valueStart, end);
         if (close < 0) {
           return Rejection.badInfo("unterminated <...> in Identity parameter " + name);
         }
-        paramValue = text.substring(valueStart + 1, close);
+        paramValue = value.substring(valueStart + 1, close);
         valueEnd = close + 1;
       } else {
-        int next = text.indexOf(';', valueStart);
-        valueEnd = next < 0 ? text.length() : next;
-        paramValue = text.substring(valueStart, valueEnd).strip();
+        int next = indexOf(value, ';', valueStart, end);
+        valueEnd = next < 0 ? end : next;
+        paramValue = value.substring(valueStart, valueEnd).strip();
       }
-      int after = skipSpace(text, valueEnd);
-      if (after < text.length() && text.charAt(after) != ';') {
+      int after = skipSpace(value, valueEnd, end);
+      if (after < end && value.charAt(after) != ';') {
         return Rejection.invalid("garbage after Identity parameter " + name + " (missing ';'?)");
       }
       pos = after;
@@ -221,7 +273,7 @@ public final class IdentityHeader implements IdentityParseResult {
     if (!pptParam.equals(ppt)) {
       return Rejection.invalid("ppt parameter " + pptParam + " differs from PASSporT ppt " + ppt);
     }
-    return new IdentityHeader(jws.substring(0, dot2), signature, info, ppt, x5u, claims);
+    return new IdentityHeader(value, jwsFrom, dot2, signature, info, ppt, x5u, claims);
   }
 
   /**
@@ -231,27 +283,26 @@ public final class IdentityHeader implements IdentityParseResult {
    * non-empty array of distinct strings, none of them a parameter JWS or JWA itself defines, each present
    * in the header.
    */
-  private static String firstNotUnderstoodCrit(ObjectNode header) {
-    JsonNode crit = header.get("crit");
+  private static String firstNotUnderstoodCrit(PassportJson.Header header) {
+    java.util.List<Object> crit = header.crit();
     if (crit == null) {
       return null;
     }
-    if (!crit.isArray() || crit.isEmpty()) {
+    if (crit.isEmpty()) { // also PassportJson.CRIT_NOT_ARRAY
       return "PASSporT header crit must be a non-empty array of parameter names";
     }
     java.util.Set<String> seen = new java.util.HashSet<>();
-    for (JsonNode element : crit) {
-      if (!element.isTextual()) {
+    for (Object element : crit) {
+      if (!(element instanceof String name)) {
         return "PASSporT header crit must list parameter names as strings";
       }
-      String name = element.textValue();
       if (!seen.add(name)) {
         return "PASSporT header crit lists " + printable(name) + " twice";
       }
       if (JWS_DEFINED.contains(name)) {
         return "PASSporT header crit lists " + printable(name) + ", which JWS defines";
       }
-      if (!header.has(name)) {
+      if (!header.names().contains(name)) {
         return "PASSporT header crit lists " + printable(name) + ", which the header does not have";
       }
       if (!UNDERSTOOD_CRIT.contains(name)) {
@@ -287,7 +338,7 @@ public final class IdentityHeader implements IdentityParseResult {
 
   /** The signed text: base64url(header) "." base64url(payload), exactly as received. */
   public String signingInput() {
-    return signingInput;
+    return value.substring(signingFrom, signingTo);
   }
 
   /** The ES256 signature as 64 bytes R||S (a copy). */
@@ -299,17 +350,22 @@ public final class IdentityHeader implements IdentityParseResult {
     return signature;
   }
 
+  /** The signing input as the bytes ES256 signs (base64url is ASCII), copied straight from the value. */
   byte[] signingInputBytes() {
-    return signingInput.getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = new byte[signingTo - signingFrom];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) value.charAt(signingFrom + i);
+    }
+    return bytes;
   }
 
-  /** The decoded claims, checked by {@link PassportVerifier}; package-private, Jackson stays inside. */
   /** The origid claim as sent (not verified by itself), or null; for decision records. */
   public String origid() {
-    return text(claims(), "origid");
+    return claims.origid();
   }
 
-  ObjectNode claims() {
+  /** The claims as sent, checked by {@link PassportVerifier}. */
+  PassportJson.Claims claims() {
     return claims;
   }
 
@@ -335,22 +391,56 @@ public final class IdentityHeader implements IdentityParseResult {
     return null;
   }
 
-  private static ObjectNode jsonObject(byte[] bytes) {
-    try {
-      JsonNode node = JSON.readTree(bytes);
-      return node instanceof ObjectNode object ? object : null;
-    } catch (IOException e) {
-      return null;
+  /**
+   * Decodes base64url {@code s[from, to)}, already checked by {@link #firstBadBase64Url}, into {@code out}
+   * and returns the number of bytes. Like {@code Base64.getUrlDecoder()}, bits left over in the last
+   * character are ignored.
+   */
+  private static int decodeBase64Url(String s, int from, int to, byte[] out) {
+    int n = 0;
+    int bits = 0;
+    int count = 0;
+    for (int i = from; i < to; i++) {
+      bits = bits << 6 | BASE64URL[s.charAt(i)];
+      if (++count == 4) {
+        out[n++] = (byte) (bits >> 16);
+        out[n++] = (byte) (bits >> 8);
+        out[n++] = (byte) bits;
+        bits = 0;
+        count = 0;
+      }
     }
+    if (count == 2) {
+      out[n++] = (byte) (bits >> 4);
+    } else if (count == 3) {
+      out[n++] = (byte) (bits >> 10);
+      out[n++] = (byte) (bits >> 2);
+    }
+    return n;
   }
 
-  static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isTextual() ? value.textValue() : null;
+  /** How many bytes {@code chars} unpadded base64url characters decode to. */
+  private static int decodedLength(int chars) {
+    return chars / 4 * 3 + (chars % 4 == 0 ? 0 : chars % 4 - 1);
   }
 
-  private static int skipSpace(String s, int pos) {
-    while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t')) {
+  private static byte[] base64UrlTable() {
+    byte[] table = new byte[128];
+    java.util.Arrays.fill(table, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      table[alphabet.charAt(i)] = (byte) i;
+    }
+    return table;
+  }
+
+  private static int indexOf(String s, char c, int from, int to) {
+    int i = s.indexOf(c, from);
+    return i < to ? i : -1;
+  }
+
+  private static int skipSpace(String s, int pos, int end) {
+    while (pos < end && (s.charAt(pos) == ' ' || s.charAt(pos) == '\t')) {
       pos++;
     }
     return pos;
@@ -363,11 +453,18 @@ public final class IdentityHeader implements IdentityParseResult {
   }
 
   private static boolean isHttpUri(String s) {
+    if (s.equals(lastHttpUri)) {
+      return true;
+    }
     try {
       URI uri = new URI(s);
       String scheme = uri.getScheme();
-      return uri.isAbsolute() && uri.getHost() != null
+      boolean http = uri.isAbsolute() && uri.getHost() != null
           && ("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme));
+      if (http) {
+        lastHttpUri = s;
+      }
+      return http;
     } catch (URISyntaxException e) {
       return false;
     }

@@ -1,7 +1,5 @@
 package org.sipscreen.screening.check.stir_shaken;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.PublicKey;
@@ -187,19 +185,19 @@ public final class PassportVerifier {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(callingTn, "callingTn");
-    ObjectNode claims = identity.claims();
+    PassportJson.Claims claims = identity.claims();
     boolean div = Passport.PPT_DIV.equals(identity.ppt());
 
     // Shape (RFC 8225 section 5, RFC 8588 section 4, RFC 8946 section 3).
-    JsonNode iatNode = claims.get("iat");
-    if (iatNode == null || !iatNode.canConvertToLong() || !iatNode.isIntegralNumber()) {
+    Long issued = claims.iat();
+    if (issued == null) {
       return Rejection.invalid("iat claim missing or not an integer");
     }
-    String origTn = singleTn(claims.get("orig"));
+    String origTn = normalizeTn(claims.origTn());
     if (origTn == null) {
       return Rejection.invalid("orig claim must be an object with a telephone number tn");
     }
-    List<String> destTns = tnList(claims.get("dest"));
+    List<String> destTns = tnList(claims.destTns());
     if (destTns == null) {
       return Rejection.invalid("dest claim must be an object with a tn array of telephone numbers");
     }
@@ -207,29 +205,35 @@ public final class PassportVerifier {
     String origid = null;
     String divTn = null;
     if (div) {
-      divTn = singleTn(claims.get("div"));
+      divTn = normalizeTn(claims.divTn());
       if (divTn == null) {
         return Rejection.invalid("div claim must be an object with a telephone number tn");
       }
     } else {
-      String attest = IdentityHeader.text(claims, "attest");
+      String attest = claims.attest();
       if (attest == null || attest.length() != 1 || "ABC".indexOf(attest.charAt(0)) < 0) {
         return Rejection.invalid("attest claim must be A, B or C");
       }
       attestation = Attestation.valueOf(attest);
-      origid = IdentityHeader.text(claims, "origid");
+      origid = claims.origid();
       if (origid == null || origid.isEmpty()) {
         return Rejection.invalid("origid claim missing");
       }
     }
 
-    // Freshness (RFC 8224 section 6.2.1): too old or too far in the future.
-    Instant iat = Instant.ofEpochSecond(iatNode.longValue());
+    // Freshness (RFC 8224 section 6.2.1): too old or too far in the future. Compared in seconds, because
+    // iat may be any long, far beyond what an Instant holds.
     Instant now = clock.instant();
-    if (iat.isBefore(now.minus(freshness)) || iat.isAfter(now.plus(freshness))) {
+    Instant earliest = now.minus(freshness);
+    long latest = now.plus(freshness).getEpochSecond();
+    if (issued < earliest.getEpochSecond() || issued == earliest.getEpochSecond() && earliest.getNano() > 0
+        || issued > latest) {
       return new Rejection(IdentityFailure.STALE_DATE,
-          "iat " + iat + " is more than " + freshness.toSeconds() + " s from now " + now);
+          "iat " + (issued >= Instant.MIN.getEpochSecond() && issued <= Instant.MAX.getEpochSecond()
+              ? Instant.ofEpochSecond(issued).toString() : Long.toString(issued))
+              + " is more than " + freshness.toSeconds() + " s from now " + now);
     }
+    Instant iat = Instant.ofEpochSecond(issued);
 
     // The request's numbers (RFC 8224 section 6.2.3 / 8.3).
     String calling = normalizeTn(callingTn);
@@ -309,30 +313,19 @@ public final class PassportVerifier {
     return digits.length() == 0 ? null : digits.toString();
   }
 
-  private static String singleTn(JsonNode node) {
-    if (node == null || !node.isObject()) {
+  /** The numbers of dest.tn normalized, or null when there are none or one does not normalize. */
+  private static List<String> tnList(List<String> tns) {
+    if (tns == null || tns.isEmpty()) {
       return null;
     }
-    JsonNode tn = node.get("tn");
-    return tn != null && tn.isTextual() ? normalizeTn(tn.textValue()) : null;
-  }
-
-  private static List<String> tnList(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      return null;
-    }
-    JsonNode tn = node.get("tn");
-    if (tn == null || !tn.isArray() || tn.isEmpty()) {
-      return null;
-    }
-    List<String> tns = new ArrayList<>(tn.size());
-    for (JsonNode element : tn) {
-      String normalized = element.isTextual() ? normalizeTn(element.textValue()) : null;
-      if (normalized == null) {
+    List<String> normalized = new ArrayList<>(tns.size());
+    for (String tn : tns) {
+      String digits = normalizeTn(tn);
+      if (digits == null) {
         return null;
       }
-      tns.add(normalized);
+      normalized.add(digits);
     }
-    return tns;
+    return normalized;
   }
 }

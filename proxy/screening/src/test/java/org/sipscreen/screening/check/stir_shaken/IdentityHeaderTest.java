@@ -66,6 +66,21 @@ class IdentityHeaderTest {
   }
 
   @Test
+  void anEqualValueParsedAgainOnTheSameThreadGivesTheSameResultAndOthersTheirOwn() {
+    String value = JWS + ";info=<" + X5U + ">;alg=ES256;ppt=shaken";
+    IdentityHeader first = parsed(value);
+    String otherJws = jws(header("shaken"), shakenClaims("B", "12025550124", "13035550199",
+        NOW.getEpochSecond()), KEYS.getPrivate());
+
+    assertThat(parsed(new String(value.toCharArray()))).isSameAs(first);
+    IdentityHeader other = parsed(otherJws + ";info=<" + X5U + ">;alg=ES256;ppt=shaken");
+    assertThat(other.signingInput()).isEqualTo(otherJws.substring(0, otherJws.lastIndexOf('.')));
+    assertThat(other.origid()).isEqualTo(first.origid());
+    assertRejected(JWS + ";info=<" + X5U + ">;alg=ES256", IdentityFailure.INVALID_IDENTITY, "no ppt parameter");
+    assertThat(parsed(value).signingInput()).isEqualTo(first.signingInput());
+  }
+
+  @Test
   void recognisesFullAndCompactHeaderNames() {
     assertThat(IdentityHeader.isIdentityHeaderName("Identity")).isTrue();
     assertThat(IdentityHeader.isIdentityHeaderName("IDENTITY")).isTrue();

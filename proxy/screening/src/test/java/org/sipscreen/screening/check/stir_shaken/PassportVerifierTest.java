@@ -148,6 +148,38 @@ class PassportVerifierTest {
   }
 
   @Test
+  void theSameIdentityHeaderIsVerifiedAgainOnEveryCall() {
+    String value = signedShaken(shakenClaims("A", "12025550123", "13035550199", IAT));
+    assertThat(verifier.verify(parsed(value), SP_CERT, CALLER, CALLEE))
+        .isInstanceOf(VerificationResult.Passed.class);
+
+    PassportVerifier twoMinutesLater =
+        new PassportVerifier(Clock.fixed(NOW.plusSeconds(120), ZoneOffset.UTC));
+    assertRejected(twoMinutesLater.verify(parsed(value), SP_CERT, CALLER, CALLEE),
+        IdentityFailure.STALE_DATE, "iat");
+    assertRejected(verifier.verify(parsed(value), SP_CERT, "+12025550124", CALLEE),
+        IdentityFailure.INVALID_IDENTITY, "orig.tn");
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {Long.MAX_VALUE, Long.MIN_VALUE, 31556889864403200L, -31557014167219201L})
+  void iatBeyondWhatAnInstantHoldsIsStaleNotAnException(long iat) {
+    assertRejected(verify(shakenClaims("A", "12025550123", "13035550199", iat)),
+        IdentityFailure.STALE_DATE, "iat " + iat);
+  }
+
+  @Test
+  void iatOneSecondBeforeAWindowStartingMidSecondIsStale() {
+    PassportVerifier midSecond =
+        new PassportVerifier(Clock.fixed(NOW.plusMillis(500), ZoneOffset.UTC));
+    VerificationResult result = midSecond.verify(parsed(signedShaken(shakenClaims("A", "12025550123",
+        "13035550199", IAT - 60))), SP_CERT, CALLER, CALLEE);
+    assertRejected(result, IdentityFailure.STALE_DATE, "60 s");
+    assertThat(midSecond.verify(parsed(signedShaken(shakenClaims("A", "12025550123", "13035550199",
+        IAT - 59))), SP_CERT, CALLER, CALLEE)).isInstanceOf(VerificationResult.Passed.class);
+  }
+
+  @Test
   void acceptsIatAtTheEdgeOfTheWindowAndHonoursConfiguredFreshness() {
     assertThat(verify(shakenClaims("A", "12025550123", "13035550199", IAT - 60)))
         .isInstanceOf(VerificationResult.Passed.class);

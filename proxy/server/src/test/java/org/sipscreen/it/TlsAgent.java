@@ -1,0 +1,160 @@
+package org.sipscreen.it;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * A JAIN-SIP RI user agent on TLS: the NIST stack with its own TLS (JDK SSLSocket), key store and trust
+ * store. A callee answers every INVITE and BYE with 200; a caller records the responses and the IO errors
+ * its stack reports (a refused handshake is one).
+ */
+final class TlsAgent implements SipListener, AutoCloseable {
+
+  static final String PASSWORD = "test-only";
+
+  final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+  final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> ioErrors = new LinkedBlockingQueue<>();
+  final SipStack stack;
+  final SipProvider provider;
+  final AddressFactory addresses;
+  final HeaderFactory headers;
+  final MessageFactory messages;
+  final int port;
+  final boolean answers;
+
+  /**
+   * @param keyStore PKCS#12 with the agent's key and certificate ({@link #PASSWORD})
+   * @param trustStore PKCS#12 with the CA it trusts
+   */
+  TlsAgent(String name, int port, boolean answers, Path keyStore, Path trustStore) throws Exception {
+    this.port = port;
+    this.answers = answers;
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    Properties p = new Properties();
+    p.setProperty("javax.sip.STACK_NAME", name + "-" + port);
+    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+    p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
+    p.setProperty("javax.net.ssl.keyStorePassword", PASSWORD);
+    p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
+    p.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+    p.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
+    p.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    // As a server (the callee, a next hop of the proxy): ask for the proxy's client certificate.
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+    // The stack's default suites are RSA-only ones of 2010; the test certificates are P-256.
+    p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,"
+        + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+    stack = factory.createSipStack(p);
+    addresses = factory.createAddressFactory();
+    headers = factory.createHeaderFactory();
+    messages = factory.createMessageFactory();
+    ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TLS);
+    provider = stack.createSipProvider(lp);
+    provider.addSipListener(this);
+    stack.start();
+  }
+
+  /** Sends an INVITE from {@code from} to {@code to} through the proxy's TLS port. */
+  ClientTransaction invite(String from, String to, int proxyTlsPort) throws Exception {
+    SipURI fromUri = addresses.createSipURI(from, "127.0.0.1");
+    fromUri.setParameter("user", "phone");
+    Address fromAddr = addresses.createAddress("Caller", fromUri);
+    SipURI toUri = addresses.createSipURI(to, "127.0.0.1:" + proxyTlsPort);
+    toUri.setTransportParam("tls");
+    Request req = messages.createRequest(toUri, Request.INVITE,
+        provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
+        headers.createFromHeader(fromAddr, "caller-" + System.nanoTime()),
+        headers.createToHeader(addresses.createAddress(toUri), null),
+        List.of(headers.createViaHeader("127.0.0.1", port, "tls", null)),
+        headers.createMaxForwardsHeader(70));
+    SipURI contact = addresses.createSipURI("caller", "127.0.0.1:" + port);
+    contact.setTransportParam("tls");
+    req.addHeader(headers.createContactHeader(addresses.createAddress(contact)));
+    ContentTypeHeader sdp = headers.createContentTypeHeader("application", "sdp");
+    req.setContent("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio 40000 RTP/AVP 0\r\n", sdp);
+    ClientTransaction ct = provider.getNewClientTransaction(req);
+    ct.sendRequest();
+    return ct;
+  }
+
+  @Override
+  public void processRequest(RequestEvent event) {
+    Request req = event.getRequest();
+    requests.add(req);
+    if (!answers || req.getMethod().equals(Request.ACK)) {
+      return;
+    }
+    try {
+      ServerTransaction st = event.getServerTransaction();
+      if (st == null) {
+        st = provider.getNewServerTransaction(req);
+      }
+      Response ok = messages.createResponse(200, req);
+      if (req.getMethod().equals(Request.INVITE)) {
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("callee-" + System.nanoTime());
+        SipURI contact = addresses.createSipURI("callee", "127.0.0.1:" + port);
+        contact.setTransportParam("tls");
+        ContactHeader header = headers.createContactHeader(addresses.createAddress(contact));
+        ok.addHeader(header);
+      }
+      st.sendResponse(ok);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void processResponse(ResponseEvent event) {
+    responses.add(event.getResponse());
+  }
+
+  @Override
+  public void processTimeout(TimeoutEvent event) {}
+
+  @Override
+  public void processIOException(IOExceptionEvent event) {
+    ioErrors.add(event.getHost() + ":" + event.getPort() + "/" + event.getTransport());
+  }
+
+  @Override
+  public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+
+  @Override
+  public void processDialogTerminated(DialogTerminatedEvent event) {}
+
+  @Override
+  public void close() {
+    stack.stop();
+  }
+}
