@@ -160,6 +160,69 @@ class CallerTableTest {
   }
 
   @Test
+  void growsWithTheNumbersItTracksAndForgetsNoneOfThem() {
+    int[] limits = {10, 100, 1000};
+    CallerTable table = table(limits, 1_000_000);
+    int initialSets = table.sets();
+    long firstPage = table.bytesAllocated();
+    int numbers = 100_000;
+    for (int round = 0; round < 2; round++) {
+      for (long n = 0; n < numbers; n++) {
+        table.record(12_020_000_000L + n * 7919, SECOND + (round * numbers + n) * 10_000, -1, limits, null);
+      }
+    }
+    long now = SECOND + 2L * numbers * 10_000;
+    assertThat(table.size(now)).isEqualTo(numbers);
+    for (long n = 0; n < numbers; n++) {
+      assertThat(table.count(12_020_000_000L + n * 7919, 2, now)).isEqualTo(2);
+    }
+    assertThat(initialSets).isLessThan(table.sets());
+    assertThat(firstPage).isLessThanOrEqualTo(1 << 20);
+    assertThat(table.bytesAllocated()).isLessThan(table.bytesAtCapacity() / 2);
+  }
+
+  @Test
+  void growsWhileSeveralThreadsRecordAndLosesNoCall() throws InterruptedException {
+    int[] limits = {10, 100, 1000};
+    CallerTable table = table(limits, 1_000_000);
+    int threads = 4;
+    int perThread = 40_000;
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      long first = 12_020_000_000L + t * 10_000_000L;
+      workers[t] = new Thread(() -> {
+        for (int round = 0; round < 3; round++) {
+          for (long n = 0; n < perThread; n++) {
+            table.record(first + n, SECOND + n * 1000, -1, limits, null);
+          }
+        }
+      });
+      workers[t].start();
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    long now = SECOND + perThread * 1000L;
+    assertThat(table.size(now)).isEqualTo((long) threads * perThread);
+    for (int t = 0; t < threads; t++) {
+      for (long n = 0; n < perThread; n += 97) {
+        assertThat(table.count(12_020_000_000L + t * 10_000_000L + n, 2, now)).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  void aTableThatTracksFewNumbersTakesAFewOfItsPages() {
+    CallerTable shipped = new CallerTable(WINDOWS, new int[] {5, 60, 1000}, List.of(Duration.ofSeconds(60)),
+        10, 1_000_000, Duration.ofHours(1));
+    for (long n = 0; n < 10_000; n++) {
+      shipped.record(12_020_000_000L + n, SECOND + n * MS, -1, new int[3], null);
+    }
+    assertThat(shipped.bytesAllocated()).isLessThanOrEqualTo(4 << 20); // of 56 MB at capacity
+    assertThat(shipped.size(SECOND + 10_000 * MS)).isEqualTo(10_000);
+  }
+
+  @Test
   void forgetsANumberIdleForItsExpiry() {
     int[] limits = {10, 100, 1000};
     CallerTable table = table(limits, 100);
