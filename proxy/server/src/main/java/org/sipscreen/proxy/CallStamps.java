@@ -13,10 +13,12 @@ import javax.crypto.spec.SecretKeySpec;
  * requests (RFC 3261 §12.1.1, §12.1.2: both sides keep the URI as it was, parameters included), so the
  * final response and the BYE name their call without the proxy remembering it.
  *
- * <p>A stamp is {@code <invited, base 36 ms>.<mac, 12 hex>.<peer>}, the MAC a truncated HMAC-SHA256 over
- * Call-ID, time and peer with a key made at start: a peer cannot make a BYE count for another call, and a
- * stamp from before a restart reads as forged. Peer names are {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, which a
- * URI parameter and a Via parameter carry as they are.
+ * <p>A stamp is {@code <invited, base 36 ms>.<mac, 12 hex>.<peer token, 8 hex or empty>}, the MAC a
+ * truncated HMAC-SHA256 over Call-ID, time and token with a key made at start: a peer cannot make a BYE
+ * count for another call, and a stamp from before a restart reads as forged. The peer is named by a token
+ * (a keyed hash of its name) that only this process maps back, because our Record-Route travels with the
+ * call to every network downstream, and which interconnect partner handed a call over is the carrier's
+ * business, not theirs.
  */
 public final class CallStamps {
 
@@ -25,11 +27,16 @@ public final class CallStamps {
 
   private static final int MAC_HEX = 12;
   private static final int MAX_TIME_DIGITS = 12;
-  private static final int MAX_PEER = 64;
+  private static final int TOKEN_HEX = 8;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
+  /** The tokens of the peers stamped so far, both ways: as many entries as configured peers. */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> tokenOfPeer =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, String> peerOfToken =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A stamp read back: {@link Valid}, or why it was ignored. */
   public sealed interface Read permits Valid, Ignored {}
@@ -79,7 +86,7 @@ public final class CallStamps {
    */
   public String stamp(String callId, long invitedMillis, String peer) {
     String time = Long.toString(invitedMillis, 36);
-    String p = peer == null ? "" : peer;
+    String p = peer == null ? "" : tokenOfPeer.computeIfAbsent(peer, this::newToken);
     StringBuilder sb = new StringBuilder(time.length() + MAC_HEX + p.length() + 2);
     sb.append(time).append('.');
     appendMac(sb, callId, time, p);
@@ -93,48 +100,64 @@ public final class CallStamps {
     }
     int dot1 = value.indexOf('.');
     int dot2 = dot1 < 0 ? -1 : value.indexOf('.', dot1 + 1);
+    int tokenLength = value.length() - dot2 - 1;
     if (dot1 < 1 || dot1 > MAX_TIME_DIGITS || dot2 != dot1 + 1 + MAC_HEX
-        || value.length() - dot2 - 1 > MAX_PEER) {
+        || (tokenLength != 0 && tokenLength != TOKEN_HEX)) {
       return Ignored.GARBLED;
     }
     String time = value.substring(0, dot1);
-    String peer = value.substring(dot2 + 1);
+    String token = value.substring(dot2 + 1);
     long invited;
     try {
       invited = Long.parseLong(time, 36);
     } catch (NumberFormatException e) {
       return Ignored.GARBLED;
     }
-    if (invited < 0 || !peerName(peer) || !time.equals(Long.toString(invited, 36))) {
+    if (invited < 0 || !hex(token) || !time.equals(Long.toString(invited, 36))) {
       return Ignored.GARBLED;
     }
     StringBuilder mac = new StringBuilder(MAC_HEX);
-    appendMac(mac, callId, time, peer);
+    appendMac(mac, callId, time, token);
     if (!value.regionMatches(dot1 + 1, mac.toString(), 0, MAC_HEX)) {
       return Ignored.FORGED;
     }
-    return new Valid(invited, peer.isEmpty() ? null : peer);
+    if (token.isEmpty()) {
+      return new Valid(invited, null);
+    }
+    String peer = peerOfToken.get(token);
+    return peer == null ? Ignored.FORGED : new Valid(invited, peer);
   }
 
-  private static boolean peerName(String s) {
+  private static boolean hex(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || (i > 0 && (c == '_' || c == '.' || c == '-'));
-      if (!ok) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
         return false;
       }
     }
     return true;
   }
 
-  private void appendMac(StringBuilder sb, String callId, String time, String peer) {
+  /** A peer's token: its name's keyed hash, remembered both ways (once per peer, not per call). */
+  private String newToken(String peer) {
+    Mac mac = macs.get();
+    byte[] out = mac.doFinal(("peer\u0000" + peer).getBytes(StandardCharsets.UTF_8));
+    StringBuilder sb = new StringBuilder(TOKEN_HEX);
+    for (int i = 0; i < TOKEN_HEX / 2; i++) {
+      sb.append(HEX[(out[i] >> 4) & 0xf]).append(HEX[out[i] & 0xf]);
+    }
+    String token = sb.toString();
+    peerOfToken.putIfAbsent(token, peer);
+    return token;
+  }
+
+  private void appendMac(StringBuilder sb, String callId, String time, String token) {
     Mac mac = macs.get();
     mac.update(callId.getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
     mac.update(time.getBytes(StandardCharsets.US_ASCII));
     mac.update((byte) 0);
-    byte[] out = mac.doFinal(peer.getBytes(StandardCharsets.US_ASCII));
+    byte[] out = mac.doFinal(token.getBytes(StandardCharsets.US_ASCII));
     for (int i = 0; i < MAC_HEX / 2; i++) {
       sb.append(HEX[(out[i] >> 4) & 0xf]).append(HEX[out[i] & 0xf]);
     }

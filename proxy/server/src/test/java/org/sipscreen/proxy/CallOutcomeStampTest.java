@@ -94,7 +94,8 @@ class CallOutcomeStampTest {
     String stamp = stampIn(forwarded, "Via: SIP/2.0/UDP 127.0.0.1:5060");
     assertThat(stampIn(forwarded, "Record-Route: <sip:127.0.0.1:5060")).isEqualTo(stamp);
     assertThat(ourRecordRoute(forwarded)).isEqualTo("<sip:127.0.0.1:5060;lr;ss-c=" + stamp + ">");
-    assertThat(stamp).endsWith(".local"); // the source peer's name
+    assertThat(stamp).matches("[0-9a-z]+\\.[0-9a-f]{12}\\.[0-9a-f]{8}") // the peer by its token
+        .doesNotContain("local");
   }
 
   @Test
@@ -152,7 +153,9 @@ class CallOutcomeStampTest {
   void stampWithAnotherTimeOrPeerIsForged() {
     String forwarded = sentTo(proxy.process(in(cleanInvite(), UAC)), UAS, Transport.UDP);
     String stamp = stampIn(forwarded, "Record-Route: <sip:127.0.0.1:5060");
-    String otherPeer = stamp.substring(0, stamp.lastIndexOf('.')) + ".carrier_b";
+    String token = stamp.substring(stamp.lastIndexOf('.') + 1);
+    String otherPeer = stamp.substring(0, stamp.lastIndexOf('.') + 1)
+        + (token.charAt(0) == '0' ? '1' : '0') + token.substring(1);
     String otherTime = "1" + stamp;
 
     for (String forged : List.of(otherPeer, otherTime)) {
@@ -168,8 +171,8 @@ class CallOutcomeStampTest {
   void garbledStampsAreIgnoredAndCountedNeverThrown() {
     String upstream = UAC_VIA_RECEIVED.substring("Via: ".length());
     List<String> garbage = List.of("x", "...", "zz.0123456789ab.", "-1.0123456789ab.p",
-        "1.0123456789a.p", "1.0123456789ab.-peer", "1.0123456789ab." + "p".repeat(65),
-        "1".repeat(40) + ".0123456789ab.p", "01.0123456789ab.p");
+        "1.0123456789a.p", "1.0123456789ab.-peer", "1.0123456789ab." + "a".repeat(9),
+        "1.0123456789ab.0123456g", "1".repeat(40) + ".0123456789ab.p", "01.0123456789ab.0123abcd");
     for (String g : garbage) {
       String ours = "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-ss-0000abcd-1234;ss-c=" + g;
       proxy.process(in(response("200 OK", ours, upstream), UAS));
@@ -232,5 +235,19 @@ class CallOutcomeStampTest {
     assertThat(CallStamps.withRandomKey().read(s, "abc@host")).isEqualTo(CallStamps.Ignored.FORGED);
     assertThat(stamps.read(stamps.stamp("abc@host", 5, null), "abc@host"))
         .isEqualTo(new CallStamps.Valid(5, null));
+  }
+
+  @Test
+  void aStampNamesThePeerByATokenOnlyItsProcessMapsBack() {
+    CallStamps stamps = CallStamps.withRandomKey();
+    String a = stamps.stamp("abc@host", 5, "carrier-a");
+    String b = stamps.stamp("abd@host", 5, "carrier-b");
+
+    assertThat(a).doesNotContain("carrier");
+    assertThat(a.substring(a.lastIndexOf('.'))).isNotEqualTo(b.substring(b.lastIndexOf('.')));
+    assertThat(stamps.stamp("xyz@host", 9, "carrier-a")).endsWith(a.substring(a.lastIndexOf('.')));
+    assertThat(stamps.read(b, "abd@host")).isEqualTo(new CallStamps.Valid(5, "carrier-b"));
+    assertThat(CallStamps.withRandomKey().stamp("abc@host", 5, "carrier-a"))
+        .doesNotEndWith(a.substring(a.lastIndexOf('.')));
   }
 }
