@@ -75,6 +75,7 @@ public final class Sipscreen implements AutoCloseable {
       InstalledChain chain = ScreeningFactory.build(config, configFile);
       ProxySettings settings = settings(config, configFile);
       org.sipscreen.config.AdminAuth.of(config.http().admin(), configFile);
+      org.sipscreen.config.CallStampKey.of(config.records(), configFile);
       return new Prepared(configFile, config, chain, settings, (System.nanoTime() - t0) / 1_000_000,
           loaded.renames());
     } catch (ConfigException e) {
@@ -142,6 +143,8 @@ public final class Sipscreen implements AutoCloseable {
     org.sipscreen.metrics.OverloadMetrics.register(registry, overload);
     StatelessProxy proxy = new StatelessProxy(prepared.settings(), chain, metrics, RecordingSink.of(recorder),
         overload);
+    org.sipscreen.config.CallStampKey.of(config.records(), prepared.configFile())
+        .ifPresent(key -> proxy.useCallStampKey(key, config.peers().keySet()));
     org.sipscreen.flood.FloodControl flood = floodControl(config, proxy, fleet);
     // The config flood control runs with, for re-applying it when a next hop's name resolves elsewhere.
     java.util.concurrent.atomic.AtomicReference<SipscreenConfig> floodConfig =

@@ -17,12 +17,16 @@ import org.sipscreen.screening.check.DataSize;
  * @param retentionSize the oldest files are deleted while all of them take more than this
  * @param callOutcomes whether forwarded calls are stamped and their final responses and BYEs recorded
  *     (answered share, short calls); default true
+ * @param callStampKeyFile a file whose first line is the key of the call stamps (at least 32 characters),
+ *     relative to the config file's folder; the same file on every member of a fleet lets any member
+ *     record a call another one stamped, and across restarts. Absent: a random key per process
  */
 public record RecordsConfig(String directory, Duration flushInterval, Integer queueSize, DataSize maxFileSize,
-    Duration retention, DataSize retentionSize, Boolean callOutcomes) {
+    Duration retention, DataSize retentionSize, Boolean callOutcomes, String callStampKeyFile) {
 
   /** The section with every default. */
-  public static final RecordsConfig DEFAULTS = new RecordsConfig(null, null, null, null, null, null, null);
+  public static final RecordsConfig DEFAULTS =
+      new RecordsConfig(null, null, null, null, null, null, null, null);
 
   public RecordsConfig {
     directory = directory == null ? "records" : directory;

@@ -36,7 +36,7 @@ class LiveRecorderTest {
   }
 
   static RecordsConfig records(String directory) {
-    return new RecordsConfig(directory, java.time.Duration.ofMillis(20), 1_000_000, null, null, null, null);
+    return new RecordsConfig(directory, java.time.Duration.ofMillis(20), 1_000_000, null, null, null, null, null);
   }
 
   DecisionRecord call(int i) {

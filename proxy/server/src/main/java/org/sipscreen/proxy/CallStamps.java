@@ -124,8 +124,15 @@ public final class CallStamps {
     if (token.isEmpty()) {
       return new Valid(invited, null);
     }
-    String peer = peerOfToken.get(token);
-    return peer == null ? Ignored.FORGED : new Valid(invited, peer);
+    // A valid MAC over a token this process never made: a fleet member with the same key stamped a call
+    // from a peer this one has not seen; the call is recorded, under no peer.
+    return new Valid(invited, peerOfToken.get(token));
+  }
+
+  /** Learns the tokens of {@code peers} now, so that stamps of them made elsewhere with this key read back. */
+  public CallStamps knowing(java.util.Collection<String> peers) {
+    peers.forEach(p -> tokenOfPeer.computeIfAbsent(p, this::newToken));
+    return this;
   }
 
   private static boolean hex(String s) {

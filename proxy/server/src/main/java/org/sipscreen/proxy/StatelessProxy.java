@@ -71,8 +71,11 @@ public final class StatelessProxy {
   /** Which next hops are up; kept over reloads. */
   private final NextHopHealth health = new NextHopHealth();
   private final NextHopProber prober;
-  /** Stamps forwarded calls for their outcome records; the key lives as long as the process. */
-  private final CallStamps stamps = CallStamps.withRandomKey();
+  /**
+   * Stamps forwarded calls for their outcome records: a random key that lives as long as the process, or
+   * the configured one ({@link #useCallStampKey}).
+   */
+  private volatile CallStamps stamps = CallStamps.withRandomKey();
   /** The answers of the next hops that name hosts; written under this object's lock. */
   private volatile NextHopAnswers answers = NextHopAnswers.NONE;
 
@@ -466,6 +469,14 @@ public final class StatelessProxy {
     }
     metrics.requestForwarded(request.method(), hop.transport());
     return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+  }
+
+  /**
+   * Stamps calls with {@code key} from now on (records.call_stamp_key_file): members of a fleet that share
+   * it, and this process after a restart, read each other's stamps. Called once, before traffic.
+   */
+  public void useCallStampKey(byte[] key, java.util.Collection<String> peers) {
+    stamps = new CallStamps(key).knowing(peers);
   }
 
   private void logUdpOverflowOnce(String what, int length, int limit, NextHop hop) {

@@ -305,7 +305,11 @@ public final class Reloader implements AutoCloseable {
     return Map.entry(ConfigFiles.CONFIG, configFile.toAbsolutePath().normalize());
   }
 
-  /** Config keys whose change needs new sockets. */
+  private static String callStampKeyFile(SipscreenConfig config) {
+    return config.records() == null ? null : config.records().callStampKeyFile();
+  }
+
+  /** Config keys whose change needs new sockets (or, for the call stamp key, a new process). */
   static List<String> needsRestart(SipscreenConfig bound, SipscreenConfig next) {
     List<String> keys = new ArrayList<>();
     if (!bound.sip().listen().equals(next.sip().listen())) {
@@ -341,6 +345,9 @@ public final class Reloader implements AutoCloseable {
     });
     if (!bound.sip().transactionMemory().equals(next.sip().transactionMemory())) {
       keys.add("sip.transaction_memory");
+    }
+    if (!java.util.Objects.equals(callStampKeyFile(bound), callStampKeyFile(next))) {
+      keys.add("records.call_stamp_key_file"); // read at start: calls already stamped keep their key
     }
     // The TLS files and handshake_timeout apply to new connections on reload; the library does not change.
     if ((was.tls() == null) != (now.tls() == null)) {

@@ -51,6 +51,26 @@ class RecordsConfigTest {
   }
 
   @Test
+  void theCallStampKeyIsReadFromItsFileAndAShortOrMissingOneIsNamed() throws Exception {
+    Path config = dir.resolve("sipscreen.yaml");
+    assertThat(CallStampKey.of(load("records: {}\n").records(), config)).isEmpty(); // random per process
+
+    Files.writeString(dir.resolve("stamp.key"), "00112233445566778899aabbccddeeff00112233\n# comment\n");
+    SipscreenConfig withKey = load("records: { call_stamp_key_file: stamp.key }\n");
+    assertThat(CallStampKey.of(withKey.records(), config)).hasValueSatisfying(key ->
+        assertThat(new String(key, java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("00112233445566778899aabbccddeeff00112233"));
+
+    Files.writeString(dir.resolve("short.key"), "too-short\n");
+    assertThatThrownBy(() -> CallStampKey.of(load("records: { call_stamp_key_file: short.key }\n").records(),
+        config)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("records.call_stamp_key_file").hasMessageContaining("at least 32 characters");
+    assertThatThrownBy(() -> CallStampKey.of(load("records: { call_stamp_key_file: none.key }\n").records(),
+        config)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("records.call_stamp_key_file").hasMessageContaining("none.key");
+  }
+
+  @Test
   void callOutcomesCanBeTurnedOffAndMustBeABoolean() throws Exception {
     assertThat(load("records: { call_outcomes: false }\n").records().callOutcomes()).isFalse();
     assertThatThrownBy(() -> load("records:\n  call_outcomes: sometimes\n"))

@@ -238,6 +238,19 @@ class CallOutcomeStampTest {
   }
 
   @Test
+  void membersSharingAKeyReadEachOthersStamps() {
+    byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String s = new CallStamps(key).stamp("abc@host", 7, "carrier-a");
+
+    assertThat(new CallStamps(key).knowing(List.of("carrier-a", "carrier-b")).read(s, "abc@host"))
+        .isEqualTo(new CallStamps.Valid(7, "carrier-a"));
+    assertThat(new CallStamps(key).read(s, "abc@host")).isEqualTo(new CallStamps.Valid(7, null));
+    assertThat(new CallStamps("another key, just as long as it...".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII)).knowing(List.of("carrier-a")).read(s, "abc@host"))
+        .isEqualTo(CallStamps.Ignored.FORGED);
+  }
+
+  @Test
   void aStampNamesThePeerByATokenOnlyItsProcessMapsBack() {
     CallStamps stamps = CallStamps.withRandomKey();
     String a = stamps.stamp("abc@host", 5, "carrier-a");
