@@ -444,7 +444,7 @@ public final class Sipscreen implements AutoCloseable {
    * {@code " next_hops=sip:10.0.0.1:5060;transport=udp/1/50,…"} (each hop with its priority and weight)
    * when there is more than one next hop; nothing for one, which {@code default_route} already names.
    */
-  static String nextHopsText(org.sipscreen.proxy.NextHopSet hops) {
+  public static String nextHopsText(org.sipscreen.proxy.NextHopSet hops) {
     if (hops.members().size() < 2) {
       return "";
     }

@@ -118,7 +118,8 @@ final class ConfigReport {
     List<String> lines = new ArrayList<>();
     Policy policy = prepared.chain().policy();
     lines.add("sip: " + Sipscreen.listenersText(prepared.settings()) + " -> "
-        + Sipscreen.routeText(prepared.settings().defaultRoute()));
+        + Sipscreen.routeText(prepared.settings().defaultRoute())
+        + Sipscreen.nextHopsText(prepared.settings().nextHops()));
     lines.add("checks, in order:");
     int i = 0;
     for (String name : prepared.chain().checkNames()) {

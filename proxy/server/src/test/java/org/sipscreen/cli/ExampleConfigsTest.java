@@ -62,6 +62,17 @@ class ExampleConfigsTest {
   }
 
   @Test
+  void severalNextHopsAreEachNamedWithTheirPriorityAndWeight() {
+    Path failover = CheckConfigTest.shippedConfig().getParent()
+        .resolve("../loadtest/config/sipscreen-failover.yaml").normalize();
+    CheckConfigTest.Run r = run("check-config", failover.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains(" next_hops=sip:127.0.0.1:5070;transport=udp/1/1,"
+        + "sip:127.0.0.1:5071;transport=udp/1/1");
+  }
+
+  @Test
   void anIpv6Interconnect() {
     CheckConfigTest.Run r = run("check-config", examples.resolve("ipv6.yaml").toString());
 
