@@ -145,6 +145,14 @@ public final class StatelessProxy {
       return hops.members().get(0).hop();
     }
     long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
+    String method = request.method();
+    if (method.equals("CANCEL") || method.equals("ACK")) {
+      // Where the INVITE went, while the transaction memory holds it: the hops that are up may have
+      // changed since, and a CANCEL or ACK at another hop would find no transaction there (481).
+      if (decisions.peek(key) instanceof TransactionDecisions.Decision d && d.hop() != null) {
+        return d.hop();
+      }
+    }
     if (hops.probing().isPresent() && hops.noneUp(health::isUp)) {
       metrics.nextHopsAllDown();
     }
@@ -336,7 +344,7 @@ public final class StatelessProxy {
     long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
     TransactionDecisions.Seen seen = decisions.begin(key);
     if (seen != null) {
-      return replay(settings, request, in, hop, ownRoutes, seen);
+      return replay(settings, request, in, hop, ownRoutes, seen, key);
     }
     long t0 = System.nanoTime();
     ScreeningOutcome outcome = screen(now.chain(), request, in);
@@ -391,6 +399,7 @@ public final class StatelessProxy {
       decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in),
           screening.flatMap(ScreeningResult::peerName).orElse(null)));
     }
+    decision = withHop(settings, decision, hop);
     decisions.decide(key, decision);
     ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
     sink.decided(request, in, screening, action);
@@ -404,8 +413,13 @@ public final class StatelessProxy {
    * decision.
    */
   private ProxyAction replay(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
-      int ownRoutes, TransactionDecisions.Seen seen) {
+      int ownRoutes, TransactionDecisions.Seen seen, long key) {
     if (seen instanceof TransactionDecisions.Decision decision) {
+      if (decision.hop() != null && !decision.hop().equals(hop)) {
+        // The hop the first copy went to is down now and this copy goes to an up one, which takes the call
+        // as new: its CANCEL and ACK must follow this copy.
+        decisions.decide(key, decision.via(hop));
+      }
       ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
       metrics.retransmission(action instanceof ProxyAction.Drop ? "dropped"
           : decision.action() instanceof ScreeningResult.Action.Forward ? "forwarded" : "answered");
@@ -413,6 +427,14 @@ public final class StatelessProxy {
     }
     metrics.retransmission("pending");
     return new ProxyAction.Drop("retransmission_pending");
+  }
+
+  /** The decision with the hop a forwarded INVITE went to, when there is more than one to choose from. */
+  private static TransactionDecisions.Decision withHop(ProxySettings settings,
+      TransactionDecisions.Decision decision, NextHop hop) {
+    NextHopSet hops = settings.nextHops();
+    boolean choice = hops.members().size() > 1 || hops.probing().isPresent();
+    return choice && decision.action() instanceof ScreeningResult.Action.Forward ? decision.via(hop) : decision;
   }
 
   /** Turns a decision into the wire action: a reject, a drop, or the forward with its tags. */
@@ -438,6 +460,7 @@ public final class StatelessProxy {
     if (sink.wantsOutcomes()) {
       decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in), null));
     }
+    decision = withHop(settings, decision, hop);
     decisions.decide(key, decision);
     ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of(), decision.stamp());
     sink.decided(request, in, Optional.empty(), send);

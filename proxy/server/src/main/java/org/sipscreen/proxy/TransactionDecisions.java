@@ -40,15 +40,25 @@ final class TransactionDecisions {
   /** The first copy is still being screened (an asynchronous check has not answered yet). */
   record Pending() implements Seen {}
 
-  /** What the first copy got: the action and the tags it was forwarded with. */
-  record Decision(ScreeningResult.Action action, List<CallTag> tags, String stamp) implements Seen {
+  /**
+   * What the first copy got: the action and the tags it was forwarded with, and, when there are several
+   * next hops, the one it went to (so that its retransmissions, its CANCEL and the ACK of a non-2xx answer
+   * follow it even when the hops that are up changed meanwhile); null with one next hop.
+   */
+  record Decision(ScreeningResult.Action action, List<CallTag> tags, String stamp, NextHop hop)
+      implements Seen {
     Decision {
       Objects.requireNonNull(action, "action");
       tags = List.copyOf(tags);
     }
 
     Decision(ScreeningResult.Action action, List<CallTag> tags) {
-      this(action, tags, null);
+      this(action, tags, null, null);
+    }
+
+    /** The same decision, sent to {@code sentTo}. */
+    Decision via(NextHop sentTo) {
+      return new Decision(action, tags, stamp, sentTo);
     }
 
     static Decision of(ScreeningResult result) {
@@ -64,7 +74,7 @@ final class TransactionDecisions {
      * that a retransmission is forwarded with the same stamp.
      */
     Decision stamped(String callStamp) {
-      return new Decision(action, tags, callStamp);
+      return new Decision(action, tags, callStamp, hop);
     }
   }
 
@@ -105,6 +115,12 @@ final class TransactionDecisions {
   Seen begin(long key) {
     long k = key == 0 ? 1 : key;
     return stripeOf(k).begin(k, millis.getAsLong());
+  }
+
+  /** What the transaction's first copy left, without reserving it: null when none is remembered. */
+  Seen peek(long key) {
+    long k = key == 0 ? 1 : key;
+    return stripeOf(k).peek(k);
   }
 
   /** Records the decision for a transaction {@link #begin} reserved; a no-op once it was forgotten. */
@@ -202,6 +218,15 @@ final class TransactionDecisions {
       values[slot] = PENDING;
       size++;
       return null;
+    }
+
+    synchronized Seen peek(long k) {
+      int slot = find(keys, k);
+      if (keys[slot] == k) {
+        return values[slot];
+      }
+      int old = find(previousKeys, k);
+      return previousKeys[old] == k ? previousValues[old] : null;
     }
 
     synchronized void decide(long k, Decision decision) {

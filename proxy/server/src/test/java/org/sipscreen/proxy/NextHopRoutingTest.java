@@ -21,7 +21,8 @@ import org.sipscreen.sip.Transport;
 
 /**
  * Initial requests over a set of next hops: an INVITE, its retransmission, its CANCEL and the ACK of its
- * non-2xx answer reach the same hop with nothing remembered; a hop its probes took down gets nothing new.
+ * non-2xx answer reach the same hop (chosen by the transaction's key, and remembered with the transaction's
+ * decision for when the hops that are up change); a hop its probes took down gets nothing new.
  */
 class NextHopRoutingTest {
 
@@ -93,6 +94,35 @@ class NextHopRoutingTest {
     }
     assertThat(proxy.nextHopsUp()).containsExactly(Map.entry("sip:127.0.0.1:5070", 0.0),
         Map.entry("sip:127.0.0.1:5071", 0.0), Map.entry("sip:127.0.0.1:5080", 1.0));
+  }
+
+  @Test
+  void aCancelAndAnAckFollowTheirInviteEvenWhenItsHopWentDownMeanwhile() {
+    Map<NextHop, Integer> firstCallOn = new HashMap<>();
+    for (int call = 0; call < 40 && firstCallOn.size() < 2; call++) {
+      InetSocketAddress hop = destination(proxy.process(in(request("INVITE", call, ""), UAC)));
+      firstCallOn.putIfAbsent(hop.equals(A.address()) ? A : B, call);
+    }
+    assertThat(firstCallOn).containsOnlyKeys(A, B);
+
+    down(A); // a probe timed out while A's call rings: new calls go to B, A's CANCEL must still reach A
+    int onA = firstCallOn.get(A);
+    assertThat(destination(proxy.process(in(request("CANCEL", onA, ""), UAC)))).isEqualTo(A.address());
+    assertThat(destination(proxy.process(in(request("ACK", onA, ";tag=uas" + onA), UAC))))
+        .isEqualTo(A.address());
+    assertThat(destination(proxy.process(in(request("INVITE", 1000, ""), UAC)))).isEqualTo(B.address());
+  }
+
+  @Test
+  void anInviteRetransmittedAfterItsHopWentDownMovesAndItsCancelFollowsTheMove() {
+    int call = 0;
+    while (!destination(proxy.process(in(request("INVITE", call, ""), UAC))).equals(A.address())) {
+      call++;
+    }
+
+    down(A); // no answer from A: the caller retransmits, the copy goes to B, which takes the call as new
+    assertThat(destination(proxy.process(in(request("INVITE", call, ""), UAC)))).isEqualTo(B.address());
+    assertThat(destination(proxy.process(in(request("CANCEL", call, ""), UAC)))).isEqualTo(B.address());
   }
 
   @Test
