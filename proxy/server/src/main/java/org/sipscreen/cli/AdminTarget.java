@@ -1,5 +1,7 @@
 package org.sipscreen.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -8,6 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The options that say which running proxy's admin API a command talks to (a picocli mixin). */
 final class AdminTarget {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
       description = "the proxy's config: the admin API's address and token are read from it")
@@ -44,6 +48,39 @@ final class AdminTarget {
       System.err.println(command + ": " + admin.unreachable(e));
       return new NoAnswer(AdminClient.UNREACHABLE);
     }
+  }
+
+  /**
+   * GETs a listing ({@code path}) and shows it: the answer as it is with {@code raw} (--json), else the
+   * parsed answer through {@code print}. Returns the exit code: 0 when shown, 2 for a bad config or
+   * option or a 401, {@link AdminClient#UNREACHABLE} without a JSON answer; each failure said on stderr as
+   * {@code "<command>: …"}.
+   */
+  int show(String command, String path, boolean raw, java.util.function.Consumer<JsonNode> print)
+      throws InterruptedException {
+    Exchange exchange = send(command, admin -> admin.get(path));
+    if (exchange instanceof NoAnswer none) {
+      return none.exitCode();
+    }
+    HttpResponse<String> r = ((Answer) exchange).response();
+    if (r.statusCode() != 200) {
+      System.err.println(command + ": the proxy answered " + r.statusCode() + ": "
+          + LookupCommand.errorOf(r.body()));
+      return r.statusCode() == 401 ? 2 : AdminClient.UNREACHABLE;
+    }
+    if (raw) {
+      System.out.println(r.body().strip());
+      return 0;
+    }
+    JsonNode answer;
+    try {
+      answer = JSON.readTree(r.body());
+    } catch (IOException e) {
+      System.err.println(command + ": the proxy answered something else than JSON: " + r.body().strip());
+      return AdminClient.UNREACHABLE;
+    }
+    print.accept(answer);
+    return 0;
   }
 
   /** One request to the admin API. */

@@ -1,9 +1,6 @@
 package org.sipscreen.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +22,6 @@ import picocli.CommandLine.Option;
         "3:the proxy could not be reached"})
 final class BansCommand implements Callable<Integer> {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Mixin
   AdminTarget target;
 
@@ -35,35 +30,16 @@ final class BansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    AdminTarget.Exchange exchange = target.send("bans", admin -> admin.get("/admin/bans"));
-    if (exchange instanceof AdminTarget.NoAnswer none) {
-      return none.exitCode();
-    }
-    HttpResponse<String> r = ((AdminTarget.Answer) exchange).response();
-    if (r.statusCode() != 200) {
-      System.err.println("bans: the proxy answered " + r.statusCode() + ": " + LookupCommand.errorOf(r.body()));
-      return r.statusCode() == 401 ? 2 : AdminClient.UNREACHABLE;
-    }
-    if (json) {
-      System.out.println(r.body().strip());
-      return 0;
-    }
-    JsonNode a;
-    try {
-      a = JSON.readTree(r.body());
-    } catch (IOException e) {
-      System.err.println("bans: the proxy answered something else than JSON: " + r.body().strip());
-      return AdminClient.UNREACHABLE;
-    }
-    JsonNode bans = a.path("bans");
-    System.out.println(bans.size() + " banned; flood control " + a.path("flood_control").asText());
-    if (bans.size() > 0) {
-      System.out.printf("%-40s %-20s %s%n", "ADDRESS", "PEER", "UNTIL");
-      for (JsonNode b : bans) {
-        System.out.printf("%-40s %-20s %s%n", b.path("address").asText(),
-            b.has("peer") ? b.path("peer").asText() : "-", b.path("until").asText());
+    return target.show("bans", "/admin/bans", json, a -> {
+      JsonNode bans = a.path("bans");
+      System.out.println(bans.size() + " banned; flood control " + a.path("flood_control").asText());
+      if (bans.size() > 0) {
+        System.out.printf("%-40s %-20s %s%n", "ADDRESS", "PEER", "UNTIL");
+        for (JsonNode b : bans) {
+          System.out.printf("%-40s %-20s %s%n", b.path("address").asText(),
+              b.has("peer") ? b.path("peer").asText() : "-", b.path("until").asText());
+        }
       }
-    }
-    return 0;
+    });
   }
 }
