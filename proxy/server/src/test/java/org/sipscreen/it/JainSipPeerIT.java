@@ -3,35 +3,11 @@ package org.sipscreen.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
-import javax.sip.DialogTerminatedEvent;
-import javax.sip.IOExceptionEvent;
-import javax.sip.ListeningPoint;
-import javax.sip.RequestEvent;
-import javax.sip.ResponseEvent;
-import javax.sip.ServerTransaction;
-import javax.sip.SipFactory;
-import javax.sip.SipListener;
-import javax.sip.SipProvider;
-import javax.sip.SipStack;
-import javax.sip.TimeoutEvent;
-import javax.sip.TransactionTerminatedEvent;
-import javax.sip.address.Address;
-import javax.sip.address.AddressFactory;
-import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
-import javax.sip.header.ContactHeader;
-import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.HeaderFactory;
-import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
-import javax.sip.message.MessageFactory;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -52,16 +28,16 @@ class JainSipPeerIT {
 
   private int calleePort;
 
-  private Agent caller;
-  private Agent callee;
+  private JainSipAgent caller;
+  private JainSipAgent callee;
   private TestProxy proxy;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
     calleePort = Ports.free();
     proxy = TestProxy.start(dir, "sip:127.0.0.1:" + calleePort);
-    callee = new Agent("callee", calleePort, true);
-    caller = new Agent("caller", Ports.free(), false);
+    callee = JainSipAgent.udp("callee", calleePort, true);
+    caller = JainSipAgent.udp("caller", Ports.free(), false);
   }
 
   @AfterEach
@@ -157,105 +133,4 @@ class JainSipPeerIT {
     assertThat(r.getReasonPhrase()).isEqualTo("Decline");
     assertThat(callee.requests.poll(500, TimeUnit.MILLISECONDS)).isNull();
   }
-
-  /** One JAIN-SIP user agent on UDP; a callee answers every INVITE with 200 and every BYE with 200. */
-  private static final class Agent implements SipListener, AutoCloseable {
-    final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-    final BlockingQueue<Response> responses = new LinkedBlockingQueue<>();
-    final SipStack stack;
-    final SipProvider provider;
-    final AddressFactory addresses;
-    final HeaderFactory headers;
-    final MessageFactory messages;
-    final int port;
-    final boolean answers;
-
-    Agent(String name, int port, boolean answers) throws Exception {
-      this.port = port;
-      this.answers = answers;
-      SipFactory factory = SipFactory.getInstance();
-      factory.setPathName("gov.nist");
-      Properties p = new Properties();
-      p.setProperty("javax.sip.STACK_NAME", name + "-" + port);
-      p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-      p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
-      stack = factory.createSipStack(p);
-      addresses = factory.createAddressFactory();
-      headers = factory.createHeaderFactory();
-      messages = factory.createMessageFactory();
-      ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.UDP);
-      provider = stack.createSipProvider(lp);
-      provider.addSipListener(this);
-      stack.start();
-    }
-
-    ClientTransaction invite(String from, String to, int proxyPort) throws Exception {
-      SipURI fromUri = addresses.createSipURI(from, "127.0.0.1");
-      fromUri.setParameter("user", "phone");
-      Address fromAddr = addresses.createAddress("Caller", fromUri);
-      SipURI toUri = addresses.createSipURI(to, "127.0.0.1:" + proxyPort);
-      Request req = messages.createRequest(toUri, Request.INVITE,
-          provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
-          headers.createFromHeader(fromAddr, "caller-" + System.nanoTime()),
-          headers.createToHeader(addresses.createAddress(toUri), null),
-          List.of(headers.createViaHeader("127.0.0.1", port, "udp", null)),
-          headers.createMaxForwardsHeader(70));
-      SipURI contact = addresses.createSipURI("caller", "127.0.0.1:" + port);
-      req.addHeader(headers.createContactHeader(addresses.createAddress(contact)));
-      ContentTypeHeader sdp = headers.createContentTypeHeader("application", "sdp");
-      req.setContent("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-          + "m=audio 40000 RTP/AVP 0\r\n", sdp);
-      ClientTransaction ct = provider.getNewClientTransaction(req);
-      ct.sendRequest();
-      return ct;
-    }
-
-    @Override
-    public void processRequest(RequestEvent event) {
-      Request req = event.getRequest();
-      requests.add(req);
-      if (!answers || req.getMethod().equals(Request.ACK)) {
-        return;
-      }
-      try {
-        ServerTransaction st = event.getServerTransaction();
-        if (st == null) {
-          st = provider.getNewServerTransaction(req);
-        }
-        Response ok = messages.createResponse(200, req);
-        if (req.getMethod().equals(Request.INVITE)) {
-          ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("callee-" + System.nanoTime());
-          ContactHeader contact = headers.createContactHeader(
-              addresses.createAddress(addresses.createSipURI("callee", "127.0.0.1:" + port)));
-          ok.addHeader(contact);
-        }
-        st.sendResponse(ok);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    @Override
-    public void processResponse(ResponseEvent event) {
-      responses.add(event.getResponse());
-    }
-
-    @Override
-    public void processTimeout(TimeoutEvent event) {}
-
-    @Override
-    public void processIOException(IOExceptionEvent event) {}
-
-    @Override
-    public void processTransactionTerminated(TransactionTerminatedEvent event) {}
-
-    @Override
-    public void processDialogTerminated(DialogTerminatedEvent event) {}
-
-    @Override
-    public void close() {
-      stack.stop();
-    }
-  }
-
 }

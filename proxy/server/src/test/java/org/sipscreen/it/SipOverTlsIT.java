@@ -41,8 +41,8 @@ class SipOverTlsIT {
   Path dir;
 
   private Sipscreen running;
-  private TlsAgent caller;
-  private TlsAgent callee;
+  private JainSipAgent caller;
+  private JainSipAgent callee;
 
   @AfterEach
   void stop() {
@@ -101,9 +101,9 @@ class SipOverTlsIT {
     int calleePort = Ports.free();
     TlsTestFiles files = start(provider, calleePort,
         "    tls: {subject_alt_names: [caller.peer.test]}");
-    callee = new TlsAgent("callee", calleePort, true,
+    callee = JainSipAgent.tls("callee", calleePort, true,
         files.keyStore("callee", List.of("callee.test"), List.of("127.0.0.1")), files.trustStore());
-    caller = new TlsAgent("caller", Ports.free(), false,
+    caller = JainSipAgent.tls("caller", Ports.free(), false,
         files.keyStore("caller", List.of("caller.peer.test"), List.of()), files.trustStore());
 
     ClientTransaction invite = caller.invite(TestProxy.CLEAN, "+13105550100", tlsPort);
@@ -147,9 +147,9 @@ class SipOverTlsIT {
   void peerPresentingACertificateWithoutItsNameIsRefusedAndNothingReachesTheCallee() throws Exception {
     int calleePort = Ports.free();
     TlsTestFiles files = start("auto", calleePort, "    tls: {subject_alt_names: [caller.peer.test]}");
-    callee = new TlsAgent("callee", calleePort, true,
+    callee = JainSipAgent.tls("callee", calleePort, true,
         files.keyStore("callee", List.of(), List.of("127.0.0.1")), files.trustStore());
-    caller = new TlsAgent("caller", Ports.free(), false,
+    caller = JainSipAgent.tls("caller", Ports.free(), false,
         files.keyStore("stranger", List.of("stranger.test"), List.of()), files.trustStore());
 
     caller.invite(TestProxy.CLEAN, "+13105550100", tlsPort);
@@ -216,9 +216,9 @@ class SipOverTlsIT {
     int calleePort = Ports.free();
     TlsTestFiles files = start(provider, calleePort, "");
     // The callee's certificate is the CA's, but names only a DNS name: the next hop is 127.0.0.1.
-    callee = new TlsAgent("callee", calleePort, true,
+    callee = JainSipAgent.tls("callee", calleePort, true,
         files.keyStore("callee", List.of("callee.test"), List.of()), files.trustStore());
-    caller = new TlsAgent("caller", Ports.free(), false,
+    caller = JainSipAgent.tls("caller", Ports.free(), false,
         files.keyStore("caller", List.of("caller.peer.test"), List.of()), files.trustStore());
     caller.invite(TestProxy.CLEAN, "+13105550100", tlsPort);
     Await.atLeast("outbound handshake failed", () -> handshakes("outbound", "failed"), 1);

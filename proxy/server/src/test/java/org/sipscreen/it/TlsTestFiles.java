@@ -26,7 +26,7 @@ final class TlsTestFiles {
     proxy = TestPki.tlsLeaf(ca, "sipscreen.test", List.of("sipscreen.test"), List.of("127.0.0.1"));
     writeProxy(proxy);
     Files.writeString(dir.resolve("ca.pem"), ca.pem());
-    TestPki.writeTrustStore(dir.resolve("trust.p12"), ca.certificate(), TlsAgent.PASSWORD.toCharArray());
+    TestPki.writeTrustStore(dir.resolve("trust.p12"), ca.certificate(), JainSipAgent.PASSWORD.toCharArray());
   }
 
   /** Writes {@code issued} as the proxy's certificate and key (in place). */
@@ -42,7 +42,7 @@ final class TlsTestFiles {
 
   Path keyStore(String name, TestPki.Issued issued) {
     Path file = dir.resolve(name + ".p12");
-    TestPki.writeKeyStore(file, issued, TlsAgent.PASSWORD.toCharArray());
+    TestPki.writeKeyStore(file, issued, JainSipAgent.PASSWORD.toCharArray());
     return file;
   }
 
@@ -72,10 +72,10 @@ final class TlsTestFiles {
     if (client != null) {
       java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry("key", client.keys().getPrivate(), TlsAgent.PASSWORD.toCharArray(),
+      keys.setKeyEntry("key", client.keys().getPrivate(), JainSipAgent.PASSWORD.toCharArray(),
           new java.security.cert.X509Certificate[] {client.certificate()});
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, TlsAgent.PASSWORD.toCharArray());
+      kmf.init(keys, JainSipAgent.PASSWORD.toCharArray());
     }
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);

@@ -30,11 +30,11 @@ import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * A JAIN-SIP RI user agent on TLS: the NIST stack with its own TLS (JDK SSLSocket), key store and trust
- * store. A callee answers every INVITE and BYE with 200; a caller records the responses and the IO errors
- * its stack reports (a refused handshake is one).
+ * A JAIN-SIP RI user agent, an independent SIP stack for the tests: on UDP, or on TLS with the NIST stack's
+ * own TLS (JDK SSLSocket), key store and trust store. A callee answers every INVITE and BYE with 200; a
+ * caller records the responses and the IO errors its stack reports (a refused handshake is one).
  */
-final class TlsAgent implements SipListener, AutoCloseable {
+final class JainSipAgent implements SipListener, AutoCloseable {
 
   static final String PASSWORD = "test-only";
 
@@ -48,20 +48,23 @@ final class TlsAgent implements SipListener, AutoCloseable {
   final MessageFactory messages;
   final int port;
   final boolean answers;
+  /** Whether URIs and Vias name TLS; on UDP they carry no transport parameter. */
+  private final boolean tls;
+
+  /** An agent on UDP. */
+  static JainSipAgent udp(String name, int port, boolean answers) throws Exception {
+    return new JainSipAgent(name, port, answers, new Properties(), false);
+  }
 
   /**
+   * An agent on TLS.
+   *
    * @param keyStore PKCS#12 with the agent's key and certificate ({@link #PASSWORD})
    * @param trustStore PKCS#12 with the CA it trusts
    */
-  TlsAgent(String name, int port, boolean answers, Path keyStore, Path trustStore) throws Exception {
-    this.port = port;
-    this.answers = answers;
-    SipFactory factory = SipFactory.getInstance();
-    factory.setPathName("gov.nist");
+  static JainSipAgent tls(String name, int port, boolean answers, Path keyStore, Path trustStore)
+      throws Exception {
     Properties p = new Properties();
-    p.setProperty("javax.sip.STACK_NAME", name + "-" + port);
-    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
-    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
     p.setProperty("javax.net.ssl.keyStore", keyStore.toString());
     p.setProperty("javax.net.ssl.keyStorePassword", PASSWORD);
     p.setProperty("javax.net.ssl.keyStoreType", "PKCS12");
@@ -74,31 +77,44 @@ final class TlsAgent implements SipListener, AutoCloseable {
     // The stack's default suites are RSA-only ones of 2010; the test certificates are P-256.
     p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,"
         + "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+    return new JainSipAgent(name, port, answers, p, true);
+  }
+
+  private JainSipAgent(String name, int port, boolean answers, Properties p, boolean tls) throws Exception {
+    this.port = port;
+    this.answers = answers;
+    this.tls = tls;
+    SipFactory factory = SipFactory.getInstance();
+    factory.setPathName("gov.nist");
+    p.setProperty("javax.sip.STACK_NAME", name + "-" + port);
+    p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+    p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
     stack = factory.createSipStack(p);
     addresses = factory.createAddressFactory();
     headers = factory.createHeaderFactory();
     messages = factory.createMessageFactory();
-    ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port, ListeningPoint.TLS);
+    ListeningPoint lp = stack.createListeningPoint("127.0.0.1", port,
+        tls ? ListeningPoint.TLS : ListeningPoint.UDP);
     provider = stack.createSipProvider(lp);
     provider.addSipListener(this);
     stack.start();
   }
 
-  /** Sends an INVITE from {@code from} to {@code to} through the proxy's TLS port. */
-  ClientTransaction invite(String from, String to, int proxyTlsPort) throws Exception {
+  /** Sends an INVITE from {@code from} to {@code to} through the proxy's port of this agent's transport. */
+  ClientTransaction invite(String from, String to, int proxyPort) throws Exception {
     SipURI fromUri = addresses.createSipURI(from, "127.0.0.1");
     fromUri.setParameter("user", "phone");
     Address fromAddr = addresses.createAddress("Caller", fromUri);
-    SipURI toUri = addresses.createSipURI(to, "127.0.0.1:" + proxyTlsPort);
-    toUri.setTransportParam("tls");
+    SipURI toUri = addresses.createSipURI(to, "127.0.0.1:" + proxyPort);
+    transport(toUri);
     Request req = messages.createRequest(toUri, Request.INVITE,
         provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
         headers.createFromHeader(fromAddr, "caller-" + System.nanoTime()),
         headers.createToHeader(addresses.createAddress(toUri), null),
-        List.of(headers.createViaHeader("127.0.0.1", port, "tls", null)),
+        List.of(headers.createViaHeader("127.0.0.1", port, tls ? "tls" : "udp", null)),
         headers.createMaxForwardsHeader(70));
     SipURI contact = addresses.createSipURI("caller", "127.0.0.1:" + port);
-    contact.setTransportParam("tls");
+    transport(contact);
     req.addHeader(headers.createContactHeader(addresses.createAddress(contact)));
     ContentTypeHeader sdp = headers.createContentTypeHeader("application", "sdp");
     req.setContent("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
@@ -106,6 +122,12 @@ final class TlsAgent implements SipListener, AutoCloseable {
     ClientTransaction ct = provider.getNewClientTransaction(req);
     ct.sendRequest();
     return ct;
+  }
+
+  private void transport(SipURI uri) throws java.text.ParseException {
+    if (tls) {
+      uri.setTransportParam("tls");
+    }
   }
 
   @Override
@@ -124,7 +146,7 @@ final class TlsAgent implements SipListener, AutoCloseable {
       if (req.getMethod().equals(Request.INVITE)) {
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("callee-" + System.nanoTime());
         SipURI contact = addresses.createSipURI("callee", "127.0.0.1:" + port);
-        contact.setTransportParam("tls");
+        transport(contact);
         ContactHeader header = headers.createContactHeader(addresses.createAddress(contact));
         ok.addHeader(header);
       }
