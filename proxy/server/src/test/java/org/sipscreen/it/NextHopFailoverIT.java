@@ -52,12 +52,7 @@ class NextHopFailoverIT {
 
   /** A SIPp next hop on {@code port} that answers probes and calls until it is killed. */
   Process hop(int port) throws Exception {
-    Path work = Files.createDirectories(dir.resolve("hop-" + port + "-" + System.nanoTime()));
-    List<String> cmd = List.of("sipp", "-sf", Sipp.scenario(work, "uas-hop.xml").toString(),
-        "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", "u1", "-nostdin", "-trace_err",
-        "-timeout", "170s");
-    Process p = Sipp.listening(new ProcessBuilder(cmd).directory(work.toFile())
-        .redirectOutput(work.resolve("uas.out").toFile()).redirectErrorStream(true).start(), port, "u1");
+    Process p = Sipp.hop(dir, port);
     hops.add(p);
     return p;
   }

@@ -58,6 +58,19 @@ public final class Sipp {
   }
 
   /**
+   * Starts a next hop on UDP {@code port} ({@code uas-hop.xml}: answers OPTIONS probes and calls until it is
+   * killed) in a fresh folder under {@code dir}; returns once it has bound its port.
+   */
+  public static Process hop(Path dir, int port) throws IOException {
+    Path work = Files.createDirectories(dir.resolve("hop-" + port + "-" + System.nanoTime()));
+    List<String> cmd = List.of("sipp", "-sf", scenario(work, "uas-hop.xml").toString(),
+        "-i", "127.0.0.1", "-p", Integer.toString(port), "-t", "u1", "-nostdin", "-trace_err",
+        "-timeout", "170s");
+    return listening(new ProcessBuilder(cmd).directory(work.toFile())
+        .redirectOutput(work.resolve("uas.out").toFile()).redirectErrorStream(true).start(), port, "u1");
+  }
+
+  /**
    * Waits until a SIPp process started as a uas on {@code port} has bound it, for SIPp transport mode
    * {@code transport} ({@code u1}, {@code un}: UDP; {@code t1}, {@code tn}: TCP), and returns it; fails
    * with SIPp's exit code when it exits first.
