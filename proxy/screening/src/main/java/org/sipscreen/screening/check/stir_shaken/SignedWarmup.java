@@ -31,10 +31,10 @@ import org.sipscreen.screening.Verdict;
 /**
  * The start-up warm-up of signed calls: SHAKEN PASSporTs signed by a throwaway P-256 key, verified by a
  * throwaway {@link StirShakenCheck} with the running check's settings that trusts only a self-signed
- * certificate of that key. So the first signed INVITEs meet compiled code for the whole check (Identity
- * parsing, claims, numbers, certificate lookup, ES256, verdict), not only for the signature: without it,
- * the JIT compiles that path while the first tens of thousands of signed calls arrive. Nothing of it
- * reaches the running check; the key and certificate are discarded.
+ * certificate of that key. So the first signed INVITEs meet JIT-compiled code for the whole check
+ * (Identity parsing, claims, numbers, certificate lookup, ES256, verdict), not only for the signature, and
+ * the optimizing compiler has their profile from the start. Nothing of it reaches the running check; the
+ * key and certificate are discarded.
  */
 final class SignedWarmup {
 
