@@ -10,10 +10,13 @@ public record NextHop(InetSocketAddress address, Transport transport) {
 
   /**
    * The next hop a SIP URI names (RFC 3263 §4 for IP literals: transport param, else UDP; port, else
-   * 5060, or 5061 for TLS). Returns null when the URI names a host name, a transport we do not speak, or a sips: URI.
+   * 5060, or 5061 for TLS). A {@code sips:} URI names a TLS hop (RFC 5630 §3.1.1: TLS over TCP, whatever its
+   * {@code transport} says, except UDP, which has no TLS here). Returns null when the URI names a host name,
+   * a transport we do not speak, or a {@code sips:} URI with {@code transport=udp}.
    */
   public static NextHop of(SipUri uri) {
-    if (!uri.scheme().equals("sip")) {
+    boolean sips = uri.scheme().equals("sips");
+    if (!sips && !uri.scheme().equals("sip")) {
       return null;
     }
     String maddr = uri.params().get("maddr");
@@ -24,8 +27,11 @@ public record NextHop(InetSocketAddress address, Transport transport) {
     }
     String t = uri.transport();
     Transport transport = t == null ? Transport.UDP : Transport.fromName(t);
-    if (transport == null) {
+    if (transport == null || (sips && transport == Transport.UDP && t != null)) {
       return null;
+    }
+    if (sips) {
+      transport = Transport.TLS;
     }
     int port = uri.port() > 0 ? uri.port() : transport.defaultPort();
     return new NextHop(new InetSocketAddress(ip, port), transport);

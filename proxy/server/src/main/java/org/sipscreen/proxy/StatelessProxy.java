@@ -137,12 +137,15 @@ public final class StatelessProxy {
   /**
    * The next hop of a request that goes where initial requests go: chosen by its transaction key (the same
    * for an INVITE, its retransmissions, its CANCEL and the ACK of a non-2xx answer) among the hops that
-   * are up. With every hop down it goes to the best priority's hops anyway, counted.
+   * are up. With every hop down it goes to the best priority's hops anyway, counted. A {@code sips:} request
+   * ({@code tlsOnly}) goes to a TLS hop only; null when there is none.
    */
-  private NextHop selectNextHop(ProxySettings settings, SipRequest request, InboundMessage in) {
+  private NextHop selectNextHop(ProxySettings settings, SipRequest request, InboundMessage in,
+      boolean tlsOnly) {
     NextHopSet hops = settings.nextHops();
     if (hops.members().size() == 1 && hops.probing().isEmpty()) {
-      return hops.members().get(0).hop();
+      NextHop only = hops.members().get(0).hop();
+      return tlsOnly && only.transport() != Transport.TLS ? null : only;
     }
     long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
     String method = request.method();
@@ -156,7 +159,8 @@ public final class StatelessProxy {
     if (hops.probing().isPresent() && hops.noneUp(health::isUp)) {
       metrics.nextHopsAllDown();
     }
-    return hops.select(key, health::isUp);
+    return tlsOnly ? hops.select(key, health::isUp, hop -> hop.transport() == Transport.TLS)
+        : hops.select(key, health::isUp);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
@@ -292,6 +296,14 @@ public final class StatelessProxy {
         && !(initialInvite && PhoneNumbers.isEmergencyServiceUrn(message.requestUri()))) {
       return answer(request, in, 416, "Unsupported URI Scheme", List.of());
     }
+    // RFC 5630 §3.1.3: a sips: Request-URI asks for TLS on every hop, the one it arrived on included. Only
+    // an emergency INVITE goes on without it: an emergency call is never refused.
+    boolean sipsUri = ruri.scheme().equals("sips");
+    if (sipsUri && in.transport() != Transport.TLS
+        && !(initialInvite && isEmergencyInvite(now.chain(), message, in))) {
+      metrics.sipsRequest("refused_not_tls");
+      return refuseSips(settings, request, in);
+    }
 
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
@@ -300,13 +312,17 @@ public final class StatelessProxy {
       ownRoutes++;
     }
     NextHop hop;
+    boolean sipsRoute = false;
     if (initial) {
-      if (message.method().equals("OPTIONS") && ruri.isSip() && settings.isLocal(ruri.host(), ruri.port())) {
+      if (message.method().equals("OPTIONS") && ruri.isSip()
+          && settings.isLocal(ruri.host(), defaultPort(ruri))) {
         return answer(request, in, 200, "OK", ALLOW);
       }
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sipsUri);
     } else if (ownRoutes < routes.size()) {
-      hop = nextHopOf(routes.get(ownRoutes).uri());
+      String route = routes.get(ownRoutes).uri();
+      sipsRoute = isSips(route);
+      hop = nextHopOf(route);
     } else if (ownRoutes == 0) {
       // A To tag without our Route entry is no dialog of ours: we record-route every dialog we carry, so
       // its requests name us. Routing it by its Request-URI would let any initial INVITE skip screening
@@ -319,16 +335,25 @@ public final class StatelessProxy {
             ? answer(request, in, 481, "Call/Transaction Does Not Exist", List.of())
             : answer(request, in, 403, "Forbidden - Not In A Dialog Of This Proxy", List.of());
       }
-      hop = selectNextHop(settings, request, in); // the hop its INVITE went to: they share the key
-    } else if (ruri.isSip() && !settings.isLocal(ruri.host(), ruri.port())) {
+      hop = selectNextHop(settings, request, in, sipsUri); // the hop its INVITE went to: they share the key
+    } else if (ruri.isSip() && !settings.isLocal(ruri.host(), defaultPort(ruri))) {
       hop = NextHop.of(ruri);
     } else {
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sipsUri);
     }
+    boolean sipsPath = sipsUri || sipsRoute;
     if (hop == null) {
       // A host name or a transport we do not speak: the proxy does no DNS, the core behind the
       // next hops does.
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sipsPath);
+    }
+    if (sipsPath && (hop == null || hop.transport() != Transport.TLS)) {
+      // RFC 5630 §3.1.3: never on to a hop without TLS.
+      if (!(initialInvite && isEmergencyInvite(now.chain(), message, in))) {
+        metrics.sipsRequest("refused_no_tls_next_hop");
+        return refuseSips(settings, request, in);
+      }
+      hop = hop != null ? hop : selectNextHop(settings, request, in, false);
     }
     if (!settings.mayReach(hop.address().getAddress())) {
       return answer(request, in, 403, "Next Hop Not Allowed", List.of());
@@ -491,7 +516,19 @@ public final class StatelessProxy {
       }
     }
     metrics.requestForwarded(request.method(), hop.transport());
+    countSips(request, in, hop, initial, ownRoutes);
     return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+  }
+
+  /** Counts a forwarded request on a sips: path: over TLS, or an emergency INVITE that went on without. */
+  private void countSips(SipRequest request, InboundMessage in, NextHop hop, boolean initial, int ownRoutes) {
+    boolean sipsUri = request.requestUri().scheme().equals("sips");
+    boolean sipsRoute = !initial && !sipsUri && ownRoutes < request.routes().size()
+        && isSips(request.routes().get(ownRoutes).uri());
+    if (sipsUri || sipsRoute) {
+      boolean tls = hop.transport() == Transport.TLS && (sipsRoute || in.transport() == Transport.TLS);
+      metrics.sipsRequest(tls ? "forwarded" : "emergency_not_tls");
+    }
   }
 
   /**
@@ -747,7 +784,26 @@ public final class StatelessProxy {
 
   private static boolean isOurs(ProxySettings settings, String uriText) {
     return SipUri.read(uriText) instanceof SipUri uri && uri.isSip()
-        && settings.isLocal(uri.host(), uri.port());
+        && settings.isLocal(uri.host(), defaultPort(uri));
+  }
+
+  /** The URI's port, or the one its scheme means without one (RFC 3261 §19.1.2: 5061 for sips:). */
+  private static int defaultPort(SipUri uri) {
+    return uri.port() > 0 ? uri.port() : uri.scheme().equals("sips") ? 5061 : 5060;
+  }
+
+  private static boolean isSips(String uriText) {
+    return SipUri.read(uriText) instanceof SipUri uri && uri.scheme().equals("sips");
+  }
+
+  /**
+   * A {@code sips:} request that cannot have TLS on every hop: {@code 480 Temporarily Unavailable} with the
+   * warning RFC 5630 §3.1.3 and §7 give a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}).
+   */
+  private ProxyAction refuseSips(ProxySettings settings, SipRequest request, InboundMessage in) {
+    return answer(request, in, 480, "Temporarily Unavailable",
+        List.of("Warning: 380 " + ForwardEdits.endpointAt(settings, in.recipient(), in.transport()).hostPort()
+            + " \"SIPS Not Allowed\""));
   }
 
   private static NextHop nextHopOf(String uriText) {
