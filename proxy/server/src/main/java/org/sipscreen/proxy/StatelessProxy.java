@@ -517,7 +517,7 @@ public final class StatelessProxy {
     }
     metrics.requestForwarded(request.method(), hop.transport());
     countSips(request, in, hop, initial, ownRoutes);
-    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    return ProxyAction.Send.to(hop, edits);
   }
 
   /** Counts a forwarded request on a sips: path: over TLS, or an emergency INVITE that went on without. */
