@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * transaction among those up) and any preloaded Route is removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
  * configured network; nothing a peer sends is resolved by DNS (only configured next hops that name hosts
- * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. The
- * received bytes are forwarded with edits spliced in ({@link MessageEdits}), never re-serialized.
+ * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. A
+ * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630 §3.1.3), an emergency INVITE
+ * excepted. The received bytes are forwarded with edits spliced in ({@link MessageEdits}), never
+ * re-serialized.
  */
 public final class StatelessProxy {
 
