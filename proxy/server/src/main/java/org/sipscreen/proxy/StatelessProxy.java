@@ -298,33 +298,28 @@ public final class StatelessProxy {
         && !(initialInvite && PhoneNumbers.isEmergencyServiceUrn(message.requestUri()))) {
       return answer(request, in, 416, "Unsupported URI Scheme", List.of());
     }
-    // RFC 5630 §3.1.3: a sips: Request-URI asks for TLS on every hop, the one it arrived on included. Only
-    // an emergency INVITE goes on without it: an emergency call is never refused.
-    boolean sipsUri = ruri.scheme().equals("sips");
-    if (sipsUri && in.transport() != Transport.TLS
-        && !(initialInvite && isEmergencyInvite(now.chain(), message, in))) {
-      metrics.sipsRequest("refused_not_tls");
-      return refuseSips(settings, request, in);
-    }
-
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
     int ownRoutes = 0;
     while (ownRoutes < routes.size() && isOurs(settings, routes.get(ownRoutes).uri())) {
       ownRoutes++;
     }
+    // RFC 5630 §3.1.3: a sips: request gets TLS on every hop, the one it arrived on included. Only an
+    // emergency call goes on without it: it is never refused.
+    SipsPath sips = SipsPath.of(request, ownRoutes);
+    if (sips.arrival() && in.transport() != Transport.TLS && !isEmergencyTransaction(now.chain(), message, in)) {
+      metrics.sipsRequest("refused_not_tls");
+      return refuseSips(settings, request, in);
+    }
     NextHop hop;
-    boolean sipsRoute = false;
     if (initial) {
       if (message.method().equals("OPTIONS") && ruri.isSip()
           && settings.isLocal(ruri.host(), defaultPort(ruri))) {
         return answer(request, in, 200, "OK", ALLOW);
       }
-      hop = selectNextHop(settings, request, in, sipsUri);
+      hop = selectNextHop(settings, request, in, sips.onward());
     } else if (ownRoutes < routes.size()) {
-      String route = routes.get(ownRoutes).uri();
-      sipsRoute = isSips(route);
-      hop = nextHopOf(route);
+      hop = nextHopOf(routes.get(ownRoutes).uri());
     } else if (ownRoutes == 0) {
       // A To tag without our Route entry is no dialog of ours: we record-route every dialog we carry, so
       // its requests name us. Routing it by its Request-URI would let any initial INVITE skip screening
@@ -337,21 +332,21 @@ public final class StatelessProxy {
             ? answer(request, in, 481, "Call/Transaction Does Not Exist", List.of())
             : answer(request, in, 403, "Forbidden - Not In A Dialog Of This Proxy", List.of());
       }
-      hop = selectNextHop(settings, request, in, sipsUri); // the hop its INVITE went to: they share the key
+      // the hop its INVITE went to: they share the key
+      hop = selectNextHop(settings, request, in, sips.onward());
     } else if (ruri.isSip() && !settings.isLocal(ruri.host(), defaultPort(ruri))) {
       hop = NextHop.of(ruri);
     } else {
-      hop = selectNextHop(settings, request, in, sipsUri);
+      hop = selectNextHop(settings, request, in, sips.onward());
     }
-    boolean sipsPath = sipsUri || sipsRoute;
     if (hop == null) {
       // A host name or a transport we do not speak: the proxy does no DNS, the core behind the
       // next hops does.
-      hop = selectNextHop(settings, request, in, sipsPath);
+      hop = selectNextHop(settings, request, in, sips.onward());
     }
-    if (sipsPath && (hop == null || hop.transport() != Transport.TLS)) {
+    if (sips.onward() && (hop == null || hop.transport() != Transport.TLS)) {
       // RFC 5630 §3.1.3: never on to a hop without TLS.
-      if (!(initialInvite && isEmergencyInvite(now.chain(), message, in))) {
+      if (!isEmergencyTransaction(now.chain(), message, in)) {
         metrics.sipsRequest("refused_no_tls_next_hop");
         return refuseSips(settings, request, in);
       }
@@ -518,18 +513,58 @@ public final class StatelessProxy {
       }
     }
     metrics.requestForwarded(request.method(), hop.transport());
-    countSips(request, in, hop, initial, ownRoutes);
+    countSips(request, in, hop, ownRoutes);
     return ProxyAction.Send.to(hop, edits);
   }
 
-  /** Counts a forwarded request on a sips: path: over TLS, or an emergency INVITE that went on without. */
-  private void countSips(SipRequest request, InboundMessage in, NextHop hop, boolean initial, int ownRoutes) {
-    boolean sipsUri = request.requestUri().scheme().equals("sips");
-    boolean sipsRoute = !initial && !sipsUri && ownRoutes < request.routes().size()
-        && isSips(request.routes().get(ownRoutes).uri());
-    if (sipsUri || sipsRoute) {
-      boolean tls = hop.transport() == Transport.TLS && (sipsRoute || in.transport() == Transport.TLS);
+  /** Counts a forwarded request on a sips: path: over TLS, or an emergency call's that went on without. */
+  private void countSips(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
+    SipsPath sips = SipsPath.of(request, ownRoutes);
+    if (sips.arrival() || sips.onward()) {
+      boolean tls = (!sips.onward() || hop.transport() == Transport.TLS)
+          && (!sips.arrival() || in.transport() == Transport.TLS);
       metrics.sipsRequest(tls ? "forwarded" : "emergency_not_tls");
+    }
+  }
+
+  /**
+   * Which hops of a request must be TLS (RFC 5630 §3.1.3: a {@code sips:} URI asks for TLS on every hop).
+   * Outside a dialog, and for a request without our Route entry, the Request-URI says: {@code sips:}, both.
+   * Inside a dialog our own Route entries say, as our Record-Route wrote them ({@link ForwardEdits}): the
+   * first is the side the request came from, the last the side it goes on to, {@code sips:} on a TLS side of
+   * a {@code sips:} dialog (a side that is not TLS, which only an emergency call has, got {@code sip:}). The
+   * next Route entry after ours, when it is {@code sips:}, asks for TLS onward whatever the Request-URI says.
+   *
+   * @param arrival the request must have arrived over TLS
+   * @param onward the request must go on over TLS
+   */
+  record SipsPath(boolean arrival, boolean onward) {
+    static SipsPath of(SipRequest request, int ownRoutes) {
+      List<NameAddr> routes = request.routes();
+      boolean nextRoute = !request.isInitial() && ownRoutes < routes.size()
+          && isSips(routes.get(ownRoutes).uri());
+      if (request.isInitial() || ownRoutes == 0) {
+        boolean uri = request.requestUri().scheme().equals("sips");
+        return new SipsPath(uri, uri || nextRoute);
+      }
+      return new SipsPath(isSips(routes.get(0).uri()), isSips(routes.get(ownRoutes - 1).uri()) || nextRoute);
+    }
+  }
+
+  /**
+   * Whether a request is an emergency INVITE or its CANCEL or ACK (they carry its Request-URI and To), which
+   * go on without TLS when a {@code sips:} path cannot have it: an emergency call is never refused.
+   */
+  private boolean isEmergencyTransaction(ScreeningChain chain, SipMessage message, InboundMessage in) {
+    String method = message.method();
+    if (!method.equals("INVITE") && !method.equals("CANCEL") && !method.equals("ACK")) {
+      return false;
+    }
+    String callId = message.first(HeaderName.CALL_ID);
+    try {
+      return chain.isEmergency(attemptOf(message, callId == null ? "" : callId, in));
+    } catch (RuntimeException e) {
+      return true; // cannot tell: what might be an emergency call is never refused here
     }
   }
 

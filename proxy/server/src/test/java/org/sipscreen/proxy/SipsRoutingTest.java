@@ -205,6 +205,45 @@ class SipsRoutingTest {
     assertThat(out).startsWith("SIP/2.0 480 Temporarily Unavailable\r\n");
   }
 
+  @Test
+  void aDowngradedEmergencyDialogsRequestFromItsPlainSideGoesOnOverTlsToTheOther() {
+    // Our Record-Route of an emergency sips: call that arrived over UDP: sip: on the UDP side, sips: on the
+    // TLS side. The caller's BYE names both, the UDP side first.
+    String out = sentTo(proxy(TLS_HOP).process(in(bye("sips:bob@127.0.0.3",
+        "Route: <sip:127.0.0.1:5060;lr>, <sips:127.0.0.1:5061;lr>"), Transport.UDP)),
+        new InetSocketAddress("127.0.0.3", 5061), Transport.TLS);
+    assertThat(out).startsWith("BYE sips:bob@127.0.0.3 SIP/2.0\r\n").doesNotContain("\r\nRoute:");
+    assertThat(sips("refused_not_tls")).isZero();
+  }
+
+  @Test
+  void theCancelOfAnEmergencySipsInviteOverUdpGoesOnLikeItsInvite() {
+    String invite = invite("sips:911@127.0.0.1", "<sips:+13035550100@uac.example;user=phone>;tag=f1");
+    String cancel = invite.replace("INVITE sips:911@127.0.0.1", "CANCEL sips:911@127.0.0.1")
+        .replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL").replace("Content-Length: 5\r\n\r\nv=0\r\n",
+            "Content-Length: 0\r\n\r\n");
+    StatelessProxy proxy = proxy(UDP_HOP);
+    sentTo(proxy.process(in(invite, Transport.UDP)), UDP_HOP.address(), Transport.UDP);
+    assertThat(sentTo(proxy.process(in(cancel, Transport.UDP)), UDP_HOP.address(), Transport.UDP))
+        .startsWith("CANCEL sips:911@127.0.0.1 SIP/2.0\r\n");
+    assertThat(sips("emergency_not_tls")).isEqualTo(2);
+  }
+
+  @Test
+  void theCancelOfAnOrdinarySipsInviteOverUdpIsRefusedLikeItsInvite() {
+    String cancel = msg("",
+        "CANCEL sips:+12025550100@127.0.0.1;user=phone SIP/2.0",
+        "Via: SIP/2.0/UDP uac.example:5062;branch=z9hG4bK-uac-1;rport",
+        "Max-Forwards: 70",
+        "From: <sips:+13035550100@uac.example;user=phone>;tag=f1",
+        "To: <sips:+12025550100@127.0.0.1;user=phone>",
+        "Call-ID: call-1@uac.example",
+        "CSeq: 1 CANCEL",
+        "Content-Length: 0");
+    assertThat(sentTo(proxy(TLS_HOP).process(in(cancel, Transport.UDP)), UAC, Transport.UDP))
+        .startsWith("SIP/2.0 480 Temporarily Unavailable\r\n");
+  }
+
   // ------------------------------------------------------------ screening is the same for sips: callers
 
   @Test
