@@ -32,7 +32,7 @@ public record NextHop(InetSocketAddress address, Transport transport, Optional<S
 
   /**
    * The next hop a SIP URI names (RFC 3263 §4 for IP literals: transport param, else UDP; port, else
-   * 5060, or 5061 for TLS). A {@code sips:} URI names a TLS hop (RFC 5630 §3.1.1: TLS over TCP, whatever its
+   * 5060, or 5061 for TLS). A {@code sips:} URI names a TLS hop (RFC 5630: TLS over TCP, whatever its
    * {@code transport} says, except UDP, which has no TLS here). Returns null when the URI names a host name,
    * a transport we do not speak, or a {@code sips:} URI with {@code transport=udp}.
    */

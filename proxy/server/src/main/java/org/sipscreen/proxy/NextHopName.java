@@ -15,7 +15,7 @@ import org.sipscreen.sip.Transport;
  * {@code transport=tls}; with no transport parameter UDP's, then TCP's when UDP has none), each target's
  * priority and weight becoming its hop's, and the host's A and AAAA records on port 5060 (5061 for TLS) when
  * there is no SRV record at all. The hops of a TLS name must prove that name, not the SRV target's nor their
- * address (RFC 5922 §4 and §7.2): their {@link NextHop#tlsName} is {@link #host}.
+ * address (RFC 5922): their {@link NextHop#tlsName} is {@link #host}.
  *
  * @param uri the URI as configured, which names the hops it resolves to in logs and the admin API
  * @param host the host name, lower case, without a trailing dot

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
  * configured network; nothing a peer sends is resolved by DNS (only configured next hops that name hosts
  * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. A
- * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630 §3.1.3), an emergency INVITE
+ * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630), an emergency INVITE
  * excepted. The received bytes are forwarded with edits spliced in ({@link MessageEdits}), never
  * re-serialized.
  */
@@ -304,7 +304,7 @@ public final class StatelessProxy {
     while (ownRoutes < routes.size() && isOurs(settings, routes.get(ownRoutes).uri())) {
       ownRoutes++;
     }
-    // RFC 5630 §3.1.3: a sips: request gets TLS on every hop, the one it arrived on included. Only an
+    // RFC 5630: a sips: request gets TLS on every hop, the one it arrived on included. Only an
     // emergency call goes on without it: it is never refused.
     SipsPath sips = SipsPath.of(request, ownRoutes);
     if (sips.arrival() && in.transport() != Transport.TLS && !isEmergencyTransaction(now.chain(), message, in)) {
@@ -345,7 +345,7 @@ public final class StatelessProxy {
       hop = selectNextHop(settings, request, in, sips.onward());
     }
     if (sips.onward() && (hop == null || hop.transport() != Transport.TLS)) {
-      // RFC 5630 §3.1.3: never on to a hop without TLS.
+      // RFC 5630: never on to a hop without TLS.
       if (!isEmergencyTransaction(now.chain(), message, in)) {
         metrics.sipsRequest("refused_no_tls_next_hop");
         return refuseSips(settings, request, in);
@@ -528,7 +528,7 @@ public final class StatelessProxy {
   }
 
   /**
-   * Which hops of a request must be TLS (RFC 5630 §3.1.3: a {@code sips:} URI asks for TLS on every hop).
+   * Which hops of a request must be TLS (RFC 5630: a {@code sips:} URI asks for TLS on every hop).
    * Outside a dialog, and for a request without our Route entry, the Request-URI says: {@code sips:}, both.
    * Inside a dialog our own Route entries say, as our Record-Route wrote them ({@link ForwardEdits}): the
    * first is the side the request came from, the last the side it goes on to, {@code sips:} on a TLS side of
@@ -824,7 +824,7 @@ public final class StatelessProxy {
         && settings.isLocal(uri.host(), defaultPort(uri));
   }
 
-  /** The URI's port, or the one its scheme means without one (RFC 3261 §19.1.2: 5061 for sips:). */
+  /** The URI's port, or the one its scheme means without one (RFC 3261 §19.1.1: 5061 for sips:). */
   private static int defaultPort(SipUri uri) {
     return uri.port() > 0 ? uri.port() : uri.scheme().equals("sips") ? 5061 : 5060;
   }
@@ -835,7 +835,7 @@ public final class StatelessProxy {
 
   /**
    * A {@code sips:} request that cannot have TLS on every hop: {@code 480 Temporarily Unavailable} with the
-   * warning RFC 5630 §3.1.3 and §7 give a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}).
+   * warning RFC 5630 gives a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}).
    */
   private ProxyAction refuseSips(ProxySettings settings, SipRequest request, InboundMessage in) {
     return answer(request, in, 480, "Temporarily Unavailable",
