@@ -100,11 +100,11 @@ public final class TlsContexts implements AutoCloseable {
           .sslProvider(provider)
           .protocols("TLSv1.3", "TLSv1.2")
           .keyManager(files.key(), chain)
-          .trustManager(cas)
+          .trustManager(NextHopTrustManager.of(files.cas()))
           .endpointIdentificationAlgorithm("HTTPS")
           .build();
       return new Built(files, Map.copyOf(servers), client);
-    } catch (SSLException | IllegalArgumentException e) {
+    } catch (java.security.GeneralSecurityException | SSLException | IllegalArgumentException e) {
       throw new TlsFiles.TlsFileException("sip.tls: " + base.resolve(tls.certificateFile()) + ", "
           + base.resolve(tls.keyFile()) + ": the TLS library refused them (" + e.getMessage() + ")");
     }

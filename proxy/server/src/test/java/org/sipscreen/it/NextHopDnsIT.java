@@ -298,13 +298,16 @@ class NextHopDnsIT {
   }
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"openssl", "jdk"})
-  void aTlsNextHopNamedByDnsWhoseCertificateNamesAnotherHostGetsNothing(String provider) throws Exception {
+  @org.junit.jupiter.params.provider.CsvSource({"openssl, other.test", "jdk, other.test", "openssl, *.test",
+      "jdk, *.test"})
+  void aTlsNextHopNamedByDnsWhoseCertificateNamesAnotherHostGetsNothing(String provider, String certificateName)
+      throws Exception {
     TlsTestFiles files = new TlsTestFiles(dir);
     int calleePort = Ports.free();
-    // Another name, but the right address: a check of the address alone would let it through.
+    // Another name (or the name only through a wildcard, RFC 5922 §7.2), but the right address: a check of
+    // the address alone would let it through.
     callee = JainSipAgent.tls("callee", calleePort, true,
-        files.keyStore("callee", List.of("other.test"), List.of("127.0.0.1")), files.trustStore());
+        files.keyStore("callee", List.of(certificateName), List.of("127.0.0.1")), files.trustStore());
     dns = Dnsmasq.start(dir.resolve("dns"), 60, tlsRecords(calleePort));
     startWithTlsNextHop(files, provider);
     caller = JainSipAgent.udp("caller", Ports.free(), false);
