@@ -132,7 +132,7 @@ public final class ProxyMetrics {
     sipsRequests = counter("sipscreen_sips_requests_total",
         "Requests with a sips: Request-URI or next Route (RFC 5630: TLS on every hop), by outcome: forwarded"
             + " (over TLS), refused_not_tls (it arrived over UDP or TCP), refused_no_tls_next_hop (its next hop"
-            + " is not TLS), emergency_not_tls (an emergency INVITE that went on without TLS on every hop)",
+            + " is not TLS), emergency_not_tls (a request of an emergency call that went on without TLS on every hop)",
         "outcome");
     for (String outcome : SIPS_OUTCOMES) {
       point(sipsRequests, outcome);
@@ -404,7 +404,7 @@ public final class ProxyMetrics {
     point(scannerRequests, match, outcome).inc();
   }
 
-  /** Reasons of {@code sipscreen_tcp_connections_closed_total}. */
+  /** Outcomes of {@code sipscreen_sips_requests_total}. */
   static final List<String> SIPS_OUTCOMES =
       List.of("forwarded", "refused_not_tls", "refused_no_tls_next_hop", "emergency_not_tls");
 
@@ -413,6 +413,7 @@ public final class ProxyMetrics {
     point(sipsRequests, outcome).inc();
   }
 
+  /** Reasons of {@code sipscreen_tcp_connections_closed_total}. */
   static final List<String> TCP_CLOSE_REASONS = List.of("total_limit", "per_source_limit", "buffer_memory");
 
   /** A SIP TCP connection closed for a limit: one of {@link #TCP_CLOSE_REASONS}. */

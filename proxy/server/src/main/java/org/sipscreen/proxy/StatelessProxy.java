@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
  * configured network; nothing a peer sends is resolved by DNS (only configured next hops that name hosts
  * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. A
- * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630), an emergency INVITE
+ * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630), an emergency call
  * excepted. The received bytes are forwarded with edits spliced in ({@link MessageEdits}), never
  * re-serialized.
  */
@@ -835,9 +835,16 @@ public final class StatelessProxy {
 
   /**
    * A {@code sips:} request that cannot have TLS on every hop: {@code 480 Temporarily Unavailable} with the
-   * warning RFC 5630 gives a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}).
+   * warning RFC 5630 gives a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}). An initial
+   * INVITE from a source in no configured network (the only request from one that gets this far) gets what
+   * {@code unknown_source} says instead, as source_peer would give it: nothing tells a stranger more.
    */
   private ProxyAction refuseSips(ProxySettings settings, SipRequest request, InboundMessage in) {
+    if (!settings.isKnownSource(in.sender().getAddress())) {
+      ProxySettings.UnknownSources policy = settings.unknownSources();
+      return policy.drop() ? drop("unknown_source")
+          : answer(request, in, policy.status(), policy.reason(), List.of());
+    }
     return answer(request, in, 480, "Temporarily Unavailable",
         List.of("Warning: 380 " + ForwardEdits.endpointAt(settings, in.recipient(), in.transport()).hostPort()
             + " \"SIPS Not Allowed\""));

@@ -126,6 +126,20 @@ class SipsRoutingTest {
   }
 
   @Test
+  void aSipsInviteOverUdpFromAStrangerGetsWhatUnknownSourceSaysNot480() {
+    InboundMessage fromStranger = new InboundMessage(sipsInvite().getBytes(ISO_8859_1), 0,
+        sipsInvite().length(), Transport.UDP, StatelessProxyTest.UNKNOWN, PLAIN, 0L);
+    assertThat(sentTo(proxy(TLS_HOP).process(fromStranger), StatelessProxyTest.UNKNOWN, Transport.UDP))
+        .startsWith("SIP/2.0 403 Forbidden\r\n").doesNotContain("Warning:");
+    StatelessProxy dropping = new StatelessProxy(new ProxySettings(
+        List.of(LocalEndpoint.of(PLAIN, null, EnumSet.of(Transport.UDP))), TLS_HOP,
+        PeerTable.of(Map.of("next_hops", List.of("127.0.0.0/8"))), true,
+        new ProxySettings.UnknownSources(true, 403, "Forbidden")),
+        StatelessProxyTest.chain(Optional.empty()), metrics);
+    StatelessProxyTest.assertDropped(dropping.process(fromStranger), "unknown_source");
+  }
+
+  @Test
   void refusesASipsInviteThatArrivedOverTcp() {
     String out = sentTo(proxy(TLS_HOP).process(in(sipsInvite(), Transport.TCP)), UAC, Transport.TCP);
     assertThat(out).startsWith("SIP/2.0 480 Temporarily Unavailable\r\n");
