@@ -19,10 +19,6 @@ import picocli.CommandLine;
 @Command(name = "sipscreen", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "SIP-edge call-screening proxy: screens every initial INVITE at an interconnect and"
         + " forwards, tags, rejects or drops it.",
-    subcommands = {Main.CheckConfig.class, Main.WarmUp.class, TracebackCommand.class, ReportCommand.class,
-        LookupCommand.class, ReloadCommand.class, BansCommand.class, UnbanCommand.class, NextHopsCommand.class,
-        FleetCommand.class,
-        StirPreloadCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
         "  sipscreen --config /etc/sipscreen/sipscreen.yaml",
@@ -61,13 +57,78 @@ public final class Main implements Callable<Integer> {
       description = "at shutdown, how long open TCP connections may take to finish (default 5)")
   int drainSeconds;
 
+  /** The subcommands, in the order {@code --help} lists them. */
+  private static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(CheckConfig.class,
+      WarmUp.class, TracebackCommand.class, ReportCommand.class, LookupCommand.class, ReloadCommand.class,
+      BansCommand.class, UnbanCommand.class, NextHopsCommand.class, FleetCommand.class,
+      StirPreloadCommand.class, CommandLine.HelpCommand.class);
+
+  /** The options of the command itself, all of which take a value. */
+  static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("-c", "--config", "--log-format",
+      "--drain-seconds");
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    Main proxyRun = proxyRun(args);
+    if (proxyRun == null) {
+      System.exit(commandLine().execute(args));
+    }
+    try {
+      System.exit(proxyRun.call());
+    } catch (Exception e) {
+      e.printStackTrace(); // as picocli's execute() does with what a command throws
+      System.exit(1);
+    }
   }
 
   /** The command line with its subcommands; unknown options and commands exit 2 with a one-line reason. */
-  static CommandLine commandLine() {
-    return new CommandLine(new Main());
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    SUBCOMMANDS.forEach(commandLine::addSubcommand);
+    return commandLine;
+  }
+
+  /**
+   * The proxy's own start when {@code args} are nothing but the command's options with good values
+   * ({@code --config FILE}, {@code -cFILE}, {@code --drain-seconds=N}, ...), read without picocli, whose
+   * model of the command and its subcommands, built by reflection, is about a tenth of the start-up; null
+   * for anything else (a command, help, an unknown option, a bad value), which picocli parses and explains.
+   */
+  static Main proxyRun(String[] args) {
+    if (args.length == 0) {
+      return null;
+    }
+    Main main = new Main();
+    main.drainSeconds = 5;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        String name;
+        String value;
+        if (arg.startsWith("--") && arg.indexOf('=') > 0) {
+          name = arg.substring(0, arg.indexOf('='));
+          value = arg.substring(arg.indexOf('=') + 1);
+        } else if (arg.startsWith("-c") && !arg.startsWith("--") && arg.length() > 2) {
+          name = "-c";
+          value = arg.substring(arg.charAt(2) == '=' ? 3 : 2);
+        } else if (VALUE_OPTIONS.contains(arg) && i + 1 < args.length) {
+          name = arg;
+          value = args[++i];
+        } else {
+          return null;
+        }
+        switch (name) {
+          case "-c", "--config" -> main.config = Path.of(value);
+          case "--log-format" -> main.logFormat = value;
+          case "--drain-seconds" -> main.drainSeconds = Integer.parseInt(value);
+          default -> {
+            return null;
+          }
+        }
+      }
+    } catch (RuntimeException e) { // a value picocli would refuse: let it say why
+      return null;
+    }
+    return main;
   }
 
   @Override

@@ -63,17 +63,13 @@ public final class Networks {
       if (uri.isSip() && org.sipscreen.proxy.NextHop.ipLiteral(uri.host()) == null
           && org.sipscreen.proxy.NextHopName.of(text, 1, 1).isEmpty()) {
         String t = uri.transport();
-        if ("tls".equals(t)) {
-          throw new IllegalArgumentException(key + ": a tls next hop is named by its IP address (its"
-              + " certificate must carry that address), was '" + text + "'");
-        }
-        if (t != null && !t.equals("udp") && !t.equals("tcp")) {
-          throw new IllegalArgumentException(key + ": transport must be udp or tcp, was " + t);
+        if (t != null && !t.equals("udp") && !t.equals("tcp") && !t.equals("tls")) {
+          throw new IllegalArgumentException(key + ": transport must be udp, tcp or tls, was " + t);
         }
         throw new IllegalArgumentException(key + ": '" + text + "' names neither an IP address nor a host");
       }
       if (uri.isSip() && org.sipscreen.proxy.NextHop.ipLiteral(uri.host()) == null) {
-        return; // a host name, with udp or tcp
+        return; // a host name, with udp, tcp or tls
       }
     } catch (org.sipscreen.sip.SipSyntaxException e) {
       throw new IllegalArgumentException(key + ": '" + text + "' is not a SIP URI: " + e.getMessage());

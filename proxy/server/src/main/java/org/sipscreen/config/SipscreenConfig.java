@@ -47,7 +47,8 @@ public record SipscreenConfig(Sip sip, Routing routing, Http http, Map<String, P
     }
     screening = screening == null ? Screening.DEFAULT : screening;
     for (NextHopEntry hop : routing.hops()) {
-      if (sip.tls() == null && hop.uri().contains(";transport=tls")) {
+      if (sip.tls() == null && org.sipscreen.sip.SipUri.read(hop.uri()) instanceof org.sipscreen.sip.SipUri u
+          && (u.scheme().equals("sips") || "tls".equals(u.transport()))) {
         throw new IllegalArgumentException("sip.tls is required: next hop " + hop.uri() + " is reached over"
             + " tls");
       }

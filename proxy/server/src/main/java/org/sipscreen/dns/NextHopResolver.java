@@ -369,7 +369,7 @@ public final class NextHopResolver implements NextHopAnswers, AutoCloseable {
     long ttl = Long.MAX_VALUE;
     Set<NextHop> seen = new HashSet<>();
     for (DnsLookup.AddressRecord a : addresses) {
-      NextHop hop = new NextHop(new InetSocketAddress(a.address(), port), transport);
+      NextHop hop = name.hopAt(new InetSocketAddress(a.address(), port), transport);
       if (seen.add(hop)) {
         hops.add(new NextHopSet.Member(uriOf(hop), hop, priority, weight, name.uri()));
       }

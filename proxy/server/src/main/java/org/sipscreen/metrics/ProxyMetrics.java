@@ -41,6 +41,7 @@ public final class ProxyMetrics {
   private final Counter nextHopRefused;
   private final Counter nextHopsAllDown;
   private final Counter tcpConnectionsClosed;
+  private final Counter sipsRequests;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
   /**
    * The hottest points again, found without building a {@link Key}: requests by transport and method, relayed
@@ -138,6 +139,14 @@ public final class ProxyMetrics {
         "reason");
     for (String reason : TCP_CLOSE_REASONS) {
       point(tcpConnectionsClosed, reason);
+    }
+    sipsRequests = counter("sipscreen_sips_requests_total",
+        "Requests with a sips: Request-URI or next Route (RFC 5630: TLS on every hop), by outcome: forwarded"
+            + " (over TLS), refused_not_tls (it arrived over UDP or TCP), refused_no_tls_next_hop (its next hop"
+            + " is not TLS), emergency_not_tls (a request of an emergency call that went on without TLS on every hop)",
+        "outcome");
+    for (String outcome : SIPS_OUTCOMES) {
+      point(sipsRequests, outcome);
     }
     screeningLatency = Histogram.builder().name("sipscreen_screening_latency_seconds")
         .help("Time to run the screening chain on one initial INVITE")
@@ -439,6 +448,15 @@ public final class ProxyMetrics {
   /** A request scanner_filter marked: {@code match} user_agent or from_user, {@code outcome} as counted. */
   public void scannerRequest(String match, String outcome) {
     point(scannerRequests, match, outcome).inc();
+  }
+
+  /** Outcomes of {@code sipscreen_sips_requests_total}. */
+  static final List<String> SIPS_OUTCOMES =
+      List.of("forwarded", "refused_not_tls", "refused_no_tls_next_hop", "emergency_not_tls");
+
+  /** A request on a sips: path: one of {@link #SIPS_OUTCOMES}. */
+  public void sipsRequest(String outcome) {
+    point(sipsRequests, outcome).inc();
   }
 
   /** Reasons of {@code sipscreen_tcp_connections_closed_total}. */

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
 public final class TlsMetrics {
 
   /** Results of {@code sipscreen_tls_handshakes_total}. */
-  public static final List<String> RESULTS = List.of("ok", "failed", "not_tls", "timeout", "peer_mismatch");
+  public static final List<String> RESULTS = List.of("ok", "failed", "name_mismatch", "not_tls", "timeout",
+      "peer_mismatch");
   public static final List<String> DIRECTIONS = List.of("inbound", "outbound");
 
   private final Map<String, AtomicLong> handshakes = new LinkedHashMap<>();
@@ -35,7 +36,9 @@ public final class TlsMetrics {
   public TlsMetrics register(PrometheusRegistry registry, LongSupplier notAfterSeconds) {
     CounterWithCallback.builder().name("sipscreen_tls_handshakes_total")
         .help("SIP TLS handshakes by direction (inbound: peers connecting, outbound: to next hops) and result:"
-            + " ok, failed (refused certificate, protocol or cipher), not_tls (bytes that are no TLS record),"
+            + " ok, failed (refused certificate, protocol or cipher), name_mismatch (a next hop's certificate"
+            + " does not carry the name or address it was configured with), not_tls (bytes that are no TLS"
+            + " record),"
             + " timeout (sip.tls.handshake_timeout), peer_mismatch (the certificate is not the one"
             + " peers.<name>.tls names)")
         .labelNames("direction", "result")

@@ -80,11 +80,14 @@ final class ForwardEdits {
     }
 
     if (initial && settings.recordRoute() && m.method().equals("INVITE")) {
+      // RFC 3261 §16.6 step 4: on a sips: request our entries are sips: too, so the dialog's requests
+      // reach us over TLS; a side that is not TLS (only an emergency call goes on so) gets sip:.
+      boolean sips = request.requestUri().scheme().equals("sips");
       StringBuilder rr = new StringBuilder(128);
-      appendRecordRoute(rr, local, hop.transport(), callStamp);
+      appendRecordRoute(rr, local, hop.transport(), callStamp, sips);
       LocalEndpoint inbound = endpointAt(settings, in.recipient(), in.transport());
       if (hop.transport() != in.transport() || !inbound.equals(local)) {
-        appendRecordRoute(rr, inbound, in.transport(), callStamp);
+        appendRecordRoute(rr, inbound, in.transport(), callStamp, sips);
       }
       int rri = m.indexOf(HeaderName.RECORD_ROUTE);
       edits.insert(rri >= 0 ? m.lineStart(rri) : m.headersEnd(), rr.toString());
@@ -96,9 +99,14 @@ final class ForwardEdits {
     return edits;
   }
 
-  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t, String callStamp) {
-    sb.append("Record-Route: <sip:").append(e.hostPort());
-    if (t != Transport.UDP) {
+  private static void appendRecordRoute(StringBuilder sb, LocalEndpoint e, Transport t, String callStamp,
+      boolean sips) {
+    if (sips && t == Transport.TLS) {
+      sb.append("Record-Route: <sips:").append(e.hostPort());
+    } else {
+      sb.append("Record-Route: <sip:").append(e.hostPort());
+    }
+    if (t != Transport.UDP && !(sips && t == Transport.TLS)) {
       sb.append(";transport=").append(t.label());
     }
     sb.append(";lr");
@@ -108,7 +116,8 @@ final class ForwardEdits {
     sb.append(">\r\n");
   }
 
-  private static LocalEndpoint endpointAt(ProxySettings settings, InetSocketAddress recipient, Transport transport) {
+  /** The endpoint a request arrived on. */
+  static LocalEndpoint endpointAt(ProxySettings settings, InetSocketAddress recipient, Transport transport) {
     if (recipient != null) {
       for (LocalEndpoint e : settings.endpoints()) {
         if (e.bind().equals(recipient) || (e.bind().getPort() == recipient.getPort()

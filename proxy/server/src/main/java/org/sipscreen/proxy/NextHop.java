@@ -2,18 +2,43 @@ package org.sipscreen.proxy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
 import org.sipscreen.sip.SipUri;
 import org.sipscreen.sip.Transport;
 
-/** Where a request goes next: an address and a transport, resolved from a URI without DNS. */
-public record NextHop(InetSocketAddress address, Transport transport) {
+/**
+ * Where a request goes next: an address and a transport, resolved from a URI without DNS.
+ *
+ * @param tlsName for a TLS hop that a configured next hop names by host: that name, which its certificate
+ *     must carry as a DNS subject alternative name and which the handshake sends as SNI (RFC 5922 §7.2, RFC
+ *     6125); empty for every other hop (a TLS hop named by address must carry its address)
+ */
+public record NextHop(InetSocketAddress address, Transport transport, Optional<String> tlsName) {
+
+  public NextHop {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(tlsName, "tlsName");
+    if (tlsName.isPresent() && transport != Transport.TLS) {
+      throw new IllegalArgumentException("a tlsName is for a TLS hop, this one is " + transport.label());
+    }
+  }
+
+  /** A hop named by its address. */
+  public NextHop(InetSocketAddress address, Transport transport) {
+    this(address, transport, Optional.empty());
+  }
 
   /**
    * The next hop a SIP URI names (RFC 3263 §4 for IP literals: transport param, else UDP; port, else
-   * 5060, or 5061 for TLS). Returns null when the URI names a host name, a transport we do not speak, or a sips: URI.
+   * 5060, or 5061 for TLS). A {@code sips:} URI names a TLS hop (RFC 5630: TLS over TCP, whatever its
+   * {@code transport} says, except UDP, which has no TLS here). Returns null when the URI names a host name,
+   * a transport we do not speak, or a {@code sips:} URI with {@code transport=udp}.
    */
   public static NextHop of(SipUri uri) {
-    if (!uri.scheme().equals("sip")) {
+    boolean sips = uri.scheme().equals("sips");
+    if (!sips && !uri.scheme().equals("sip")) {
       return null;
     }
     String maddr = uri.params().get("maddr");
@@ -24,8 +49,11 @@ public record NextHop(InetSocketAddress address, Transport transport) {
     }
     String t = uri.transport();
     Transport transport = t == null ? Transport.UDP : Transport.fromName(t);
-    if (transport == null) {
+    if (transport == null || (sips && transport == Transport.UDP && t != null)) {
       return null;
+    }
+    if (sips) {
+      transport = Transport.TLS;
     }
     int port = uri.port() > 0 ? uri.port() : transport.defaultPort();
     return new NextHop(new InetSocketAddress(ip, port), transport);

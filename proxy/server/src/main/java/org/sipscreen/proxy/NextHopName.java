@@ -11,9 +11,11 @@ import org.sipscreen.sip.Transport;
 /**
  * A configured next hop that names a host instead of an address, resolved by DNS off the event loops as RFC
  * 3263 §4 says for a URI without NAPTR: with a port, the host's A and AAAA records on that port; without one,
- * its SRV records ({@code _sip._udp}, or {@code _sip._tcp} for {@code transport=tcp}; with no transport
- * parameter UDP's, then TCP's when UDP has none), each target's priority and weight becoming its hop's, and
- * the host's A and AAAA records on port 5060 when there is no SRV record at all.
+ * its SRV records ({@code _sip._udp}, {@code _sip._tcp} for {@code transport=tcp}, {@code _sips._tcp} for
+ * {@code transport=tls}; with no transport parameter UDP's, then TCP's when UDP has none), each target's
+ * priority and weight becoming its hop's, and the host's A and AAAA records on port 5060 (5061 for TLS) when
+ * there is no SRV record at all. The hops of a TLS name must prove that name, not the SRV target's nor their
+ * address (RFC 5922): their {@link NextHop#tlsName} is {@link #host}.
  *
  * @param uri the URI as configured, which names the hops it resolves to in logs and the admin API
  * @param host the host name, lower case, without a trailing dot
@@ -25,7 +27,7 @@ import org.sipscreen.sip.Transport;
 public record NextHopName(String uri, String host, OptionalInt port, Optional<Transport> transport,
     int priority, int weight) {
 
-  /** The SIP port a host without SRV records listens on (RFC 3263 §4.2). */
+  /** The SIP port a host without SRV records listens on (RFC 3263 §4.2); 5061 for TLS. */
   public static final int DEFAULT_PORT = 5060;
 
   public NextHopName {
@@ -50,8 +52,7 @@ public record NextHopName(String uri, String host, OptionalInt port, Optional<Tr
     Optional<Transport> transport = Optional.empty();
     if (uri.transport() != null) {
       Transport t = Transport.fromName(uri.transport());
-      // TLS next hops are named by address: the certificate is verified against the URI's IP literal.
-      if (t == null || t == Transport.TLS) {
+      if (t == null) {
         return Optional.empty();
       }
       transport = Optional.of(t);
@@ -70,6 +71,9 @@ public record NextHopName(String uri, String host, OptionalInt port, Optional<Tr
     if (port.isPresent()) {
       return List.of();
     }
+    if (transport.isPresent() && transport.get() == Transport.TLS) {
+      return List.of(new SrvQuery("_sips._tcp." + host, Transport.TLS)); // RFC 3263 §4.1
+    }
     if (transport.isPresent()) {
       return List.of(new SrvQuery("_sip._" + transport.get().label() + "." + host, transport.get()));
     }
@@ -85,9 +89,15 @@ public record NextHopName(String uri, String host, OptionalInt port, Optional<Tr
     return transport.orElse(Transport.UDP);
   }
 
-  /** The port of the hops the host's own A and AAAA records give: the URI's, else 5060. */
+  /** The port of the hops the host's own A and AAAA records give: the URI's, else 5060 (5061 for TLS). */
   public int addressPort() {
-    return port.orElse(DEFAULT_PORT);
+    return port.orElse(addressTransport().defaultPort());
+  }
+
+  /** The hop of {@code address} this name resolved to, with the name to verify when it is a TLS one. */
+  public NextHop hopAt(java.net.InetSocketAddress address, Transport hopTransport) {
+    return new NextHop(address, hopTransport,
+        hopTransport == Transport.TLS ? Optional.of(host) : Optional.empty());
   }
 
   /** Letters, digits and hyphens in dot-separated labels of 1-63 characters, at most 253 in all. */

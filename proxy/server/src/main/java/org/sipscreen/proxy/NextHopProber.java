@@ -97,8 +97,7 @@ public final class NextHopProber {
       due.put(m.hop(), now + probing.intervalMillis());
       String branch = BRANCH_PREFIX + secret + "-" + Long.toHexString(sequence.incrementAndGet());
       outstanding.put(branch, new Outstanding(m, now));
-      out.accept(new ProxyAction.Send(m.hop().transport(), m.hop().address(),
-          WireMessage.of(options(current, m, branch))));
+      out.accept(ProxyAction.Send.to(m.hop(), WireMessage.of(options(current, m, branch))));
     }
   }
 

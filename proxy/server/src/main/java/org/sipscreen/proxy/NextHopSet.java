@@ -173,6 +173,18 @@ public record NextHopSet(List<Member> members, Optional<Probing> probing, List<N
     return chosen != null ? chosen.hop() : best(key, hop -> true).hop();
   }
 
+  /**
+   * As {@link #select(long, Predicate)} among the hops {@code eligible} accepts only (the TLS hops of a
+   * {@code sips:} request), or null when it accepts none.
+   */
+  public NextHop select(long key, Predicate<NextHop> up, Predicate<NextHop> eligible) {
+    Member chosen = best(key, eligible.and(up));
+    if (chosen == null) {
+      chosen = best(key, eligible);
+    }
+    return chosen == null ? null : chosen.hop();
+  }
+
   /** Whether {@code up} holds for none of the hops. */
   public boolean noneUp(Predicate<NextHop> up) {
     for (Member m : members) {

@@ -11,13 +11,27 @@ public sealed interface ProxyAction {
   /**
    * Send {@code message} to {@code destination} over {@code transport}. Over TCP the transport reuses the
    * connection to that address if one is open (so answers to a TCP request go back on its connection).
+   *
+   * @param tlsName over TLS to a next hop named by host ({@link NextHop#tlsName}): the name its certificate
+   *     must carry; such a message goes only on a connection the proxy opened to that name
    */
-  record Send(Transport transport, InetSocketAddress destination, WireMessage message)
-      implements ProxyAction {
+  record Send(Transport transport, InetSocketAddress destination, WireMessage message,
+      java.util.Optional<String> tlsName) implements ProxyAction {
     public Send {
       Objects.requireNonNull(transport, "transport");
       Objects.requireNonNull(destination, "destination");
       Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(tlsName, "tlsName");
+    }
+
+    /** A message to an address (a response, a hop named by address). */
+    public Send(Transport transport, InetSocketAddress destination, WireMessage message) {
+      this(transport, destination, message, java.util.Optional.empty());
+    }
+
+    /** A message to {@code hop}. */
+    public static Send to(NextHop hop, WireMessage message) {
+      return new Send(hop.transport(), hop.address(), message, hop.tlsName());
     }
   }
 

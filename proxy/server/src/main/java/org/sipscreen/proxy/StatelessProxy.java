@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * transaction among those up) and any preloaded Route is removed, so a peer cannot steer the proxy; in-dialog requests follow their Route set after our own entries
  * are removed (loose routing, §16.4), or the Request-URI. Every destination must be an IP literal inside a
  * configured network; nothing a peer sends is resolved by DNS (only configured next hops that name hosts
- * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. The
- * received bytes are forwarded with edits spliced in ({@link MessageEdits}), never re-serialized.
+ * are, in the background, {@link NextHopAnswers}) and nothing is sent to broadcast or multicast. A
+ * {@code sips:} request goes over TLS on every hop or is answered 480 (RFC 5630), an emergency call
+ * excepted. The received bytes are forwarded with edits spliced in ({@link MessageEdits}), never
+ * re-serialized.
  */
 public final class StatelessProxy {
 
@@ -137,12 +139,15 @@ public final class StatelessProxy {
   /**
    * The next hop of a request that goes where initial requests go: chosen by its transaction key (the same
    * for an INVITE, its retransmissions, its CANCEL and the ACK of a non-2xx answer) among the hops that
-   * are up. With every hop down it goes to the best priority's hops anyway, counted.
+   * are up. With every hop down it goes to the best priority's hops anyway, counted. A {@code sips:} request
+   * ({@code tlsOnly}) goes to a TLS hop only; null when there is none.
    */
-  private NextHop selectNextHop(ProxySettings settings, SipRequest request, InboundMessage in) {
+  private NextHop selectNextHop(ProxySettings settings, SipRequest request, InboundMessage in,
+      boolean tlsOnly) {
     NextHopSet hops = settings.nextHops();
     if (hops.members().size() == 1 && hops.probing().isEmpty()) {
-      return hops.members().get(0).hop();
+      NextHop only = hops.members().get(0).hop();
+      return tlsOnly && only.transport() != Transport.TLS ? null : only;
     }
     long key = TransactionDecisions.keyOf(request, in.sender().getAddress());
     String method = request.method();
@@ -156,7 +161,8 @@ public final class StatelessProxy {
     if (hops.probing().isPresent() && hops.noneUp(health::isUp)) {
       metrics.nextHopsAllDown();
     }
-    return hops.select(key, health::isUp);
+    return tlsOnly ? hops.select(key, health::isUp, hop -> hop.transport() == Transport.TLS)
+        : hops.select(key, health::isUp);
   }
 
   /** Replaces the screening chain; calls already inside the old one finish with it. */
@@ -292,19 +298,26 @@ public final class StatelessProxy {
         && !(initialInvite && PhoneNumbers.isEmergencyServiceUrn(message.requestUri()))) {
       return answer(request, in, 416, "Unsupported URI Scheme", List.of());
     }
-
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
     int ownRoutes = 0;
     while (ownRoutes < routes.size() && isOurs(settings, routes.get(ownRoutes).uri())) {
       ownRoutes++;
     }
+    // RFC 5630: a sips: request gets TLS on every hop, the one it arrived on included. Only an
+    // emergency call goes on without it: it is never refused.
+    SipsPath sips = SipsPath.of(request, ownRoutes);
+    if (sips.arrival() && in.transport() != Transport.TLS && !isEmergencyTransaction(now.chain(), message, in)) {
+      metrics.sipsRequest("refused_not_tls");
+      return refuseSips(settings, request, in);
+    }
     NextHop hop;
     if (initial) {
-      if (message.method().equals("OPTIONS") && ruri.isSip() && settings.isLocal(ruri.host(), ruri.port())) {
+      if (message.method().equals("OPTIONS") && ruri.isSip()
+          && settings.isLocal(ruri.host(), defaultPort(ruri))) {
         return answer(request, in, 200, "OK", ALLOW);
       }
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sips.onward());
     } else if (ownRoutes < routes.size()) {
       hop = nextHopOf(routes.get(ownRoutes).uri());
     } else if (ownRoutes == 0) {
@@ -319,16 +332,25 @@ public final class StatelessProxy {
             ? answer(request, in, 481, "Call/Transaction Does Not Exist", List.of())
             : answer(request, in, 403, "Forbidden - Not In A Dialog Of This Proxy", List.of());
       }
-      hop = selectNextHop(settings, request, in); // the hop its INVITE went to: they share the key
-    } else if (ruri.isSip() && !settings.isLocal(ruri.host(), ruri.port())) {
+      // the hop its INVITE went to: they share the key
+      hop = selectNextHop(settings, request, in, sips.onward());
+    } else if (ruri.isSip() && !settings.isLocal(ruri.host(), defaultPort(ruri))) {
       hop = NextHop.of(ruri);
     } else {
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sips.onward());
     }
     if (hop == null) {
       // A host name or a transport we do not speak: the proxy does no DNS, the core behind the
       // next hops does.
-      hop = selectNextHop(settings, request, in);
+      hop = selectNextHop(settings, request, in, sips.onward());
+    }
+    if (sips.onward() && (hop == null || hop.transport() != Transport.TLS)) {
+      // RFC 5630: never on to a hop without TLS.
+      if (!isEmergencyTransaction(now.chain(), message, in)) {
+        metrics.sipsRequest("refused_no_tls_next_hop");
+        return refuseSips(settings, request, in);
+      }
+      hop = hop != null ? hop : selectNextHop(settings, request, in, false);
     }
     if (!settings.mayReach(hop.address().getAddress())) {
       return answer(request, in, 403, "Next Hop Not Allowed", List.of());
@@ -491,7 +513,59 @@ public final class StatelessProxy {
       }
     }
     metrics.requestForwarded(request.method(), hop.transport());
-    return new ProxyAction.Send(hop.transport(), hop.address(), edits);
+    countSips(request, in, hop, ownRoutes);
+    return ProxyAction.Send.to(hop, edits);
+  }
+
+  /** Counts a forwarded request on a sips: path: over TLS, or an emergency call's that went on without. */
+  private void countSips(SipRequest request, InboundMessage in, NextHop hop, int ownRoutes) {
+    SipsPath sips = SipsPath.of(request, ownRoutes);
+    if (sips.arrival() || sips.onward()) {
+      boolean tls = (!sips.onward() || hop.transport() == Transport.TLS)
+          && (!sips.arrival() || in.transport() == Transport.TLS);
+      metrics.sipsRequest(tls ? "forwarded" : "emergency_not_tls");
+    }
+  }
+
+  /**
+   * Which hops of a request must be TLS (RFC 5630: a {@code sips:} URI asks for TLS on every hop).
+   * Outside a dialog, and for a request without our Route entry, the Request-URI says: {@code sips:}, both.
+   * Inside a dialog our own Route entries say, as our Record-Route wrote them ({@link ForwardEdits}): the
+   * first is the side the request came from, the last the side it goes on to, {@code sips:} on a TLS side of
+   * a {@code sips:} dialog (a side that is not TLS, which only an emergency call has, got {@code sip:}). The
+   * next Route entry after ours, when it is {@code sips:}, asks for TLS onward whatever the Request-URI says.
+   *
+   * @param arrival the request must have arrived over TLS
+   * @param onward the request must go on over TLS
+   */
+  record SipsPath(boolean arrival, boolean onward) {
+    static SipsPath of(SipRequest request, int ownRoutes) {
+      List<NameAddr> routes = request.routes();
+      boolean nextRoute = !request.isInitial() && ownRoutes < routes.size()
+          && isSips(routes.get(ownRoutes).uri());
+      if (request.isInitial() || ownRoutes == 0) {
+        boolean uri = request.requestUri().scheme().equals("sips");
+        return new SipsPath(uri, uri || nextRoute);
+      }
+      return new SipsPath(isSips(routes.get(0).uri()), isSips(routes.get(ownRoutes - 1).uri()) || nextRoute);
+    }
+  }
+
+  /**
+   * Whether a request is an emergency INVITE or its CANCEL or ACK (they carry its Request-URI and To), which
+   * go on without TLS when a {@code sips:} path cannot have it: an emergency call is never refused.
+   */
+  private boolean isEmergencyTransaction(ScreeningChain chain, SipMessage message, InboundMessage in) {
+    String method = message.method();
+    if (!method.equals("INVITE") && !method.equals("CANCEL") && !method.equals("ACK")) {
+      return false;
+    }
+    String callId = message.first(HeaderName.CALL_ID);
+    try {
+      return chain.isEmergency(attemptOf(message, callId == null ? "" : callId, in));
+    } catch (RuntimeException e) {
+      return true; // cannot tell: what might be an emergency call is never refused here
+    }
   }
 
   /**
@@ -747,7 +821,33 @@ public final class StatelessProxy {
 
   private static boolean isOurs(ProxySettings settings, String uriText) {
     return SipUri.read(uriText) instanceof SipUri uri && uri.isSip()
-        && settings.isLocal(uri.host(), uri.port());
+        && settings.isLocal(uri.host(), defaultPort(uri));
+  }
+
+  /** The URI's port, or the one its scheme means without one (RFC 3261 §19.1.1: 5061 for sips:). */
+  private static int defaultPort(SipUri uri) {
+    return uri.port() > 0 ? uri.port() : uri.scheme().equals("sips") ? 5061 : 5060;
+  }
+
+  private static boolean isSips(String uriText) {
+    return SipUri.read(uriText) instanceof SipUri uri && uri.scheme().equals("sips");
+  }
+
+  /**
+   * A {@code sips:} request that cannot have TLS on every hop: {@code 480 Temporarily Unavailable} with the
+   * warning RFC 5630 gives a proxy that cannot honour a SIPS URI ({@code 380 SIPS Not Allowed}). An initial
+   * INVITE from a source in no configured network (the only request from one that gets this far) gets what
+   * {@code unknown_source} says instead, as source_peer would give it: nothing tells a stranger more.
+   */
+  private ProxyAction refuseSips(ProxySettings settings, SipRequest request, InboundMessage in) {
+    if (!settings.isKnownSource(in.sender().getAddress())) {
+      ProxySettings.UnknownSources policy = settings.unknownSources();
+      return policy.drop() ? drop("unknown_source")
+          : answer(request, in, policy.status(), policy.reason(), List.of());
+    }
+    return answer(request, in, 480, "Temporarily Unavailable",
+        List.of("Warning: 380 " + ForwardEdits.endpointAt(settings, in.recipient(), in.transport()).hostPort()
+            + " \"SIPS Not Allowed\""));
   }
 
   private static NextHop nextHopOf(String uriText) {

@@ -22,7 +22,8 @@ import org.sipscreen.sip.WireMessage;
  * Puts {@link ProxyAction.Send}s on the wire. UDP goes out of the listening socket of the destination's
  * address family (so peers see our advertised port); TCP and TLS reuse the open connection of that
  * transport to the destination, inbound or outbound, and connect when there is none (RFC 3261 §18.2.2 and
- * §18.4).
+ * §18.4). A message to a TLS next hop named by host goes only on a connection this proxy opened to that
+ * name, whose certificate proved it: another connection from or to the same address proved nothing of it.
  */
 public final class Sender {
 
@@ -33,9 +34,15 @@ public final class Sender {
   /** Connects in progress: messages for a destination being connected to wait for that one connection. */
   private final Map<InetSocketAddress, ChannelFuture> connecting = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, ChannelFuture> tlsConnecting = new ConcurrentHashMap<>();
+  private final Map<NamedTls, Channel> namedTlsConnections = new ConcurrentHashMap<>();
+  private final Map<NamedTls, ChannelFuture> namedTlsConnecting = new ConcurrentHashMap<>();
   private final ProxyMetrics metrics;
   private volatile Function<InetSocketAddress, ChannelFuture> tcpClient;
   private volatile Function<InetSocketAddress, ChannelFuture> tlsClient;
+  private volatile Function<NamedTls, ChannelFuture> namedTlsClient;
+
+  /** A TLS connection to an address whose certificate proved {@code name}. */
+  record NamedTls(InetSocketAddress address, String name) {}
 
   Sender(ProxyMetrics metrics) {
     this.metrics = metrics;
@@ -51,9 +58,23 @@ public final class Sender {
     this.tcpClient = bootstrap::connect;
   }
 
-  /** How to open a TLS connection to a destination (the TLS handler is made for that destination). */
-  void setTlsClient(Function<InetSocketAddress, ChannelFuture> connect) {
-    this.tlsClient = connect;
+  /**
+   * How to open a TLS connection to a destination that must prove a name, or its address when the name is
+   * empty (the TLS handler is made for that destination).
+   */
+  void setTlsClient(java.util.function.BiFunction<InetSocketAddress, java.util.Optional<String>,
+      ChannelFuture> connect) {
+    this.tlsClient = address -> connect.apply(address, java.util.Optional.empty());
+    this.namedTlsClient = named -> {
+      ChannelFuture f = connect.apply(named.address(), java.util.Optional.of(named.name()));
+      f.addListener((ChannelFutureListener) done -> {
+        if (done.isSuccess()) {
+          namedTlsConnections.put(named, done.channel());
+          done.channel().closeFuture().addListener(c -> namedTlsConnections.remove(named, done.channel()));
+        }
+      });
+      return f;
+    };
   }
 
   void connectionOpened(Channel channel) {
@@ -88,6 +109,9 @@ public final class Sender {
   public void send(ProxyAction.Send send) {
     if (send.transport() == Transport.UDP) {
       sendUdp(send.destination(), send.message());
+    } else if (send.transport() == Transport.TLS && send.tlsName().isPresent()) {
+      sendStream(new NamedTls(send.destination(), send.tlsName().get()), send.message(), namedTlsConnections,
+          namedTlsConnecting, namedTlsClient, "tls");
     } else if (send.transport() == Transport.TLS) {
       sendStream(send.destination(), send.message(), tlsConnections, tlsConnecting, tlsClient, "tls");
     } else {
@@ -105,9 +129,8 @@ public final class Sender {
     channel.writeAndFlush(new DatagramPacket(buf, destination), channel.voidPromise());
   }
 
-  private void sendStream(InetSocketAddress destination, WireMessage message,
-      Map<InetSocketAddress, Channel> connections, Map<InetSocketAddress, ChannelFuture> connecting,
-      Function<InetSocketAddress, ChannelFuture> client, String transport) {
+  private <K> void sendStream(K destination, WireMessage message, Map<K, Channel> connections,
+      Map<K, ChannelFuture> connecting, Function<K, ChannelFuture> client, String transport) {
     Channel channel = connections.get(destination);
     if (channel != null && channel.isActive()) {
       channel.writeAndFlush(encode(channel.alloc(), message), channel.voidPromise());

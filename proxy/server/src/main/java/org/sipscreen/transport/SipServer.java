@@ -141,10 +141,10 @@ public final class SipServer implements AutoCloseable {
     TlsContexts contexts = tls;
     if (contexts != null) {
       TlsHandshakeHandler outboundHandshakes = new TlsHandshakeHandler(contexts, false);
-      sender.setTlsClient(destination -> client.clone().handler(new ChannelInitializer<SocketChannel>() {
+      sender.setTlsClient((destination, name) -> client.clone().handler(new ChannelInitializer<SocketChannel>() {
         @Override
         protected void initChannel(SocketChannel ch) {
-          ch.pipeline().addLast("tls", contexts.clientHandler(ch.alloc(), destination))
+          ch.pipeline().addLast("tls", contexts.clientHandler(ch.alloc(), destination, name))
               .addLast("handshake", outboundHandshakes);
           streamPipeline(ch.pipeline(), floodFilter, tlsHandler);
         }

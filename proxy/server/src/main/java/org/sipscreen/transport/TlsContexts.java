@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS contexts of the SIP transport, built from the files of {@code sip.tls}: one server context per
  * client-certificate mode of the listeners and one client context for next hops (it presents the proxy's
- * certificate and checks the next hop's against the CAs and its address, RFC 5922 §7.2 style: the IP
- * literal of the next hop's URI must be an IP address subject alternative name of its certificate).
+ * certificate and checks the next hop's against the CAs and the name it was configured with, RFC 5922 §7.2:
+ * the host name of the next hop's URI as a DNS subject alternative name, or its IP literal as an IP address
+ * subject alternative name).
  * BoringSSL (netty-tcnative) when it loads, the JDK's TLS otherwise.
  *
  * <p>New connections take the contexts in place when they open; a reload of the files builds new contexts
@@ -99,11 +100,11 @@ public final class TlsContexts implements AutoCloseable {
           .sslProvider(provider)
           .protocols("TLSv1.3", "TLSv1.2")
           .keyManager(files.key(), chain)
-          .trustManager(cas)
+          .trustManager(NextHopTrustManager.of(files.cas()))
           .endpointIdentificationAlgorithm("HTTPS")
           .build();
       return new Built(files, Map.copyOf(servers), client);
-    } catch (SSLException | IllegalArgumentException e) {
+    } catch (java.security.GeneralSecurityException | SSLException | IllegalArgumentException e) {
       throw new TlsFiles.TlsFileException("sip.tls: " + base.resolve(tls.certificateFile()) + ", "
           + base.resolve(tls.keyFile()) + ": the TLS library refused them (" + e.getMessage() + ")");
     }
@@ -126,10 +127,17 @@ public final class TlsContexts implements AutoCloseable {
     return h;
   }
 
-  /** A client-side handler for a new connection to {@code nextHop}, which must prove that address. */
-  public SslHandler clientHandler(ByteBufAllocator alloc, InetSocketAddress nextHop) {
-    SslHandler h = built.client().newHandler(alloc, LocalEndpoint.literal(nextHop.getAddress())
-        .replace("[", "").replace("]", ""), nextHop.getPort());
+  /**
+   * A client-side handler for a new connection to {@code nextHop}, which must prove {@code name} (a DNS
+   * subject alternative name, also sent as SNI) or, without a name, its address (an IP address subject
+   * alternative name). The context's endpoint identification ("HTTPS", RFC 6125 / RFC 2818 rules) checks
+   * the peer host the handler is made for.
+   */
+  public SslHandler clientHandler(ByteBufAllocator alloc, InetSocketAddress nextHop,
+      java.util.Optional<String> name) {
+    String peerHost = name.orElseGet(() -> LocalEndpoint.literal(nextHop.getAddress())
+        .replace("[", "").replace("]", ""));
+    SslHandler h = built.client().newHandler(alloc, peerHost, nextHop.getPort());
     h.setHandshakeTimeoutMillis(handshakeTimeoutMillis());
     return h;
   }

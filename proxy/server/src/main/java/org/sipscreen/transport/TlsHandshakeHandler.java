@@ -113,7 +113,22 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof SslHandshakeTimeoutException) {
       return "timeout";
     }
-    return "failed";
+    return isNameMismatch(cause) ? "name_mismatch" : "failed";
+  }
+
+  /**
+   * Whether the certificate was refused because it does not name the next hop (the JDK's hostname check,
+   * which both TLS libraries run here: "No subject alternative DNS name matching …", "No subject alternative
+   * names matching IP address …", "No name matching …").
+   */
+  static boolean isNameMismatch(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("No subject alternative") || m.contains("No name matching"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The innermost message (a refused certificate's reason sits under the engine's generic one). */

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,9 @@ import org.sipscreen.sip.Transport;
 import org.sipscreen.transport.SipServer;
 
 /**
- * The start-up warm-up over real sockets: a throwaway UDP listener on a free 127.0.0.1 port, on the
- * proxy's own event loops, with a caller and a callee socket on loopback, so that receiving, sending and
- * the Netty pipeline are compiled before the real listeners open (the direct {@link Warmup#run} reaches
- * only the proxy's logic). The throwaway proxy may send to 127.0.0.1 only and routes every call to the
+ * The start-up warm-up's calls over real sockets: a throwaway UDP listener on a free 127.0.0.1 port, on
+ * the proxy's own event loops, with a caller and a callee socket on loopback, so that receiving, screening,
+ * recording and sending are compiled before the real listeners open. The throwaway proxy may send to 127.0.0.1 only and routes every call to the
  * callee socket. The chain must be the warm-up's ({@code InstalledChain#forWarmup}): its source_peer
  * check knows the caller socket as peer {@code warmup}, whatever peers and unknown-source action the
  * operator configured, so every call runs the whole chain and completes: a configured
@@ -38,8 +36,15 @@ import org.sipscreen.transport.SipServer;
  */
 public final class SocketWarmup {
 
-  /** How long to wait for the proxy's answer to one message before going on without it. */
-  private static final long ANSWER_TIMEOUT_MILLIS = 200;
+  /**
+   * How long the proxy may send nothing before the calls in flight are given up (and others started): long
+   * enough for the first, cold messages, which load and initialise the classes of the whole path.
+   */
+  private static final long ANSWER_TIMEOUT_MILLIS = 1000;
+  /** How long one wait for datagrams lasts at most. */
+  private static final long SELECT_MILLIS = 50;
+  /** Calls in flight at a time. */
+  private static final int IN_FLIGHT = 16;
 
   private SocketWarmup() {}
 
@@ -71,9 +76,9 @@ public final class SocketWarmup {
         caller.register(selector, SelectionKey.OP_READ);
         callee.register(selector, SelectionKey.OP_READ);
         InetSocketAddress callerAddress = (InetSocketAddress) caller.getLocalAddress();
-        Warmup.Wire wire = new Wire(selector, caller, callee, listen);
-        return Warmup.play(wire, settings.endpoints().get(0).hostPort(),
-            "127.0.0.1:" + callerAddress.getPort(), calleeAddress, calls, maxMillis);
+        WarmupCalls messages = new WarmupCalls(settings.endpoints().get(0).hostPort(),
+            "127.0.0.1:" + callerAddress.getPort(), calleeAddress);
+        return new Player(selector, caller, callee, listen, messages).play(calls, maxMillis);
       } finally {
         server.close();
       }
@@ -93,50 +98,99 @@ public final class SocketWarmup {
     }
   }
 
-  /** Sends from the caller or callee socket and waits for the next datagram on either. */
-  private static final class Wire implements Warmup.Wire {
+  /**
+   * Plays the calls with up to {@link #IN_FLIGHT} of them at a time, on this thread: the caller sends
+   * INVITEs, and ACK and BYE after each 200; the callee answers each INVITE with 180 and 200 and each BYE
+   * with 200. Neither keeps state: every message is made from the one it follows ({@link WarmupCalls}).
+   * Several calls in flight keep the event loops busy without a wake-up per message.
+   */
+  private static final class Player {
     private final Selector selector;
     private final DatagramChannel caller;
     private final DatagramChannel callee;
     private final InetSocketAddress proxy;
+    private final WarmupCalls messages;
     private final ByteBuffer buffer = ByteBuffer.allocate(65536);
+    private int inFlight;
+    private int completed;
 
-    Wire(Selector selector, DatagramChannel caller, DatagramChannel callee, InetSocketAddress proxy) {
+    Player(Selector selector, DatagramChannel caller, DatagramChannel callee, InetSocketAddress proxy,
+        WarmupCalls messages) {
       this.selector = selector;
       this.caller = caller;
       this.callee = callee;
       this.proxy = proxy;
+      this.messages = messages;
     }
 
-    @Override
-    public String carry(String text, boolean fromCallee) {
-      try {
-        drain(caller);
-        drain(callee);
-        (fromCallee ? callee : caller).send(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)), proxy);
-        long deadline = System.nanoTime() + ANSWER_TIMEOUT_MILLIS * 1_000_000L;
-        long left;
-        while ((left = (deadline - System.nanoTime()) / 1_000_000L) > 0) {
-          selector.select(left);
-          selector.selectedKeys().clear();
-          for (DatagramChannel ch : new DatagramChannel[] {callee, caller}) {
-            buffer.clear();
-            if (ch.receive(buffer) != null) {
-              buffer.flip();
-              return StandardCharsets.ISO_8859_1.decode(buffer).toString();
-            }
-          }
+    int play(int calls, long maxMillis) throws IOException {
+      long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+      long lastHeard = System.nanoTime();
+      int started = 0;
+      while (completed < calls && deadline - System.nanoTime() > 0) {
+        while (inFlight < IN_FLIGHT && started < calls) {
+          send(caller, messages.invite(started++));
+          inFlight++;
         }
-        return null;
-      } catch (IOException e) {
-        return null;
+        selector.select(Math.max(1, Math.min(SELECT_MILLIS, (deadline - System.nanoTime()) / 1_000_000L)));
+        selector.selectedKeys().clear();
+        boolean heard = receiveAll(callee, true) | receiveAll(caller, false);
+        long now = System.nanoTime();
+        if (heard) {
+          lastHeard = now;
+        } else if (now - lastHeard > ANSWER_TIMEOUT_MILLIS * 1_000_000L) {
+          // Calls whose messages went missing: give up on them and start others.
+          inFlight = 0;
+          lastHeard = now;
+        }
+      }
+      return completed;
+    }
+
+    private boolean receiveAll(DatagramChannel ch, boolean atCallee) throws IOException {
+      boolean any = false;
+      while (true) {
+        buffer.clear();
+        if (ch.receive(buffer) == null) {
+          return any;
+        }
+        any = true;
+        byte[] m = buffer.array();
+        int len = buffer.position();
+        if (atCallee) {
+          answerAtCallee(m, len);
+        } else {
+          followAtCaller(m, len);
+        }
       }
     }
 
-    private void drain(DatagramChannel ch) throws IOException {
-      do {
-        buffer.clear();
-      } while (ch.receive(buffer) != null);
+    private void answerAtCallee(byte[] m, int len) throws IOException {
+      if (WarmupCalls.startsWith(m, 0, len, "INVITE ")) {
+        send(callee, messages.answer(m, len, 180));
+        send(callee, messages.answer(m, len, 200));
+      } else if (WarmupCalls.startsWith(m, 0, len, "BYE ")) {
+        send(callee, messages.answer(m, len, 200));
+      }
+    }
+
+    private void followAtCaller(byte[] m, int len) throws IOException {
+      int status = WarmupCalls.status(m, len);
+      if (status < 200) {
+        return;
+      }
+      if (status == 200 && WarmupCalls.cseqOf(m, len, "INVITE")) {
+        send(caller, messages.inDialog(m, len, false));
+        send(caller, messages.inDialog(m, len, true));
+        return;
+      }
+      // The 200 to a BYE, or a final answer refusing the INVITE: the call is over.
+      completed++;
+      inFlight = Math.max(0, inFlight - 1);
+    }
+
+    private void send(DatagramChannel from, byte[] message) throws IOException {
+      from.send(ByteBuffer.wrap(message), proxy);
     }
   }
 }

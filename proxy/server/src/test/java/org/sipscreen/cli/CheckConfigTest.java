@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ class CheckConfigTest {
     try {
       System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
       System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-      CommandLine cli = new CommandLine(new Main());
+      CommandLine cli = Main.commandLine();
       cli.setOut(new PrintWriter(picoOut, true));
       cli.setErr(new PrintWriter(picoErr, true));
       code = cli.execute(args);
@@ -170,6 +171,42 @@ class CheckConfigTest {
   }
 
   @Test
+  void theProxysOwnStartReadsItsOptionsAsPicocliDoes() {
+    for (String[] run : new String[][] {{"--config", "x.yaml"}, {"-c", "x.yaml", "--log-format", "json"},
+        {"--config=x.yaml", "--drain-seconds", "10"}, {"-cx.yaml"}, {"-c=x.yaml", "--drain-seconds=0"},
+        {"--log-format=kv", "--config", "a b.yaml"}}) {
+      Main fast = Main.proxyRun(run);
+      Main picocli = new Main();
+      new CommandLine(picocli).parseArgs(run);
+      assertThat(fast).as(String.join(" ", run)).isNotNull();
+      assertThat(List.of(String.valueOf(fast.config), String.valueOf(fast.logFormat), fast.drainSeconds))
+          .as(String.join(" ", run))
+          .isEqualTo(List.of(String.valueOf(picocli.config), String.valueOf(picocli.logFormat),
+              picocli.drainSeconds));
+    }
+    for (String[] other : new String[][] {{}, {"--help"}, {"-h"}, {"help"}, {"check-config", "x.yaml"},
+        {"--config", "x.yaml", "check-config", "y.yaml"}, {"--version"}, {"--config", "x.yaml", "--bogus"},
+        {"--config"}, {"--drain-seconds", "soon", "--config", "x.yaml"}, {"--bogus=1"}}) {
+      assertThat(Main.proxyRun(other)).as(String.join(" ", other)).isNull();
+    }
+  }
+
+  @Test
+  void theProxysOwnStartKnowsEveryOptionOfTheCommand() {
+    java.util.Set<String> options = new java.util.TreeSet<>();
+    new CommandLine(new Main()).getCommandSpec().options().forEach(o -> options.addAll(List.of(o.names())));
+    options.removeAll(List.of("-h", "--help", "-V", "--version"));
+    assertThat(options).isEqualTo(new java.util.TreeSet<>(Main.VALUE_OPTIONS));
+  }
+
+  @Test
+  void aProxyRunWithABadOptionValueStillExitsTwoWithTheReason() {
+    Run r = run("--config", "x.yaml", "--drain-seconds", "soon");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--drain-seconds").contains("soon");
+  }
+
+  @Test
   void helpIsACommandAndEveryCommandHasExamplesAndExitCodes() {
     Run top = run("help");
     assertThat(top.exitCode()).isZero();
@@ -177,7 +214,7 @@ class CheckConfigTest {
         .contains("reload").contains("Exit codes:");
 
     java.util.Set<String> commands = new java.util.TreeSet<>(
-        new picocli.CommandLine(new Main()).getSubcommands().keySet());
+        Main.commandLine().getSubcommands().keySet());
     commands.remove("help");
     assertThat(commands).contains("check-config", "traceback", "report", "lookup", "reload", "bans", "unban",
         "fleet", "stir-preload", "warm-up");

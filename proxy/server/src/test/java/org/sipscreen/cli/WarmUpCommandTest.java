@@ -39,7 +39,7 @@ class WarmUpCommandTest {
   void playsTheWarmUpWithoutOpeningTheConfiguredListener(@TempDir Path dir) throws Exception {
     // The configured port is taken: a warm-up that tried to listen on it would fail.
     try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      int code = new CommandLine(new Main()).execute("warm-up",
+      int code = Main.commandLine().execute("warm-up",
           config(dir, taken.getLocalPort(), "").toString());
       assertThat(code).isZero();
     }
@@ -47,7 +47,7 @@ class WarmUpCommandTest {
 
   @Test
   void refusesABadConfig(@TempDir Path dir) throws Exception {
-    int code = new CommandLine(new Main()).execute("warm-up",
+    int code = Main.commandLine().execute("warm-up",
         config(dir, 25997, "  block_list: {file: missing.txt}\n").toString());
     assertThat(code).isEqualTo(2);
   }

@@ -86,10 +86,8 @@ class NextHopsConfigTest {
         .contains("next_hops.uri").contains("names neither an IP address nor a host");
     assertThat(error("routing:\n  next_hops: [{uri: \"sip:256.1.1.1\"}]\n"))
         .contains("next_hops.uri").contains("256.1.1.1");
-    assertThat(error("routing:\n  next_hops: [{uri: \"sip:core.example;transport=tls\"}]\n"))
-        .contains("next_hops.uri: a tls next hop is named by its IP address");
     assertThat(error("routing:\n  next_hops: [{uri: \"sip:core.example;transport=sctp\"}]\n"))
-        .contains("next_hops.uri: transport must be udp or tcp, was sctp");
+        .contains("next_hops.uri: transport must be udp, tcp or tls, was sctp");
     assertThat(error("routing:\n  dns: {min_ttl: 10s, max_ttl: 5s}\n"))
         .contains("max_ttl (5s) must not be below min_ttl (10s)");
     assertThat(error("routing:\n  dns: {servers: [ns.example]}\n"))

@@ -35,7 +35,6 @@ import org.sipscreen.screening.check.velocity.SequentialDialing;
 import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
 import org.sipscreen.screening.numbering.NumberValidity;
-import picocli.CommandLine;
 
 /**
  * The robocall sections of issue 3 (invalid_number, do_not_originate, velocity, neighbor_spoofing,
@@ -660,21 +659,21 @@ class RobocallConfigTest {
 
   @Test
   void checkConfigAcceptsTheShippedConfig() {
-    int code = new CommandLine(new Main()).execute("check-config",
+    int code = Main.commandLine().execute("check-config",
         repo().resolve("config/sipscreen.yaml").toString());
     assertThat(code).isZero();
   }
 
   @Test
   void checkConfigAcceptsAConfigWithEveryRobocallSection() throws IOException {
-    int code = new CommandLine(new Main()).execute("check-config", fullConfig().toString());
+    int code = Main.commandLine().execute("check-config", fullConfig().toString());
     assertThat(code).isZero();
   }
 
   @Test
   void checkConfigRefusesABadRobocallSection() throws IOException {
     Path file = config(PEERS + "  policy: {deterministic_status: 604}\n");
-    int code = new CommandLine(new Main()).execute("check-config", file.toString());
+    int code = Main.commandLine().execute("check-config", file.toString());
     assertThat(code).isEqualTo(2);
   }
 }

@@ -76,9 +76,31 @@ class TlsConfigTest {
   }
 
   @Test
-  void refusesATlsNextHopNamedByHost() throws Exception {
-    assertThat(error("sip:\n" + TLS + "routing:\n  next_hops:\n    - {uri: \"sip:core.example.net;transport=tls\"}\n"))
-        .contains("a tls next hop is named by its IP address");
+  void aTlsNextHopNamedByHostIsResolvedAndMustProveThatName() throws Exception {
+    load("sip:\n" + TLS + "routing:\n  next_hops:\n    - {uri: \"sip:Core.Example.net;transport=TLS\"}\n");
+    org.sipscreen.proxy.NextHopName name =
+        org.sipscreen.proxy.NextHopName.of("sip:Core.Example.net;transport=TLS", 1, 1).orElseThrow();
+    assertThat(name.srvQueries()).containsExactly(
+        new org.sipscreen.proxy.NextHopName.SrvQuery("_sips._tcp.core.example.net", Transport.TLS));
+    assertThat(name.addressPort()).as("without SRV records: 5061").isEqualTo(5061);
+    assertThat(name.hopAt(new InetSocketAddress("10.0.0.7", 5061), Transport.TLS))
+        .isEqualTo(new NextHop(new InetSocketAddress("10.0.0.7", 5061), Transport.TLS,
+            java.util.Optional.of("core.example.net")));
+  }
+
+  @Test
+  void aSipsNextHopIsATlsHop() throws Exception {
+    SipscreenConfig c = load("sip:\n" + TLS + "routing:\n  default_route: \"sips:127.0.0.1\"\n");
+    ProxySettings s = ProxySettingsFactory.settings(c, dir.resolve("sipscreen.yaml"));
+    assertThat(s.defaultRoute()).isEqualTo(new NextHop(new InetSocketAddress("127.0.0.1", 5061), Transport.TLS));
+  }
+
+  @Test
+  void refusesATlsNextHopNamedByHostWithoutTheTlsSection() throws Exception {
+    assertThat(error("routing:\n  next_hops:\n    - {uri: \"sip:core.example.net;transport=TLS\"}\n"))
+        .contains("sip.tls is required: next hop sip:core.example.net;transport=TLS");
+    assertThat(error("routing:\n  default_route: \"sips:127.0.0.1\"\n"))
+        .contains("sip.tls is required: next hop sips:127.0.0.1");
   }
 
   @Test

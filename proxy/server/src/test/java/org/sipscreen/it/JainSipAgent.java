@@ -102,10 +102,20 @@ final class JainSipAgent implements SipListener, AutoCloseable {
 
   /** Sends an INVITE from {@code from} to {@code to} through the proxy's port of this agent's transport. */
   ClientTransaction invite(String from, String to, int proxyPort) throws Exception {
+    return invite(from, to, proxyPort, false);
+  }
+
+  /**
+   * Sends an INVITE as {@link #invite}, with {@code sips:} URIs (Request-URI, From, To, Contact; RFC 5630) when
+   * {@code sips}: a TLS agent only.
+   */
+  ClientTransaction invite(String from, String to, int proxyPort, boolean sips) throws Exception {
     SipURI fromUri = addresses.createSipURI(from, "127.0.0.1");
     fromUri.setParameter("user", "phone");
+    fromUri.setSecure(sips);
     Address fromAddr = addresses.createAddress("Caller", fromUri);
     SipURI toUri = addresses.createSipURI(to, "127.0.0.1:" + proxyPort);
+    toUri.setSecure(sips);
     transport(toUri);
     Request req = messages.createRequest(toUri, Request.INVITE,
         provider.getNewCallId(), headers.createCSeqHeader(1L, Request.INVITE),
@@ -114,6 +124,7 @@ final class JainSipAgent implements SipListener, AutoCloseable {
         List.of(headers.createViaHeader("127.0.0.1", port, tls ? "tls" : "udp", null)),
         headers.createMaxForwardsHeader(70));
     SipURI contact = addresses.createSipURI("caller", "127.0.0.1:" + port);
+    contact.setSecure(sips);
     transport(contact);
     req.addHeader(headers.createContactHeader(addresses.createAddress(contact)));
     ContentTypeHeader sdp = headers.createContentTypeHeader("application", "sdp");
@@ -124,8 +135,9 @@ final class JainSipAgent implements SipListener, AutoCloseable {
     return ct;
   }
 
+  /** {@code ;transport=tls} on the URIs of a TLS agent, but for {@code sips:} ones (which imply TLS). */
   private void transport(SipURI uri) throws java.text.ParseException {
-    if (tls) {
+    if (tls && !uri.isSecure()) {
       uri.setTransportParam("tls");
     }
   }
@@ -146,6 +158,8 @@ final class JainSipAgent implements SipListener, AutoCloseable {
       if (req.getMethod().equals(Request.INVITE)) {
         ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("callee-" + System.nanoTime());
         SipURI contact = addresses.createSipURI("callee", "127.0.0.1:" + port);
+        // RFC 3261 §12.1.1: a sips: Request-URI gets a sips: Contact.
+        contact.setSecure(req.getRequestURI().isSipURI() && ((SipURI) req.getRequestURI()).isSecure());
         transport(contact);
         ContactHeader header = headers.createContactHeader(addresses.createAddress(contact));
         ok.addHeader(header);

@@ -62,7 +62,11 @@ class TlsHandshakeHandlerTest {
     EmbeddedChannel out = channel(false);
     out.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(
         new SSLHandshakeException("No subject alternative names matching IP address 127.0.0.1 found")));
+    EmbeddedChannel untrusted = channel(false);
+    untrusted.pipeline().fireUserEventTriggered(new SslHandshakeCompletionEvent(
+        new SSLHandshakeException("PKIX path building failed")));
     assertThat(metrics.handshakes("inbound", "timeout")).isEqualTo(1);
+    assertThat(metrics.handshakes("outbound", "name_mismatch")).isEqualTo(1);
     assertThat(metrics.handshakes("outbound", "failed")).isEqualTo(1);
     assertThat(metrics.handshakes("inbound", "failed")).isZero();
     assertThat(in.isOpen()).isFalse();
