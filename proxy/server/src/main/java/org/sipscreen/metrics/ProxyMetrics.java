@@ -43,6 +43,17 @@ public final class ProxyMetrics {
   private final Counter tcpConnectionsClosed;
   private final Counter sipsRequests;
   private final Map<Key, CounterDataPoint> cache = new ConcurrentHashMap<>();
+  /**
+   * The hottest points again, found without building a {@link Key}: requests by transport and method, relayed
+   * responses by status class, and each check outcome's two points by peer. Label values come from the same
+   * small fixed sets as the {@link #cache}'s, so these stay as small.
+   */
+  private final CounterDataPoint[][] receivedByMethod =
+      new CounterDataPoint[Transport.values().length][METHODS.size() + 1];
+  private final CounterDataPoint[][] forwardedByMethod =
+      new CounterDataPoint[Transport.values().length][METHODS.size() + 1];
+  private final CounterDataPoint[] relayedByClass = new CounterDataPoint[7];
+  private final Map<String, Map<CheckOutcome, CounterDataPoint[]>> outcomePoints = new ConcurrentHashMap<>();
   private final StirMetrics stir;
 
   public ProxyMetrics(PrometheusRegistry registry) {
@@ -150,15 +161,41 @@ public final class ProxyMetrics {
   }
 
   public void requestReceived(String method, Transport transport) {
-    point(requestsReceived, methodLabel(method), transport.label()).inc();
+    perMethod(receivedByMethod, requestsReceived, method, transport).inc();
   }
 
   public void requestForwarded(String method, Transport transport) {
-    point(requestsForwarded, methodLabel(method), transport.label()).inc();
+    perMethod(forwardedByMethod, requestsForwarded, method, transport).inc();
   }
 
   public void responseRelayed(int status) {
-    point(responsesRelayed, STATUS_CLASSES[Math.max(1, Math.min(6, status / 100))]).inc();
+    int statusClass = Math.max(1, Math.min(6, status / 100));
+    CounterDataPoint p = relayedByClass[statusClass];
+    if (p == null) {
+      p = point(responsesRelayed, STATUS_CLASSES[statusClass]);
+      relayedByClass[statusClass] = p;
+    }
+    p.inc();
+  }
+
+  /**
+   * The data point of a per-message counter by method and transport, from {@code byMethod} (indexed by
+   * transport, then by the method's place in {@link #METHODS}, the last slot for "other"): the same point
+   * {@link #point} gives, without building a key for every message.
+   */
+  private CounterDataPoint perMethod(CounterDataPoint[][] byMethod, Counter counter, String method,
+      Transport transport) {
+    int m = METHODS.indexOf(method);
+    if (m < 0) {
+      m = METHODS.size();
+    }
+    CounterDataPoint[] row = byMethod[transport.ordinal()];
+    CounterDataPoint p = row[m];
+    if (p == null) {
+      p = point(counter, methodLabel(method), transport.label());
+      row[m] = p; // racing event loops store the same cached point
+    }
+    return p;
   }
 
   public void responseSent(int status) {
@@ -168,9 +205,18 @@ public final class ProxyMetrics {
   /** Counts everything about one screened INVITE: check outcomes, policy decisions, the per-peer view. */
   public void screened(org.sipscreen.screening.ScreeningResult result) {
     String peer = result.peerName().orElse("unknown");
+    Map<CheckOutcome, CounterDataPoint[]> byOutcome = outcomePoints.get(peer);
+    if (byOutcome == null) {
+      byOutcome = outcomePoints.computeIfAbsent(peer, k -> new ConcurrentHashMap<>());
+    }
     for (CheckOutcome o : result.outcomes()) {
-      point(screeningOutcomes, o.check(), o.outcome()).inc();
-      point(peerOutcomes, peer, o.check(), o.outcome()).inc();
+      CounterDataPoint[] points = byOutcome.get(o);
+      if (points == null) {
+        points = byOutcome.computeIfAbsent(o, k -> new CounterDataPoint[] {
+            point(screeningOutcomes, k.check(), k.outcome()), point(peerOutcomes, peer, k.check(), k.outcome())});
+      }
+      points[0].inc();
+      points[1].inc();
     }
     for (org.sipscreen.screening.PolicyDecision d : result.decisions()) {
       point(policyDecisions, d.check(), d.category(), d.action().label(),

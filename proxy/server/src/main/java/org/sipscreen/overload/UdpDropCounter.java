@@ -48,23 +48,61 @@ public final class UdpDropCounter {
    * in hex after the colon) has one of {@code ports}. Lines that do not read as expected are skipped.
    */
   static long dropsOf(String procText, Set<Integer> ports) {
+    // Read in place, without splitting into strings: this runs four times a second for the life of the
+    // process, and a regular expression there costs garbage and late JIT compilations under load.
     long sum = 0;
-    String[] lines = procText.split("\n");
-    for (int i = 1; i < lines.length; i++) {
-      String[] f = lines[i].trim().split("\\s+");
-      if (f.length < 13) {
-        continue;
+    int line = procText.indexOf('\n') + 1; // the first line names the columns
+    if (line == 0) {
+      return 0;
+    }
+    while (line < procText.length()) {
+      int end = procText.indexOf('\n', line);
+      if (end < 0) {
+        end = procText.length();
       }
-      int colon = f[1].lastIndexOf(':');
-      try {
-        int port = Integer.parseInt(f[1].substring(colon + 1), 16);
-        if (ports.contains(port)) {
-          sum += Long.parseLong(f[f.length - 1]);
-        }
-      } catch (NumberFormatException e) {
-        // not a socket line
-      }
+      sum += dropsOfLine(procText, line, end, ports);
+      line = end + 1;
     }
     return sum;
+  }
+
+  /** The drops of one socket line {@code text[from, to)} when its port is one of {@code ports}, else 0. */
+  private static long dropsOfLine(String text, int from, int to, Set<Integer> ports) {
+    int fields = 0;
+    int addressStart = -1;
+    int addressEnd = -1;
+    int lastStart = -1;
+    int lastEnd = -1;
+    int p = from;
+    while (true) {
+      while (p < to && Character.isWhitespace(text.charAt(p))) {
+        p++;
+      }
+      if (p == to) {
+        break;
+      }
+      int fieldStart = p;
+      while (p < to && !Character.isWhitespace(text.charAt(p))) {
+        p++;
+      }
+      if (fields == 1) {
+        addressStart = fieldStart;
+        addressEnd = p;
+      }
+      lastStart = fieldStart;
+      lastEnd = p;
+      fields++;
+    }
+    if (fields < 13) {
+      return 0;
+    }
+    int colon = text.lastIndexOf(':', addressEnd - 1);
+    int portStart = colon < addressStart ? addressStart : colon + 1;
+    try {
+      int port = Integer.parseInt(text, portStart, addressEnd, 16);
+      return ports.contains(port) ? Long.parseLong(text, lastStart, lastEnd, 10) : 0;
+    } catch (NumberFormatException e) {
+      return 0; // not a socket line
+    }
   }
 }

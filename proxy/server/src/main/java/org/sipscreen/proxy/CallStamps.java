@@ -32,6 +32,9 @@ public final class CallStamps {
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
+  /** Per thread: the bytes a MAC is computed over and its output, so that stamping allocates no arrays. */
+  private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][] {new byte[256],
+      new byte[32]});
   /** The tokens of the peers stamped so far, both ways: as many entries as configured peers. */
   private final java.util.concurrent.ConcurrentHashMap<String, String> tokenOfPeer =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -116,10 +119,12 @@ public final class CallStamps {
     if (invited < 0 || !hex(token) || !time.equals(Long.toString(invited, 36))) {
       return Ignored.GARBLED;
     }
-    StringBuilder mac = new StringBuilder(MAC_HEX);
-    appendMac(mac, callId, time, token);
-    if (!value.regionMatches(dot1 + 1, mac.toString(), 0, MAC_HEX)) {
-      return Ignored.FORGED;
+    byte[] mac = mac(callId, time, token);
+    for (int i = 0; i < MAC_HEX / 2; i++) {
+      if (value.charAt(dot1 + 1 + 2 * i) != HEX[(mac[i] >> 4) & 0xf]
+          || value.charAt(dot1 + 2 + 2 * i) != HEX[mac[i] & 0xf]) {
+        return Ignored.FORGED;
+      }
     }
     if (token.isEmpty()) {
       return new Valid(invited, null);
@@ -159,14 +164,54 @@ public final class CallStamps {
   }
 
   private void appendMac(StringBuilder sb, String callId, String time, String token) {
-    Mac mac = macs.get();
-    mac.update(callId.getBytes(StandardCharsets.UTF_8));
-    mac.update((byte) 0);
-    mac.update(time.getBytes(StandardCharsets.US_ASCII));
-    mac.update((byte) 0);
-    byte[] out = mac.doFinal(token.getBytes(StandardCharsets.US_ASCII));
+    byte[] out = mac(callId, time, token);
     for (int i = 0; i < MAC_HEX / 2; i++) {
       sb.append(HEX[(out[i] >> 4) & 0xf]).append(HEX[out[i] & 0xf]);
     }
+  }
+
+  /**
+   * HMAC-SHA256 over the UTF-8 Call-ID, a zero byte, the time, a zero byte and the token, into this thread's
+   * output array (valid until its next call).
+   */
+  private byte[] mac(String callId, String time, String token) {
+    Mac mac = macs.get();
+    byte[][] buffers = scratch.get();
+    byte[] in = buffers[0];
+    int n = 0;
+    if (callId.length() + time.length() + token.length() + 2 <= in.length && isAscii(callId)) {
+      n = putAscii(in, n, callId); // ASCII: its UTF-8 bytes are its chars
+    } else {
+      mac.update(callId.getBytes(StandardCharsets.UTF_8));
+    }
+    in[n++] = 0;
+    n = putAscii(in, n, time);
+    in[n++] = 0;
+    n = putAscii(in, n, token);
+    mac.update(in, 0, n);
+    byte[] out = buffers[1];
+    try {
+      mac.doFinal(out, 0);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalStateException("HmacSHA256 writes 32 bytes", e);
+    }
+    return out;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes the chars of {@code s}, all below 0x80, as bytes at {@code at}; returns the end. */
+  private static int putAscii(byte[] to, int at, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      to[at++] = (byte) s.charAt(i);
+    }
+    return at;
   }
 }

@@ -1,8 +1,6 @@
 package org.sipscreen.sip;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * The {@code ;name=value} parameters of a header value or URI, in order, as written. Names compare
@@ -10,14 +8,21 @@ import java.util.List;
  */
 public final class Parameters implements Parsed<Parameters> {
 
-  static final Parameters EMPTY = new Parameters(Collections.emptyList(), Collections.emptyList());
+  static final Parameters EMPTY = new Parameters("", new int[0], 0);
 
-  private final List<String> names;
-  private final List<String> values;
+  /**
+   * The text the parameters were read from and, per parameter, four offsets into it: name start, name end,
+   * value start, value end (value start -1 for a flag). Names and values become strings only when asked
+   * for: a proxy reads two or three parameters of each Via and URI, and most of them by name.
+   */
+  private final String source;
+  private final int[] bounds;
+  private final int size;
 
-  Parameters(List<String> names, List<String> values) {
-    this.names = names;
-    this.values = values;
+  private Parameters(String source, int[] bounds, int size) {
+    this.source = source;
+    this.bounds = bounds;
+    this.size = size;
   }
 
   @Override
@@ -26,16 +31,19 @@ public final class Parameters implements Parsed<Parameters> {
   }
 
   public int size() {
-    return names.size();
+    return size;
   }
 
   public String name(int i) {
-    return names.get(i);
+    java.util.Objects.checkIndex(i, size);
+    return source.substring(bounds[4 * i], bounds[4 * i + 1]);
   }
 
   /** The raw value of parameter {@code i}, or null for a flag such as {@code lr}. */
   public String value(int i) {
-    return values.get(i);
+    java.util.Objects.checkIndex(i, size);
+    int vs = bounds[4 * i + 2];
+    return vs < 0 ? null : source.substring(vs, bounds[4 * i + 3]);
   }
 
   public boolean has(String name) {
@@ -45,30 +53,38 @@ public final class Parameters implements Parsed<Parameters> {
   /** The value of the named parameter; null when absent or when it has no value. */
   public String get(String name) {
     int i = indexOf(name);
-    return i < 0 ? null : values.get(i);
+    return i < 0 ? null : value(i);
   }
 
   public int indexOf(String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
+    for (int i = 0; i < size; i++) {
+      if (nameIs(i, name)) {
         return i;
       }
     }
     return -1;
   }
 
+  /** Whether the name of parameter {@code i} is {@code name}, ignoring case. */
+  private boolean nameIs(int i, String name) {
+    int ns = bounds[4 * i];
+    int length = bounds[4 * i + 1] - ns;
+    return name != null && length == name.length() && source.regionMatches(true, ns, name, 0, length);
+  }
+
   /** Writes {@code ;name=value...}, leaving out the named parameters. */
   public void appendTo(StringBuilder sb, String... without) {
     outer:
-    for (int i = 0; i < names.size(); i++) {
+    for (int i = 0; i < size; i++) {
       for (String w : without) {
-        if (names.get(i).equalsIgnoreCase(w)) {
+        if (nameIs(i, w)) {
           continue outer;
         }
       }
-      sb.append(';').append(names.get(i));
-      if (values.get(i) != null) {
-        sb.append('=').append(values.get(i));
+      sb.append(';').append(source, bounds[4 * i], bounds[4 * i + 1]);
+      int vs = bounds[4 * i + 2];
+      if (vs >= 0) {
+        sb.append('=').append(source, vs, bounds[4 * i + 3]);
       }
     }
   }
@@ -82,8 +98,8 @@ public final class Parameters implements Parsed<Parameters> {
     if (p == to) {
       return EMPTY;
     }
-    List<String> names = new ArrayList<>(4);
-    List<String> values = new ArrayList<>(4);
+    int[] bounds = new int[16];
+    int size = 0;
     while (p < to) {
       if (s.charAt(p) != ';') {
         return new SyntaxError<>("unexpected '" + printable(s.charAt(p)) + "' before parameter");
@@ -96,12 +112,13 @@ public final class Parameters implements Parsed<Parameters> {
       if (p == ns) {
         return new SyntaxError<>("empty parameter name");
       }
-      String name = s.substring(ns, p);
+      int ne = p;
       p = skipLws(s, p, to);
-      String value = null;
+      int vs = -1;
+      int ve = -1;
       if (p < to && s.charAt(p) == '=') {
         p = skipLws(s, p + 1, to);
-        int vs = p;
+        vs = p;
         if (p < to && s.charAt(p) == '"') {
           p = endOfQuoted(s, p, to);
           if (p < 0) {
@@ -110,7 +127,7 @@ public final class Parameters implements Parsed<Parameters> {
         } else if (p < to && s.charAt(p) == '[') {
           int close = s.indexOf(']', p);
           if (close < 0 || close >= to) {
-            return new SyntaxError<>("unterminated IPv6 reference in parameter " + name);
+            return new SyntaxError<>("unterminated IPv6 reference in parameter " + s.substring(ns, ne));
           }
           p = close + 1;
         } else {
@@ -119,15 +136,21 @@ public final class Parameters implements Parsed<Parameters> {
           }
         }
         if (p == vs) {
-          return new SyntaxError<>("empty value for parameter " + name);
+          return new SyntaxError<>("empty value for parameter " + s.substring(ns, ne));
         }
-        value = s.substring(vs, p);
+        ve = p;
         p = skipLws(s, p, to);
       }
-      names.add(name);
-      values.add(value);
+      if (4 * size == bounds.length) {
+        bounds = Arrays.copyOf(bounds, 2 * bounds.length);
+      }
+      bounds[4 * size] = ns;
+      bounds[4 * size + 1] = ne;
+      bounds[4 * size + 2] = vs;
+      bounds[4 * size + 3] = ve;
+      size++;
     }
-    return new Parameters(names, values);
+    return new Parameters(s, bounds, size);
   }
 
   private static boolean isParamChar(char c, boolean allowUriChars) {

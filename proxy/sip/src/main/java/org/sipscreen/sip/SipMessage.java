@@ -9,7 +9,9 @@ import java.util.List;
  * the body; header values are turned into strings only when asked for, and the bytes are never rewritten:
  * edits for forwarding are recorded in a {@link MessageEdits} and applied when the message is written.
  *
- * <p>Instances are built by {@link SipMessageParser} and are not thread-safe.
+ * <p>Instances are built by {@link SipMessageParser} and are not thread-safe. A header value or the
+ * Request-URI, once turned into a string, is kept: the proxy, the chain and the decision record each ask for
+ * the same few (Call-ID, From, To, CSeq) and get the same string.
  */
 public final class SipMessage implements Framed {
 
@@ -40,6 +42,10 @@ public final class SipMessage implements Framed {
   final int[] valueEnd;
   final int[] lineEnd;
   final String framingProblem;
+
+  /** Header values already turned into strings, by index; made at the first {@link #headerValue}. */
+  private String[] valueText;
+  private String requestUriText;
 
   SipMessage(byte[] buf, int start, int end, int headersEnd, int bodyStart, int bodyEnd, boolean request,
       String method, int uriStart, int uriEnd, String version, int status, String reasonPhrase,
@@ -81,7 +87,12 @@ public final class SipMessage implements Framed {
 
   /** The Request-URI text; empty for responses. */
   public String requestUri() {
-    return ascii(uriStart, uriEnd);
+    String text = requestUriText;
+    if (text == null) {
+      text = ascii(uriStart, uriEnd);
+      requestUriText = text;
+    }
+    return text;
   }
 
   /** The SIP-Version text of the start line, as received. */
@@ -128,7 +139,17 @@ public final class SipMessage implements Framed {
 
   /** The header value with line folding replaced by single spaces and surrounding whitespace trimmed. */
   public String headerValue(int index) {
-    return unfold(valueStart[index], valueEnd[index]);
+    String[] texts = valueText;
+    if (texts == null) {
+      texts = new String[valueStart.length];
+      valueText = texts;
+    }
+    String text = texts[index];
+    if (text == null) {
+      text = unfold(valueStart[index], valueEnd[index]);
+      texts[index] = text;
+    }
+    return text;
   }
 
   /** Index of the first header with this name, or -1. */

@@ -1,6 +1,5 @@
 package org.sipscreen.sip;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -155,7 +154,7 @@ public final class SipRequest implements Validated<SipRequest> {
     if (cseq < 0) {
       return new Invalid<>(400, "bad_cseq", "Malformed CSeq");
     }
-    if (!cseqMethod(cseqText).equals(message.method())) {
+    if (!cseqNamesMethod(cseqText, message.method())) {
       return new Invalid<>(400, "cseq_method_mismatch", "CSeq Method Mismatch");
     }
 
@@ -243,28 +242,52 @@ public final class SipRequest implements Validated<SipRequest> {
    * numbers below 2^31 but allows any 32-bit unsigned value, which is what a proxy must accept.
    */
   private static long cseqNumber(String text) {
-    int sp = 0;
-    while (sp < text.length() && Character.isDigit(text.charAt(sp))) {
-      sp++;
+    int sp = digitsEnd(text);
+    int from = 0;
+    while (from < sp - 1 && text.charAt(from) == '0') {
+      from++; // leading zeros do not count towards the ten digits
     }
-    byte[] digits = text.substring(0, sp).getBytes(StandardCharsets.ISO_8859_1);
-    long n = SipMessageParser.parseDecimal(digits, 0, digits.length, 10);
-    if (n < 0 || n > 0xFFFFFFFFL) {
+    if (sp == 0 || sp - from > 10) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = from; i < sp; i++) {
+      n = n * 10 + (text.charAt(i) - '0');
+    }
+    if (n > 0xFFFFFFFFL) {
       return -1;
     }
     if (sp == text.length() || !(text.charAt(sp) == ' ' || text.charAt(sp) == '\t')
-        || text.substring(sp).trim().isEmpty()) {
+        || trimmedFrom(text, sp) == text.length()) {
       return -1;
     }
     return n;
   }
 
-  /** The method of a CSeq whose number {@link #cseqNumber} read. */
-  private static String cseqMethod(String text) {
+  /** Whether the method of a CSeq whose number {@link #cseqNumber} read is {@code method}. */
+  private static boolean cseqNamesMethod(String text, String method) {
+    int from = trimmedFrom(text, digitsEnd(text));
+    int to = text.length();
+    while (to > from && text.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    return to - from == method.length() && text.regionMatches(from, method, 0, method.length());
+  }
+
+  /** The end of the digits a CSeq value starts with. */
+  private static int digitsEnd(String text) {
     int sp = 0;
     while (sp < text.length() && Character.isDigit(text.charAt(sp))) {
       sp++;
     }
-    return text.substring(sp).trim();
+    return sp;
+  }
+
+  /** The first index at or after {@code from} that {@link String#trim} would keep, or the length. */
+  private static int trimmedFrom(String text, int from) {
+    while (from < text.length() && text.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
   }
 }

@@ -9,9 +9,11 @@ public enum Transport {
   /** SIP over TLS over TCP (RFC 3261 §26.2.1): the TCP framing with TLS underneath. */
   TLS;
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** Lower-case name, as used in URIs, config and metric labels. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 
   /** Whether messages travel on a connection (TCP and TLS): framed by Content-Length, answered on it. */
