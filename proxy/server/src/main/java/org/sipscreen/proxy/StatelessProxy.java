@@ -282,21 +282,21 @@ public final class StatelessProxy {
       return drop("ack_for_local_response");
     }
     if (request.maxForwards() == 0) {
-      return answer(request, in, 483, "Too Many Hops", List.of());
+      return answerBeforeScreening(settings, request, in, 483, "Too Many Hops", List.of());
     }
     for (Via v : request.vias()) {
       if (isOurs(settings, v) && BranchIds.isLoop(v.branch(), request)) {
-        return answer(request, in, 482, "Loop Detected", List.of());
+        return answerBeforeScreening(settings, request, in, 482, "Loop Detected", List.of());
       }
     }
     if (!request.proxyRequire().isEmpty()) {
-      return answer(request, in, 420, "Bad Extension",
+      return answerBeforeScreening(settings, request, in, 420, "Bad Extension",
           List.of("Unsupported: " + String.join(", ", request.proxyRequire())));
     }
     SipUri ruri = request.requestUri();
     if (!ruri.isSip() && !ruri.isTel()
         && !(initialInvite && PhoneNumbers.isEmergencyServiceUrn(message.requestUri()))) {
-      return answer(request, in, 416, "Unsupported URI Scheme", List.of());
+      return answerBeforeScreening(settings, request, in, 416, "Unsupported URI Scheme", List.of());
     }
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
@@ -617,6 +617,22 @@ public final class StatelessProxy {
     } catch (RuntimeException e) {
       return true; // cannot tell: an INVITE that might be an emergency call is never dropped here
     }
+  }
+
+  /**
+   * An answer the proxy gives before screening (483, 482, 420, 416). Only an initial INVITE from a source in
+   * no configured network gets this far (every other request from one is refused before); it gets what
+   * {@code unknown_source} says instead, as the source_peer check gives it (to an emergency INVITE too: a
+   * stranger's is refused there), so that a stranger learns nothing more by sending a faulty INVITE.
+   */
+  private ProxyAction answerBeforeScreening(ProxySettings settings, SipRequest request, InboundMessage in,
+      int status, String reason, List<String> headers) {
+    if (!settings.isKnownSource(in.sender().getAddress())) {
+      ProxySettings.UnknownSources policy = settings.unknownSources();
+      return policy.drop() ? drop("unknown_source")
+          : answer(request, in, policy.status(), policy.reason(), List.of());
+    }
+    return answer(request, in, status, reason, headers);
   }
 
   private ProxyAction onResponse(ProxySettings settings, SipMessage message, InboundMessage in) {

@@ -294,6 +294,31 @@ public class StatelessProxyTest {
   }
 
   @Test
+  void aStrangersFaultyInviteGetsWhatUnknownSourceSaysNotTheFault() {
+    String maxForwardsZero = inviteWith("sip:+12025550100@127.0.0.1", "<sip:+13035550100@uac.example>;tag=f1",
+        UAC_VIA, "Max-Forwards: 0");
+    String proxyRequire = cleanInvite("Proxy-Require: foo");
+    String otherScheme = invite("im:+12025550100@127.0.0.1", "<sip:+13035550100@uac.example>;tag=f1");
+    String emergency = inviteWith("sip:911@127.0.0.1", "<sip:+13035550100@uac.example>;tag=f1", UAC_VIA,
+        "Max-Forwards: 0");
+    for (String invite : List.of(maxForwardsZero, proxyRequire, otherScheme, emergency)) {
+      assertThat(sentTo(proxy().process(in(invite, UNKNOWN)), UNKNOWN, Transport.UDP))
+          .as(invite).startsWith("SIP/2.0 403 Forbidden\r\n");
+      StatelessProxy dropping = new StatelessProxy(new ProxySettings(settings("127.0.0.0/8").endpoints(),
+          new NextHop(UAS, Transport.UDP), PeerTable.of(Map.of("next_hops", List.of("127.0.0.0/8"))), true,
+          new ProxySettings.UnknownSources(true, 403, "Forbidden")), chain(Optional.empty()), metrics);
+      assertDropped(dropping.process(in(invite, UNKNOWN)), "unknown_source");
+    }
+    // From a peer the same INVITEs get the answer to what is wrong with them.
+    assertThat(sentTo(proxy().process(in(maxForwardsZero, UAC)), UAC, Transport.UDP))
+        .startsWith("SIP/2.0 483 Too Many Hops\r\n");
+    assertThat(sentTo(proxy().process(in(proxyRequire, UAC)), UAC, Transport.UDP))
+        .startsWith("SIP/2.0 420 Bad Extension\r\n");
+    assertThat(sentTo(proxy().process(in(otherScheme, UAC)), UAC, Transport.UDP))
+        .startsWith("SIP/2.0 416 Unsupported URI Scheme\r\n");
+  }
+
+  @Test
   void answers482WhenTheRequestComesBackWithOurViaUnchanged() {
     StatelessProxy proxy = proxy();
     String forwarded = sentTo(proxy.process(in(cleanInvite(), UAC)), UAS, Transport.UDP);
