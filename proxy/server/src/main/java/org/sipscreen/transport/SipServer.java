@@ -160,51 +160,45 @@ public final class SipServer implements AutoCloseable {
         }
       }
       if (endpoint.transports().contains(Transport.TCP)) {
-        Channel tcp = ListenException.bound(new ServerBootstrap().group(group).channel(Transports.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                if (!connections.admit(ch)) {
-                  return;
-                }
-                accepted.add(ch);
-                ch.pipeline().addLast(tcpInit);
-              }
-            })
-            .bind(endpoint.bind()), endpoint.bind(), "tcp");
-        listeners.add(tcp);
+        listeners.add(streamListener(endpoint, "tcp", ch -> ch.pipeline().addLast(tcpInit)));
       }
       if (endpoint.transports().contains(Transport.TLS)) {
         if (contexts == null) {
           throw new IllegalStateException("a TLS listener needs the TLS contexts (sip.tls)");
         }
         String clientCertificate = endpoint.clientCertificate();
-        Channel listener = ListenException.bound(new ServerBootstrap().group(group)
-            .channel(Transports.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                if (!connections.admit(ch)) {
-                  return;
-                }
-                accepted.add(ch);
-                ch.pipeline().addLast("tls", contexts.serverHandler(ch.alloc(), clientCertificate))
-                    .addLast("handshake", inboundHandshakes);
-                streamPipeline(ch.pipeline(), floodFilter, tlsHandler);
-              }
-            })
-            .bind(endpoint.bind()), endpoint.bind(), "tls");
-        listeners.add(listener);
+        listeners.add(streamListener(endpoint, "tls", ch -> {
+          ch.pipeline().addLast("tls", contexts.serverHandler(ch.alloc(), clientCertificate))
+              .addLast("handshake", inboundHandshakes);
+          streamPipeline(ch.pipeline(), floodFilter, tlsHandler);
+        }));
       }
     }
     probing.scheduleWithFixedDelay(this::probeNextHops, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS,
         java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A TCP or TLS listener on {@code endpoint}: each accepted connection is admitted by the connection
+   * limits (or closed), tracked for draining, then given its pipeline by {@code pipeline}.
+   */
+  private Channel streamListener(LocalEndpoint endpoint, String transport,
+      java.util.function.Consumer<SocketChannel> pipeline) throws InterruptedException {
+    return ListenException.bound(new ServerBootstrap().group(group).channel(Transports.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            if (!connections.admit(ch)) {
+              return;
+            }
+            accepted.add(ch);
+            pipeline.accept(ch);
+          }
+        })
+        .bind(endpoint.bind()), endpoint.bind(), transport);
   }
 
   /** The stream part of a TCP or TLS pipeline: framer, idle timer, flood filter, SIP handler. */
