@@ -557,15 +557,8 @@ public final class StatelessProxy {
    */
   private boolean isEmergencyTransaction(ScreeningChain chain, SipMessage message, InboundMessage in) {
     String method = message.method();
-    if (!method.equals("INVITE") && !method.equals("CANCEL") && !method.equals("ACK")) {
-      return false;
-    }
-    String callId = message.first(HeaderName.CALL_ID);
-    try {
-      return chain.isEmergency(attemptOf(message, callId == null ? "" : callId, in));
-    } catch (RuntimeException e) {
-      return true; // cannot tell: what might be an emergency call is never refused here
-    }
+    return (method.equals("INVITE") || method.equals("CANCEL") || method.equals("ACK"))
+        && mayBeEmergency(chain, message, in);
   }
 
   /**
@@ -608,20 +601,26 @@ public final class StatelessProxy {
    * the chain may drop.
    */
   private boolean isEmergencyInvite(ScreeningChain chain, SipMessage message, InboundMessage in) {
-    if (!message.method().equals("INVITE")) {
-      return false;
-    }
+    return message.method().equals("INVITE") && mayBeEmergency(chain, message, in);
+  }
+
+  /**
+   * Whether the chain's emergency rule names the call of {@code message} (its Request-URI and To); true
+   * when it cannot tell: what might be an emergency call is never dropped or refused on that account.
+   */
+  private boolean mayBeEmergency(ScreeningChain chain, SipMessage message, InboundMessage in) {
     String callId = message.first(HeaderName.CALL_ID);
     try {
       return chain.isEmergency(attemptOf(message, callId == null ? "" : callId, in));
     } catch (RuntimeException e) {
-      return true; // cannot tell: an INVITE that might be an emergency call is never dropped here
+      return true;
     }
   }
 
   /**
-   * An answer the proxy gives before screening (483, 482, 420, 416). Only an initial INVITE from a source in
-   * no configured network gets this far (every other request from one is refused before); it gets what
+   * An answer the proxy gives before screening (483, 482, 420, 416, 480 to a sips: request). Only an
+   * initial INVITE from a source in no configured network gets this far (every other request from one is
+   * refused before); it gets what
    * {@code unknown_source} says instead, as the source_peer check gives it (to an emergency INVITE too: a
    * stranger's is refused there), so that a stranger learns nothing more by sending a faulty INVITE.
    */
@@ -856,12 +855,7 @@ public final class StatelessProxy {
    * {@code unknown_source} says instead, as source_peer would give it: nothing tells a stranger more.
    */
   private ProxyAction refuseSips(ProxySettings settings, SipRequest request, InboundMessage in) {
-    if (!settings.isKnownSource(in.sender().getAddress())) {
-      ProxySettings.UnknownSources policy = settings.unknownSources();
-      return policy.drop() ? drop("unknown_source")
-          : answer(request, in, policy.status(), policy.reason(), List.of());
-    }
-    return answer(request, in, 480, "Temporarily Unavailable",
+    return answerBeforeScreening(settings, request, in, 480, "Temporarily Unavailable",
         List.of("Warning: 380 " + ForwardEdits.endpointAt(settings, in.recipient(), in.transport()).hostPort()
             + " \"SIPS Not Allowed\""));
   }
