@@ -1,5 +1,7 @@
 package org.sipscreen.transport;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -20,15 +22,33 @@ public final class OutOfMemoryExit {
 
   private static final Logger log = LoggerFactory.getLogger(OutOfMemoryExit.class);
 
+  /**
+   * The line written straight to standard error when logging the error fails for want of memory (the heap
+   * can be as full as direct memory): made before it is needed, since then nothing can be made.
+   */
+  private static final byte[] UNLOGGED = ("out of memory (no memory left to log which); exiting with status "
+      + EXIT_CODE + " so that the service manager restarts the proxy\n").getBytes(StandardCharsets.US_ASCII);
+
   /** The process's: halts the JVM. */
-  public static final OutOfMemoryExit PROCESS = new OutOfMemoryExit(code -> Runtime.getRuntime().halt(code));
+  public static final OutOfMemoryExit PROCESS =
+      new OutOfMemoryExit(code -> Runtime.getRuntime().halt(code), System.err);
 
   private final IntConsumer halt;
+  private final PrintStream stderr;
   private final AtomicBoolean logged = new AtomicBoolean();
 
   /** @param halt ends the process with the given status (tests record it instead) */
   public OutOfMemoryExit(IntConsumer halt) {
+    this(halt, System.err);
+  }
+
+  /**
+   * @param halt ends the process with the given status (tests record it instead)
+   * @param stderr where the error is told when the log cannot take it
+   */
+  public OutOfMemoryExit(IntConsumer halt, PrintStream stderr) {
     this.halt = halt;
+    this.stderr = stderr;
   }
 
   /** Halts when {@code error} is, or was caused by, an out-of-memory error; returns otherwise. */
@@ -38,11 +58,24 @@ public final class OutOfMemoryExit {
       return;
     }
     if (logged.compareAndSet(false, true)) {
-      // The message only: a stack trace needs memory, and says nothing about who took it.
-      log.error("out of memory ({}: {}); exiting with status {} so that the service manager restarts the proxy",
-          oom.getClass().getName(), oom.getMessage(), EXIT_CODE);
+      try {
+        // The message only: a stack trace needs memory, and says nothing about who took it.
+        log.error("out of memory ({}: {}); exiting with status {} so that the service manager restarts the proxy",
+            oom.getClass().getName(), oom.getMessage(), EXIT_CODE);
+      } catch (Throwable unlogged) {
+        tellWithoutMemory();
+      }
     }
     halt.accept(EXIT_CODE);
+  }
+
+  private void tellWithoutMemory() {
+    try {
+      stderr.write(UNLOGGED, 0, UNLOGGED.length);
+      stderr.flush();
+    } catch (Throwable ignored) {
+      // nothing is left to tell it with; the exit status still says it
+    }
   }
 
   /** Whether the process was told to end (for tests). */

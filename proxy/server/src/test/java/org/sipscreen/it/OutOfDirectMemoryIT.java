@@ -50,7 +50,7 @@ class OutOfDirectMemoryIT {
     Path output = dir.resolve("out.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process proxy = new ProcessBuilder(java, "-Xmx256m", "-XX:MaxDirectMemorySize=48m",
-        "-Dio.netty.maxDirectMemory=48m", "-cp", System.getProperty("java.class.path"),
+        "-Dio.netty.maxDirectMemory=" + 48 * 1024 * 1024, "-cp", System.getProperty("java.class.path"),
         "org.sipscreen.cli.Main", "--config", config.toString())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     List<Socket> held = new ArrayList<>();

@@ -53,6 +53,25 @@ class OutOfMemoryExitTest {
   }
 
   @Test
+  void whenTheLogCannotTakeTheErrorForWantOfMemoryALineMadeBeforehandTellsIt() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    OutOfMemoryExit exit = new OutOfMemoryExit(halts::add, new java.io.PrintStream(err, true));
+    // Describing this error needs memory there is none of, as formatting the log line would.
+    OutOfMemoryError undescribable = new OutOfMemoryError() {
+      @Override
+      public String getMessage() {
+        throw new OutOfMemoryError("Java heap space");
+      }
+    };
+    exit.onError(undescribable);
+    exit.onError(new OutOfMemoryError("Java heap space"));
+    assertThat(halts).containsExactly(3, 3);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(
+        "out of memory (no memory left to log which); exiting with status 3 so that the service manager"
+            + " restarts the proxy\n");
+  }
+
+  @Test
   void anyOtherErrorClosesTheConnectionAndTheProcessGoesOn() {
     EmbeddedChannel ch = tcp();
     assertThat(ch.isOpen()).isTrue();
