@@ -12,6 +12,10 @@ final class HeaderValues {
    * and angle brackets do not split; empty elements are kept so that a validator can refuse {@code ,,}.
    */
   static void split(String value, List<String> out) {
+    if (value.indexOf(',') < 0) {
+      out.add(value.trim()); // most values (Via, Contact, Route, Identity) are one element
+      return;
+    }
     int depth = 0;
     boolean quoted = false;
     int from = 0;

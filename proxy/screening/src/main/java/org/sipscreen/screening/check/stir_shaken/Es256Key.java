@@ -40,6 +40,13 @@ public final class Es256Key {
   private static final int SIGNATURE_BYTES = 64;
   private static final Provider CONSCRYPT = loadConscrypt();
   private static final Engine PREFERRED = CONSCRYPT != null ? Engine.CONSCRYPT : Engine.BOUNCY_CASTLE;
+  private static final ThreadLocal<Signature> CONSCRYPT_VERIFIER = ThreadLocal.withInitial(() -> {
+    try {
+      return Signature.getInstance("SHA256withECDSA", CONSCRYPT);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Conscrypt loaded without SHA256withECDSA", e);
+    }
+  });
 
   static {
     LOG.log(System.Logger.Level.INFO, "ES256 verification uses " + PREFERRED
@@ -112,8 +119,9 @@ public final class Es256Key {
 
   private boolean verifyConscrypt(byte[] signingInput, BigInteger r, BigInteger s) {
     try {
-      // Signature objects are not thread-safe and cheap to get; JCA ECDSA wants DER, a JWS carries R||S.
-      Signature verifier = Signature.getInstance("SHA256withECDSA", CONSCRYPT);
+      // JCA ECDSA wants DER, a JWS carries R||S. A Signature is not thread-safe: one per thread, since
+      // getInstance looks the provider's service up and builds the engine by reflection every time.
+      Signature verifier = CONSCRYPT_VERIFIER.get();
       verifier.initVerify(conscryptKey);
       verifier.update(signingInput);
       return verifier.verify(der(r, s));
