@@ -72,8 +72,18 @@ public final class SignedLoad {
       System.err.println("usage: SignedLoad --calls N --base-config FILE --out DIR");
       System.exit(2);
     }
-    Files.createDirectories(out);
+    long t0 = System.nanoTime();
+    prepare(calls, base, out);
+    System.out.printf("SignedLoad: %d signed calls, config and certificates in %s (signing took %d ms)%n",
+        calls, out, (System.nanoTime() - t0) / 1_000_000);
+  }
 
+  /**
+   * Writes {@code signed-callers.csv}, {@code sti-ca.pem}, {@code certs/} and {@code sipscreen-signed.yaml}
+   * (from {@code base}) into {@code out}, as the command does; {@link ProxyPathBenchmark} uses it too.
+   */
+  static void prepare(int calls, Path base, Path out) throws Exception {
+    Files.createDirectories(out);
     KeyPair caKeys = p256();
     KeyPair spKeys = p256();
     Instant now = Instant.now();
@@ -83,12 +93,9 @@ public final class SignedLoad {
     Path certs = Files.createDirectories(out.resolve("certs"));
     CertificatePreloadDirectory.write(certs, Map.of(X5U, PemCertificateChain.encode(List.of(sp))));
 
-    long t0 = System.nanoTime();
     writeCallers(out.resolve("signed-callers.csv"), calls,
         (ECPrivateKeyParameters) PrivateKeyFactory.createKey(spKeys.getPrivate().getEncoded()), now);
     writeConfig(base, out);
-    System.out.printf("SignedLoad: %d signed calls, config and certificates in %s (signing took %d ms)%n",
-        calls, out, (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** Caller i: +1 NPA NXX XXXX in assigned area codes, no N11 or 555 exchange (as run-load.sh). */
