@@ -1,5 +1,8 @@
 package org.sipscreen.sip;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -273,6 +276,13 @@ public final class SipMessageParser {
    */
   private static String controlCharacterProblem(byte[] buf, int from, int to) {
     for (int i = from; i < to; i++) {
+      // Eight bytes at a time while they hold no control character (most of every line).
+      while (i + Long.BYTES <= to && noControlCharacter((long) LONGS.get(buf, i))) {
+        i += Long.BYTES;
+      }
+      if (i >= to) {
+        break;
+      }
       byte b = buf[i];
       if ((b & 0xe0) != 0 && b != 0x7f) {
         continue; // printable ASCII and every UTF-8 octet
@@ -294,12 +304,10 @@ public final class SipMessageParser {
   /** Lines from {@code from} up to and including the empty line that ends the headers (or the limit). */
   private static int headerLinesAtMost(byte[] buf, int from, int limit) {
     int lines = 0;
-    for (int i = from; i < limit; i++) {
-      if (buf[i] == '\n') {
-        lines++;
-        if (i + 1 < limit && (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < limit && buf[i + 2] == '\n'))) {
-          break;
-        }
+    for (int i = newline(buf, from, limit); i >= 0; i = newline(buf, i + 1, limit)) {
+      lines++;
+      if (i + 1 < limit && (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < limit && buf[i + 2] == '\n'))) {
+        break;
       }
     }
     return lines + 1;
@@ -307,12 +315,45 @@ public final class SipMessageParser {
 
   /** Index just after the LF that ends the line starting at {@code from}, or -1 when there is none. */
   private static int lineEnd(byte[] buf, int from, int limit) {
-    for (int i = from; i < limit; i++) {
+    int lf = newline(buf, from, limit);
+    return lf < 0 ? -1 : lf + 1;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
+
+  /** Whether a byte of {@code x} is zero (exact: no false positives for the question "is there one"). */
+  private static boolean hasZeroByte(long x) {
+    return ((x - ONES) & ~x & HIGH_BITS) != 0;
+  }
+
+  /** The index of the first LF in {@code buf[from, to)}, or -1; eight bytes at a time. */
+  static int newline(byte[] buf, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long x = (long) LONGS.get(buf, i) ^ (ONES * '\n'); // a zero byte where buf held an LF
+      long zeros = (x - ONES) & ~x & HIGH_BITS;
+      if (zeros != 0) {
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
       if (buf[i] == '\n') {
-        return i + 1;
+        return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether none of the eight bytes is below 0x20 or DEL (0x7F); bytes of 0x80 and above (UTF-8) are not
+   * control characters. "Below 0x20" is {@code (x - 0x20 * ONES) & ~x & HIGH_BITS}, exact for a bound of
+   * at most 0x80.
+   */
+  private static boolean noControlCharacter(long x) {
+    return ((x - ONES * 0x20) & ~x & HIGH_BITS) == 0 && !hasZeroByte(x ^ (ONES * 0x7f));
   }
 
   /** End of the line's content: before its LF and an optional CR. */
