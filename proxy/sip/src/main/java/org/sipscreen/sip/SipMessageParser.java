@@ -405,10 +405,19 @@ public final class SipMessageParser {
     return true;
   }
 
+  /** RFC 3261 §25.1 token characters, by ASCII code. */
+  private static final boolean[] TOKEN = new boolean[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      TOKEN[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "-.!%*_+`'~".indexOf(c) >= 0;
+    }
+  }
+
   /** RFC 3261 §25.1 token characters. */
   static boolean isTokenChar(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || "-.!%*_+`'~".indexOf(c) >= 0;
+    return c >= 0 && c < 128 && TOKEN[c];
   }
 
   static boolean isToken(byte[] buf, int from, int to) {

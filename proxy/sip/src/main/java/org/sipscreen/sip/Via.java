@@ -67,7 +67,7 @@ public record Via(String transport, String host, int port, Parameters params) im
     while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
       p++;
     }
-    String protocol = s.substring(ns, p);
+    boolean sip = p - ns == 3 && s.regionMatches(true, ns, "SIP", 0, 3);
     p = afterSlash(s, p, to);
     if (p < 0) {
       return new SyntaxError<>(MALFORMED_SENT_PROTOCOL);
@@ -76,8 +76,7 @@ public record Via(String transport, String host, int port, Parameters params) im
     while (p < to && SipMessageParser.isTokenChar(s.charAt(p))) {
       p++;
     }
-    String version = s.substring(vs, p);
-    if (!protocol.equalsIgnoreCase("SIP") || !version.equals("2.0")) {
+    if (!sip || p - vs != 3 || !s.startsWith("2.0", vs)) {
       return new SyntaxError<>("Via protocol is not SIP/2.0");
     }
     p = afterSlash(s, p, to);
@@ -91,7 +90,7 @@ public record Via(String transport, String host, int port, Parameters params) im
     if (p == ts) {
       return new SyntaxError<>("Via has no transport");
     }
-    String transport = s.substring(ts, p).toUpperCase(Locale.ROOT);
+    String transport = transportName(s, ts, p);
     int hs = Parameters.skipLws(s, p, to);
     if (hs == p || hs == to) {
       return new SyntaxError<>("Via has no sent-by");
@@ -135,6 +134,18 @@ public record Via(String transport, String host, int port, Parameters params) im
   }
 
   private static final String MALFORMED_SENT_PROTOCOL = "malformed Via sent-protocol";
+
+  private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "SCTP", "WS", "WSS"};
+
+  /** The transport token upper-cased: the shared constant for the usual ones, so reading allocates none. */
+  private static String transportName(String s, int from, int to) {
+    for (String t : TRANSPORTS) {
+      if (t.length() == to - from && s.regionMatches(true, from, t, 0, to - from)) {
+        return t;
+      }
+    }
+    return s.substring(from, to).toUpperCase(Locale.ROOT);
+  }
 
   /** The index after {@code LWS "/" LWS} at {@code p}, or -1 when there is no slash. */
   private static int afterSlash(String s, int p, int to) {
