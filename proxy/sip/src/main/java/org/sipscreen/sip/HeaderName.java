@@ -53,13 +53,32 @@ public enum HeaderName {
       }
       return OTHER;
     }
-    for (HeaderName h : VALUES) {
-      byte[] l = h.lower;
-      if (l.length == len && l.length > 0 && equalsLower(buf, start, l)) {
+    if (len >= BY_LENGTH.length) {
+      return OTHER;
+    }
+    for (HeaderName h : BY_LENGTH[len]) {
+      if (equalsLower(buf, start, h.lower)) {
         return h;
       }
     }
     return OTHER;
+  }
+
+  /** The names by the length of their full form (at most two share one), so a name is compared once or twice. */
+  private static final HeaderName[][] BY_LENGTH = byLength();
+
+  private static HeaderName[][] byLength() {
+    int longest = 0;
+    for (HeaderName h : VALUES) {
+      longest = Math.max(longest, h.lower.length);
+    }
+    HeaderName[][] out = new HeaderName[longest + 1][];
+    for (int len = 0; len <= longest; len++) {
+      int length = len;
+      out[len] = java.util.Arrays.stream(VALUES).filter(h -> h != OTHER && h.lower.length == length)
+          .toArray(HeaderName[]::new);
+    }
+    return out;
   }
 
   private static boolean equalsLower(byte[] buf, int start, byte[] lower) {

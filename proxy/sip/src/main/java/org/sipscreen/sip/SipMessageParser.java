@@ -65,7 +65,7 @@ public final class SipMessageParser {
       if (sp1 < 0) {
         return new Framed.Malformed("bad_status_line", "status line has no status code");
       }
-      version = ascii(buf, p, sp1);
+      version = versionString(buf, p, sp1);
       int codeEnd = indexOf(buf, sp1 + 1, startLineContentEnd, (byte) ' ');
       if (codeEnd < 0) {
         codeEnd = startLineContentEnd;
@@ -77,9 +77,7 @@ public final class SipMessageParser {
       if (status < 100 || status > 699) {
         return new Framed.Malformed("bad_status_code", "status code out of range: " + status);
       }
-      reasonPhrase = codeEnd < startLineContentEnd
-          ? new String(buf, codeEnd + 1, startLineContentEnd - codeEnd - 1, StandardCharsets.UTF_8)
-          : "";
+      reasonPhrase = codeEnd < startLineContentEnd ? reasonString(buf, codeEnd + 1, startLineContentEnd) : "";
       if (!isSip20(version)) {
         return new Framed.Malformed("bad_version", "unsupported SIP version " + version);
       }
@@ -93,10 +91,10 @@ public final class SipMessageParser {
       method = methodString(buf, p, sp1);
       uriStart = sp1 + 1;
       uriEnd = sp2;
-      version = ascii(buf, sp2 + 1, startLineContentEnd);
+      version = versionString(buf, sp2 + 1, startLineContentEnd);
       if (!isToken(buf, p, sp1)) {
         startLineProblem = "bad_method";
-      } else if (uriEnd <= uriStart || containsAny(buf, uriStart, uriEnd, " \t<>\"")) {
+      } else if (uriEnd <= uriStart || hasUriDelimiter(buf, uriStart, uriEnd)) {
         startLineProblem = "bad_request_uri";
       } else if (version.isEmpty()) {
         startLineProblem = "bad_request_line";
@@ -387,10 +385,14 @@ public final class SipMessageParser {
     return -1;
   }
 
-  private static boolean containsAny(byte[] buf, int from, int to, String chars) {
+  /** Whether {@code buf[from, to)} holds a byte no Request-URI may: SP, HTAB, {@code <}, {@code >} or DQUOTE. */
+  private static boolean hasUriDelimiter(byte[] buf, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (chars.indexOf(buf[i]) >= 0) {
-        return true;
+      switch (buf[i]) {
+        case ' ', '\t', '<', '>', '"' -> {
+          return true;
+        }
+        default -> { }
       }
     }
     return false;
@@ -474,6 +476,40 @@ public final class SipMessageParser {
       return m;
     }
     return ascii(buf, from, to);
+  }
+
+  private static final String SIP_2_0 = "SIP/2.0";
+
+  /** The version as written; the shared constant when it is {@code SIP/2.0}, as on nearly every message. */
+  private static String versionString(byte[] buf, int from, int to) {
+    return equalsAscii(buf, from, to, SIP_2_0) ? SIP_2_0 : ascii(buf, from, to);
+  }
+
+  private static final String[] COMMON_REASONS = {
+    "OK", "Trying", "Ringing", "Session Progress", "Call Is Being Forwarded", "Busy Here", "Decline",
+    "Request Terminated", "Not Found", "Temporarily Unavailable", "Service Unavailable"
+  };
+
+  /** The reason phrase (UTF-8); a shared constant for the common ones, so most responses allocate none. */
+  private static String reasonString(byte[] buf, int from, int to) {
+    for (String r : COMMON_REASONS) {
+      if (equalsAscii(buf, from, to, r)) {
+        return r;
+      }
+    }
+    return new String(buf, from, to - from, StandardCharsets.UTF_8);
+  }
+
+  private static boolean equalsAscii(byte[] buf, int from, int to, String ascii) {
+    if (to - from != ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < ascii.length(); i++) {
+      if (buf[from + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String ascii(byte[] buf, int from, int to) {
