@@ -37,7 +37,7 @@ final class ForwardEdits {
     // responses go back to where the request really came from.
     int vi = m.indexOf(HeaderName.VIA);
     List<String> lineVias = m.lineValues(vi);
-    StringBuilder via = new StringBuilder(160);
+    StringBuilder via = new StringBuilder(256);
     via.append("Via: SIP/2.0/").append(hop.transport().name()).append(' ').append(local.hostPort())
         .append(";branch=").append(BranchIds.branch(request));
     for (CallTag tag : tags) {
@@ -50,8 +50,8 @@ final class ForwardEdits {
       via.append(';').append(CallStamps.PARAM).append('=').append(callStamp);
     }
     via.append("\r\n");
-    via.append("Via: ").append(request.topVia().withReceived(
-        receivedText(in.sender()), in.sender().getPort())).append("\r\n");
+    request.topVia().appendWithReceived(via.append("Via: "), receivedText(in.sender()), in.sender().getPort())
+        .append("\r\n");
     if (lineVias.size() > 1) {
       via.append("Via: ").append(String.join(", ", lineVias.subList(1, lineVias.size()))).append("\r\n");
     }

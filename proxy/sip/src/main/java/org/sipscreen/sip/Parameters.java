@@ -18,6 +18,8 @@ public final class Parameters implements Parsed<Parameters> {
   private final String source;
   private final int[] bounds;
   private final int size;
+  /** The values made into strings so far, by index; null until one is. */
+  private String[] values;
 
   private Parameters(String source, int[] bounds, int size) {
     this.source = source;
@@ -43,7 +45,22 @@ public final class Parameters implements Parsed<Parameters> {
   public String value(int i) {
     java.util.Objects.checkIndex(i, size);
     int vs = bounds[4 * i + 2];
-    return vs < 0 ? null : source.substring(vs, bounds[4 * i + 3]);
+    if (vs < 0) {
+      return null;
+    }
+    // The proxy asks for the same few values (branch, tag) several times per message: each becomes a
+    // string once. A racing reader sees null or the string, and a string is safe to share.
+    String[] made = values;
+    if (made == null) {
+      made = new String[size];
+      values = made;
+    }
+    String v = made[i];
+    if (v == null) {
+      v = source.substring(vs, bounds[4 * i + 3]);
+      made[i] = v;
+    }
+    return v;
   }
 
   public boolean has(String name) {

@@ -170,7 +170,9 @@ public final class SipRequest implements Validated<SipRequest> {
     }
 
     List<Via> vias = new ArrayList<>(4);
-    for (String v : message.values(HeaderName.VIA)) {
+    List<String> viaValues = message.values(HeaderName.VIA);
+    for (int i = 0; i < viaValues.size(); i++) {
+      String v = viaValues.get(i);
       if (!(Via.read(v) instanceof Via via)) {
         return new Invalid<>(400, "bad_via", "Malformed Via");
       }
@@ -187,19 +189,24 @@ public final class SipRequest implements Validated<SipRequest> {
     }
     List<String> contacts = message.values(HeaderName.CONTACT);
     if (!(contacts.size() == 1 && contacts.get(0).equals("*"))) {
-      for (String c : contacts) {
+      for (int i = 0; i < contacts.size(); i++) {
+        String c = contacts.get(i);
         if (!NameAddr.read(c).ok()) {
           return malformed("contact", "Contact");
         }
       }
     }
-    for (String rr : message.values(HeaderName.RECORD_ROUTE)) {
+    List<String> recordRoutes = message.values(HeaderName.RECORD_ROUTE);
+    for (int i = 0; i < recordRoutes.size(); i++) {
+      String rr = recordRoutes.get(i);
       if (!NameAddr.read(rr).ok()) {
         return malformed("record_route", "Record-Route");
       }
     }
     List<NameAddr> routes = new ArrayList<>(2);
-    for (String r : message.values(HeaderName.ROUTE)) {
+    List<String> routeValues = message.values(HeaderName.ROUTE);
+    for (int i = 0; i < routeValues.size(); i++) {
+      String r = routeValues.get(i);
       if (!(NameAddr.read(r) instanceof NameAddr route)) {
         return malformed("route", "Route");
       }
@@ -212,7 +219,9 @@ public final class SipRequest implements Validated<SipRequest> {
       return new Invalid<>(400, "request_uri_headers", "Headers Not Allowed In Request-URI");
     }
     List<String> proxyRequire = new ArrayList<>(0);
-    for (String tag : message.values(HeaderName.PROXY_REQUIRE)) {
+    List<String> requireValues = message.values(HeaderName.PROXY_REQUIRE);
+    for (int i = 0; i < requireValues.size(); i++) {
+      String tag = requireValues.get(i);
       if (!tag.isEmpty()) {
         proxyRequire.add(tag);
       }

@@ -46,11 +46,17 @@ public record Via(String transport, String host, int port, Parameters params) im
 
   /** Formats the value back with received and rport replaced by the given ones. */
   public String withReceived(String receivedAddress, int rportValue) {
-    StringBuilder sb = new StringBuilder(64);
-    sb.append("SIP/2.0/").append(transport).append(' ').append(sentBy());
+    return appendWithReceived(new StringBuilder(128), receivedAddress, rportValue).toString();
+  }
+
+  /** Appends {@link #withReceived} to {@code sb} (no string of its own); returns {@code sb}. */
+  public StringBuilder appendWithReceived(StringBuilder sb, String receivedAddress, int rportValue) {
+    sb.append("SIP/2.0/").append(transport).append(' ').append(host);
+    if (port >= 0) {
+      sb.append(':').append(port);
+    }
     params.appendTo(sb, "received", "rport");
-    sb.append(";received=").append(receivedAddress).append(";rport=").append(rportValue);
-    return sb.toString();
+    return sb.append(";received=").append(receivedAddress).append(";rport=").append(rportValue);
   }
 
   /** Parses one value of trusted text; a {@link SipSyntaxException} says what is wrong. */
