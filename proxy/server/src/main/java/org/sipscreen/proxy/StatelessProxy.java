@@ -301,7 +301,7 @@ public final class StatelessProxy {
     boolean initial = request.isInitial();
     List<NameAddr> routes = request.routes();
     int ownRoutes = 0;
-    while (ownRoutes < routes.size() && isOurs(settings, routes.get(ownRoutes).uri())) {
+    while (ownRoutes < routes.size() && isOurs(settings, request.routeUri(ownRoutes))) {
       ownRoutes++;
     }
     // RFC 5630: a sips: request gets TLS on every hop, the one it arrived on included. Only an
@@ -319,7 +319,8 @@ public final class StatelessProxy {
       }
       hop = selectNextHop(settings, request, in, sips.onward());
     } else if (ownRoutes < routes.size()) {
-      hop = nextHopOf(routes.get(ownRoutes).uri());
+      SipUri next = request.routeUri(ownRoutes);
+      hop = next != null ? NextHop.of(next) : null;
     } else if (ownRoutes == 0) {
       // A To tag without our Route entry is no dialog of ours: we record-route every dialog we carry, so
       // its requests name us. Routing it by its Request-URI would let any initial INVITE skip screening
@@ -359,7 +360,7 @@ public final class StatelessProxy {
     if (!initialInvite) {
       ProxyAction sent = forward(settings, request, in, hop, initial, ownRoutes, List.of(), null);
       if (ownRoutes > 0 && sent instanceof ProxyAction.Send && message.method().equals("BYE")) {
-        byeRelayed(request, routes.subList(0, ownRoutes));
+        byeRelayed(request, ownRoutes);
       }
       return sent;
     }
@@ -542,12 +543,12 @@ public final class StatelessProxy {
     static SipsPath of(SipRequest request, int ownRoutes) {
       List<NameAddr> routes = request.routes();
       boolean nextRoute = !request.isInitial() && ownRoutes < routes.size()
-          && isSips(routes.get(ownRoutes).uri());
+          && isSips(request.routeUri(ownRoutes));
       if (request.isInitial() || ownRoutes == 0) {
         boolean uri = request.requestUri().scheme().equals("sips");
         return new SipsPath(uri, uri || nextRoute);
       }
-      return new SipsPath(isSips(routes.get(0).uri()), isSips(routes.get(ownRoutes - 1).uri()) || nextRoute);
+      return new SipsPath(isSips(request.routeUri(0)), isSips(request.routeUri(ownRoutes - 1)) || nextRoute);
     }
   }
 
@@ -740,9 +741,10 @@ public final class StatelessProxy {
    * A BYE forwarded in a dialog that our Record-Route joined: recorded when our Route entry carries a valid
    * stamp. Entries without one (dialogs from a process with outcomes off) are not counted.
    */
-  private void byeRelayed(SipRequest request, List<NameAddr> ownRoutes) {
-    for (NameAddr route : ownRoutes) {
-      if (!(SipUri.read(route.uri()) instanceof SipUri uri)) {
+  private void byeRelayed(SipRequest request, int ownRoutes) {
+    for (int i = 0; i < ownRoutes; i++) {
+      SipUri uri = request.routeUri(i);
+      if (uri == null) {
         continue;
       }
       String callStamp = uri.params().get(CallStamps.PARAM);
@@ -834,9 +836,8 @@ public final class StatelessProxy {
     return branch != null && branch.startsWith(BranchIds.PREFIX) && settings.isLocal(via.host(), via.port());
   }
 
-  private static boolean isOurs(ProxySettings settings, String uriText) {
-    return SipUri.read(uriText) instanceof SipUri uri && uri.isSip()
-        && settings.isLocal(uri.host(), defaultPort(uri));
+  private static boolean isOurs(ProxySettings settings, SipUri uri) {
+    return uri != null && uri.isSip() && settings.isLocal(uri.host(), defaultPort(uri));
   }
 
   /** The URI's port, or the one its scheme means without one (RFC 3261 §19.1.1: 5061 for sips:). */
@@ -844,8 +845,8 @@ public final class StatelessProxy {
     return uri.port() > 0 ? uri.port() : uri.scheme().equals("sips") ? 5061 : 5060;
   }
 
-  private static boolean isSips(String uriText) {
-    return SipUri.read(uriText) instanceof SipUri uri && uri.scheme().equals("sips");
+  private static boolean isSips(SipUri uri) {
+    return uri != null && uri.scheme().equals("sips");
   }
 
   /**
@@ -858,10 +859,6 @@ public final class StatelessProxy {
     return answerBeforeScreening(settings, request, in, 480, "Temporarily Unavailable",
         List.of("Warning: 380 " + ForwardEdits.endpointAt(settings, in.recipient(), in.transport()).hostPort()
             + " \"SIPS Not Allowed\""));
-  }
-
-  private static NextHop nextHopOf(String uriText) {
-    return SipUri.read(uriText) instanceof SipUri uri ? NextHop.of(uri) : null;
   }
 
   private ProxyAction drop(String reason) {

@@ -88,6 +88,28 @@ public final class SipRequest implements Validated<SipRequest> {
     return routes;
   }
 
+  /** The URIs of {@link #routes} read so far, by index; {@link #NOT_A_SIP_URI} for one that does not read. */
+  private Object[] routeUris;
+  private static final Object NOT_A_SIP_URI = new Object();
+
+  /**
+   * The URI of Route value {@code i} read as a SIP URI, null when it is none; read once per request however
+   * often the proxy asks (which entries are ours, sips:, the next hop). A racing reader reads it again.
+   */
+  public SipUri routeUri(int i) {
+    Object[] uris = routeUris;
+    if (uris == null) {
+      uris = new Object[routes.size()];
+      routeUris = uris;
+    }
+    Object u = uris[i];
+    if (u == null) {
+      u = SipUri.read(routes.get(i).uri()) instanceof SipUri uri ? uri : NOT_A_SIP_URI;
+      uris[i] = u;
+    }
+    return u instanceof SipUri uri ? uri : null;
+  }
+
   public List<String> proxyRequire() {
     return proxyRequire;
   }
