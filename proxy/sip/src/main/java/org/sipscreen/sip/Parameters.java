@@ -115,7 +115,7 @@ public final class Parameters implements Parsed<Parameters> {
     if (p == to) {
       return EMPTY;
     }
-    int[] bounds = new int[16];
+    int[] bounds = new int[8]; // two parameters, as most values have; grown when there are more
     int size = 0;
     while (p < to) {
       if (s.charAt(p) != ';') {
