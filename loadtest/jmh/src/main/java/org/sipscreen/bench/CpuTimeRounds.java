@@ -72,4 +72,13 @@ final class CpuTimeRounds {
     }
     return p50;
   }
+
+  /** Prints and returns {@code (with - without) / per}, each case's median thread CPU time per operation. */
+  static double printExtraRatio(Map<String, Double> p50, String with, String without, String per) {
+    double extra = p50.get(with) - p50.get(without);
+    double ratio = extra / p50.get(per);
+    System.out.printf("RATIO (%s - %s) / %s = %.1f / %.1f = %.2f%n", with, without, per, extra, p50.get(per),
+        ratio);
+    return ratio;
+  }
 }

@@ -33,9 +33,7 @@ public final class ProxyPathCpuTime {
       cases.put("unsignedCall", unsigned::call);
       cases.put("signedCall", signed::call);
       Map<String, Double> p50 = CpuTimeRounds.run(cases, rounds, BATCH);
-      double extra = p50.get("signedCall") - p50.get("unsignedCall");
-      System.out.printf("RATIO (signedCall - unsignedCall) / es256Only = %.1f / %.1f = %.2f%n",
-          extra, p50.get("es256Only"), extra / p50.get("es256Only"));
+      CpuTimeRounds.printExtraRatio(p50, "signedCall", "unsignedCall", "es256Only");
     } finally {
       unsigned.tearDown();
       signed.tearDown();

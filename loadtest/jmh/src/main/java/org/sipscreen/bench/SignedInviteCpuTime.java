@@ -27,8 +27,6 @@ public final class SignedInviteCpuTime {
     candidates.put("parseOnly", bench::parseOnly);
     candidates.put("recordFieldsOnly", bench::recordFieldsOnly);
     Map<String, Double> p50 = CpuTimeRounds.run(candidates, rounds, BATCH);
-    double extra = p50.get("checkSigned") - p50.get("checkUnsigned");
-    System.out.printf("RATIO (checkSigned - checkUnsigned) / es256Only = %.1f / %.1f = %.2f%n",
-        extra, p50.get("es256Only"), extra / p50.get("es256Only"));
+    CpuTimeRounds.printExtraRatio(p50, "checkSigned", "checkUnsigned", "es256Only");
   }
 }
