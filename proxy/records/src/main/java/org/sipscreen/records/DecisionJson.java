@@ -301,28 +301,47 @@ public final class DecisionJson {
     put((byte) '"');
   }
 
-  /** ISO-8601 UTC with milliseconds; the date and time of day are formatted once per second. */
+  /**
+   * ISO-8601 UTC with milliseconds; the date and time of day are written out once per second (an outcome
+   * line's two times, now and the INVITE's, can alternate between two seconds: so without a formatter).
+   */
   private void time(long millis) {
     long second = Math.floorDiv(millis, 1000);
     if (second != cachedSecond) {
       LocalDateTime t = LocalDateTime.ofEpochSecond(second, 0, ZoneOffset.UTC);
-      String text = String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", t.getYear(),
-          t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond());
-      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-      if (b.length != secondText.length) {
+      if (t.getYear() < 0 || t.getYear() > 9999) {
         // Years beyond 9999 or before 0: not cached, written as they are.
         cachedSecond = Long.MIN_VALUE;
-        raw(text);
+        raw(String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", t.getYear(),
+            t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
         millisPart(millis);
         return;
       }
-      System.arraycopy(b, 0, secondText, 0, b.length);
+      digits(secondText, 0, t.getYear(), 4);
+      secondText[4] = '-';
+      digits(secondText, 5, t.getMonthValue(), 2);
+      secondText[7] = '-';
+      digits(secondText, 8, t.getDayOfMonth(), 2);
+      secondText[10] = 'T';
+      digits(secondText, 11, t.getHour(), 2);
+      secondText[13] = ':';
+      digits(secondText, 14, t.getMinute(), 2);
+      secondText[16] = ':';
+      digits(secondText, 17, t.getSecond(), 2);
       cachedSecond = second;
     }
     ensure(secondText.length + 5);
     System.arraycopy(secondText, 0, buf, len, secondText.length);
     len += secondText.length;
     millisPart(millis);
+  }
+
+  /** {@code value} (0 to 10^count - 1) as {@code count} decimal digits at {@code at}. */
+  private static void digits(byte[] out, int at, int value, int count) {
+    for (int i = at + count - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   private void millisPart(long millis) {

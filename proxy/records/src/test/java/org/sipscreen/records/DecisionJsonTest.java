@@ -157,4 +157,23 @@ class DecisionJsonTest {
     assertThat(parse(TestRecords.forwarded(at("2026-11-29T00:00:00Z"), "c", "+12025550123",
         "+13125550100", "p")).get("time").asText()).isEqualTo("2026-11-29T00:00:00.000Z");
   }
+
+  @Test
+  void timesOfTwoAlternatingSecondsAndOfAnyYearUpTo9999AreWhatInstantSays() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    long max = java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    for (int i = 0; i < 2_000; i++) {
+      // an outcome line's two times: now and its INVITE's, seconds apart, written one after the other
+      long now = i % 2 == 0 ? (long) (random.nextDouble() * max) : at("2026-11-28T19:04:05.007Z") + i;
+      for (long millis : new long[] {now, now - 1_000 * (1 + random.nextInt(40))}) {
+        if (millis < 0) {
+          continue;
+        }
+        assertThat(parse(TestRecords.forwarded(millis, "c", "+12025550123", "+13125550100", "p"))
+            .get("time").asText()).isEqualTo(java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochMilli(millis)));
+      }
+    }
+  }
 }
