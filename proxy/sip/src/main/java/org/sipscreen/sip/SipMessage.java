@@ -33,14 +33,11 @@ public final class SipMessage implements Framed {
   final String startLineProblem;
   final String headerProblem;
 
-  // Header index; parallel arrays, in order of appearance.
+  // Header index, in order of appearance: the names, and five offsets per header in one array (line start,
+  // name end, value start, value end, line end), so that a message allocates two arrays, not six.
   final int headerCount;
   final HeaderName[] names;
-  final int[] lineStart;
-  final int[] nameEnd;
-  final int[] valueStart;
-  final int[] valueEnd;
-  final int[] lineEnd;
+  final int[] bounds;
   final String framingProblem;
 
   /** Header values already turned into strings, by index; made at the first {@link #headerValue}. */
@@ -49,8 +46,8 @@ public final class SipMessage implements Framed {
 
   SipMessage(byte[] buf, int start, int end, int headersEnd, int bodyStart, int bodyEnd, boolean request,
       String method, int uriStart, int uriEnd, String version, int status, String reasonPhrase,
-      String startLineProblem, String headerProblem, int headerCount, HeaderName[] names, int[] lineStart, int[] nameEnd,
-      int[] valueStart, int[] valueEnd, int[] lineEnd, String framingProblem) {
+      String startLineProblem, String headerProblem, int headerCount, HeaderName[] names, int[] bounds,
+      String framingProblem) {
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -68,11 +65,7 @@ public final class SipMessage implements Framed {
     this.headerProblem = headerProblem;
     this.headerCount = headerCount;
     this.names = names;
-    this.lineStart = lineStart;
-    this.nameEnd = nameEnd;
-    this.valueStart = valueStart;
-    this.valueEnd = valueEnd;
-    this.lineEnd = lineEnd;
+    this.bounds = bounds;
     this.framingProblem = framingProblem;
   }
 
@@ -134,19 +127,19 @@ public final class SipMessage implements Framed {
 
   /** The header name exactly as written (compact or long form). */
   public String rawHeaderName(int index) {
-    return ascii(lineStart[index], nameEnd[index]).trim();
+    return ascii(lineStart(index), bounds[5 * index + 1]).trim();
   }
 
   /** The header value with line folding replaced by single spaces and surrounding whitespace trimmed. */
   public String headerValue(int index) {
     String[] texts = valueText;
     if (texts == null) {
-      texts = new String[valueStart.length];
+      texts = new String[headerCount];
       valueText = texts;
     }
     String text = texts[index];
     if (text == null) {
-      text = unfold(valueStart[index], valueEnd[index]);
+      text = unfold(valueStart(index), valueEnd(index));
       texts[index] = text;
     }
     return text;
@@ -224,22 +217,22 @@ public final class SipMessage implements Framed {
 
   /** Start of a header line (its first byte) in {@link #buffer()}. */
   public int lineStart(int index) {
-    return lineStart[index];
+    return bounds[5 * index];
   }
 
   /** End of a header line, just after its CRLF, in {@link #buffer()}. */
   public int lineEnd(int index) {
-    return lineEnd[index];
+    return bounds[5 * index + 4];
   }
 
   /** Start of the header value (after the colon and leading whitespace) in {@link #buffer()}. */
   public int valueStart(int index) {
-    return valueStart[index];
+    return bounds[5 * index + 2];
   }
 
   /** End of the header value (trailing whitespace excluded) in {@link #buffer()}. */
   public int valueEnd(int index) {
-    return valueEnd[index];
+    return bounds[5 * index + 3];
   }
 
   /** Offset of the blank line that ends the headers; new header lines are inserted here. */

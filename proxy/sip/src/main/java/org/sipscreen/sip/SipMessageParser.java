@@ -107,11 +107,7 @@ public final class SipMessageParser {
     // the headers): one exact allocation per array instead of a fixed 32 entries per message.
     int cap = Math.max(1, Math.min(MAX_HEADERS, headerLinesAtMost(buf, startLineEnd, limit)));
     HeaderName[] names = new HeaderName[cap];
-    int[] lineStart = new int[cap];
-    int[] nameEnd = new int[cap];
-    int[] valueStart = new int[cap];
-    int[] valueEnd = new int[cap];
-    int[] lineEndArr = new int[cap];
+    int[] bounds = new int[5 * cap]; // per header: line start, name end, value start, value end, line end
     int count = 0;
     String headerProblem = null;
 
@@ -176,18 +172,15 @@ public final class SipMessageParser {
       if (count == cap) {
         cap *= 2;
         names = Arrays.copyOf(names, cap);
-        lineStart = Arrays.copyOf(lineStart, cap);
-        nameEnd = Arrays.copyOf(nameEnd, cap);
-        valueStart = Arrays.copyOf(valueStart, cap);
-        valueEnd = Arrays.copyOf(valueEnd, cap);
-        lineEndArr = Arrays.copyOf(lineEndArr, cap);
+        bounds = Arrays.copyOf(bounds, 5 * cap);
       }
       names[count] = HeaderName.of(buf, p, ne);
-      lineStart[count] = p;
-      nameEnd[count] = ne;
-      valueStart[count] = vs;
-      valueEnd[count] = ve;
-      lineEndArr[count] = hdrEnd;
+      int at = 5 * count;
+      bounds[at] = p;
+      bounds[at + 1] = ne;
+      bounds[at + 2] = vs;
+      bounds[at + 3] = ve;
+      bounds[at + 4] = hdrEnd;
       count++;
       p = hdrEnd;
     }
@@ -213,7 +206,7 @@ public final class SipMessageParser {
       }
     }
     if (clIndex >= 0 && framingProblem == null) {
-      long cl = parseDecimal(buf, valueStart[clIndex], valueEnd[clIndex], 9);
+      long cl = parseDecimal(buf, bounds[5 * clIndex + 2], bounds[5 * clIndex + 3], 9);
       if (cl < 0) {
         framingProblem = "bad_content_length";
       } else if (cl > limit - bodyStart) {
@@ -226,8 +219,8 @@ public final class SipMessageParser {
     }
     int end = framingProblem == null ? bodyEnd : limit;
     return new SipMessage(buf, start, end, headersEnd, bodyStart, bodyEnd, request, method, uriStart,
-        uriEnd, version, status, reasonPhrase, startLineProblem, headerProblem, count, names,
-        lineStart, nameEnd, valueStart, valueEnd, lineEndArr, framingProblem);
+        uriEnd, version, status, reasonPhrase, startLineProblem, headerProblem, count, names, bounds,
+        framingProblem);
   }
 
   /**

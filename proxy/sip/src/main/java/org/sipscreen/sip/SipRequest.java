@@ -183,8 +183,7 @@ public final class SipRequest implements Validated<SipRequest> {
     int maxForwards = -1;
     int mfi = message.indexOf(HeaderName.MAX_FORWARDS);
     if (mfi >= 0) {
-      long mf = SipMessageParser.parseDecimal(message.buf, message.valueStart[mfi],
-          message.valueEnd[mfi], 3);
+      long mf = SipMessageParser.parseDecimal(message.buf, message.valueStart(mfi), message.valueEnd(mfi), 3);
       if (mf < 0 || mf > 255) {
         return new Invalid<>(400, "bad_max_forwards", "Malformed Max-Forwards");
       }
