@@ -103,8 +103,8 @@ public final class SipMessageParser {
       }
     }
 
-    // Header lines. The index arrays are sized by the line count up to the empty line (an upper bound on
-    // the headers): one exact allocation per array instead of a fixed 32 entries per message.
+    // Header lines. The index (the names, and five offsets per header in one array) is sized by the line
+    // count up to the empty line, an upper bound on the headers: exact, not a fixed 32 entries per message.
     int cap = Math.max(1, Math.min(MAX_HEADERS, headerLinesAtMost(buf, startLineEnd, limit)));
     HeaderName[] names = new HeaderName[cap];
     int[] bounds = new int[5 * cap]; // per header: line start, name end, value start, value end, line end
