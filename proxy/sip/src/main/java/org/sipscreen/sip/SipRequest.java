@@ -304,10 +304,13 @@ public final class SipRequest implements Validated<SipRequest> {
     return to - from == method.length() && text.regionMatches(from, method, 0, method.length());
   }
 
-  /** The end of the digits a CSeq value starts with. */
+  /**
+   * The end of the ASCII digits a CSeq value starts with ({@link #cseqNumber} adds them up as such; a
+   * Unicode digit, were one ever in the text, ends them).
+   */
   private static int digitsEnd(String text) {
     int sp = 0;
-    while (sp < text.length() && Character.isDigit(text.charAt(sp))) {
+    while (sp < text.length() && text.charAt(sp) >= '0' && text.charAt(sp) <= '9') {
       sp++;
     }
     return sp;
