@@ -126,7 +126,7 @@ public final class Sender {
       return;
     }
     ByteBuf buf = encode(channel.alloc(), message);
-    channel.writeAndFlush(new DatagramPacket(buf, destination), channel.voidPromise());
+    UdpWriteBatch.write(channel, new DatagramPacket(buf, destination));
   }
 
   private <K> void sendStream(K destination, WireMessage message, Map<K, Channel> connections,

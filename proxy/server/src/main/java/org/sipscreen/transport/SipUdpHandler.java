@@ -12,7 +12,8 @@ import org.sipscreen.sip.Transport;
 
 /**
  * One datagram is one message (RFC 3261 §18.3): copies it out of the socket buffer, hands it to the proxy
- * and sends what the proxy decides. Datagrams over the size cap are dropped and counted unread.
+ * and sends what the proxy decides. Datagrams over the size cap are dropped and counted unread. What the
+ * datagrams of one read cause is sent when the read is complete, together ({@link UdpWriteBatch}).
  */
 @ChannelHandler.Sharable
 final class SipUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -35,6 +36,20 @@ final class SipUdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     this.sender = sender;
     this.metrics = metrics;
     this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** Opens the event loop's write batch: what the datagrams of this read cause goes out together. */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    UdpWriteBatch.open();
+    super.channelRead(ctx, msg);
+  }
+
+  /** Sends what the read's datagrams caused ({@link UdpWriteBatch}). */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    UdpWriteBatch.close();
+    ctx.fireChannelReadComplete();
   }
 
   @Override

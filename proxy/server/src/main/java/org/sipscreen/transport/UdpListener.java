@@ -25,6 +25,9 @@ import java.util.List;
  */
 final class UdpListener {
 
+  /** Datagrams read from one socket per wake-up of its event loop, at most (a burst: the loop's other work waits). */
+  static final int READS_PER_WAKEUP = 16;
+
   private UdpListener() {}
 
   /** Binds and returns the sockets, the first one first; throws when one cannot be bound. */
@@ -51,8 +54,11 @@ final class UdpListener {
             .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
             // Netty reads 2 KiB datagrams by default and silently truncates longer ones; read the largest
-            // possible datagram so that the size cap, not the buffer, decides.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
+            // possible datagram so that the size cap, not the buffer, decides. Read on while datagrams
+            // wait (up to READS_PER_WAKEUP): Netty would otherwise go back to epoll after each datagram,
+            // whose size never fills the buffer, and what the datagrams of one read cause is sent together.
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536)
+                .respectMaybeMoreData(false).maxMessagesPerRead(READS_PER_WAKEUP))
             .handler(handler);
         if (reusePort) {
           bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);

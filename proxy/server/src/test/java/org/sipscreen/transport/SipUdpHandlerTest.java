@@ -114,6 +114,70 @@ class SipUdpHandlerTest {
   }
 
   @Test
+  void sendsTheAnswersOfOneReadTogetherWhenTheReadIsComplete() {
+    EmbeddedChannel channel = new AddressedChannel(new SipUdpHandler(proxy, sender, metrics, MAX));
+    sender.addUdpChannel(channel);
+    List<Object> flushed = new java.util.ArrayList<>();
+    channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+      @Override
+      public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+        flushed.add(channel.outboundMessages().size());
+        ctx.flush();
+      }
+    });
+
+    // One read of three datagrams: the pipeline sees three channelReads, then one channelReadComplete.
+    channel.pipeline().fireChannelRead(options("ping-a"));
+    channel.pipeline().fireChannelRead(options("ping-b"));
+    channel.pipeline().fireChannelRead(options("ping-c"));
+    assertThat(channel.outboundMessages()).as("held until the read is complete").isEmpty();
+    assertThat(flushed).isEmpty();
+    channel.pipeline().fireChannelReadComplete();
+
+    assertThat(flushed).as("one flush for the three answers").hasSize(1);
+    assertThat(channel.outboundMessages()).hasSize(3);
+    for (String callId : List.of("ping-a", "ping-b", "ping-c")) {
+      DatagramPacket answer = channel.readOutbound();
+      try {
+        assertThat(answer.content().toString(ISO_8859_1)).startsWith("SIP/2.0 200 OK\r\n")
+            .contains("Call-ID: " + callId + "\r\n");
+      } finally {
+        answer.release();
+      }
+    }
+
+    // Outside a read (a screening that completes later, a timer) an answer goes at once.
+    sender.execute(proxy.process(new org.sipscreen.proxy.InboundMessage(
+        OPTIONS.replace("ping-1", "ping-d").getBytes(ISO_8859_1), 0, OPTIONS.length(), Transport.UDP, UAC,
+        PROXY, System.nanoTime())));
+    DatagramPacket later = channel.readOutbound();
+    assertThat(later).as("flushed without a read").isNotNull();
+    later.release();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void flushesABatchThatReachesItsLimitBeforeTheReadIsComplete() {
+    EmbeddedChannel channel = new AddressedChannel(new SipUdpHandler(proxy, sender, metrics, MAX));
+    sender.addUdpChannel(channel);
+    for (int i = 0; i < UdpWriteBatch.MAX_HELD; i++) {
+      channel.pipeline().fireChannelRead(options("burst-" + i));
+    }
+    assertThat(channel.outboundMessages()).hasSize(UdpWriteBatch.MAX_HELD);
+    channel.pipeline().fireChannelRead(options("burst-last"));
+    assertThat(channel.outboundMessages()).as("the next one is held again").hasSize(UdpWriteBatch.MAX_HELD);
+    channel.pipeline().fireChannelReadComplete();
+    assertThat(channel.outboundMessages()).hasSize(UdpWriteBatch.MAX_HELD + 1);
+    channel.outboundMessages().forEach(io.netty.util.ReferenceCountUtil::release);
+    channel.outboundMessages().clear();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  static DatagramPacket options(String callId) {
+    return new DatagramPacket(Unpooled.copiedBuffer(OPTIONS.replace("ping-1", callId), ISO_8859_1), PROXY, UAC);
+  }
+
+  @Test
   void dropsAGarbageDatagramWithoutClosingTheSocket() {
     EmbeddedChannel channel = new AddressedChannel(new SipUdpHandler(proxy, sender, metrics, MAX));
     sender.addUdpChannel(channel);
