@@ -54,11 +54,12 @@ final class UdpListener {
             .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
             .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
             // Netty reads 2 KiB datagrams by default and silently truncates longer ones; read the largest
-            // possible datagram so that the size cap, not the buffer, decides. Read on while datagrams
-            // wait (up to READS_PER_WAKEUP): Netty would otherwise go back to epoll after each datagram,
-            // whose size never fills the buffer, and what the datagrams of one read cause is sent together.
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536)
-                .respectMaybeMoreData(false).maxMessagesPerRead(READS_PER_WAKEUP))
+            // possible datagram so that the size cap, not the buffer, decides. Such an allocator reads one
+            // datagram per wake-up unless told otherwise (16 is the channel's default only for its own
+            // allocator): read on while datagrams wait, and what the datagrams of one read cause is sent
+            // together (UdpWriteBatch).
+            .option(ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(65536).maxMessagesPerRead(READS_PER_WAKEUP))
             .handler(handler);
         if (reusePort) {
           bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);

@@ -104,6 +104,58 @@ class UdpListenerIT {
     callsFlowThrough((InetSocketAddress) server.listeners().get(0).localAddress(), uas);
   }
 
+  @Test
+  void datagramsWaitingWhenTheLoopWakesAreReadTogetherAndAllForwarded() throws Exception {
+    assumeThat(Epoll.isAvailable()).as("native epoll").isTrue();
+    EventLoopGroup group = group(new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory()));
+    DatagramSocket uas = socket();
+    SipServer server = server(group, uas, 1);
+    Channel listener = server.listeners().get(0);
+    InetSocketAddress listen = (InetSocketAddress) listener.localAddress();
+    List<Integer> readsPerWakeUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int[] reads = new int[1];
+    listener.pipeline().addFirst(new io.netty.channel.ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+        reads[0]++;
+        ctx.fireChannelRead(msg);
+      }
+
+      @Override
+      public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
+        readsPerWakeUp.add(reads[0]);
+        reads[0] = 0;
+        ctx.fireChannelReadComplete();
+      }
+    });
+
+    // Hold the event loop while five INVITEs arrive, so that all five wait in the socket.
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    listener.eventLoop().execute(() -> {
+      held.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    held.await();
+    for (int i = 0; i < 5; i++) {
+      DatagramSocket caller = socket();
+      send(caller, listen, invite(caller.getLocalPort(), i));
+    }
+    release.countDown();
+
+    Set<String> forwarded = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      String invite = text(receive(uas));
+      forwarded.add(invite.substring(invite.indexOf("Call-ID: "), invite.indexOf("\r\n", invite.indexOf("Call-ID: "))));
+    }
+    assertThat(forwarded).as("every INVITE forwarded once").hasSize(5);
+    assertThat(readsPerWakeUp).as("one read of the five waiting datagrams").containsExactly(5);
+  }
+
   /**
    * From 16 callers (16 source ports, which the kernel hashes over the sockets): the INVITE reaches the uas
    * from the listener's address, the uas's 200 reaches the caller from the listener's address.
