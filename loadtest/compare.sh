@@ -13,7 +13,8 @@ readonly SCRIPT_DIR
 usage() {
   cat <<EOF2
 Usage: $(basename "$0") [--runs N] [--rate CPS] [--calls N] [--warmup N] [--kamailio-warmup N]
-                  [--kamailio-proxy kamailio|kamailio-plain] [--block-every N] [--signed]
+                  [--kamailio-proxy kamailio|kamailio-plain] [--kamailio-mem tlsf|qm|fm]
+                  [--block-every N] [--signed]
                   [--workdir DIR] [-- RUN-LOAD-ARGS...]
 
   --runs N              runs per proxy, alternating sipscreen, kamailio, sipscreen, ... (default: 2)
@@ -22,6 +23,8 @@ Usage: $(basename "$0") [--runs N] [--rate CPS] [--calls N] [--warmup N] [--kama
   --warmup N            unmeasured JIT warm-up calls before each sipscreen run (default: 30000)
   --kamailio-warmup N   unmeasured calls before each Kamailio run (default: 0)
   --kamailio-proxy P    kamailio (block list in htable, 603 on a hit; default) or kamailio-plain
+  --kamailio-mem M      Kamailio's memory manager (run-load.sh --kamailio-mem; default: tlsf; qm is
+                        Kamailio's own default, about twice the CPU per call on this load)
   --block-every N       every Nth generated caller is block-listed (both proxies must answer 603;
                         default 0: every caller clean, the issue-6 target load)
   --signed              every INVITE carries an Identity header signed with a test key (SignedLoad,
@@ -38,7 +41,7 @@ EOF2
 }
 
 die() { echo "compare: $*" >&2; exit 2; }
-runs=2; rate=1000; calls=20000; warmup=30000; kwarmup=0; kproxy=kamailio; block_every=0; workdir=""
+runs=2; rate=1000; calls=20000; warmup=30000; kwarmup=0; kproxy=kamailio; kmem=tlsf; block_every=0; workdir=""
 signed=()
 extra=()
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
@@ -50,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --warmup)          need_arg "$@"; warmup="$2"; shift 2 ;;
     --kamailio-warmup) need_arg "$@"; kwarmup="$2"; shift 2 ;;
     --kamailio-proxy)  need_arg "$@"; kproxy="$2"; shift 2 ;;
+    --kamailio-mem)    need_arg "$@"; kmem="$2"; shift 2 ;;
     --block-every)     need_arg "$@"; block_every="$2"; shift 2 ;;
     --signed)          signed=(--signed); shift ;;
     --workdir)         need_arg "$@"; workdir="$2"; shift 2 ;;
@@ -65,7 +69,8 @@ if [[ -n "$workdir" ]]; then mkdir -p "$workdir"; workdir="$(cd "$workdir" && pw
 else workdir="$(mktemp -d "${TMPDIR:-/tmp}/sipscreen-compare.XXXXXX")"; fi
 
 (( block_every == 0 )) || (( ${#signed[@]} == 0 )) || die "--signed makes its own callers: no --block-every"
-common=(--rate "$rate" --calls "$calls" --block-every "$block_every" "${signed[@]}" "${extra[@]}")
+common=(--rate "$rate" --calls "$calls" --kamailio-mem "$kmem" --block-every "$block_every" "${signed[@]}" "${extra[@]}")
+echo "compare: Kamailio with memory manager $kmem (--kamailio-mem)" >&2
 table="$workdir/runs.txt"
 : >"$table"
 rc=0

@@ -25,7 +25,7 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                    [--rate CPS] [--calls N] [--transport udp|tcp] [--scenario UAC.xml]
                    [--uas-scenario UAS.xml] [--inf CSV] [--warmup N] [--timeout SECS]
                    [--block-list FILE] [--block-every N] [--jvm-options FILE] [--workdir DIR] [--signed]
-                   [--pin] [-h|--help]
+                   [--pin] [--kamailio-mem tlsf|qm|fm] [-h|--help]
 
   --proxy P          proxy under test (default: sipscreen)
                        sipscreen: java @JVM-OPTIONS \$JAVA_OPTS -Xlog:gc... -jar JAR --config FILE
@@ -62,6 +62,10 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
                      Kamailio verifies every INVITE with its secsipid module and that certificate
                      (-A WITH_SECSIPID; apt-get install kamailio-secsipid-modules) and answers 438
                      when one does not verify, which fails the call
+  --kamailio-mem M   Kamailio's memory manager (kamailio -x M; default: tlsf). With qm, Kamailio's
+                     default, the block list's htable lookups (each copies the cell into private memory)
+                     made qm_malloc 44 % of Kamailio's CPU on this load: about twice the CPU per call
+                     (loadtest/RESULTS.md, "Kamailio's memory manager")
   --pin              pin the proxy to the last CPU and both SIPp processes to the others (taskset),
                      so that the load generator does not take the proxy's CPU (needs 2+ CPUs); with
                      --proxy none the SIPp processes are pinned the same way, for a fair baseline
@@ -93,6 +97,7 @@ block_every=0
 signed=0
 jvm_options="${REPO_DIR}/deploy/jvm.options"
 pin=0
+kamailio_mem=tlsf
 
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs an argument"; }
 while [[ $# -gt 0 ]]; do
@@ -113,6 +118,7 @@ while [[ $# -gt 0 ]]; do
     --block-every)  need_arg "$@"; block_every="$2"; shift 2 ;;
     --signed)       signed=1; shift ;;
     --pin)          pin=1; shift ;;
+    --kamailio-mem) need_arg "$@"; kamailio_mem="$2"; shift 2 ;;
     --jvm-options)  need_arg "$@"; jvm_options="$2"; shift 2 ;;
     -h|--help)      usage; exit 0 ;;
     *)              usage >&2; die "unknown argument: $1" ;;
@@ -125,6 +131,10 @@ is_pos "$rate" || die "--rate must be a positive integer"
 is_pos "$calls" || die "--calls must be a positive integer"
 is_uint "$warmup" || die "--warmup must be a non-negative integer"
 is_uint "$block_every" || die "--block-every must be a non-negative integer"
+case "$kamailio_mem" in
+  tlsf|qm|fm) ;;
+  *) die "--kamailio-mem must be tlsf, qm or fm" ;;
+esac
 case "$transport" in
   udp) sipp_transport=u1 ;;
   tcp) sipp_transport=t1 ;;
@@ -415,7 +425,7 @@ case "$proxy" in
     fi
     (( signed )) && kam_defs+=(-A WITH_SECSIPID -A "SECSIPID_KEY=\"$signed_cert\"")
     setsid "${pin_proxy[@]}" kamailio -f "${SCRIPT_DIR}/kamailio/kamailio.cfg" -DD -E \
-      -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 "${kam_defs[@]}" \
+      -P "$workdir/kamailio.pid" -Y "$workdir" -L "$KAMAILIO_MODULES" -m 128 -M 8 -x "$kamailio_mem" "${kam_defs[@]}" \
       >"$workdir/proxy.log" 2>&1 </dev/null &
     proxy_pid=$!
     wait_listen "$PROXY_PORT" "$proxy_pid" "$proxy" "$workdir/proxy.log" 20 ;;
@@ -425,7 +435,7 @@ esac
 if [[ -n "$proxy_pid" ]]; then
   sleep 0.5                     # let worker processes/threads settle
   kill -0 "$proxy_pid" 2>/dev/null || die "$proxy exited right after start"
-  echo "run-load: $proxy pid $proxy_pid listening on ${target}/${transport}"
+  echo "run-load: $proxy pid $proxy_pid listening on ${target}/${transport}$([[ $proxy == kamailio* ]] && echo " (memory manager $kamailio_mem)")"
 fi
 
 # run_uac NAME CALLS TIMEOUT: one bounded SIPp uac run; sets uac_rc.
