@@ -45,7 +45,8 @@ Usage: $(basename "$0") [--proxy sipscreen|kamailio|kamailio-plain|none] [--conf
   --uas-scenario F   uas scenario (default: loadtest/scenarios/uas.xml)
   --inf CSV          injection file passed to the uac (SIPp -inf), e.g. with
                      --scenario loadtest/scenarios/uac-inf.xml
-  --warmup N         run N unmeasured calls at the same rate first (JIT warm-up)
+  --warmup N         run N unmeasured calls at the same rate first (JIT warm-up); with generated
+                     (or --signed) callers the measured run's callers follow the warm-up's, none repeated
   --timeout SECS     hard limit for the uac run (default: 2*calls/rate + 60)
   --block-list FILE  block list loaded into Kamailio's htable (default: config/lists/block.txt,
                      the list the shipped sipscreen config uses)
@@ -163,6 +164,7 @@ command -v sipp >/dev/null || die "sipp not found (apt-get install sip-tester)"
 # Default load: every call from its own valid NANP caller (uac-inf.xml with a generated CSV), so that
 # velocity, invalid_number and the lists run on every INVITE and none of them fires.
 generate_callers=0
+own_callers=0                 # 1: this script made the injection file (calls + warm-up callers, each its own)
 if [[ -z "$scenario" ]]; then
   scenario="${SCRIPT_DIR}/scenarios/uac-inf.xml"
   (( block_every > 0 )) && scenario="${SCRIPT_DIR}/scenarios/uac-inf-603.xml"
@@ -223,6 +225,7 @@ if (( signed )); then
   scenario="${SCRIPT_DIR}/scenarios/uac-inf-signed.xml"
   inf="$workdir/stir/signed-callers.csv"
   generate_callers=0
+  own_callers=1
 fi
 
 # ---------------------------------------------------------------- cleanup
@@ -463,7 +466,7 @@ make_callers() {
 }
 
 run_uac() {
-  local name="$1" n="$2" secs="$3"
+  local name="$1" n="$2" secs="$3"       # $4: injection file (default: $inf)
   local -a args=(
     "$target" -sf "$scenario" -i "$LOCAL_IP" -p "$UAC_PORT" -t "$sipp_transport" -buff_size 4194304
     -r "$rate" -rp 1000 -m "$n" -d 0 -nostdin
@@ -471,7 +474,7 @@ run_uac() {
     -trace_stat -stf "$workdir/${name}_stat.csv" -fd 1
     -trace_err -error_file "$workdir/${name}_errors.log"
   )
-  [[ -n "$inf" ]] && args+=(-inf "$inf")
+  [[ -n "${4:-$inf}" ]] && args+=(-inf "${4:-$inf}")
   if [[ "$name" == uac ]]; then
     args+=(-trace_rtt -rtt_freq 1 -trace_shortmsg -shortmessage_file "$workdir/uac_shortmessages.log")
   fi
@@ -493,10 +496,24 @@ run_uac() {
 if (( generate_callers )); then
   make_callers $(( calls + warmup )) "$workdir/callers.csv" "$block_every" "$block_list"
   inf="$workdir/callers.csv"
+  own_callers=1
+fi
+# Each SIPp run reads its injection file from the top: with one file the measured calls would come again
+# from the warm-up's callers, all known to the proxy by then (velocity windows, caches), where the warm-up's
+# were all new, and the change in the middle of the load made the JIT recompile hot code during the measured
+# run. Split the callers made here: the warm-up takes the first ones, the measured run the rest.
+warmup_inf="$inf"
+if (( warmup > 0 && own_callers )); then
+  warmup_inf="${inf%.csv}-warmup.csv"
+  awk -v w="$warmup" -v a="$warmup_inf" -v b="${inf%.csv}-measured.csv" '
+    NR == 1 { print > a; print > b; next }
+    NR <= w + 1 { print > a; next }
+    { print > b }' "$inf"
+  inf="${inf%.csv}-measured.csv"
 fi
 if (( warmup > 0 )); then
   echo "run-load: warm-up, $warmup calls at $rate/s (not measured)"
-  run_uac warmup "$warmup" "$warmup_timeout"
+  run_uac warmup "$warmup" "$warmup_timeout" "$warmup_inf"
   echo "run-load: warm-up sipp exit $uac_rc, failed calls: $(stat_col "$workdir/warmup_stat.csv" 'FailedCall(C)')"
   # The uas serves warm-up and measured calls: remember what the warm-up left in its error log.
   unexp_warmup="$({ grep -o 'Continuing call on unexpected' "$workdir/uas_errors.log" 2>/dev/null || true; } | wc -l)"
