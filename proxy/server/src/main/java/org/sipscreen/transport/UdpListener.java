@@ -25,7 +25,7 @@ import java.util.List;
  */
 final class UdpListener {
 
-  /** Datagrams read from one socket per wake-up of its event loop, at most (a burst: the loop's other work waits). */
+  /** Datagrams read from one socket per wake-up of its event loop, at most (the loop's other work waits). */
   static final int READS_PER_WAKEUP = 16;
 
   private UdpListener() {}

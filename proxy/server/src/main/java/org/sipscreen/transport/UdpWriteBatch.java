@@ -13,7 +13,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  */
 final class UdpWriteBatch {
 
-  /** Datagrams held before the batch is flushed anyway (Netty writes up to 16 per sendmmsg by default). */
+  /** Datagrams held before the batch is flushed anyway: the first of them waits for at most this many. */
   static final int MAX_HELD = 16;
 
   private static final FastThreadLocal<UdpWriteBatch> CURRENT = new FastThreadLocal<>() {

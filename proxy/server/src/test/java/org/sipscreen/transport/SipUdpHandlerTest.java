@@ -174,7 +174,8 @@ class SipUdpHandlerTest {
   }
 
   static DatagramPacket options(String callId) {
-    return new DatagramPacket(Unpooled.copiedBuffer(OPTIONS.replace("ping-1", callId), ISO_8859_1), PROXY, UAC);
+    return new DatagramPacket(
+        Unpooled.copiedBuffer(OPTIONS.replace("ping-1", callId), ISO_8859_1), PROXY, UAC);
   }
 
   @Test

@@ -150,7 +150,8 @@ class UdpListenerIT {
     Set<String> forwarded = new HashSet<>();
     for (int i = 0; i < 5; i++) {
       String invite = text(receive(uas));
-      forwarded.add(invite.substring(invite.indexOf("Call-ID: "), invite.indexOf("\r\n", invite.indexOf("Call-ID: "))));
+      int callId = invite.indexOf("Call-ID: ");
+      forwarded.add(invite.substring(callId, invite.indexOf("\r\n", callId)));
     }
     assertThat(forwarded).as("every INVITE forwarded once").hasSize(5);
     assertThat(readsPerWakeUp).as("one read of the five waiting datagrams").containsExactly(5);
