@@ -48,12 +48,9 @@ final class UdpWriteBatch {
    * loop, otherwise flushed now.
    */
   static void write(Channel channel, DatagramPacket packet) {
-    if (!channel.eventLoop().inEventLoop()) {
-      channel.writeAndFlush(packet, channel.voidPromise());
-      return;
-    }
-    UdpWriteBatch batch = CURRENT.get();
-    if (!batch.open) {
+    // Another thread's batch (or none) is not this channel's: only the loop that flushes may hold.
+    UdpWriteBatch batch = channel.eventLoop().inEventLoop() ? CURRENT.get() : null;
+    if (batch == null || !batch.open) {
       channel.writeAndFlush(packet, channel.voidPromise());
       return;
     }
