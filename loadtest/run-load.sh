@@ -266,32 +266,21 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- helpers
-# listening PORT: true once something listens on LOCAL_IP:PORT over $transport. Shell builtins only (the
-# kernel's socket tables, no `ss`): the proxy's start-up is CPU-bound and is timed while this polls.
+# shellcheck source=lib/wait.sh
+source "${SCRIPT_DIR}/lib/wait.sh"
+
+# listening PORT: true once something listens on LOCAL_IP:PORT over $transport (a UDP socket once bound,
+# a TCP one in state LISTEN, 0A)
 listening() {
-  local want proto table _slot local_address _remote state _rest a b c d
+  local want a b c d
   IFS=. read -r a b c d <<<"$LOCAL_IP"
   printf -v want '%02X%02X%02X%02X:%04X' "$d" "$c" "$b" "$a" "$1"
-  proto=udp
-  [[ "$transport" == tcp ]] && proto=tcp
-  # Netty's native transport binds IPv6 sockets: 127.0.0.1 shows there as ::ffff:127.0.0.1, which ends
-  # in the same hex as in the IPv4 table
-  for table in "/proc/net/${proto}" "/proc/net/${proto}6"; do
-    [[ -r "$table" ]] || continue
-    while read -r _slot local_address _remote state _rest; do
-      # a UDP socket listens once bound; a TCP one in state LISTEN (0A)
-      [[ "$local_address" == *"$want" && ( "$proto" == udp || "$state" == 0A ) ]] && return 0
-    done <"$table"
-  done
-  return 1
+  if [[ "$transport" == tcp ]]; then
+    socket_bound tcp "$want" 0A
+  else
+    socket_bound udp "$want"
+  fi
 }
-
-# pause: 20 ms without forking `sleep` (a read with a timeout on a FIFO nobody writes)
-pause_fifo="$(mktemp -u /tmp/sipscreen-load-pause.XXXXXX)"
-mkfifo "$pause_fifo"
-exec {pause_fd}<>"$pause_fifo"
-rm -f "$pause_fifo"
-pause() { read -r -t 0.02 -u "$pause_fd" || true; }
 
 # wait_listen PORT PID NAME LOG SECS
 wait_listen() {
@@ -303,7 +292,7 @@ wait_listen() {
       die "$name failed to start"
     fi
     if listening "$port"; then return 0; fi
-    pause
+    pause 0.02
   done
   tail -n 20 "$log" >&2 || true
   die "$name not listening on ${LOCAL_IP}:${port}/${transport} after ${secs}s"

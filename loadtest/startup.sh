@@ -60,26 +60,9 @@ log="$(mktemp /tmp/sipscreen-startup.XXXXXX)"
 trap 'rm -f "$log"' EXIT
 hz="$(getconf CLK_TCK)"
 
-# The wait for the listener uses shell builtins only: a start-up is CPU-bound, and forking `ss` and
-# `sleep` every 10 ms took CPU from the start being timed. `tick` is a FIFO nobody writes: reading it
-# with a timeout is the 10 ms pause.
+# shellcheck source=lib/wait.sh
+source "${SCRIPT_DIR}/lib/wait.sh"
 port_hex="$(printf ':%04X' "$port")"
-tick_fifo="${log}.tick"
-mkfifo "$tick_fifo"
-exec {tick}<>"$tick_fifo"
-rm -f "$tick_fifo"
-
-# udp_bound: true once a UDP socket (IPv4 or IPv6) is bound to the port
-udp_bound() {
-  local _slot local_address _rest table
-  for table in /proc/net/udp /proc/net/udp6; do
-    [[ -r "$table" ]] || continue
-    while read -r _slot local_address _rest; do
-      [[ "$local_address" == *"$port_hex" ]] && return 0
-    done <"$table"
-  done
-  return 1
-}
 
 # start JAR: prints "wall_s cpu_s | warm-up lines"
 start() {
@@ -91,13 +74,13 @@ start() {
   (cd "$(dirname "$jar")/../.." && exec java "@${jvm_options}" "${archive[@]}" -jar "$jar" --config "$config") \
     >"$log" 2>&1 &
   pid=$!
-  while ! udp_bound; do
+  while ! socket_bound udp "$port_hex"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       echo "startup.sh: the proxy exited before listening; its log:" >&2
       tail -20 "$log" >&2
       exit 1
     fi
-    read -r -t 0.01 -u "$tick" || true
+    pause 0.01
   done
   t1="$(date +%s.%N)"
   cpu="$(awk -v hz="$hz" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/${pid}/stat")"
