@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.sipscreen.proxy.ProxySettings;
 import org.sipscreen.records.RecordsConfig;
 import org.sipscreen.screening.NumberList;
 import org.sipscreen.screening.chain.Installed;
@@ -20,7 +21,10 @@ import org.sipscreen.screening.chain.InstalledChain;
  */
 public record HeapEstimate(Map<String, Double> parts) {
 
-  /** The proxy's own live heap after start-up (classes' data, Netty, metrics, config), rounded up. */
+  /**
+   * The proxy's own live heap after start-up (classes' data, Netty, metrics, config, the transaction
+   * memory at its default size), rounded up.
+   */
   static final long BASE_BYTES = 32L << 20;
   /**
    * Room for per-call garbage (about 40 KB per call) and for the collector: at least this, and at least
@@ -41,6 +45,11 @@ public record HeapEstimate(Map<String, Double> parts) {
   public static HeapEstimate of(SipscreenConfig config, InstalledChain chain) {
     Map<String, Double> parts = new LinkedHashMap<>();
     parts.put("base", BASE_BYTES / MIB);
+    long transactions = config.sip().limits().transactionMemoryBytes()
+        - ProxySettings.Limits.DEFAULT.transactionMemoryBytes();
+    if (transactions > 0) {
+      parts.put("transaction_memory", transactions / MIB);
+    }
     NumberList allow = chain.chain().allowList();
     long allowList = allow.heapBytes();
     if (allow != NumberList.EMPTY) {

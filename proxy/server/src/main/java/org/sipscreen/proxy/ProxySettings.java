@@ -61,6 +61,11 @@ public record ProxySettings(List<LocalEndpoint> endpoints, NextHop defaultRoute,
             + transactionMemory);
       }
     }
+
+    /** The heap the transaction memory takes, fixed when the proxy starts. */
+    public long transactionMemoryBytes() {
+      return (long) transactionMemory * TransactionDecisions.BYTES_PER_ENTRY;
+    }
   }
 
   /**

@@ -154,7 +154,8 @@ public final class StatelessProxy {
     if (method.equals("CANCEL") || method.equals("ACK")) {
       // Where the INVITE went, while the transaction memory holds it: the hops that are up may have
       // changed since, and a CANCEL or ACK at another hop would find no transaction there (481).
-      if (decisions.peek(key) instanceof TransactionDecisions.Decision d && d.hop() != null) {
+      TransactionDecisions.Decision d = decisions.peek(key);
+      if (d != null && d.hop() != null) {
         return d.hop();
       }
     }
@@ -418,13 +419,15 @@ public final class StatelessProxy {
     } else {
       metrics.screeningError(); // NotRun: the call goes on unscreened (fail open), counted
     }
+    long stampMillis = TransactionDecisions.NOT_STAMPED;
+    String stampPeer = null;
     if (decision.action() instanceof ScreeningResult.Action.Forward && sink.wantsOutcomes()) {
-      decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in),
-          screening.flatMap(ScreeningResult::peerName).orElse(null)));
+      stampMillis = invitedMillis(in);
+      stampPeer = screening.flatMap(ScreeningResult::peerName).orElse(null);
     }
     decision = withHop(settings, decision, hop);
-    decisions.decide(key, decision);
-    ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
+    decisions.decide(key, decision, stampMillis, stampPeer);
+    ProxyAction action = act(settings, request, in, hop, ownRoutes, decision, stampMillis, stampPeer);
     sink.decided(request, in, screening, action);
     return action;
   }
@@ -437,13 +440,15 @@ public final class StatelessProxy {
    */
   private ProxyAction replay(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
       int ownRoutes, TransactionDecisions.Seen seen, long key) {
-    if (seen instanceof TransactionDecisions.Decision decision) {
+    if (seen instanceof TransactionDecisions.Decided decided) {
+      TransactionDecisions.Decision decision = decided.decision();
       if (decision.hop() != null && !decision.hop().equals(hop)) {
         // The hop the first copy went to is down now and this copy goes to an up one, which takes the call
         // as new: its CANCEL and ACK must follow this copy.
-        decisions.decide(key, decision.via(hop));
+        decisions.decide(key, decision.via(hop), decided.stampMillis(), decided.stampPeer());
       }
-      ProxyAction action = act(settings, request, in, hop, ownRoutes, decision);
+      ProxyAction action = act(settings, request, in, hop, ownRoutes, decision, decided.stampMillis(),
+          decided.stampPeer());
       metrics.retransmission(action instanceof ProxyAction.Drop ? "dropped"
           : decision.action() instanceof ScreeningResult.Action.Forward ? "forwarded" : "answered");
       return action;
@@ -460,9 +465,13 @@ public final class StatelessProxy {
     return choice && decision.action() instanceof ScreeningResult.Action.Forward ? decision.via(hop) : decision;
   }
 
-  /** Turns a decision into the wire action: a reject, a drop, or the forward with its tags. */
+  /**
+   * Turns a decision into the wire action: a reject, a drop, or the forward with its tags and, unless
+   * {@code stampMillis} is {@link TransactionDecisions#NOT_STAMPED}, the call stamp made of it and
+   * {@code stampPeer} (the same for every copy of the transaction).
+   */
   private ProxyAction act(ProxySettings settings, SipRequest request, InboundMessage in, NextHop hop,
-      int ownRoutes, TransactionDecisions.Decision decision) {
+      int ownRoutes, TransactionDecisions.Decision decision, long stampMillis, String stampPeer) {
     if (decision.action() instanceof ScreeningResult.Action.Reject r) {
       List<String> extra = new ArrayList<>(r.extraHeaders().size());
       for (SipHeader h : r.extraHeaders()) {
@@ -473,19 +482,18 @@ public final class StatelessProxy {
     if (decision.action() instanceof ScreeningResult.Action.Drop) {
       return drop("screening");
     }
-    return forward(settings, request, in, hop, true, ownRoutes, decision.tags(), decision.stamp());
+    String callStamp = stampMillis == TransactionDecisions.NOT_STAMPED ? null
+        : stamps.stamp(request.callId(), stampMillis, stampPeer);
+    return forward(settings, request, in, hop, true, ownRoutes, decision.tags(), callStamp);
   }
 
   private ProxyAction forwardUnscreened(ProxySettings settings, SipRequest request, InboundMessage in,
       NextHop hop, int ownRoutes, long key) {
     metrics.screeningError();
-    TransactionDecisions.Decision decision = TransactionDecisions.FORWARD;
-    if (sink.wantsOutcomes()) {
-      decision = decision.stamped(stamps.stamp(request.callId(), invitedMillis(in), null));
-    }
-    decision = withHop(settings, decision, hop);
-    decisions.decide(key, decision);
-    ProxyAction send = forward(settings, request, in, hop, true, ownRoutes, List.of(), decision.stamp());
+    long stampMillis = sink.wantsOutcomes() ? invitedMillis(in) : TransactionDecisions.NOT_STAMPED;
+    TransactionDecisions.Decision decision = withHop(settings, TransactionDecisions.FORWARD, hop);
+    decisions.decide(key, decision, stampMillis, null);
+    ProxyAction send = act(settings, request, in, hop, ownRoutes, decision, stampMillis, null);
     sink.decided(request, in, Optional.empty(), send);
     return send;
   }

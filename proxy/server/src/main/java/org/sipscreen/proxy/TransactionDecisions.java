@@ -16,8 +16,11 @@ import org.sipscreen.sip.SipRequest;
  * different answers. Stateless still means no dialog state; this is the short-lived transaction memory a
  * stateless proxy needs for that (Kamailio keeps the same in its tm or htable modules).
  *
- * <p>Memory is fixed when the table is built: per stripe, two generations of open-addressed slots (a 64-bit
- * key and a reference to a mostly shared decision), at most half full. The current generation becomes the
+ * <p>Memory is fixed when the table is built: per stripe, two generations of open-addressed slots, at most
+ * half full. A slot holds a 64-bit key, a reference to a decision (most calls share one), and what the call
+ * stamp of the transaction's forwarded copies is made of (the first copy's arrival time and its peer's
+ * name, from the config): a transaction allocates nothing that outlives it, so the table puts no garbage
+ * into the old generation, where the decisions live out their window. The current generation becomes the
  * previous one once it is a window old, and the previous one is then forgotten whole, so a decision lives
  * between one and two windows with no time kept per entry (nothing shares a transaction's key once its
  * Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
@@ -29,36 +32,47 @@ final class TransactionDecisions {
   /** RFC 3261 Timer B with the default T1 of 500 ms. */
   static final long TIMER_B_MILLIS = 64 * 500;
 
-  /** Memory per transaction of {@code entries}: two slots (load 1/2) of a key and a reference, twice. */
-  static final int BYTES_PER_ENTRY = 2 * 2 * (8 + 4);
+  /** Memory per transaction of {@code entries}: two slots (load 1/2), twice, of key, decision, time, peer. */
+  static final int BYTES_PER_ENTRY = 2 * 2 * (8 + 4 + 8 + 4);
+
+  /** The stamp time of a transaction whose forwarded copies carry no call stamp. */
+  static final long NOT_STAMPED = Long.MIN_VALUE;
 
   private static final int STRIPES = 16;
 
   /** What {@link #begin} found for a transaction already seen. */
-  sealed interface Seen permits Pending, Decision {}
+  sealed interface Seen permits Pending, Decided {}
 
   /** The first copy is still being screened (an asynchronous check has not answered yet). */
   record Pending() implements Seen {}
+
+  /**
+   * What the first copy got, and what its call stamp ({@link CallStamps}) was made of, so that a
+   * retransmission is forwarded with the same stamp.
+   *
+   * @param stampMillis when the first copy arrived, or {@link #NOT_STAMPED}
+   * @param stampPeer the first copy's peer, or null
+   */
+  record Decided(Decision decision, long stampMillis, String stampPeer) implements Seen {}
 
   /**
    * What the first copy got: the action and the tags it was forwarded with, and, when there are several
    * next hops, the one it went to (so that its retransmissions, its CANCEL and the ACK of a non-2xx answer
    * follow it even when the hops that are up changed meanwhile); null with one next hop.
    */
-  record Decision(ScreeningResult.Action action, List<CallTag> tags, String stamp, NextHop hop)
-      implements Seen {
+  record Decision(ScreeningResult.Action action, List<CallTag> tags, NextHop hop) {
     Decision {
       Objects.requireNonNull(action, "action");
       tags = List.copyOf(tags);
     }
 
     Decision(ScreeningResult.Action action, List<CallTag> tags) {
-      this(action, tags, null, null);
+      this(action, tags, null);
     }
 
     /** The same decision, sent to {@code sentTo}. */
     Decision via(NextHop sentTo) {
-      return new Decision(action, tags, stamp, sentTo);
+      return new Decision(action, tags, sentTo);
     }
 
     static Decision of(ScreeningResult result) {
@@ -67,14 +81,6 @@ final class TransactionDecisions {
         return FORWARD;
       }
       return new Decision(result.action(), result.tags());
-    }
-
-    /**
-     * The same decision with the call stamp its forwarded copies carry ({@link CallStamps}), made once so
-     * that a retransmission is forwarded with the same stamp.
-     */
-    Decision stamped(String callStamp) {
-      return new Decision(action, tags, callStamp, hop);
     }
   }
 
@@ -117,16 +123,19 @@ final class TransactionDecisions {
     return stripeOf(k).begin(k, millis.getAsLong());
   }
 
-  /** What the transaction's first copy left, without reserving it: null when none is remembered. */
-  Seen peek(long key) {
+  /** The decision the transaction's first copy got, without reserving it: null when none is remembered. */
+  Decision peek(long key) {
     long k = key == 0 ? 1 : key;
     return stripeOf(k).peek(k);
   }
 
-  /** Records the decision for a transaction {@link #begin} reserved; a no-op once it was forgotten. */
-  void decide(long key, Decision decision) {
+  /**
+   * Records the decision for a transaction {@link #begin} reserved, with what its call stamp is made of
+   * ({@link #NOT_STAMPED} and null when its copies carry none); a no-op once it was forgotten.
+   */
+  void decide(long key, Decision decision, long stampMillis, String stampPeer) {
     long k = key == 0 ? 1 : key;
-    stripeOf(k).decide(k, Objects.requireNonNull(decision, "decision"));
+    stripeOf(k).decide(k, Objects.requireNonNull(decision, "decision"), stampMillis, stampPeer);
   }
 
   /** How often a full generation was retired before its window ended (its transactions forgotten early). */
@@ -178,10 +187,8 @@ final class TransactionDecisions {
   private final class Stripe {
     private final int capacity;
     private final int mask;
-    private long[] keys;
-    private Seen[] values;
-    private long[] previousKeys;
-    private Seen[] previousValues;
+    private Generation current;
+    private Generation previous;
     private int size;
     private long generationStart = Long.MIN_VALUE;
 
@@ -189,10 +196,8 @@ final class TransactionDecisions {
       this.capacity = capacity;
       int slots = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) * 2; // load factor at most 1/2
       this.mask = slots - 1;
-      keys = new long[slots];
-      values = new Seen[slots];
-      previousKeys = new long[slots];
-      previousValues = new Seen[slots];
+      current = new Generation(slots);
+      previous = new Generation(slots);
     }
 
     synchronized Seen begin(long k, long now) {
@@ -206,61 +211,88 @@ final class TransactionDecisions {
         earlyRetirements.increment();
         retire(now);
       }
-      int slot = find(keys, k);
-      if (keys[slot] == k) {
-        return values[slot];
+      int slot = current.find(k, mask);
+      if (current.keys[slot] == k) {
+        return current.seen(slot);
       }
-      int old = find(previousKeys, k);
-      if (previousKeys[old] == k) {
-        return previousValues[old];
+      int old = previous.find(k, mask);
+      if (previous.keys[old] == k) {
+        return previous.seen(old);
       }
-      keys[slot] = k;
-      values[slot] = PENDING;
+      current.keys[slot] = k; // its decision stays null: pending
       size++;
       return null;
     }
 
-    synchronized Seen peek(long k) {
-      int slot = find(keys, k);
-      if (keys[slot] == k) {
-        return values[slot];
+    synchronized Decision peek(long k) {
+      int slot = current.find(k, mask);
+      if (current.keys[slot] == k) {
+        return current.decisions[slot];
       }
-      int old = find(previousKeys, k);
-      return previousKeys[old] == k ? previousValues[old] : null;
+      int old = previous.find(k, mask);
+      return previous.keys[old] == k ? previous.decisions[old] : null;
     }
 
-    synchronized void decide(long k, Decision decision) {
-      int slot = find(keys, k);
-      if (keys[slot] == k) {
-        values[slot] = decision;
+    synchronized void decide(long k, Decision decision, long stampMillis, String stampPeer) {
+      int slot = current.find(k, mask);
+      if (current.keys[slot] == k) {
+        current.set(slot, decision, stampMillis, stampPeer);
         return;
       }
-      int old = find(previousKeys, k);
-      if (previousKeys[old] == k) {
-        previousValues[old] = decision;
+      int old = previous.find(k, mask);
+      if (previous.keys[old] == k) {
+        previous.set(old, decision, stampMillis, stampPeer);
       }
     }
 
-    private int find(long[] table, long k) {
+    /** The current generation becomes the previous one; the previous one is cleared and reused. */
+    private void retire(long now) {
+      Generation cleared = previous.clear();
+      previous = current;
+      current = cleared;
+      size = 0;
+      generationStart = now;
+    }
+  }
+
+  /** One generation's slots, as parallel arrays: a key of 0 is an empty slot, a null decision a pending one. */
+  private static final class Generation {
+    final long[] keys;
+    final Decision[] decisions;
+    final long[] stampMillis;
+    final String[] stampPeers;
+
+    Generation(int slots) {
+      keys = new long[slots];
+      decisions = new Decision[slots];
+      stampMillis = new long[slots];
+      stampPeers = new String[slots];
+    }
+
+    int find(long k, int mask) {
       int slot = (int) (k ^ (k >>> 32)) & mask;
-      while (table[slot] != 0 && table[slot] != k) {
+      while (keys[slot] != 0 && keys[slot] != k) {
         slot = (slot + 1) & mask;
       }
       return slot;
     }
 
-    /** The current generation becomes the previous one; the previous one is cleared and reused. */
-    private void retire(long now) {
-      long[] k = previousKeys;
-      Seen[] v = previousValues;
-      previousKeys = keys;
-      previousValues = values;
-      Arrays.fill(k, 0);
-      Arrays.fill(v, null);
-      keys = k;
-      values = v;
-      size = 0;
-      generationStart = now;
+    Seen seen(int slot) {
+      Decision d = decisions[slot];
+      return d == null ? PENDING : new Decided(d, stampMillis[slot], stampPeers[slot]);
+    }
+
+    void set(int slot, Decision decision, long millis, String peer) {
+      decisions[slot] = decision;
+      stampMillis[slot] = millis;
+      stampPeers[slot] = peer;
+    }
+
+    Generation clear() {
+      Arrays.fill(keys, 0);
+      Arrays.fill(decisions, null);
+      Arrays.fill(stampPeers, null);
+      return this;
     }
   }
 }

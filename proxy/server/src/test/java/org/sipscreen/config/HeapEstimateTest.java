@@ -49,6 +49,9 @@ class HeapEstimateTest {
     assertThat(s.parts().get("velocity")).isLessThan(0.1);
     assertThat(l.parts()).containsKey("decision_records");
     assertThat(s.parts()).doesNotContainKey("decision_records");
+    // four times the default transaction memory, at 96 bytes per transaction
+    assertThat(l.parts().get("transaction_memory")).isEqualTo(3 * 65_536 * 96 / (1024.0 * 1024.0));
+    assertThat(s.parts()).doesNotContainKey("transaction_memory");
     double sum = l.parts().values().stream().mapToDouble(Double::doubleValue).sum();
     assertThat(l.heapMiB()).isGreaterThanOrEqualTo((long) sum).isLessThan((long) sum + 16);
     assertThat(l.heapMiB() % 16).isZero();
@@ -65,6 +68,7 @@ class HeapEstimateTest {
         sip:
           listen: [{address: 127.0.0.1, port: 25999}]
           warmup_calls: 0
+          %s
         routing:
           default_route: sip:127.0.0.1:25998
         %s
@@ -74,7 +78,8 @@ class HeapEstimateTest {
           policy: {redress_url: "https://redress.example.net/"}
           block_list: {file: block.txt}
           velocity: {caller_per_second: 5, caller_per_hour: 1000, max_tracked_numbers: %d}
-        """.formatted(records ? "records: {directory: records}" : "", tracked));
+        """.formatted(records ? "transaction_memory: 262144" : "", records ? "records: {directory: records}" : "",
+            tracked));
     return config;
   }
 }

@@ -10,6 +10,7 @@ import static org.sipscreen.proxy.StatelessProxyTest.settings;
 import static org.sipscreen.proxy.StatelessProxyTest.topBranch;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
 import org.sipscreen.screening.CallTag;
@@ -30,12 +33,14 @@ import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
+import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
+import org.sipscreen.sip.SipRequest;
 import org.sipscreen.sip.Transport;
 import org.sipscreen.testkit.ManualTime;
 
@@ -121,6 +126,45 @@ class RetransmissionTest {
     proxy.replaceChain(velocityChain());
     millis.addAndGet(500);
     assertThat(sentTo(proxy.process(in(call(1), UAC)), UAS, Transport.UDP)).isEqualTo(first);
+  }
+
+  @Test
+  void aCopyIsForwardedWithTheCallStampOfTheFirstCopy() {
+    DecisionSink stamping = new DecisionSink() {
+      @Override
+      public void decided(SipRequest request, InboundMessage in, Optional<ScreeningResult> screening,
+          ProxyAction action) {}
+
+      @Override
+      public boolean wantsOutcomes() {
+        return true;
+      }
+    };
+    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8"), velocityChain(), metrics, stamping,
+        new TransactionDecisions(1024, TransactionDecisions.TIMER_B_MILLIS, millis::get));
+    // The first copy arrived 5 s ago (its stamp carries that time), the copy arrives now.
+    byte[] first = call(1).getBytes(StandardCharsets.ISO_8859_1);
+    String forwarded = sentTo(proxy.process(new InboundMessage(first, 0, first.length, Transport.UDP, UAC,
+        StatelessProxyTest.PROXY, System.nanoTime() - TimeUnit.SECONDS.toNanos(5))), UAS, Transport.UDP);
+    millis.addAndGet(5000);
+    String copy = sentTo(proxy.process(in(call(1), UAC)), UAS, Transport.UDP);
+    String fresh = sentTo(proxy.process(in(call(2), UAC)), UAS, Transport.UDP);
+
+    assertThat(CallOutcomeStampTest.ourVia(copy)).isEqualTo(CallOutcomeStampTest.ourVia(forwarded));
+    assertThat(CallOutcomeStampTest.ourRecordRoute(copy))
+        .isEqualTo(CallOutcomeStampTest.ourRecordRoute(forwarded));
+    assertThat(counter("sipscreen_retransmissions", "forwarded")).isEqualTo(1);
+    // A stamp made now would say so: the copy's is the first copy's, not one made on its arrival.
+    assertThat(stampMillis(fresh) - stampMillis(forwarded)).isBetween(4_000L, 60_000L);
+    assertThat(stampMillis(copy)).isEqualTo(stampMillis(forwarded));
+  }
+
+  /** The time in the call stamp of our Via in a forwarded INVITE. */
+  private static long stampMillis(String forwarded) {
+    Matcher m = Pattern.compile(";" + CallStamps.PARAM + "=([0-9a-z]+)\\.")
+        .matcher(CallOutcomeStampTest.ourVia(forwarded));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1), 36);
   }
 
   @Test
