@@ -66,7 +66,7 @@ public class TransactionDecisionsBenchmark {
     long key = ++next * 0x9E3779B97F4A7C15L;
     now = next; // one ms per call: 1,000 new INVITEs per second
     TransactionDecisions.Seen seen = decisions.begin(key);
-    decisions.decide(key, TransactionDecisions.FORWARD, now, null);
+    decisions.decide(key, TransactionDecisions.FORWARD, null, now, null);
     return seen;
   }
 }

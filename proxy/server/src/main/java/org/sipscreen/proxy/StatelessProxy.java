@@ -154,9 +154,9 @@ public final class StatelessProxy {
     if (method.equals("CANCEL") || method.equals("ACK")) {
       // Where the INVITE went, while the transaction memory holds it: the hops that are up may have
       // changed since, and a CANCEL or ACK at another hop would find no transaction there (481).
-      TransactionDecisions.Decision d = decisions.peek(key);
-      if (d != null && d.hop() != null) {
-        return d.hop();
+      NextHop first = decisions.hopOf(key);
+      if (first != null) {
+        return first;
       }
     }
     if (hops.probing().isPresent() && hops.noneUp(health::isUp)) {
@@ -425,8 +425,7 @@ public final class StatelessProxy {
       stampMillis = invitedMillis(in);
       stampPeer = screening.flatMap(ScreeningResult::peerName).orElse(null);
     }
-    decision = withHop(settings, decision, hop);
-    decisions.decide(key, decision, stampMillis, stampPeer);
+    decisions.decide(key, decision, hopToRemember(settings, decision, hop), stampMillis, stampPeer);
     ProxyAction action = act(settings, request, in, hop, ownRoutes, decision, stampMillis, stampPeer);
     sink.decided(request, in, screening, action);
     return action;
@@ -442,10 +441,10 @@ public final class StatelessProxy {
       int ownRoutes, TransactionDecisions.Seen seen, long key) {
     if (seen instanceof TransactionDecisions.Decided decided) {
       TransactionDecisions.Decision decision = decided.decision();
-      if (decision.hop() != null && !decision.hop().equals(hop)) {
+      if (decided.hop() != null && !decided.hop().equals(hop)) {
         // The hop the first copy went to is down now and this copy goes to an up one, which takes the call
         // as new: its CANCEL and ACK must follow this copy.
-        decisions.decide(key, decision.via(hop), decided.stampMillis(), decided.stampPeer());
+        decisions.decide(key, decision, hop, decided.stampMillis(), decided.stampPeer());
       }
       ProxyAction action = act(settings, request, in, hop, ownRoutes, decision, decided.stampMillis(),
           decided.stampPeer());
@@ -457,12 +456,12 @@ public final class StatelessProxy {
     return new ProxyAction.Drop("retransmission_pending");
   }
 
-  /** The decision with the hop a forwarded INVITE went to, when there is more than one to choose from. */
-  private static TransactionDecisions.Decision withHop(ProxySettings settings,
-      TransactionDecisions.Decision decision, NextHop hop) {
+  /** The hop a forwarded INVITE went to, when there is more than one to choose from; else null. */
+  private static NextHop hopToRemember(ProxySettings settings, TransactionDecisions.Decision decision,
+      NextHop hop) {
     NextHopSet hops = settings.nextHops();
     boolean choice = hops.members().size() > 1 || hops.probing().isPresent();
-    return choice && decision.action() instanceof ScreeningResult.Action.Forward ? decision.via(hop) : decision;
+    return choice && decision.action() instanceof ScreeningResult.Action.Forward ? hop : null;
   }
 
   /**
@@ -491,8 +490,8 @@ public final class StatelessProxy {
       NextHop hop, int ownRoutes, long key) {
     metrics.screeningError();
     long stampMillis = sink.wantsOutcomes() ? invitedMillis(in) : TransactionDecisions.NOT_STAMPED;
-    TransactionDecisions.Decision decision = withHop(settings, TransactionDecisions.FORWARD, hop);
-    decisions.decide(key, decision, stampMillis, null);
+    TransactionDecisions.Decision decision = TransactionDecisions.FORWARD;
+    decisions.decide(key, decision, hopToRemember(settings, decision, hop), stampMillis, null);
     ProxyAction send = act(settings, request, in, hop, ownRoutes, decision, stampMillis, null);
     sink.decided(request, in, Optional.empty(), send);
     return send;

@@ -17,10 +17,11 @@ import org.sipscreen.sip.SipRequest;
  * stateless proxy needs for that (Kamailio keeps the same in its tm or htable modules).
  *
  * <p>Memory is fixed when the table is built: per stripe, two generations of open-addressed slots, at most
- * half full. A slot holds a 64-bit key, a reference to a decision (most calls share one), and what the call
- * stamp of the transaction's forwarded copies is made of (the first copy's arrival time and its peer's
- * name, from the config): a transaction allocates nothing that outlives it, so the table puts no garbage
- * into the old generation, where the decisions live out their window. The current generation becomes the
+ * half full. A slot holds a 64-bit key, a reference to a decision (most calls share one), the next hop the
+ * first copy went to (one of the config's), and what the call stamp of the transaction's forwarded copies
+ * is made of (the first copy's arrival time and its peer's name, from the config): a transaction allocates
+ * nothing that outlives it, so the table puts no garbage into the old generation, where the decisions live
+ * out their window. The current generation becomes the
  * previous one once it is a window old, and the previous one is then forgotten whole, so a decision lives
  * between one and two windows with no time kept per entry (nothing shares a transaction's key once its
  * Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
@@ -32,8 +33,8 @@ final class TransactionDecisions {
   /** RFC 3261 Timer B with the default T1 of 500 ms. */
   static final long TIMER_B_MILLIS = 64 * 500;
 
-  /** Memory per transaction of {@code entries}: two slots (load 1/2), twice, of key, decision, time, peer. */
-  static final int BYTES_PER_ENTRY = 2 * 2 * (8 + 4 + 8 + 4);
+  /** Memory per transaction: two slots (load 1/2), in two generations, of key, decision, hop, time, peer. */
+  static final int BYTES_PER_ENTRY = 2 * 2 * (8 + 4 + 4 + 8 + 4);
 
   /** The stamp time of a transaction whose forwarded copies carry no call stamp. */
   static final long NOT_STAMPED = Long.MIN_VALUE;
@@ -47,32 +48,22 @@ final class TransactionDecisions {
   record Pending() implements Seen {}
 
   /**
-   * What the first copy got, and what its call stamp ({@link CallStamps}) was made of, so that a
-   * retransmission is forwarded with the same stamp.
+   * What the first copy got, where it went and what its call stamp ({@link CallStamps}) was made of, so
+   * that a retransmission is forwarded with the same stamp.
    *
+   * @param hop when there are several next hops, the one the first copy went to (so that its
+   *     retransmissions, its CANCEL and the ACK of a non-2xx answer follow it even when the hops that are
+   *     up changed meanwhile); null with one next hop
    * @param stampMillis when the first copy arrived, or {@link #NOT_STAMPED}
    * @param stampPeer the first copy's peer, or null
    */
-  record Decided(Decision decision, long stampMillis, String stampPeer) implements Seen {}
+  record Decided(Decision decision, NextHop hop, long stampMillis, String stampPeer) implements Seen {}
 
-  /**
-   * What the first copy got: the action and the tags it was forwarded with, and, when there are several
-   * next hops, the one it went to (so that its retransmissions, its CANCEL and the ACK of a non-2xx answer
-   * follow it even when the hops that are up changed meanwhile); null with one next hop.
-   */
-  record Decision(ScreeningResult.Action action, List<CallTag> tags, NextHop hop) {
+  /** What the first copy got: the action, and the tags it was forwarded with. */
+  record Decision(ScreeningResult.Action action, List<CallTag> tags) {
     Decision {
       Objects.requireNonNull(action, "action");
       tags = List.copyOf(tags);
-    }
-
-    Decision(ScreeningResult.Action action, List<CallTag> tags) {
-      this(action, tags, null);
-    }
-
-    /** The same decision, sent to {@code sentTo}. */
-    Decision via(NextHop sentTo) {
-      return new Decision(action, tags, sentTo);
     }
 
     static Decision of(ScreeningResult result) {
@@ -123,19 +114,20 @@ final class TransactionDecisions {
     return stripeOf(k).begin(k, millis.getAsLong());
   }
 
-  /** The decision the transaction's first copy got, without reserving it: null when none is remembered. */
-  Decision peek(long key) {
+  /** The next hop the transaction's first copy went to: null when none is remembered. */
+  NextHop hopOf(long key) {
     long k = key == 0 ? 1 : key;
-    return stripeOf(k).peek(k);
+    return stripeOf(k).hopOf(k);
   }
 
   /**
-   * Records the decision for a transaction {@link #begin} reserved, with what its call stamp is made of
-   * ({@link #NOT_STAMPED} and null when its copies carry none); a no-op once it was forgotten.
+   * Records the decision for a transaction {@link #begin} reserved, with the next hop it went to (null with
+   * one next hop) and what its call stamp is made of ({@link #NOT_STAMPED} and null when its copies carry
+   * none); a no-op once it was forgotten.
    */
-  void decide(long key, Decision decision, long stampMillis, String stampPeer) {
+  void decide(long key, Decision decision, NextHop hop, long stampMillis, String stampPeer) {
     long k = key == 0 ? 1 : key;
-    stripeOf(k).decide(k, Objects.requireNonNull(decision, "decision"), stampMillis, stampPeer);
+    stripeOf(k).decide(k, Objects.requireNonNull(decision, "decision"), hop, stampMillis, stampPeer);
   }
 
   /** How often a full generation was retired before its window ended (its transactions forgotten early). */
@@ -224,24 +216,24 @@ final class TransactionDecisions {
       return null;
     }
 
-    synchronized Decision peek(long k) {
+    synchronized NextHop hopOf(long k) {
       int slot = current.find(k, mask);
       if (current.keys[slot] == k) {
-        return current.decisions[slot];
+        return current.hops[slot];
       }
       int old = previous.find(k, mask);
-      return previous.keys[old] == k ? previous.decisions[old] : null;
+      return previous.keys[old] == k ? previous.hops[old] : null;
     }
 
-    synchronized void decide(long k, Decision decision, long stampMillis, String stampPeer) {
+    synchronized void decide(long k, Decision decision, NextHop hop, long stampMillis, String stampPeer) {
       int slot = current.find(k, mask);
       if (current.keys[slot] == k) {
-        current.set(slot, decision, stampMillis, stampPeer);
+        current.set(slot, decision, hop, stampMillis, stampPeer);
         return;
       }
       int old = previous.find(k, mask);
       if (previous.keys[old] == k) {
-        previous.set(old, decision, stampMillis, stampPeer);
+        previous.set(old, decision, hop, stampMillis, stampPeer);
       }
     }
 
@@ -259,12 +251,14 @@ final class TransactionDecisions {
   private static final class Generation {
     final long[] keys;
     final Decision[] decisions;
+    final NextHop[] hops;
     final long[] stampMillis;
     final String[] stampPeers;
 
     Generation(int slots) {
       keys = new long[slots];
       decisions = new Decision[slots];
+      hops = new NextHop[slots];
       stampMillis = new long[slots];
       stampPeers = new String[slots];
     }
@@ -279,11 +273,12 @@ final class TransactionDecisions {
 
     Seen seen(int slot) {
       Decision d = decisions[slot];
-      return d == null ? PENDING : new Decided(d, stampMillis[slot], stampPeers[slot]);
+      return d == null ? PENDING : new Decided(d, hops[slot], stampMillis[slot], stampPeers[slot]);
     }
 
-    void set(int slot, Decision decision, long millis, String peer) {
+    void set(int slot, Decision decision, NextHop hop, long millis, String peer) {
       decisions[slot] = decision;
+      hops[slot] = hop;
       stampMillis[slot] = millis;
       stampPeers[slot] = peer;
     }
@@ -291,6 +286,7 @@ final class TransactionDecisions {
     Generation clear() {
       Arrays.fill(keys, 0);
       Arrays.fill(decisions, null);
+      Arrays.fill(hops, null);
       Arrays.fill(stampPeers, null);
       return this;
     }

@@ -49,8 +49,8 @@ class HeapEstimateTest {
     assertThat(s.parts().get("velocity")).isLessThan(0.1);
     assertThat(l.parts()).containsKey("decision_records");
     assertThat(s.parts()).doesNotContainKey("decision_records");
-    // four times the default transaction memory, at 96 bytes per transaction
-    assertThat(l.parts().get("transaction_memory")).isEqualTo(3 * 65_536 * 96 / (1024.0 * 1024.0));
+    // four times the default transaction memory, at 112 bytes per transaction
+    assertThat(l.parts().get("transaction_memory")).isEqualTo(3 * 65_536 * 112 / (1024.0 * 1024.0));
     assertThat(s.parts()).doesNotContainKey("transaction_memory");
     double sum = l.parts().values().stream().mapToDouble(Double::doubleValue).sum();
     assertThat(l.heapMiB()).isGreaterThanOrEqualTo((long) sum).isLessThan((long) sum + 16);

@@ -33,14 +33,12 @@ import org.sipscreen.screening.Policy;
 import org.sipscreen.screening.PolicyAction;
 import org.sipscreen.screening.ScreenedCall;
 import org.sipscreen.screening.ScreeningChain;
-import org.sipscreen.screening.ScreeningResult;
 import org.sipscreen.screening.Verdict;
 import org.sipscreen.screening.check.calling_number.CallingNumberCheck;
 import org.sipscreen.screening.check.number_list.NumberListCheck;
 import org.sipscreen.screening.check.source_peer.SourcePeerCheck;
 import org.sipscreen.screening.check.velocity.VelocityCheck;
 import org.sipscreen.screening.check.velocity.VelocityLimits;
-import org.sipscreen.sip.SipRequest;
 import org.sipscreen.sip.Transport;
 import org.sipscreen.testkit.ManualTime;
 
@@ -130,17 +128,8 @@ class RetransmissionTest {
 
   @Test
   void aCopyIsForwardedWithTheCallStampOfTheFirstCopy() {
-    DecisionSink stamping = new DecisionSink() {
-      @Override
-      public void decided(SipRequest request, InboundMessage in, Optional<ScreeningResult> screening,
-          ProxyAction action) {}
-
-      @Override
-      public boolean wantsOutcomes() {
-        return true;
-      }
-    };
-    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8"), velocityChain(), metrics, stamping,
+    StatelessProxy proxy = new StatelessProxy(settings("127.0.0.0/8"), velocityChain(), metrics,
+        new CallOutcomeStampTest.Outcomes(),
         new TransactionDecisions(1024, TransactionDecisions.TIMER_B_MILLIS, millis::get));
     // The first copy arrived 5 s ago (its stamp carries that time), the copy arrives now.
     byte[] first = call(1).getBytes(StandardCharsets.ISO_8859_1);
