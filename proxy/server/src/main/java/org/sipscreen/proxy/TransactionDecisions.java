@@ -17,14 +17,13 @@ import org.sipscreen.sip.SipRequest;
  * stateless proxy needs for that (Kamailio keeps the same in its tm or htable modules).
  *
  * <p>Memory is fixed when the table is built: per stripe, two generations of open-addressed slots, at most
- * half full. A slot holds a 64-bit key, a reference to a decision (most calls share one), the next hop the
- * first copy went to (one of the config's), and what the call stamp of the transaction's forwarded copies
- * is made of (the first copy's arrival time and its peer's name, from the config): a transaction allocates
- * nothing that outlives it, so the table puts no garbage into the old generation, where the decisions live
- * out their window. The current generation becomes the
- * previous one once it is a window old, and the previous one is then forgotten whole, so a decision lives
- * between one and two windows with no time kept per entry (nothing shares a transaction's key once its
- * Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
+ * half full. A slot holds a 64-bit key, a reference to a decision (calls forwarded without tags share one),
+ * the next hop the first copy went to (one of the config's), and what the call stamp of the transaction's
+ * forwarded copies is made of (the first copy's arrival time and its peer's name, from the config). So such
+ * a call leaves no object of its own here: an object kept for the window would outlive a young collection
+ * and then die in the old generation. The current generation becomes the previous one once it is a window
+ * old, and the previous one is then forgotten whole, so a decision lives between one and two windows with
+ * no time kept per entry (nothing shares a transaction's key once its Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
  * are forgotten and their retransmissions screened again, which is the safe failure (counted, never an
  * error). Thread-safe: each stripe has its own lock, held for a few probes.
  */
