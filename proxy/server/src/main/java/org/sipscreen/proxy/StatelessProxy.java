@@ -415,7 +415,7 @@ public final class StatelessProxy {
     if (done instanceof ScreeningResult result) {
       metrics.screened(result);
       screening = Optional.of(result);
-      decision = TransactionDecisions.Decision.of(result);
+      decision = decisions.decisionOf(result);
     } else {
       metrics.screeningError(); // NotRun: the call goes on unscreened (fail open), counted
     }

@@ -39,6 +39,8 @@ final class TransactionDecisions {
   static final long NOT_STAMPED = Long.MIN_VALUE;
 
   private static final int STRIPES = 16;
+  /** Slots of the cache that lets calls with equal decisions share one; a power of two. */
+  private static final int SHARED_DECISIONS = 256;
 
   /** What {@link #begin} found for a transaction already seen. */
   sealed interface Seen permits Pending, Decided {}
@@ -79,6 +81,11 @@ final class TransactionDecisions {
   static final Decision FORWARD = new Decision(ScreeningResult.Action.FORWARD, List.of());
 
   private final Stripe[] stripes = new Stripe[STRIPES];
+  /**
+   * The last decision of each hash slot, other than {@link #FORWARD}; written and read without a lock (a
+   * lost write only costs a miss, and a decision's fields are final).
+   */
+  private final Decision[] shared = new Decision[SHARED_DECISIONS];
   private final LongSupplier millis;
   private final long windowMillis;
   private final java.util.concurrent.atomic.LongAdder earlyRetirements =
@@ -102,6 +109,26 @@ final class TransactionDecisions {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe(entries / STRIPES);
     }
+  }
+
+  /**
+   * The decision for a screening result: {@link #FORWARD} for most calls, else the one an earlier call got
+   * when it is equal (the same reject, drop or tags, from the config), so that a flood of rejected or tagged
+   * calls does not leave an object per call in the table for its window. Decisions that differ from call
+   * to call still get one each.
+   */
+  Decision decisionOf(ScreeningResult result) {
+    Decision d = Decision.of(result);
+    if (d == FORWARD) {
+      return d;
+    }
+    int slot = d.hashCode() & (SHARED_DECISIONS - 1);
+    Decision known = shared[slot];
+    if (d.equals(known)) {
+      return known;
+    }
+    shared[slot] = d;
+    return d;
   }
 
   /**
