@@ -57,16 +57,21 @@ public final class OutOfMemoryExit {
     if (oom == null) {
       return;
     }
-    if (logged.compareAndSet(false, true)) {
-      try {
-        // The message only: a stack trace needs memory, and says nothing about who took it.
-        log.error("out of memory ({}: {}); exiting with status {} so that the service manager restarts the proxy",
-            oom.getClass().getName(), oom.getMessage(), EXIT_CODE);
-      } catch (Throwable unlogged) {
-        tellWithoutMemory();
+    // One thread tells the error and halts. Another that meets one meanwhile (every event loop runs out of
+    // direct memory at about the same time) waits here: halting at once would end the process before the
+    // first one's line is out.
+    synchronized (this) {
+      if (logged.compareAndSet(false, true)) {
+        try {
+          // The message only: a stack trace needs memory, and says nothing about who took it.
+          log.error("out of memory ({}: {}); exiting with status {} so that the service manager restarts the"
+              + " proxy", oom.getClass().getName(), oom.getMessage(), EXIT_CODE);
+        } catch (Throwable unlogged) {
+          tellWithoutMemory();
+        }
       }
+      halt.accept(EXIT_CODE);
     }
-    halt.accept(EXIT_CODE);
   }
 
   private void tellWithoutMemory() {

@@ -7,6 +7,8 @@ import io.netty.handler.codec.DecoderException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sipscreen.metrics.ProxyMetrics;
 
@@ -69,6 +71,41 @@ class OutOfMemoryExitTest {
     assertThat(err.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(
         "out of memory (no memory left to log which); exiting with status 3 so that the service manager"
             + " restarts the proxy\n");
+  }
+
+  @Test
+  void aSecondThreadThatMeetsOneHaltsOnlyOnceTheFirstHasToldItsError() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    OutOfMemoryExit exit = new OutOfMemoryExit(code -> events.add("halt " + code));
+    CountDownLatch describing = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
+    // The first thread is still describing its error (as formatting the log line would) when the second
+    // meets one; it waits for the second to finish, which must not happen before it has told its error.
+    OutOfMemoryError slowToTell = new OutOfMemoryError() {
+      @Override
+      public String getMessage() {
+        describing.countDown();
+        try {
+          secondDone.await(500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        events.add("told");
+        return "Direct buffer memory";
+      }
+    };
+    Thread first = new Thread(() -> exit.onError(slowToTell));
+    first.start();
+    assertThat(describing.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread second = new Thread(() -> {
+      exit.onError(new OutOfMemoryError("Direct buffer memory"));
+      secondDone.countDown();
+    });
+    second.start();
+    first.join();
+    second.join();
+
+    assertThat(events).containsExactly("told", "halt 3", "halt 3");
   }
 
   @Test
