@@ -23,9 +23,10 @@ import org.sipscreen.sip.SipRequest;
  * a call leaves no object of its own here: an object kept for the window would outlive a young collection
  * and then die in the old generation. The current generation becomes the previous one once it is a window
  * old, and the previous one is then forgotten whole, so a decision lives between one and two windows with
- * no time kept per entry (nothing shares a transaction's key once its Timer B has run out). A generation that fills before its window is retired early: the oldest transactions
- * are forgotten and their retransmissions screened again, which is the safe failure (counted, never an
- * error). Thread-safe: each stripe has its own lock, held for a few probes.
+ * no time kept per entry (nothing shares a transaction's key once its Timer B has run out). A generation
+ * that fills before its window is retired early: the oldest transactions are forgotten and their
+ * retransmissions screened again, which is the safe failure (counted, never an error). Thread-safe: each
+ * stripe has its own lock, held for a few probes.
  */
 final class TransactionDecisions {
 

@@ -2,7 +2,6 @@ package org.sipscreen.transport;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +34,8 @@ public final class OutOfMemoryExit {
 
   private final IntConsumer halt;
   private final PrintStream stderr;
-  private final AtomicBoolean logged = new AtomicBoolean();
+  /** Written under this object's lock; read by {@link #triggered} without it. */
+  private volatile boolean logged;
 
   /** @param halt ends the process with the given status (tests record it instead) */
   public OutOfMemoryExit(IntConsumer halt) {
@@ -61,7 +61,8 @@ public final class OutOfMemoryExit {
     // direct memory at about the same time) waits here: halting at once would end the process before the
     // first one's line is out.
     synchronized (this) {
-      if (logged.compareAndSet(false, true)) {
+      if (!logged) {
+        logged = true;
         try {
           // The message only: a stack trace needs memory, and says nothing about who took it.
           log.error("out of memory ({}: {}); exiting with status {} so that the service manager restarts the"
@@ -85,7 +86,7 @@ public final class OutOfMemoryExit {
 
   /** Whether the process was told to end (for tests). */
   public boolean triggered() {
-    return logged.get();
+    return logged;
   }
 
   /** Makes every thread that dies of an out-of-memory error end the process as well. */
